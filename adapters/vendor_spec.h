@@ -1,0 +1,53 @@
+// What a vendor folder says about transport, authentication and answers (the non-mapping part
+// of vendor_schemas/<vendor>/mapping.json). Parsed by the registry; consumed by the gateway.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fieldgate {
+
+struct SignatureSpec {
+    std::string scheme = "hmac-sha256";
+    bool required = false;          // when false, a signature that is present is still verified
+    std::string secret;             // secret name, resolved by the gateway's secret store
+    std::string timestamp_header;   // e.g. X-BH-Timestamp (unix seconds)
+    std::string signature_header;   // e.g. X-BH-Signature
+    std::string prefix;             // e.g. "sha256="
+    std::string signed_template = "{timestamp}.{body}";
+    int replay_window_s = 300;
+};
+
+struct AuthSpec {
+    std::string scheme;    // bearer | api_key_header | wsse_username_token
+    std::string header;    // api_key_header: the header name
+    std::string username;  // wsse_username_token: the expected user name
+    std::string secret;    // secret name of the key / password
+    std::optional<SignatureSpec> signature;
+};
+
+struct ResponseSpec {
+    std::string style;          // json_report | soap | csv_report
+    std::string soap_element;   // soap: e.g. NotifyEventUpdatedResponse
+    std::string soap_namespace; // soap: e.g. http://valleydisposal.example/ens
+};
+
+struct VendorSpec {
+    std::string id;            // folder name == registry key == vendor_id
+    std::string name;          // display name
+    std::string status;        // pilot | stable | deprecated
+    std::string format;        // json | xml | csv
+    std::string folder;        // absolute or config-relative path of the vendor folder
+    std::string mapping_path;  // .../mapping.json
+    std::string mapping_version;  // "<declared version>+<first 8 hex of sha256(mapping.json)>"
+    std::string time_zone;     // IANA zone for local times
+    std::vector<std::string> content_types;  // accepted media types, lower case, no parameters
+    std::size_t max_body_bytes = 1 << 20;
+    AuthSpec auth;
+    ResponseSpec response;
+    std::vector<std::string> customer_fields_allowed;  // resident fields this vendor may see
+};
+
+}  // namespace fieldgate

@@ -1,0 +1,44 @@
+// The HTTP listener (Boost.Beast, async). Beast stays inside server.cpp.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "types.h"
+
+namespace fieldgate::http {
+
+struct ServerOptions {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 8080;  // 0 = any free port; see Server::port()
+    int threads = 1;
+    std::chrono::seconds read_timeout{30};     // whole request, header and body
+    std::chrono::seconds idle_timeout{60};     // between keep-alive requests
+    std::chrono::seconds write_timeout{30};
+    std::size_t max_header_bytes = 16 * 1024;
+    std::size_t max_connections = 10000;
+};
+
+class Server {
+public:
+    Server(ServerOptions options, Service& service);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds and listens; throws std::runtime_error when the address cannot be bound.
+    void start();
+    std::uint16_t port() const;
+    // Blocks running the I/O threads until stop() is called.
+    void run();
+    // Thread-safe; makes run() return after in-flight responses are written.
+    void stop();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fieldgate::http

@@ -1,0 +1,58 @@
+// HTTP request/response as the core sees them: no Beast here, so handlers, tests and the
+// pipeline compile without it. Only gateway/http/server.cpp turns these into Beast types.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace fieldgate::http {
+
+struct Header {
+    std::string name;  // lower case
+    std::string value;
+};
+
+struct Request {
+    std::string method;  // upper case, e.g. "POST"
+    std::string target;  // as received, e.g. "/v1/work-orders?crm_case_id=SR-1"
+    std::string path;    // target without the query, percent-decoded
+    std::string query;   // raw query string without '?'
+    std::vector<Header> headers;
+    std::string body;
+    std::string remote_address;
+    bool body_too_large = false;  // the body exceeded the limit; `body` holds only what was read
+    std::size_t declared_length = 0;
+
+    // Case-insensitive; nullopt when absent.
+    std::optional<std::string_view> header(std::string_view name) const;
+    // Percent-decoded query parameter; nullopt when absent.
+    std::optional<std::string> query_param(std::string_view name) const;
+};
+
+struct Response {
+    int status = 200;
+    std::string content_type = "application/json";
+    std::vector<Header> headers;
+    std::string body;
+    bool close = false;  // close the connection after sending
+};
+
+// Called exactly once per request, from any thread.
+using Respond = std::function<void(Response)>;
+
+class Service {
+public:
+    virtual ~Service() = default;
+    // Asked after the headers arrived, before the body is read.
+    virtual std::size_t body_limit(const Request& head) const = 0;
+    virtual void handle(Request request, Respond respond) = 0;
+};
+
+std::string percent_decode(std::string_view in, bool plus_as_space);
+
+}  // namespace fieldgate::http
