@@ -1,0 +1,48 @@
+// The running gateway: config, catalog, vendors, store, HTTP server, wired together.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+#include "catalog.h"
+#include "config.h"
+#include "read_pool.h"
+#include "registry.h"
+#include "secrets.h"
+#include "writer.h"
+
+namespace fieldgate {
+
+class WorkOrderService;
+class Router;
+namespace http {
+class Server;
+}
+
+class Gateway {
+public:
+    // Loads everything and refuses to start on any configuration error (thrown, with where).
+    explicit Gateway(GatewayConfig config);
+    ~Gateway();
+
+    void start();  // binds the listener (writes the port file)
+    void run();    // blocks until stop()
+    void stop();   // thread-safe
+    std::uint16_t port() const;
+    std::shared_ptr<const VendorRegistry> vendors() const;
+
+private:
+    GatewayConfig config_;
+    std::shared_ptr<const Catalog> catalog_;
+    SecretStore secrets_;
+    mutable std::mutex vendors_mutex_;
+    std::shared_ptr<const VendorRegistry> vendors_;
+    std::unique_ptr<store::Writer> writer_;
+    std::unique_ptr<store::ReadPool> reads_;
+    std::unique_ptr<WorkOrderService> work_orders_;
+    std::unique_ptr<Router> router_;
+    std::unique_ptr<http::Server> server_;
+};
+
+}  // namespace fieldgate

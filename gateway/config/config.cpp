@@ -1,0 +1,95 @@
+#include "config.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "json_schema.h"
+
+namespace fieldgate {
+
+extern const char* const kGatewayConfigSchema;  // gateway.schema.json, embedded at build time
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string resolve(const fs::path& base, const std::string& value) {
+    if (value.empty()) return value;
+    fs::path p(value);
+    return (p.is_absolute() ? p : base / p).lexically_normal().string();
+}
+
+template <typename T>
+void take(const nlohmann::json& j, const char* key, T& into) {
+    if (j.contains(key)) into = j.at(key).get<T>();
+}
+
+}  // namespace
+
+GatewayConfig load_config(const std::string& path) {
+    const auto doc = read_json_file(path);
+    static const JsonSchema schema = JsonSchema::from_json(nlohmann::json::parse(kGatewayConfigSchema));
+    if (const auto violations = schema.validate(doc); !violations.empty()) {
+        throw std::runtime_error(path + "#" + violations.front().pointer + ": " +
+                                 violations.front().detail);
+    }
+
+    GatewayConfig c;
+    c.config_path = path;
+    const fs::path base = fs::absolute(path).parent_path();
+    const fs::path data_root = FIELDGATE_DATA_DIR;  // the defaults ship with the source tree
+
+    const auto empty = nlohmann::json::object();
+    const auto& listen = doc.contains("listen") ? doc["listen"] : empty;
+    take(listen, "address", c.listen_address);
+    take(listen, "port", c.listen_port);
+    take(listen, "threads", c.http_threads);
+    take(listen, "port_file", c.port_file);
+    take(listen, "read_timeout_s", c.read_timeout_s);
+    take(listen, "idle_timeout_s", c.idle_timeout_s);
+    take(listen, "max_body_bytes", c.max_body_bytes);
+    const auto& store = doc.contains("store") ? doc["store"] : empty;
+    take(store, "path", c.store_path);
+    take(store, "synchronous", c.synchronous);
+
+    std::string vendor_schemas, catalog_path, catalog_schema, mapping_schema, api_schemas;
+    take(doc, "vendor_schemas", vendor_schemas);
+    const auto& catalog = doc.contains("catalog") ? doc["catalog"] : empty;
+    take(catalog, "path", catalog_path);
+    take(catalog, "schema", catalog_schema);
+    take(doc, "mapping_schema", mapping_schema);
+    take(doc, "api_schemas", api_schemas);
+    c.vendor_schemas_dir = vendor_schemas.empty() ? resolve(data_root, c.vendor_schemas_dir) : resolve(base, vendor_schemas);
+    c.catalog_path = catalog_path.empty() ? resolve(data_root, c.catalog_path) : resolve(base, catalog_path);
+    c.catalog_schema_path = catalog_schema.empty() ? resolve(data_root, c.catalog_schema_path) : resolve(base, catalog_schema);
+    c.mapping_schema_path = mapping_schema.empty() ? resolve(data_root, c.mapping_schema_path) : resolve(base, mapping_schema);
+    c.api_schemas_dir = api_schemas.empty() ? resolve(data_root, c.api_schemas_dir) : resolve(base, api_schemas);
+
+    const auto& secrets = doc.contains("secrets") ? doc["secrets"] : empty;
+    take(secrets, "dir", c.secrets_dir);
+    take(secrets, "env_prefix", c.secrets_env_prefix);
+    take(doc, "city_time_zone", c.city_time_zone);
+    const auto& crm = doc.contains("crm") ? doc["crm"] : empty;
+    take(crm, "event_type_prefix", c.event_type_prefix);
+    take(crm, "event_source", c.event_source);
+    if (doc.contains("assignment") && doc["assignment"].contains("rules")) {
+        for (const auto& r : doc["assignment"]["rules"]) {
+            c.assignment_rules.push_back({r.at("service_type").get<std::string>(), r.at("vendor").get<std::string>()});
+        }
+    }
+    if (doc.contains("log")) take(doc["log"], "level", c.log_level);
+
+    if (const char* v = std::getenv("FIELDGATE_LISTEN_PORT"); v && *v) c.listen_port = static_cast<std::uint16_t>(std::stoi(v));
+    if (const char* v = std::getenv("FIELDGATE_STORE_PATH"); v && *v) c.store_path = v;
+    if (const char* v = std::getenv("FIELDGATE_LOG_LEVEL"); v && *v) c.log_level = v;
+
+    c.store_path = resolve(base, c.store_path);
+    c.secrets_dir = resolve(base, c.secrets_dir);
+    c.port_file = resolve(base, c.port_file);
+    return c;
+}
+
+}  // namespace fieldgate

@@ -1,0 +1,50 @@
+// gateway.json bound to typed structs. Structure lives in the file, environment overrides a
+// few deployment keys, secrets come from files or the environment (secrets.h) and never here.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fieldgate {
+
+struct AssignmentRule {
+    std::string service_type;  // "*" matches every type
+    std::string vendor;
+};
+
+struct GatewayConfig {
+    std::string config_path;  // the file this came from; relative paths below are resolved against its folder
+    // listen
+    std::string listen_address = "127.0.0.1";
+    std::uint16_t listen_port = 8080;
+    int http_threads = 1;
+    std::string port_file;  // when set, the bound port is written here once listening
+    int read_timeout_s = 30;
+    int idle_timeout_s = 60;
+    std::size_t max_body_bytes = 1 << 20;  // for routes that are not a vendor's
+    // store
+    std::string store_path = "fieldgate.db";
+    std::string synchronous = "FULL";
+    // data
+    std::string vendor_schemas_dir = "vendor_schemas";
+    std::string catalog_path = "gateway/catalog/standard-codes.json";
+    std::string catalog_schema_path = "gateway/catalog/standard-codes.schema.json";
+    std::string mapping_schema_path = "adapters/mapping.schema.json";
+    std::string api_schemas_dir = "gateway/api";
+    // secrets
+    std::string secrets_dir = "secrets";
+    std::string secrets_env_prefix = "FIELDGATE_SECRET_";
+    // domain
+    std::string city_time_zone = "America/Los_Angeles";
+    std::string event_type_prefix = "gov.sanjose.workorder";
+    std::string event_source = "urn:fieldgate";
+    std::vector<AssignmentRule> assignment_rules;
+    std::string log_level = "info";
+};
+
+// Reads, validates (unknown keys are an error naming their JSON pointer) and resolves paths.
+// Environment overrides: FIELDGATE_LISTEN_PORT, FIELDGATE_STORE_PATH, FIELDGATE_LOG_LEVEL.
+GatewayConfig load_config(const std::string& path);
+
+}  // namespace fieldgate

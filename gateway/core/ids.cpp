@@ -1,0 +1,41 @@
+#include "ids.h"
+
+#include <array>
+#include <stdexcept>
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+namespace fieldgate {
+
+namespace {
+std::string to_hex(const unsigned char* data, std::size_t n) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(n * 2);
+    for (std::size_t i = 0; i < n; ++i) {
+        out += kHex[data[i] >> 4];
+        out += kHex[data[i] & 0x0f];
+    }
+    return out;
+}
+}  // namespace
+
+std::string random_id(std::string_view prefix) {
+    std::array<unsigned char, 10> bytes{};
+    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+        throw std::runtime_error("no randomness available");
+    }
+    return std::string(prefix) + to_hex(bytes.data(), bytes.size());
+}
+
+std::string sha256_hex(std::string_view bytes) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int n = 0;
+    if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &n, EVP_sha256(), nullptr) != 1) {
+        throw std::runtime_error("sha256 failed");
+    }
+    return to_hex(digest.data(), n);
+}
+
+}  // namespace fieldgate

@@ -1,0 +1,72 @@
+// fieldgate: the gateway daemon and its operator commands.
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "app.h"
+#include "config.h"
+#include "summary.h"
+
+namespace {
+
+int serve(const std::string& config_path) {
+    // Signals are taken by one thread with sigwait, never inside a handler.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    auto config = fieldgate::load_config(config_path);
+    spdlog::set_level(spdlog::level::from_str(config.log_level));
+    fieldgate::Gateway gateway(std::move(config));
+    gateway.start();
+    std::thread waiter([&gateway, signals] {
+        int received = 0;
+        sigwait(&signals, &received);
+        spdlog::info("signal {}: stopping", received);
+        gateway.stop();
+    });
+    gateway.run();
+    // run() can also end without a signal (stop from elsewhere): wake the waiter.
+    pthread_kill(waiter.native_handle(), SIGTERM);
+    waiter.join();
+    spdlog::info("stopped");
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"fieldgate: field-operations and vendor integration gateway for 311 services"};
+    app.require_subcommand(1);
+
+    std::string config_path;
+    auto* serve_cmd = app.add_subcommand("serve", "run the gateway");
+    serve_cmd->add_option("--config", config_path, "gateway.json")->required()->check(CLI::ExistingFile);
+
+    std::string stats_config;
+    bool stats_json = false;
+    auto* stats_cmd = app.add_subcommand("stats", "count what the store holds: work orders, outcomes by code, quarantine");
+    stats_cmd->add_option("--config", stats_config, "gateway.json")->required()->check(CLI::ExistingFile);
+    stats_cmd->add_flag("--json", stats_json, "print JSON instead of a table");
+
+    CLI11_PARSE(app, argc, argv);
+    try {
+        if (*serve_cmd) return serve(config_path);
+        if (*stats_cmd) {
+            const auto config = fieldgate::load_config(stats_config);
+            const auto summary = fieldgate::store::summarize(config.store_path);
+            std::cout << (stats_json ? summary.dump(2) + "\n" : fieldgate::store::format_summary(summary));
+            return 0;
+        }
+    } catch (const std::exception& e) {
+        spdlog::error("{}", e.what());
+        return 1;
+    }
+    return 0;
+}

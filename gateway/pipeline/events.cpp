@@ -1,0 +1,82 @@
+#include "events.h"
+
+#include "ids.h"
+
+namespace fieldgate {
+
+nlohmann::json outcome_json(const Catalog& catalog, const store::OutcomeRow& o) {
+    const auto& r = o.result;
+    nlohmann::json j;
+    j["id"] = "oc_" + std::to_string(o.id);
+    j["code"] = r.outcome.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.outcome);
+    j["progress"] = r.progress.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.progress);
+    j["reason"] = r.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.reason);
+    const ReasonInfo* reason = r.reason.empty() ? nullptr : catalog.reason(r.reason);
+    const OutcomeInfo* outcome = r.outcome.empty() ? nullptr : catalog.outcome(r.outcome);
+    j["attribution"] = reason ? nlohmann::json(reason->attribution) : nlohmann::json(nullptr);
+    if (reason) {
+        j["customer_message"] = reason->message.text;
+        j["customer_message_version"] = reason->code + "@" + std::to_string(reason->message.version);
+        j["reschedule"] = reason->reschedule;
+    } else if (outcome) {
+        j["customer_message"] = outcome->message.text;
+        j["customer_message_version"] = outcome->code + "@" + std::to_string(outcome->message.version);
+        j["reschedule"] = false;
+    } else {
+        j["customer_message"] = nullptr;
+    }
+    j["detail"] = r.detail;
+    j["occurred_at"] = r.occurred_at ? nlohmann::json(*r.occurred_at) : nlohmann::json(nullptr);
+    j["received_at"] = o.received_at;
+    j["source"] = o.source;
+    j["vendor"] = o.vendor;
+    j["vendor_ref"] = o.vendor_ref;
+    j["vendor_status"] = r.vendor_status;
+    j["vendor_reason"] = r.vendor_reason;
+    j["photos"] = r.photos;
+    if (r.lat && r.lon) {
+        j["gps"] = {{"lat", *r.lat}, {"lon", *r.lon}};
+        if (r.gps_accuracy_m) j["gps"]["accuracy_m"] = *r.gps_accuracy_m;
+    } else {
+        j["gps"] = nullptr;
+    }
+    j["truck"] = r.truck;
+    j["crew"] = r.crew;
+    j["mapping_version"] = o.mapping_version;
+    j["catalog_version"] = o.catalog_version;
+    j["evidence"] = nlohmann::json::parse(o.evidence_json);
+    j["disposition"] = o.disposition;
+    j["route_level"] = r.route_level;
+    return j;
+}
+
+store::OutboxEvent make_status_event(const EventContext& ctx, const Catalog& catalog,
+                                     const store::WorkOrder& wo, const std::string& status,
+                                     const store::OutcomeRow* outcome, const std::string& at) {
+    store::OutboxEvent e;
+    e.work_order_id = wo.id;
+    e.event_id = random_id("evt_");
+    e.event_type = ctx.type_prefix + "." + status;
+    e.created_at = at;
+    nlohmann::json data = {
+        {"work_order_id", wo.id},
+        {"crm_case_id", wo.crm_case_id},
+        {"status", status},
+        {"vendor", wo.vendor ? nlohmann::json(*wo.vendor) : nlohmann::json(nullptr)},
+        {"outcome", outcome ? outcome_json(catalog, *outcome) : nlohmann::json(nullptr)},
+    };
+    nlohmann::json envelope = {
+        {"specversion", "1.0"},
+        {"id", e.event_id},
+        {"source", ctx.source},
+        {"type", e.event_type},
+        {"subject", wo.crm_case_id},
+        {"time", at},
+        {"datacontenttype", "application/json"},
+        {"data", std::move(data)},
+    };
+    e.payload_json = envelope.dump();
+    return e;
+}
+
+}  // namespace fieldgate

@@ -1,0 +1,281 @@
+#include "ingest.h"
+
+#include <algorithm>
+
+#include "evidence.h"
+#include "ids.h"
+#include "lifecycle.h"
+#include "repositories.h"
+#include "time_util.h"
+
+namespace fieldgate {
+
+const char* to_string(Verdict v) {
+    switch (v) {
+        case Verdict::accepted: return "accepted";
+        case Verdict::duplicate: return "duplicate";
+        case Verdict::late: return "late";
+        case Verdict::conflict: return "conflict";
+        case Verdict::rejected: return "rejected";
+    }
+    return "rejected";
+}
+
+std::size_t IngestReport::count(Verdict v) const {
+    return static_cast<std::size_t>(std::count_if(records.begin(), records.end(),
+                                                  [v](const RecordVerdict& r) { return r.verdict == v; }));
+}
+
+bool IngestReport::all_good() const {
+    return !payload_error && count(Verdict::rejected) == 0 && count(Verdict::conflict) == 0;
+}
+
+std::string content_hash(const NormalizedResult& r) {
+    nlohmann::json j = {
+        {"outcome", r.outcome},       {"progress", r.progress},
+        {"reason", r.reason},         {"vendor_status", r.vendor_status},
+        {"vendor_reason", r.vendor_reason}, {"detail", r.detail},
+        {"occurred_at", r.occurred_at ? *r.occurred_at : ""},
+        {"lat", r.lat ? *r.lat : 0.0}, {"lon", r.lon ? *r.lon : 0.0},
+        {"truck", r.truck},           {"crew", r.crew},
+        {"driver", r.driver},         {"photos", r.photos},
+        {"items", r.items_collected ? *r.items_collected : -1},
+    };
+    return sha256_hex(j.dump());
+}
+
+namespace {
+
+std::string outcome_id(std::int64_t id) { return "oc_" + std::to_string(id); }
+
+ApiError record_error_to_api(const RecordError& e) {
+    ApiError api = unprocessable(e.code.empty() ? "invalid-field" : e.code, e.detail, e.pointer);
+    if (e.code == "malformed") api.status = 400;
+    if (!e.field.empty()) api.extra["field"] = e.field;
+    return api;
+}
+
+class Applier {
+public:
+    Applier(sqlite::Connection& db, const IngestContext& ctx, const IngestRequest& req, std::int64_t raw_id)
+        : db_(db), ctx_(ctx), req_(req), raw_id_(raw_id), now_(now_utc()) {}
+
+    void quarantine_error(const ApiError& error, const std::string& pointer) {
+        store::QuarantineEntry q;
+        q.vendor = req_.vendor;
+        q.channel = req_.raw.channel;
+        q.raw_payload_id = raw_id_;
+        if (!pointer.empty() || req_.normalized.batch) q.record_pointer = pointer;
+        q.received_at = now_;
+        q.http_status = error.status;
+        q.problem_type = error.type;
+        q.problem_json = error.to_problem().dump();
+        store::quarantine(db_, q);
+    }
+
+    void reject(RecordVerdict& v, ApiError error) {
+        v.verdict = Verdict::rejected;
+        quarantine_error(error, v.pointer);
+        v.errors.push_back(std::move(error));
+    }
+
+    ApiError conflict_error(const NormalizedResult& r, const store::WorkOrder& wo, std::int64_t conflict_id) {
+        auto code = [](const NormalizedResult& x) { return x.outcome + (x.reason.empty() ? "" : "/" + x.reason); };
+        const auto current = wo.outcome_id ? store::find_outcome(db_, *wo.outcome_id) : std::nullopt;
+        const std::string was = current ? code(current->result) : wo.status;
+        ApiError e{409, "outcome-conflict", "Outcome conflicts with the recorded one",
+                   "work order " + wo.crm_case_id + " is already closed as " + was + "; this result (" + code(r) +
+                       ") is kept as conflict " + outcome_id(conflict_id) + " for review and not applied",
+                   r.pointer, nlohmann::json::object()};
+        e.extra["outcome_id"] = outcome_id(conflict_id);
+        return e;
+    }
+
+    enum class Applied { applied, duplicate, late, conflict, cancelled };
+    struct OrderResult {
+        Applied kind;
+        std::int64_t outcome_id = 0;
+        std::optional<ApiError> error;
+    };
+
+    // One result against one work order, decided inside the writer's transaction so two
+    // results for the same order can never both pass the checks.
+    OrderResult apply_to(const NormalizedResult& r, store::WorkOrder wo) {
+        const std::string hash = content_hash(r);
+        if (auto same = store::find_outcome_by_content(db_, req_.vendor, r.vendor_ref, wo.id, hash)) {
+            // A repeat answers as the first did: a conflict stays a conflict.
+            if (same->disposition == "conflict") return {Applied::conflict, same->id, conflict_error(r, wo, same->id)};
+            return {Applied::duplicate, same->id, std::nullopt};
+        }
+        if (wo.status == "cancelled") {
+            return {Applied::cancelled, 0,
+                    ApiError{409, "work-order-cancelled", "Work order cancelled",
+                             "work order " + wo.crm_case_id +
+                                 " was cancelled by the city; this result is kept for review and not applied",
+                             r.pointer, nlohmann::json::object()}};
+        }
+
+        const bool terminal_now = is_terminal_status(wo.status);
+        std::optional<store::OutcomeRow> current;  // the terminal outcome already applied
+        std::string disposition = "applied";
+        std::string new_status;
+        if (!r.progress.empty()) {
+            if (terminal_now || status_rank(r.progress) <= status_rank(wo.status)) disposition = "late";
+            else new_status = r.progress;
+        } else if (terminal_now) {
+            if (wo.outcome_id) current = store::find_outcome(db_, *wo.outcome_id);
+            if (current && current->result.outcome == r.outcome && current->result.reason == r.reason) {
+                return {Applied::duplicate, current->id, std::nullopt};
+            }
+            disposition = "conflict";
+        } else {
+            new_status = status_for_outcome(r.outcome);
+        }
+
+        store::OutcomeRow row;
+        row.work_order_id = wo.id;
+        row.vendor = req_.vendor;
+        row.source = req_.source;
+        row.vendor_ref = r.vendor_ref;
+        row.content_hash = hash;
+        row.disposition = disposition;
+        row.result = r;
+        row.result.crm_case_id = wo.crm_case_id;
+        row.received_at = now_;
+        row.mapping_version = req_.mapping_version;
+        row.catalog_version = ctx_.catalog->version();
+        row.raw_payload_id = raw_id_;
+        const ReasonInfo* reason = r.reason.empty() ? nullptr : ctx_.catalog->reason(r.reason);
+        const auto evidence = check_evidence(r, reason, wo, ctx_.city_zone);
+        row.evidence_json = evidence.detail.dump();
+        row.evidence_complete = evidence.complete;
+        row.id = store::insert_outcome(db_, row);
+
+        if (disposition == "conflict") return {Applied::conflict, row.id, conflict_error(r, wo, row.id)};
+        if (disposition == "late") return {Applied::late, row.id, std::nullopt};
+
+        store::update_work_order_status(db_, wo.id, new_status,
+                                        r.outcome.empty() ? std::nullopt : std::optional<std::int64_t>(row.id), now_);
+        store::append_history(db_, wo.id, store::HistoryEntry{now_, wo.status, new_status, req_.source, row.id, std::nullopt});
+        wo.status = new_status;
+        store::enqueue_event(db_, make_status_event(ctx_.events, *ctx_.catalog, wo, new_status, &row, now_));
+        return {Applied::applied, row.id, std::nullopt};
+    }
+
+    RecordVerdict apply(std::size_t index, const RecordResult& rec) {
+        RecordVerdict v;
+        v.index = index;
+        if (!rec.ok()) {
+            v.pointer = rec.result ? rec.result->pointer : (rec.errors.empty() ? "" : rec.errors.front().pointer);
+            if (rec.result) {
+                v.vendor_ref = rec.result->vendor_ref;
+                v.crm_case_id = rec.result->crm_case_id;
+            }
+            v.verdict = Verdict::rejected;
+            for (const auto& e : rec.errors) v.errors.push_back(record_error_to_api(e));
+            if (v.errors.empty()) v.errors.push_back(unprocessable("invalid-record", "the record could not be normalized", v.pointer));
+            ApiError first = v.errors.front();
+            if (v.errors.size() > 1) {
+                first.extra["errors"] = nlohmann::json::array();
+                for (const auto& e : v.errors) first.extra["errors"].push_back(e.to_problem());
+            }
+            quarantine_error(first, v.pointer);
+            return v;
+        }
+        const auto& r = *rec.result;
+        v.pointer = r.pointer;
+        v.vendor_ref = r.vendor_ref;
+        v.crm_case_id = r.crm_case_id;
+        v.route_level = r.route_level;
+
+        if (r.route_level) {
+            // Applies to every open stop of the route and day (stops with a result of their
+            // own are closed by now, cancelled ones are not open). A re-upload finds them all
+            // done already and answers duplicate.
+            const auto orders = store::open_orders_on_route(db_, req_.vendor, r.route.id, r.route.date);
+            bool any_new = orders.empty();
+            for (const auto& wo : orders) {
+                auto applied = apply_to(r, wo);
+                if (applied.kind == Applied::applied || applied.kind == Applied::late) any_new = true;
+                v.outcome_ids.push_back(outcome_id(applied.outcome_id));
+                v.work_order_ids.push_back(wo.id);
+            }
+            if (orders.empty()) {
+                // Applied by an earlier upload: a repeat. Otherwise it reached no stop.
+                v.verdict = store::outcome_ref_exists(db_, req_.vendor, r.vendor_ref) ? Verdict::duplicate
+                                                                                     : Verdict::accepted;
+            } else {
+                v.verdict = any_new ? Verdict::accepted : Verdict::duplicate;
+            }
+            return v;
+        }
+
+        auto wo = store::find_work_order_by_case(db_, r.crm_case_id);
+        if (!wo || !wo->vendor || *wo->vendor != req_.vendor) {
+            // Same answer for unknown and for another vendor's order: a vendor learns nothing
+            // about work that is not its own.
+            reject(v, unprocessable("unknown-work-order",
+                                    "no work order '" + r.crm_case_id + "' is assigned to " + req_.vendor +
+                                        "; check the service request number",
+                                    r.pointer));
+            return v;
+        }
+        auto applied = apply_to(r, *wo);
+        v.work_order_ids.push_back(wo->id);
+        if (applied.outcome_id) v.outcome_ids.push_back(outcome_id(applied.outcome_id));
+        switch (applied.kind) {
+            case Applied::applied: v.verdict = Verdict::accepted; break;
+            case Applied::duplicate: v.verdict = Verdict::duplicate; break;
+            case Applied::late: v.verdict = Verdict::late; break;
+            case Applied::conflict:
+                v.verdict = Verdict::conflict;
+                v.errors.push_back(std::move(*applied.error));
+                break;
+            case Applied::cancelled: reject(v, std::move(*applied.error)); break;
+        }
+        return v;
+    }
+
+private:
+    sqlite::Connection& db_;
+    const IngestContext& ctx_;
+    const IngestRequest& req_;
+    std::int64_t raw_id_;
+    std::string now_;
+};
+
+}  // namespace
+
+IngestReport apply_ingest(sqlite::Connection& db, const IngestContext& ctx, const IngestRequest& req) {
+    IngestReport report;
+    report.batch = req.normalized.batch;
+    report.raw_payload_id = store::store_raw_payload(db, req.raw);
+    Applier applier(db, ctx, req, report.raw_payload_id);
+
+    if (req.refused || req.normalized.payload_error) {
+        ApiError error = req.refused ? *req.refused : record_error_to_api(*req.normalized.payload_error);
+        if (!req.refused && error.type == "malformed") error.status = 400;
+        applier.quarantine_error(error, "");
+        report.payload_error = std::move(error);
+        return report;
+    }
+
+    // Route-level events apply to the stops that have no result of their own, so they go last.
+    const auto& records = req.normalized.records;
+    report.records.resize(records.size());
+    for (int pass = 0; pass < 2; ++pass) {
+        for (std::size_t i = 0; i < records.size(); ++i) {
+            const bool route_level = records[i].result && records[i].result->route_level && records[i].ok();
+            if ((pass == 0) == route_level) continue;
+            report.records[i] = applier.apply(i, records[i]);
+        }
+    }
+    if (records.empty()) {
+        ApiError error = unprocessable("empty-payload", "the payload holds no result", "");
+        applier.quarantine_error(error, "");
+        report.payload_error = std::move(error);
+    }
+    return report;
+}
+
+}  // namespace fieldgate

@@ -1,0 +1,200 @@
+#include "work_orders.h"
+
+#include "ids.h"
+#include "repositories.h"
+#include "time_util.h"
+
+namespace fieldgate {
+
+WorkOrderService::WorkOrderService(const GatewayConfig& config, const Catalog& catalog, store::Writer& writer,
+                                   store::ReadPool& reads, VendorExists vendor_exists)
+    : config_(config),
+      catalog_(catalog),
+      writer_(writer),
+      reads_(reads),
+      vendor_exists_(std::move(vendor_exists)),
+      schema_(JsonSchema::from_file(config.api_schemas_dir + "/work-order.schema.json")),
+      events_{config.event_type_prefix, config.event_source} {}
+
+std::optional<std::string> WorkOrderService::assign(const std::string& service_type) const {
+    for (const auto& rule : config_.assignment_rules) {
+        if (rule.service_type == service_type || rule.service_type == "*") return rule.vendor;
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+bool valid_window_bound(const std::string& v) {
+    if (parse_rfc3339(v)) return true;
+    // HH:MM or HH:MM:SS local time on the scheduled date
+    if (v.size() != 5 && v.size() != 8) return false;
+    auto digits = [&](std::size_t at) { return std::isdigit(static_cast<unsigned char>(v[at])) && std::isdigit(static_cast<unsigned char>(v[at + 1])); };
+    if (!digits(0) || v[2] != ':' || !digits(3)) return false;
+    if (std::stoi(v.substr(0, 2)) > 23 || std::stoi(v.substr(3, 2)) > 59) return false;
+    return v.size() == 5 || (v[5] == ':' && digits(6) && std::stoi(v.substr(6, 2)) <= 59);
+}
+
+}  // namespace
+
+std::variant<ApiError, store::WorkOrder> WorkOrderService::parse(const std::string& body) const {
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(body);
+    } catch (const nlohmann::json::parse_error& e) {
+        return bad_request("malformed", std::string("the body is not valid JSON: ") + e.what(), "");
+    }
+    if (auto violations = schema_.validate(j); !violations.empty()) {
+        const auto& v = violations.front();
+        return unprocessable("invalid-field", v.detail, v.pointer);
+    }
+    store::WorkOrder wo;
+    wo.crm_case_id = j["crm_case_id"];
+    wo.service_type = j["service_type"];
+    wo.address = j["address"];
+    wo.lat = j["location"]["lat"].get<double>();
+    wo.lon = j["location"]["lon"].get<double>();
+    wo.scheduled_date = j["scheduled_date"];
+    if (!is_iso_date(wo.scheduled_date)) {
+        return unprocessable("invalid-field", "scheduled_date must be a real calendar date YYYY-MM-DD", "/scheduled_date");
+    }
+    if (j.contains("window")) {
+        for (const char* key : {"start", "end"}) {
+            if (!valid_window_bound(j["window"][key])) {
+                return unprocessable("invalid-field", std::string("window.") + key + " must be HH:MM (local) or an RFC 3339 time",
+                                     std::string("/window/") + key);
+            }
+        }
+        wo.window_start = j["window"]["start"].get<std::string>();
+        wo.window_end = j["window"]["end"].get<std::string>();
+    }
+    wo.items_json = j.value("items", nlohmann::json::array()).dump();
+    wo.instructions = j.value("instructions", "");
+    wo.customer_json = j.value("customer", nlohmann::json::object()).dump();
+    if (j.contains("route")) {
+        wo.route_id = j["route"]["id"].get<std::string>();
+        wo.route_date = j["route"]["date"].get<std::string>();
+        if (!is_iso_date(*wo.route_date)) return unprocessable("invalid-field", "route.date must be YYYY-MM-DD", "/route/date");
+        if (j["route"].contains("stop_seq")) {
+            const auto& s = j["route"]["stop_seq"];
+            wo.stop_seq = s.is_string() ? s.get<std::string>() : std::to_string(s.get<long long>());
+        }
+    }
+    if (j.contains("vendor")) {
+        wo.vendor = j["vendor"].get<std::string>();
+        if (!vendor_exists_(*wo.vendor)) return unprocessable("unknown-vendor", "no vendor '" + *wo.vendor + "' is configured", "/vendor");
+    } else {
+        wo.vendor = assign(wo.service_type);
+        if (!wo.vendor) {
+            return unprocessable("no-assignment", "no assignment rule matches service_type '" + wo.service_type +
+                                 "'; name a vendor or add a rule", "/service_type");
+        }
+        if (!vendor_exists_(*wo.vendor)) {
+            return ApiError{500, "misconfigured-assignment", "Assignment rule names an unknown vendor",
+                            "the assignment rule for '" + wo.service_type + "' names vendor '" + *wo.vendor + "', which is not configured",
+                            "", nlohmann::json::object()};
+        }
+    }
+    wo.content_hash = sha256_hex(j.dump());
+    return wo;
+}
+
+void WorkOrderService::create(const std::string& body, std::function<void(std::variant<ApiError, CreatedWorkOrder>)> done) {
+    auto parsed = parse(body);
+    if (auto* error = std::get_if<ApiError>(&parsed)) {
+        done(std::move(*error));
+        return;
+    }
+    auto wo = std::make_shared<store::WorkOrder>(std::get<store::WorkOrder>(std::move(parsed)));
+    auto outcome = std::make_shared<std::variant<ApiError, CreatedWorkOrder>>();
+    auto job = [this, wo, outcome](sqlite::Connection& db) {
+        if (auto existing = store::find_work_order_by_case(db, wo->crm_case_id)) {
+            if (existing->content_hash == wo->content_hash) {
+                *outcome = CreatedWorkOrder{200, to_json(db, *existing)};
+            } else {
+                ApiError e{409, "work-order-exists", "Work order exists",
+                           "a work order for " + wo->crm_case_id + " already exists with different content (" + existing->id +
+                               "); use cancel or reschedule to change it",
+                           "/crm_case_id", nlohmann::json::object()};
+                e.extra["work_order_id"] = existing->id;
+                *outcome = std::move(e);
+            }
+            return;
+        }
+        const std::string now = now_utc();
+        wo->id = random_id("wo_");
+        wo->status = wo->vendor ? "dispatched" : "received";
+        wo->created_at = wo->updated_at = now;
+        store::insert_work_order(db, *wo);
+        store::append_history(db, wo->id, store::HistoryEntry{now, std::nullopt, "received", "crm", std::nullopt, std::nullopt});
+        if (wo->vendor) {
+            store::append_history(db, wo->id, store::HistoryEntry{now, "received", "dispatched", "gateway", std::nullopt,
+                                                                  "assigned to " + *wo->vendor});
+            store::enqueue_event(db, make_status_event(events_, catalog_, *wo, "dispatched", nullptr, now));
+        }
+        *outcome = CreatedWorkOrder{201, to_json(db, *wo)};
+    };
+    const bool queued = writer_.submit(job, [outcome, done](std::exception_ptr error) {
+        if (error) {
+            done(store_unavailable(error));
+            return;
+        }
+        done(std::move(*outcome));
+    });
+    if (!queued) {
+        done(ApiError{503, "overloaded", "Gateway overloaded", "the write queue is full; retry later", "", nlohmann::json::object()});
+    }
+}
+
+nlohmann::json WorkOrderService::to_json(sqlite::Connection& db, const store::WorkOrder& wo) const {
+    nlohmann::json j;
+    j["id"] = wo.id;
+    j["crm_case_id"] = wo.crm_case_id;
+    j["service_type"] = wo.service_type;
+    j["address"] = wo.address;
+    j["location"] = {{"lat", wo.lat ? *wo.lat : 0.0}, {"lon", wo.lon ? *wo.lon : 0.0}};
+    j["scheduled_date"] = wo.scheduled_date;
+    j["window"] = wo.window_start ? nlohmann::json{{"start", *wo.window_start}, {"end", *wo.window_end}} : nlohmann::json(nullptr);
+    j["items"] = nlohmann::json::parse(wo.items_json);
+    j["instructions"] = wo.instructions;
+    j["customer"] = nlohmann::json::parse(wo.customer_json);
+    j["vendor"] = wo.vendor ? nlohmann::json(*wo.vendor) : nlohmann::json(nullptr);
+    if (wo.route_id) {
+        j["route"] = {{"id", *wo.route_id}, {"date", wo.route_date ? *wo.route_date : ""}};
+        if (wo.stop_seq) j["route"]["stop_seq"] = *wo.stop_seq;
+    } else {
+        j["route"] = nullptr;
+    }
+    j["status"] = wo.status;
+    j["outcome"] = nullptr;
+    if (wo.outcome_id) {
+        if (auto o = store::find_outcome(db, *wo.outcome_id)) j["outcome"] = outcome_json(catalog_, *o);
+    }
+    j["history"] = nlohmann::json::array();
+    for (const auto& h : store::list_history(db, wo.id)) {
+        nlohmann::json e = {{"at", h.at}, {"from", h.from_status ? nlohmann::json(*h.from_status) : nlohmann::json(nullptr)},
+                            {"to", h.to_status}, {"source", h.source}};
+        if (h.outcome_id) e["outcome_id"] = "oc_" + std::to_string(*h.outcome_id);
+        if (h.note) e["note"] = *h.note;
+        j["history"].push_back(e);
+    }
+    j["created_at"] = wo.created_at;
+    j["updated_at"] = wo.updated_at;
+    return j;
+}
+
+std::optional<nlohmann::json> WorkOrderService::get(const std::string& id) {
+    auto db = reads_.acquire();
+    auto wo = store::find_work_order(*db, id);
+    if (!wo) return std::nullopt;
+    return to_json(*db, *wo);
+}
+
+std::optional<nlohmann::json> WorkOrderService::find_by_case(const std::string& crm_case_id) {
+    auto db = reads_.acquire();
+    auto wo = store::find_work_order_by_case(*db, crm_case_id);
+    if (!wo) return std::nullopt;
+    return to_json(*db, *wo);
+}
+
+}  // namespace fieldgate

@@ -1,0 +1,241 @@
+#include "router.h"
+
+#include "ids.h"
+#include "repositories.h"
+#include "time_util.h"
+#include "vendor_auth.h"
+#include "vendor_responses.h"
+
+namespace fieldgate {
+
+namespace {
+
+constexpr std::string_view kVendorPrefix = "/v1/vendors/";
+constexpr std::string_view kWorkOrderPrefix = "/v1/work-orders/";
+
+http::Response json_response(int status, const nlohmann::json& body) {
+    return http::Response{status, "application/json", {}, body.dump(), false};
+}
+
+http::Response problem(int status, std::string type, std::string title, std::string detail, std::string pointer = {}) {
+    return problem_response(ApiError{status, std::move(type), std::move(title), std::move(detail), std::move(pointer),
+                                     nlohmann::json::object()});
+}
+
+// "/v1/vendors/<id>/results" -> <id>; empty when the path is not that route.
+std::string vendor_of(std::string_view path) {
+    if (path.substr(0, kVendorPrefix.size()) != kVendorPrefix) return {};
+    auto rest = path.substr(kVendorPrefix.size());
+    const auto slash = rest.find('/');
+    if (slash == std::string_view::npos || rest.substr(slash) != "/results") return {};
+    return std::string(rest.substr(0, slash));
+}
+
+std::string media_type(std::optional<std::string_view> header) {
+    if (!header) return {};
+    std::string t(header->substr(0, header->find(';')));
+    while (!t.empty() && t.back() == ' ') t.pop_back();
+    for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return t;
+}
+
+}  // namespace
+
+Router::Router(GatewayParts parts) : parts_(std::move(parts)) {
+    ingest_context_.catalog = parts_.catalog;
+    ingest_context_.events = EventContext{parts_.config->event_type_prefix, parts_.config->event_source};
+    ingest_context_.city_zone = parts_.config->city_time_zone;
+}
+
+std::size_t Router::body_limit(const http::Request& head) const {
+    if (auto vendor = vendor_of(head.path); !vendor.empty()) {
+        auto registry = parts_.vendors();
+        if (const auto* entry = registry ? registry->find(vendor) : nullptr) return entry->spec.max_body_bytes;
+    }
+    return parts_.config->max_body_bytes;
+}
+
+bool Router::crm_authorized(const http::Request& request) const {
+    const auto header = request.header("authorization");
+    constexpr std::string_view kPrefix = "Bearer ";
+    if (!header || header->size() <= kPrefix.size() || header->substr(0, kPrefix.size()) != kPrefix) return false;
+    return parts_.secrets->matches("crm/api-token", header->substr(kPrefix.size()));
+}
+
+void Router::handle(http::Request request, http::Respond respond) {
+    const auto& path = request.path;
+    const auto& method = request.method;
+
+    if (path == "/healthz") {
+        respond(json_response(200, {{"status", "ok"}}));
+        return;
+    }
+    if (path == "/readyz") {
+        auto registry = parts_.vendors();
+        const bool ready = registry && !registry->ids().empty();
+        respond(json_response(ready ? 200 : 503, {{"status", ready ? "ready" : "not_ready"},
+                                                  {"vendors", registry ? registry->ids().size() : 0},
+                                                  {"write_queue", parts_.writer->queue_depth()}}));
+        return;
+    }
+    if (auto vendor = vendor_of(path); !vendor.empty()) {
+        if (method != "POST") {
+            respond(problem(405, "method-not-allowed", "Method not allowed", "use POST to send results"));
+            return;
+        }
+        post_vendor_results(vendor, request, respond);
+        return;
+    }
+    if (path == "/v1/work-orders" || path.rfind(kWorkOrderPrefix, 0) == 0) {
+        if (request.body_too_large) {
+            respond(problem(413, "payload-too-large", "Payload too large",
+                            "the body is larger than " + std::to_string(parts_.config->max_body_bytes) + " bytes"));
+            return;
+        }
+        if (!crm_authorized(request)) {
+            auto r = problem(401, "unauthorized", "Unauthorized", "a valid CRM bearer token is required", "Authorization");
+            r.headers.push_back({"www-authenticate", "Bearer"});
+            respond(std::move(r));
+            return;
+        }
+        if (path == "/v1/work-orders") {
+            if (method == "POST") post_work_order(request, respond);
+            else if (method == "GET") find_work_orders(request, respond);
+            else respond(problem(405, "method-not-allowed", "Method not allowed", "use GET or POST"));
+            return;
+        }
+        const std::string id = path.substr(kWorkOrderPrefix.size());
+        if (id.find('/') == std::string::npos && method == "GET") {
+            get_work_order(id, respond);
+            return;
+        }
+    }
+    respond(problem(404, "not-found", "Not found", "no route for " + method + " " + path));
+}
+
+void Router::post_work_order(http::Request& request, http::Respond& respond) {
+    if (media_type(request.header("content-type")) != "application/json") {
+        respond(problem(415, "unsupported-media-type", "Unsupported media type", "send the work order as application/json",
+                        "Content-Type"));
+        return;
+    }
+    parts_.work_orders->create(request.body, [respond](std::variant<ApiError, CreatedWorkOrder> result) {
+        if (auto* error = std::get_if<ApiError>(&result)) {
+            respond(problem_response(*error));
+            return;
+        }
+        auto& created = std::get<CreatedWorkOrder>(result);
+        auto r = json_response(created.status, created.body);
+        r.headers.push_back({"location", "/v1/work-orders/" + created.body["id"].get<std::string>()});
+        respond(std::move(r));
+    });
+}
+
+void Router::get_work_order(const std::string& id, http::Respond& respond) {
+    if (auto wo = parts_.work_orders->get(id)) {
+        respond(json_response(200, *wo));
+        return;
+    }
+    respond(problem(404, "not-found", "Work order not found", "no work order " + id));
+}
+
+void Router::find_work_orders(const http::Request& request, http::Respond& respond) {
+    const auto crm_case_id = request.query_param("crm_case_id");
+    if (!crm_case_id || crm_case_id->empty()) {
+        respond(problem(400, "missing-field", "Missing query parameter", "give ?crm_case_id=<service request number>",
+                        "crm_case_id"));
+        return;
+    }
+    nlohmann::json items = nlohmann::json::array();
+    if (auto wo = parts_.work_orders->find_by_case(*crm_case_id)) items.push_back(*wo);
+    respond(json_response(200, {{"items", items}}));
+}
+
+void Router::post_vendor_results(const std::string& vendor, http::Request& request, http::Respond& respond) {
+    auto registry = parts_.vendors();
+    const VendorEntry* entry = registry ? registry->find(vendor) : nullptr;
+    if (!entry) {
+        respond(problem(404, "unknown-vendor", "Unknown vendor", "no vendor '" + vendor + "' is configured"));
+        return;
+    }
+    const VendorSpec& spec = entry->spec;
+
+    auto ingest = std::make_shared<IngestRequest>();
+    ingest->vendor = spec.id;
+    ingest->source = "vendor:" + spec.id;
+    ingest->mapping_version = spec.mapping_version;
+    ingest->raw.vendor = spec.id;
+    ingest->raw.channel = "http";
+    ingest->raw.received_at = now_utc();
+    ingest->raw.content_type = std::string(request.header("content-type").value_or(""));
+    const auto tracking = request.header("request-tracking-id");
+    const std::string request_id = tracking ? std::string(*tracking) : random_id("req_");
+    ingest->raw.request_id = request_id;
+    ingest->raw.headers_json = safe_headers_json(request);
+    ingest->raw.body = redact_credentials(spec, request.body);
+    ingest->raw.truncated = request.body_too_large;
+
+    const std::string type = media_type(request.header("content-type"));
+    if (request.body_too_large) {
+        ingest->refused = ApiError{413, "payload-too-large", "Payload too large",
+                                   "the body (" + std::to_string(request.declared_length) + " bytes) is larger than " +
+                                       spec.id + "'s limit of " + std::to_string(spec.max_body_bytes) + " bytes; split it",
+                                   "", nlohmann::json::object()};
+    } else if (std::find(spec.content_types.begin(), spec.content_types.end(), type) == spec.content_types.end()) {
+        std::string accepted;
+        for (const auto& t : spec.content_types) accepted += (accepted.empty() ? "" : ", ") + t;
+        ingest->refused = ApiError{415, "unsupported-media-type", "Unsupported media type",
+                                   "Content-Type '" + type + "' is not accepted for " + spec.id + "; send " + accepted,
+                                   "Content-Type", nlohmann::json::object()};
+    } else if (auto denied = authenticate_vendor(spec, request, *parts_.secrets, std::chrono::system_clock::now())) {
+        ingest->refused = std::move(*denied);
+    } else {
+        ingest->normalized = entry->adapter->normalize(request.body);
+    }
+
+    const auto key_header = request.header("idempotency-key");
+    const std::string idempotency_key = (key_header && !ingest->refused) ? std::string(*key_header) : std::string();
+    const std::string body_hash = idempotency_key.empty() ? std::string() : sha256_hex(request.body);
+    auto response = std::make_shared<http::Response>();
+    const ResponseSpec style = spec.response;
+    const IngestContext* context = &ingest_context_;
+
+    auto job = [ingest, response, style, context, idempotency_key, body_hash, request_id](sqlite::Connection& db) {
+        if (!idempotency_key.empty()) {
+            if (auto stored = store::find_stored_response(db, ingest->vendor, idempotency_key)) {
+                if (stored->request_sha256 == body_hash) {
+                    *response = http::Response{stored->status, stored->content_type, {{"idempotent-replayed", "true"}}, stored->body, false};
+                } else {
+                    *response = render_vendor_error(style, unprocessable("idempotency-key-reused",
+                        "Idempotency-Key '" + idempotency_key + "' was already used with a different body", "Idempotency-Key"));
+                }
+                return;
+            }
+        }
+        const IngestReport report = apply_ingest(db, *context, *ingest);
+        *response = render_ingest(style, report, request_id);
+        if (!idempotency_key.empty() && response->status < 500) {
+            store::store_response(db, ingest->vendor, idempotency_key,
+                                  store::StoredResponse{body_hash, response->status, response->content_type, response->body}, now_utc());
+        }
+    };
+    const bool too_large = request.body_too_large;
+    const bool queued = parts_.writer->submit(job, [response, respond, style, too_large](std::exception_ptr error) {
+        if (error) {
+            auto r = render_vendor_error(style, store_unavailable(error));
+            r.headers.push_back({"retry-after", "5"});
+            respond(std::move(r));
+            return;
+        }
+        response->close = response->close || too_large;
+        respond(std::move(*response));
+    });
+    if (!queued) {
+        auto r = render_vendor_error(style, ApiError{503, "overloaded", "Gateway overloaded", "the write queue is full; retry later",
+                                                    "", nlohmann::json::object()});
+        r.headers.push_back({"retry-after", "1"});
+        respond(std::move(r));
+    }
+}
+
+}  // namespace fieldgate

@@ -1,0 +1,45 @@
+// Routes HTTP requests to the core: CRM work orders, vendor results, health. Beast-free.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "config.h"
+#include "ingest.h"
+#include "registry.h"
+#include "secrets.h"
+#include "types.h"
+#include "work_orders.h"
+#include "writer.h"
+
+namespace fieldgate {
+
+// What the router needs from the running gateway.
+struct GatewayParts {
+    const GatewayConfig* config = nullptr;
+    const Catalog* catalog = nullptr;
+    store::Writer* writer = nullptr;
+    WorkOrderService* work_orders = nullptr;
+    const SecretStore* secrets = nullptr;
+    std::function<std::shared_ptr<const VendorRegistry>()> vendors;
+};
+
+class Router : public http::Service {
+public:
+    explicit Router(GatewayParts parts);
+    std::size_t body_limit(const http::Request& head) const override;
+    void handle(http::Request request, http::Respond respond) override;
+
+private:
+    void post_work_order(http::Request& request, http::Respond& respond);
+    void get_work_order(const std::string& id, http::Respond& respond);
+    void find_work_orders(const http::Request& request, http::Respond& respond);
+    void post_vendor_results(const std::string& vendor, http::Request& request, http::Respond& respond);
+    bool crm_authorized(const http::Request& request) const;
+
+    GatewayParts parts_;
+    IngestContext ingest_context_;
+};
+
+}  // namespace fieldgate

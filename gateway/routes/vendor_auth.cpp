@@ -1,0 +1,170 @@
+#include "vendor_auth.h"
+
+#include <array>
+#include <regex>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <pugixml.hpp>
+
+namespace fieldgate {
+
+namespace {
+
+ApiError unauthorized(std::string detail, std::string pointer = {}) {
+    return ApiError{401, "unauthorized", "Unauthorized", std::move(detail), std::move(pointer), nlohmann::json::object()};
+}
+
+std::string_view local_name(const char* name) {
+    std::string_view n(name);
+    const auto colon = n.find(':');
+    return colon == std::string_view::npos ? n : n.substr(colon + 1);
+}
+
+pugi::xml_node child_local(pugi::xml_node parent, std::string_view name) {
+    for (auto c : parent.children()) {
+        if (c.type() == pugi::node_element && local_name(c.name()) == name) return c;
+    }
+    return {};
+}
+
+pugi::xml_node find_local(pugi::xml_node node, std::string_view name) {
+    for (auto c : node.children()) {
+        if (c.type() != pugi::node_element) continue;
+        if (local_name(c.name()) == name) return c;
+        if (auto found = find_local(c, name)) return found;
+    }
+    return {};
+}
+
+std::optional<ApiError> check_wsse(const AuthSpec& auth, const http::Request& request, const SecretStore& secrets) {
+    pugi::xml_document doc;
+    if (!doc.load_buffer(request.body.data(), request.body.size(), pugi::parse_default)) {
+        return std::nullopt;  // the adapter reports the malformed XML with its position
+    }
+    auto header = child_local(doc.document_element(), "Header");
+    auto token = header ? child_local(child_local(header, "Security"), "UsernameToken") : pugi::xml_node{};
+    if (!token) {
+        return unauthorized("no WS-Security UsernameToken in the SOAP header", "Envelope/Header/Security/UsernameToken");
+    }
+    const std::string username = child_local(token, "Username").text().as_string();
+    auto password_node = child_local(token, "Password");
+    const std::string type = password_node.attribute("Type").as_string();
+    if (!type.empty() && type.find("#PasswordText") == std::string::npos) {
+        return unauthorized("only PasswordText UsernameTokens are accepted", "Envelope/Header/Security/UsernameToken/Password");
+    }
+    const std::string password = password_node.text().as_string();
+    if (username != auth.username || !secrets.matches(auth.secret, password)) {
+        return unauthorized("UsernameToken user name or password is wrong", "Envelope/Header/Security/UsernameToken");
+    }
+    return std::nullopt;
+}
+
+std::optional<ApiError> check_signature(const SignatureSpec& sig, const http::Request& request,
+                                        const SecretStore& secrets, std::chrono::system_clock::time_point now) {
+    const auto ts = request.header(sig.timestamp_header);
+    const auto signature = request.header(sig.signature_header);
+    if (!ts && !signature) {
+        if (sig.required) return unauthorized("the request must be signed: " + sig.signature_header + " and " + sig.timestamp_header + " are missing");
+        return std::nullopt;
+    }
+    if (!ts || !signature) {
+        return unauthorized("a signed request needs both " + sig.timestamp_header + " and " + sig.signature_header);
+    }
+    long long seconds = 0;
+    try {
+        std::size_t used = 0;
+        seconds = std::stoll(std::string(*ts), &used);
+        if (used != ts->size()) throw std::invalid_argument("trailing");
+    } catch (const std::exception&) {
+        return unauthorized(sig.timestamp_header + " must be unix seconds");
+    }
+    const long long now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    if (std::llabs(now_s - seconds) > sig.replay_window_s) {
+        return unauthorized(sig.timestamp_header + " is outside the " + std::to_string(sig.replay_window_s) +
+                            " s window: check the sender's clock, or this is a replay");
+    }
+    std::string message = sig.signed_template;
+    auto replace = [&message](const std::string& key, std::string_view value) {
+        if (auto at = message.find(key); at != std::string::npos) message.replace(at, key.size(), value);
+    };
+    replace("{timestamp}", *ts);
+    replace("{body}", request.body);
+    std::string given(*signature);
+    if (!sig.prefix.empty()) {
+        if (given.rfind(sig.prefix, 0) != 0) return unauthorized(sig.signature_header + " must start with '" + sig.prefix + "'");
+        given = given.substr(sig.prefix.size());
+    }
+    for (auto& c : given) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const auto& key : secrets.values(sig.secret)) {
+        if (constant_time_equal(hmac_sha256_hex(key, message), given)) return std::nullopt;
+    }
+    return unauthorized(sig.signature_header + " does not match the body");
+}
+
+}  // namespace
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+    unsigned int n = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+         message.size(), mac.data(), &n);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < n; ++i) {
+        out += kHex[mac[i] >> 4];
+        out += kHex[mac[i] & 0x0f];
+    }
+    return out;
+}
+
+std::optional<ApiError> authenticate_vendor(const VendorSpec& spec, const http::Request& request,
+                                            const SecretStore& secrets, std::chrono::system_clock::time_point now) {
+    const auto& auth = spec.auth;
+    if (secrets.values(auth.secret).empty()) {
+        // Misconfiguration must not open the door: no configured key means nobody gets in.
+        return unauthorized("vendor " + spec.id + " has no credentials configured on the gateway");
+    }
+    if (auth.scheme == "bearer") {
+        const auto header = request.header("authorization");
+        if (!header) return unauthorized("missing Authorization: Bearer <api key>", "Authorization");
+        constexpr std::string_view kPrefix = "Bearer ";
+        if (header->size() <= kPrefix.size() || header->substr(0, kPrefix.size()) != kPrefix) {
+            return unauthorized("Authorization must be 'Bearer <api key>'", "Authorization");
+        }
+        if (!secrets.matches(auth.secret, header->substr(kPrefix.size()))) {
+            return unauthorized("the API key is not valid", "Authorization");
+        }
+    } else if (auth.scheme == "api_key_header") {
+        const auto header = request.header(auth.header);
+        if (!header) return unauthorized("missing " + auth.header + " header", auth.header);
+        if (!secrets.matches(auth.secret, *header)) return unauthorized("the API key is not valid", auth.header);
+    } else if (auth.scheme == "wsse_username_token") {
+        if (auto error = check_wsse(auth, request, secrets)) return error;
+    } else {
+        return unauthorized("vendor " + spec.id + " declares an unknown auth scheme");
+    }
+    if (auth.signature) return check_signature(*auth.signature, request, secrets, now);
+    return std::nullopt;
+}
+
+std::string redact_credentials(const VendorSpec& spec, const std::string& body) {
+    if (spec.auth.scheme != "wsse_username_token") return body;
+    static const std::regex password(R"((<([A-Za-z_][\w.-]*:)?Password\b[^>]*>)[^<]*(</))");
+    return std::regex_replace(body, password, "$1[redacted]$3");
+}
+
+std::string safe_headers_json(const http::Request& request) {
+    static constexpr std::array<std::string_view, 9> kKept = {
+        "content-type", "content-length", "user-agent", "request-tracking-id", "soapaction",
+        "idempotency-key", "x-bh-timestamp", "x-request-id", "x-forwarded-for"};
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& h : request.headers) {
+        for (auto kept : kKept) {
+            if (h.name == kept) j[h.name] = h.value;
+        }
+    }
+    return j.dump();
+}
+
+}  // namespace fieldgate

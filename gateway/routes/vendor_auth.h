@@ -1,0 +1,29 @@
+// Who is calling: a vendor's credentials checked as its folder declares (bearer key, API key
+// header, WS-Security UsernameToken), plus an optional HMAC over "<timestamp>.<body>" with a
+// replay window. Failures name what is wrong without echoing any secret.
+#pragma once
+
+#include <chrono>
+#include <optional>
+
+#include "api_error.h"
+#include "secrets.h"
+#include "types.h"
+#include "vendor_spec.h"
+
+namespace fieldgate {
+
+std::optional<ApiError> authenticate_vendor(const VendorSpec& spec, const http::Request& request,
+                                            const SecretStore& secrets,
+                                            std::chrono::system_clock::time_point now);
+
+// HMAC-SHA256 of `message` with `key`, lower-case hex.
+std::string hmac_sha256_hex(std::string_view key, std::string_view message);
+
+// The raw body with WS-Security passwords blanked, for storage.
+std::string redact_credentials(const VendorSpec& spec, const std::string& body);
+
+// Request headers worth keeping with a raw payload (never credentials), as a JSON object.
+std::string safe_headers_json(const http::Request& request);
+
+}  // namespace fieldgate

@@ -1,0 +1,174 @@
+#include "migrations.h"
+
+#include <array>
+#include <string>
+
+#include "sqlite.h"
+
+namespace fieldgate::store {
+
+namespace {
+
+// Append only: a migration that has shipped is never edited.
+constexpr std::array<const char*, 1> kMigrations = {
+    // 1: work orders, outcomes, raw payloads, quarantine, idempotency keys, outbox.
+    R"sql(
+CREATE TABLE work_orders (
+  id             TEXT PRIMARY KEY,
+  crm_case_id    TEXT NOT NULL UNIQUE,
+  service_type   TEXT NOT NULL,
+  address        TEXT NOT NULL,
+  lat            REAL,
+  lon            REAL,
+  scheduled_date TEXT NOT NULL,
+  window_start   TEXT,
+  window_end     TEXT,
+  items          TEXT NOT NULL,
+  instructions   TEXT NOT NULL,
+  customer       TEXT NOT NULL,
+  vendor         TEXT,
+  route_id       TEXT,
+  route_date     TEXT,
+  stop_seq       TEXT,
+  status         TEXT NOT NULL,
+  outcome_id     INTEGER,
+  content_hash   TEXT NOT NULL,
+  created_at     TEXT NOT NULL,
+  updated_at     TEXT NOT NULL
+);
+CREATE INDEX work_orders_route ON work_orders (vendor, route_id, route_date);
+
+CREATE TABLE work_order_history (
+  id            INTEGER PRIMARY KEY,
+  work_order_id TEXT NOT NULL REFERENCES work_orders (id),
+  at            TEXT NOT NULL,
+  from_status   TEXT,
+  to_status     TEXT NOT NULL,
+  source        TEXT NOT NULL,
+  outcome_id    INTEGER,
+  note          TEXT
+);
+CREATE INDEX work_order_history_order ON work_order_history (work_order_id, id);
+
+CREATE TABLE raw_payloads (
+  id           INTEGER PRIMARY KEY,
+  vendor       TEXT,
+  channel      TEXT NOT NULL,
+  received_at  TEXT NOT NULL,
+  content_type TEXT,
+  request_id   TEXT,
+  headers      TEXT NOT NULL,
+  body         BLOB NOT NULL,
+  body_sha256  TEXT NOT NULL,
+  truncated    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX raw_payloads_hash ON raw_payloads (vendor, body_sha256);
+
+CREATE TABLE outcomes (
+  id                INTEGER PRIMARY KEY,
+  work_order_id     TEXT NOT NULL REFERENCES work_orders (id),
+  vendor            TEXT NOT NULL,
+  source            TEXT NOT NULL,
+  vendor_ref        TEXT NOT NULL,
+  content_hash      TEXT NOT NULL,
+  disposition       TEXT NOT NULL,
+  outcome           TEXT,
+  progress          TEXT,
+  reason            TEXT,
+  vendor_status     TEXT,
+  vendor_reason     TEXT,
+  detail            TEXT,
+  occurred_at       TEXT,
+  received_at       TEXT NOT NULL,
+  truck             TEXT,
+  crew              TEXT,
+  driver            TEXT,
+  lat               REAL,
+  lon               REAL,
+  gps_accuracy_m    REAL,
+  photos            TEXT NOT NULL,
+  items_collected   INTEGER,
+  route_level       INTEGER NOT NULL DEFAULT 0,
+  mapping_version   TEXT NOT NULL,
+  catalog_version   TEXT NOT NULL,
+  raw_payload_id    INTEGER REFERENCES raw_payloads (id),
+  record_pointer    TEXT,
+  evidence          TEXT NOT NULL,
+  evidence_complete INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX outcomes_idempotency ON outcomes (vendor, vendor_ref, work_order_id, content_hash);
+CREATE INDEX outcomes_order ON outcomes (work_order_id, id);
+
+CREATE TABLE quarantine (
+  id             INTEGER PRIMARY KEY,
+  vendor         TEXT,
+  channel        TEXT NOT NULL,
+  raw_payload_id INTEGER NOT NULL REFERENCES raw_payloads (id),
+  record_pointer TEXT,
+  received_at    TEXT NOT NULL,
+  last_seen_at   TEXT NOT NULL,
+  attempts       INTEGER NOT NULL DEFAULT 1,
+  http_status    INTEGER NOT NULL,
+  problem_type   TEXT NOT NULL,
+  problem        TEXT NOT NULL,
+  state          TEXT NOT NULL DEFAULT 'open'
+);
+CREATE UNIQUE INDEX quarantine_entry ON quarantine (raw_payload_id, IFNULL(record_pointer, ''));
+CREATE INDEX quarantine_vendor ON quarantine (vendor, state, received_at);
+
+CREATE TABLE idempotency_keys (
+  vendor         TEXT NOT NULL,
+  key            TEXT NOT NULL,
+  request_sha256 TEXT NOT NULL,
+  status         INTEGER NOT NULL,
+  content_type   TEXT NOT NULL,
+  body           TEXT NOT NULL,
+  created_at     TEXT NOT NULL,
+  PRIMARY KEY (vendor, key)
+);
+
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  work_order_id   TEXT NOT NULL,
+  event_id        TEXT NOT NULL UNIQUE,
+  event_type      TEXT NOT NULL,
+  payload         TEXT NOT NULL,
+  created_at      TEXT NOT NULL,
+  state           TEXT NOT NULL DEFAULT 'pending',
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT,
+  last_error      TEXT,
+  delivered_at    TEXT
+);
+CREATE INDEX outbox_pending ON outbox (state, work_order_id, id);
+)sql",
+};
+
+}  // namespace
+
+int migrate(sqlite::Connection& db) {
+    db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+    int current = 0;
+    {
+        auto q = db.prepare("SELECT IFNULL(MAX(version), 0) FROM schema_migrations");
+        if (q->step()) current = static_cast<int>(q->integer(0));
+    }
+    for (int version = current + 1; version <= static_cast<int>(kMigrations.size()); ++version) {
+        db.exec("BEGIN IMMEDIATE");
+        try {
+            db.exec(kMigrations[static_cast<std::size_t>(version - 1)]);
+            db.prepare("INSERT INTO schema_migrations (version, applied_at) "
+                       "VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))")
+                ->bind(1, version)
+                .run();
+            db.exec("COMMIT");
+        } catch (...) {
+            db.exec("ROLLBACK");
+            throw;
+        }
+        current = version;
+    }
+    return current;
+}
+
+}  // namespace fieldgate::store

@@ -1,0 +1,13 @@
+// Schema migrations, applied in order at start inside one transaction each.
+#pragma once
+
+namespace fieldgate::sqlite {
+class Connection;
+}
+
+namespace fieldgate::store {
+
+// Brings the database to the newest schema; returns the version it is at afterwards.
+int migrate(sqlite::Connection& db);
+
+}  // namespace fieldgate::store

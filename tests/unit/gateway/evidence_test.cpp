@@ -1,0 +1,70 @@
+#include <gtest/gtest.h>
+
+#include "evidence.h"
+#include "lifecycle.h"
+
+namespace fieldgate {
+namespace {
+
+store::WorkOrder order_with_window(std::optional<std::string> start, std::optional<std::string> end) {
+    store::WorkOrder wo;
+    wo.lat = 37.33452;
+    wo.lon = -121.88861;
+    wo.scheduled_date = "2026-07-03";
+    wo.window_start = std::move(start);
+    wo.window_end = std::move(end);
+    return wo;
+}
+
+TEST(Evidence, DistanceIsHaversine) {
+    // Two points in downtown San Jose about 1.5 km apart (checked by hand).
+    EXPECT_NEAR(distance_m(37.3378, -121.8856, 37.3327, -121.9010), 1470, 60);
+    EXPECT_DOUBLE_EQ(distance_m(37.0, -121.0, 37.0, -121.0), 0.0);
+}
+
+TEST(Evidence, TimeIsJudgedAgainstTheLocalWindowInSummerTime) {
+    ReasonInfo reason;
+    reason.evidence.in_window = true;
+    NormalizedResult r;
+    const auto wo = order_with_window("07:00", "15:00");
+    r.occurred_at = "2026-07-03T14:59:00-07:00";  // PDT
+    EXPECT_EQ(check_evidence(r, &reason, wo, "America/Los_Angeles").detail["time"], "in_window");
+    r.occurred_at = "2026-07-03T22:30:00Z";  // 15:30 PDT
+    auto late = check_evidence(r, &reason, wo, "America/Los_Angeles");
+    EXPECT_EQ(late.detail["time"], "outside_window");
+    EXPECT_FALSE(late.complete);
+    r.occurred_at.reset();
+    EXPECT_EQ(check_evidence(r, &reason, wo, "America/Los_Angeles").detail["time"], "unknown");
+}
+
+TEST(Evidence, WithoutAWindowTheWholeScheduledDayCounts) {
+    ReasonInfo reason;
+    reason.evidence.in_window = true;
+    NormalizedResult r;
+    r.occurred_at = "2026-07-03T23:30:00-07:00";
+    EXPECT_EQ(check_evidence(r, &reason, order_with_window(std::nullopt, std::nullopt), "America/Los_Angeles").detail["time"],
+              "in_window");
+    r.occurred_at = "2026-07-04T07:30:00Z";  // 00:30 next day local
+    EXPECT_EQ(check_evidence(r, &reason, order_with_window(std::nullopt, std::nullopt), "America/Los_Angeles").detail["time"],
+              "outside_window");
+}
+
+TEST(Evidence, CompletedWithoutAReasonExpectsNothing) {
+    NormalizedResult r;
+    auto v = check_evidence(r, nullptr, order_with_window("07:00", "15:00"), "America/Los_Angeles");
+    EXPECT_TRUE(v.complete);
+    EXPECT_EQ(v.detail["photo"], "not_expected");
+}
+
+TEST(Lifecycle, RanksAndTerminalStatuses) {
+    EXPECT_LT(status_rank("received"), status_rank("dispatched"));
+    EXPECT_LT(status_rank("acknowledged"), status_rank("en_route"));
+    EXPECT_LT(status_rank("en_route"), status_rank("on_site"));
+    EXPECT_LT(status_rank("on_site"), status_rank("completed"));
+    EXPECT_TRUE(is_terminal_status("not_collected"));
+    EXPECT_FALSE(is_terminal_status("on_site"));
+    EXPECT_EQ(status_for_outcome("PARTIALLY_COMPLETED"), "partially_completed");
+}
+
+}  // namespace
+}  // namespace fieldgate

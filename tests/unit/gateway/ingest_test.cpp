@@ -1,0 +1,284 @@
+// The normalize -> check -> store + outbox path, against a real SQLite file.
+#include <gtest/gtest.h>
+
+#include "catalog.h"
+#include "ingest.h"
+#include "read_pool.h"
+#include "repositories.h"
+#include "support/temp_dir.h"
+#include "writer.h"
+
+namespace fieldgate {
+namespace {
+
+class IngestTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        catalog_ = std::make_unique<Catalog>(Catalog::load(test::source_path("gateway/catalog/standard-codes.json"),
+                                                           test::source_path("gateway/catalog/standard-codes.schema.json")));
+        ctx_.catalog = catalog_.get();
+        ctx_.events = EventContext{"gov.sanjose.workorder", "urn:fieldgate"};
+        ctx_.city_zone = "America/Los_Angeles";
+        writer_ = std::make_unique<store::Writer>(store::WriterOptions{dir_.file("g.db")});
+        reads_ = std::make_unique<store::ReadPool>(dir_.file("g.db"));
+    }
+
+    void add_order(const std::string& id, const std::string& sr, const std::string& vendor, const std::string& status = "dispatched",
+                   const std::string& route = "R1", const std::string& seq = "1") {
+        store::WorkOrder wo;
+        wo.id = id;
+        wo.crm_case_id = sr;
+        wo.service_type = "bulky_item";
+        wo.address = "1 Main St";
+        wo.lat = 37.3345;
+        wo.lon = -121.8886;
+        wo.scheduled_date = "2026-02-03";
+        wo.vendor = vendor;
+        wo.route_id = route;
+        wo.route_date = "2026-02-03";
+        wo.stop_seq = seq;
+        wo.status = status;
+        wo.content_hash = "h";
+        wo.created_at = wo.updated_at = "2026-02-01T00:00:00Z";
+        writer_->run_sync([wo](sqlite::Connection& db) { store::insert_work_order(db, wo); });
+    }
+
+    static NormalizedResult result(const std::string& sr, const std::string& outcome, const std::string& reason,
+                                   const std::string& ref) {
+        NormalizedResult r;
+        r.crm_case_id = sr;
+        r.vendor_ref = ref;
+        r.outcome = outcome;
+        r.reason = reason;
+        r.occurred_at = "2026-02-03T10:42:17-08:00";
+        r.lat = 37.33452;
+        r.lon = -121.88861;
+        r.photos = {"https://example/1.jpg"};
+        return r;
+    }
+
+    IngestReport ingest(std::vector<NormalizedResult> results, const std::string& vendor = "bay-hauling",
+                        const std::string& body = "{}") {
+        IngestRequest req;
+        req.vendor = vendor;
+        req.source = "vendor:" + vendor;
+        req.mapping_version = "1.0.0+abc";
+        req.raw.vendor = vendor;
+        req.raw.channel = "http";
+        req.raw.received_at = "2026-02-03T19:00:00Z";
+        req.raw.body = body;
+        req.normalized.batch = results.size() > 1;
+        for (auto& r : results) {
+            RecordResult rec;
+            rec.result = std::move(r);
+            req.normalized.records.push_back(std::move(rec));
+        }
+        IngestReport report;
+        writer_->run_sync([&](sqlite::Connection& db) { report = apply_ingest(db, ctx_, req); });
+        return report;
+    }
+
+    store::WorkOrder order(const std::string& id) {
+        auto db = reads_->acquire();
+        return *store::find_work_order(*db, id);
+    }
+
+    int count(const std::string& sql) {
+        auto db = reads_->acquire();
+        auto q = db->prepare(sql);
+        q->step();
+        return static_cast<int>(q->integer(0));
+    }
+
+    test::TempDir dir_;
+    std::unique_ptr<Catalog> catalog_;
+    IngestContext ctx_;
+    std::unique_ptr<store::Writer> writer_;
+    std::unique_ptr<store::ReadPool> reads_;
+};
+
+TEST_F(IngestTest, AcceptedResultClosesTheOrderWithHistoryAndAnOutboxEvent) {
+    add_order("wo_1", "SR-1", "bay-hauling");
+    auto report = ingest({result("SR-1", "NOT_COLLECTED", "NOT_SET_OUT", "BH-1")});
+    ASSERT_EQ(report.records.size(), 1u);
+    EXPECT_EQ(report.records[0].verdict, Verdict::accepted);
+    EXPECT_EQ(order("wo_1").status, "not_collected");
+    EXPECT_EQ(count("SELECT COUNT(*) FROM work_order_history WHERE work_order_id='wo_1' AND to_status='not_collected'"), 1);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE work_order_id='wo_1' AND event_type='gov.sanjose.workorder.not_collected'"), 1);
+    auto db = reads_->acquire();
+    auto q = db->prepare("SELECT payload FROM outbox WHERE work_order_id='wo_1'");
+    ASSERT_TRUE(q->step());
+    const auto event = nlohmann::json::parse(q->text(0));
+    EXPECT_EQ(event["specversion"], "1.0");
+    EXPECT_EQ(event["subject"], "SR-1");
+    EXPECT_EQ(event["data"]["outcome"]["reason"], "NOT_SET_OUT");
+    EXPECT_EQ(event["data"]["outcome"]["attribution"], "resident");
+    EXPECT_EQ(event["data"]["outcome"]["customer_message"], catalog_->reason("NOT_SET_OUT")->message.text);
+    EXPECT_EQ(event["data"]["outcome"]["mapping_version"], "1.0.0+abc");
+}
+
+TEST_F(IngestTest, TheSameResultTwiceAnswersDuplicateAndStoresNothingTwice) {
+    add_order("wo_1", "SR-1", "bay-hauling");
+    auto first = ingest({result("SR-1", "COMPLETED", "", "BH-1")});
+    auto second = ingest({result("SR-1", "COMPLETED", "", "BH-1")});
+    EXPECT_EQ(first.records[0].verdict, Verdict::accepted);
+    EXPECT_EQ(second.records[0].verdict, Verdict::duplicate);
+    EXPECT_EQ(second.records[0].outcome_ids, first.records[0].outcome_ids);
+    EXPECT_EQ(first.raw_payload_id, second.raw_payload_id);  // identical body stored once
+    EXPECT_EQ(count("SELECT COUNT(*) FROM outcomes"), 1);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE event_type LIKE '%completed'"), 1);
+}
+
+TEST_F(IngestTest, SameTerminalOutcomeWithOtherDetailsIsADuplicate) {
+    add_order("wo_1", "SR-1", "bay-hauling");
+    ingest({result("SR-1", "COMPLETED", "", "BH-1")});
+    auto again = result("SR-1", "COMPLETED", "", "BH-1");
+    again.detail = "notes edited at end of route";
+    auto report = ingest({again});
+    EXPECT_EQ(report.records[0].verdict, Verdict::duplicate);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM outcomes"), 1);
+}
+
+TEST_F(IngestTest, AContradictoryTerminalOutcomeIsKeptAsConflictAndNotApplied) {
+    add_order("wo_1", "SR-1", "bay-hauling");
+    ingest({result("SR-1", "COMPLETED", "", "BH-1")});
+    auto report = ingest({result("SR-1", "NOT_COLLECTED", "NOT_SET_OUT", "BH-1")});
+    ASSERT_EQ(report.records[0].verdict, Verdict::conflict);
+    ASSERT_FALSE(report.records[0].errors.empty());
+    EXPECT_EQ(report.records[0].errors[0].status, 409);
+    EXPECT_EQ(order("wo_1").status, "completed");
+    EXPECT_EQ(count("SELECT COUNT(*) FROM outcomes WHERE disposition='conflict'"), 1);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE event_type LIKE '%not_collected'"), 0);
+    // The same conflicting result again answers as the first time did.
+    auto repeat = ingest({result("SR-1", "NOT_COLLECTED", "NOT_SET_OUT", "BH-1")});
+    EXPECT_EQ(repeat.records[0].verdict, Verdict::conflict);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM outcomes WHERE disposition='conflict'"), 1);
+}
+
+TEST_F(IngestTest, ProgressMovesForwardOnlyAndLateProgressIsRecordedNotApplied) {
+    add_order("wo_1", "SR-1", "valley-disposal");
+    NormalizedResult en_route;
+    en_route.crm_case_id = "SR-1";
+    en_route.vendor_ref = "guid-1";
+    en_route.progress = "en_route";
+    auto ack = en_route;
+    ack.progress = "acknowledged";
+    EXPECT_EQ(ingest({en_route}, "valley-disposal").records[0].verdict, Verdict::accepted);
+    EXPECT_EQ(order("wo_1").status, "en_route");
+    EXPECT_EQ(ingest({ack}, "valley-disposal").records[0].verdict, Verdict::late);
+    EXPECT_EQ(order("wo_1").status, "en_route");
+    EXPECT_EQ(ingest({result("SR-1", "COMPLETED", "", "guid-1")}, "valley-disposal").records[0].verdict, Verdict::accepted);
+    auto late = en_route;
+    late.occurred_at = "2026-02-03T12:00:00-08:00";
+    EXPECT_EQ(ingest({late}, "valley-disposal").records[0].verdict, Verdict::late);
+    EXPECT_EQ(order("wo_1").status, "completed");
+}
+
+TEST_F(IngestTest, AnotherVendorsOrderGetsTheSameAnswerAsAnUnknownOne) {
+    add_order("wo_1", "SR-1", "valley-disposal");
+    auto foreign = ingest({result("SR-1", "COMPLETED", "", "BH-1")}, "bay-hauling");
+    auto unknown = ingest({result("SR-404", "COMPLETED", "", "BH-2")}, "bay-hauling");
+    ASSERT_EQ(foreign.records[0].verdict, Verdict::rejected);
+    ASSERT_EQ(unknown.records[0].verdict, Verdict::rejected);
+    EXPECT_EQ(foreign.records[0].errors[0].type, "unknown-work-order");
+    EXPECT_EQ(unknown.records[0].errors[0].type, "unknown-work-order");
+    EXPECT_EQ(foreign.records[0].errors[0].status, unknown.records[0].errors[0].status);
+    EXPECT_EQ(order("wo_1").status, "dispatched");
+    EXPECT_EQ(count("SELECT COUNT(*) FROM quarantine WHERE problem_type='unknown-work-order'"), 2);
+}
+
+TEST_F(IngestTest, AResultAfterCancellationIsRefusedAndQuarantined) {
+    add_order("wo_1", "SR-1", "bay-hauling", "cancelled");
+    auto report = ingest({result("SR-1", "COMPLETED", "", "BH-1")});
+    ASSERT_EQ(report.records[0].verdict, Verdict::rejected);
+    EXPECT_EQ(report.records[0].errors[0].type, "work-order-cancelled");
+    EXPECT_EQ(report.records[0].errors[0].status, 409);
+    EXPECT_EQ(order("wo_1").status, "cancelled");
+    EXPECT_EQ(count("SELECT COUNT(*) FROM quarantine"), 1);
+}
+
+TEST_F(IngestTest, RouteLevelEventClosesOnlyOpenStopsWithoutTheirOwnResult) {
+    add_order("wo_1", "SR-1", "curbside-coop", "dispatched", "R12", "1");
+    add_order("wo_2", "SR-2", "curbside-coop", "dispatched", "R12", "2");
+    add_order("wo_3", "SR-3", "curbside-coop", "dispatched", "R12", "3");
+    add_order("wo_4", "SR-4", "curbside-coop", "cancelled", "R12", "4");
+    add_order("wo_9", "SR-9", "curbside-coop", "dispatched", "R99", "1");
+    NormalizedResult route = result("", "NOT_COLLECTED", "ACCESS_BLOCKED", "R12/2026-02-03/*");
+    route.route_level = true;
+    route.route = RouteRef{"R12", "2026-02-03", "*"};
+    // The route-level row comes first in the file, but stop 1 has its own row.
+    auto report = ingest({route, result("SR-1", "COMPLETED", "", "R12/2026-02-03/1")}, "curbside-coop", "file-1");
+    EXPECT_EQ(report.records[0].verdict, Verdict::accepted);
+    EXPECT_EQ(report.records[0].work_order_ids.size(), 2u);
+    EXPECT_EQ(order("wo_1").status, "completed");
+    EXPECT_EQ(order("wo_2").status, "not_collected");
+    EXPECT_EQ(order("wo_3").status, "not_collected");
+    EXPECT_EQ(order("wo_4").status, "cancelled");
+    EXPECT_EQ(order("wo_9").status, "dispatched");
+    // The same file uploaded again changes nothing.
+    auto again = ingest({route, result("SR-1", "COMPLETED", "", "R12/2026-02-03/1")}, "curbside-coop", "file-1");
+    EXPECT_EQ(again.records[0].verdict, Verdict::duplicate);
+    EXPECT_EQ(again.records[1].verdict, Verdict::duplicate);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM outcomes"), 3);
+}
+
+TEST_F(IngestTest, NormalizationErrorsAreQuarantinedPerRecordAndGoodRecordsStillCommit) {
+    add_order("wo_1", "SR-1", "bay-hauling");
+    IngestRequest req;
+    req.vendor = "bay-hauling";
+    req.source = "vendor:bay-hauling";
+    req.mapping_version = "v";
+    req.raw.channel = "http";
+    req.raw.body = "batch";
+    req.normalized.batch = true;
+    RecordResult good;
+    good.result = result("SR-1", "COMPLETED", "", "BH-1");
+    good.result->pointer = "/results/0";
+    RecordResult bad;
+    bad.errors.push_back(RecordError{"/results/1/exception/code", "exception.code", "unmapped_code", "code 'ZZZ' has no mapping"});
+    req.normalized.records = {good, bad};
+    IngestReport report;
+    writer_->run_sync([&](sqlite::Connection& db) { report = apply_ingest(db, ctx_, req); });
+    EXPECT_EQ(report.records[0].verdict, Verdict::accepted);
+    EXPECT_EQ(report.records[1].verdict, Verdict::rejected);
+    EXPECT_EQ(report.records[1].errors[0].pointer, "/results/1/exception/code");
+    EXPECT_EQ(count("SELECT COUNT(*) FROM quarantine WHERE record_pointer='/results/1/exception/code' AND problem_type='unmapped_code'"), 1);
+    EXPECT_EQ(order("wo_1").status, "completed");
+}
+
+TEST_F(IngestTest, MissingEvidenceIsAcceptedButFlagged) {
+    add_order("wo_1", "SR-1", "bay-hauling");
+    auto r = result("SR-1", "NOT_COLLECTED", "NOT_SET_OUT", "BH-1");
+    r.photos.clear();
+    r.lat = 37.40;  // ~7 km away
+    ASSERT_EQ(ingest({r}).records[0].verdict, Verdict::accepted);
+    auto db = reads_->acquire();
+    auto q = db->prepare("SELECT evidence, evidence_complete FROM outcomes");
+    ASSERT_TRUE(q->step());
+    const auto evidence = nlohmann::json::parse(q->text(0));
+    EXPECT_EQ(q->integer(1), 0);
+    EXPECT_EQ(evidence["photo"], "missing");
+    EXPECT_EQ(evidence["gps"]["within"], false);
+    EXPECT_EQ(evidence["time"], "in_window");
+}
+
+TEST_F(IngestTest, APayloadRefusedBeforeNormalizationIsKeptRaw) {
+    IngestRequest req;
+    req.vendor = "bay-hauling";
+    req.source = "vendor:bay-hauling";
+    req.raw.channel = "http";
+    req.raw.body = "{\"ticket_number\":\"x\"}";
+    req.refused = ApiError{401, "unauthorized", "Unauthorized", "the API key is not valid", "Authorization", nlohmann::json::object()};
+    IngestReport report;
+    writer_->run_sync([&](sqlite::Connection& db) { report = apply_ingest(db, ctx_, req); });
+    ASSERT_TRUE(report.payload_error);
+    EXPECT_EQ(report.payload_error->status, 401);
+    auto db = reads_->acquire();
+    auto q = db->prepare("SELECT r.body, q.http_status FROM quarantine q JOIN raw_payloads r ON r.id = q.raw_payload_id");
+    ASSERT_TRUE(q->step());
+    EXPECT_EQ(q->text(0), req.raw.body);
+    EXPECT_EQ(q->integer(1), 401);
+}
+
+}  // namespace
+}  // namespace fieldgate
