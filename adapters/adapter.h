@@ -13,7 +13,7 @@
 namespace fieldgate {
 
 class VendorAdapter {
-public:
+  public:
     virtual ~VendorAdapter() = default;
     // Never throws on bad input: every problem comes back as a RecordError naming the field.
     virtual NormalizeOutput normalize(std::string_view body) const = 0;

@@ -11,11 +11,11 @@ namespace fieldgate {
 
 struct SignatureSpec {
     std::string scheme = "hmac-sha256";
-    bool required = false;          // when false, a signature that is present is still verified
-    std::string secret;             // secret name, resolved by the gateway's secret store
-    std::string timestamp_header;   // e.g. X-BH-Timestamp (unix seconds)
-    std::string signature_header;   // e.g. X-BH-Signature
-    std::string prefix;             // e.g. "sha256="
+    bool required = false;         // when false, a signature that is present is still verified
+    std::string secret;            // secret name, resolved by the gateway's secret store
+    std::string timestamp_header;  // e.g. X-BH-Timestamp (unix seconds)
+    std::string signature_header;  // e.g. X-BH-Signature
+    std::string prefix;            // e.g. "sha256="
     std::string signed_template = "{timestamp}.{body}";
     int replay_window_s = 300;
 };
@@ -29,20 +29,20 @@ struct AuthSpec {
 };
 
 struct ResponseSpec {
-    std::string style;          // json_report | soap | csv_report
-    std::string soap_element;   // soap: e.g. NotifyEventUpdatedResponse
-    std::string soap_namespace; // soap: e.g. http://valleydisposal.example/ens
+    std::string style;           // json_report | soap | csv_report
+    std::string soap_element;    // soap: e.g. NotifyEventUpdatedResponse
+    std::string soap_namespace;  // soap: e.g. http://valleydisposal.example/ens
 };
 
 struct VendorSpec {
-    std::string id;            // folder name == registry key == vendor_id
-    std::string name;          // display name
-    std::string status;        // pilot | stable | deprecated
-    std::string format;        // json | xml | csv
-    std::string folder;        // absolute or config-relative path of the vendor folder
-    std::string mapping_path;  // .../mapping.json
+    std::string id;               // folder name == registry key == vendor_id
+    std::string name;             // display name
+    std::string status;           // pilot | stable | deprecated
+    std::string format;           // json | xml | csv
+    std::string folder;           // absolute or config-relative path of the vendor folder
+    std::string mapping_path;     // .../mapping.json
     std::string mapping_version;  // "<declared version>+<first 8 hex of sha256(mapping.json)>"
-    std::string time_zone;     // IANA zone for local times
+    std::string time_zone;        // IANA zone for local times
     std::vector<std::string> content_types;  // accepted media types, lower case, no parameters
     std::size_t max_body_bytes = 1 << 20;
     AuthSpec auth;

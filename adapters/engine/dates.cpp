@@ -1,0 +1,217 @@
+#include "engine/dates.h"
+
+#include <charconv>
+#include <cstdio>
+#include <regex>
+
+#include <date/date.h>
+#include <date/tz.h>
+
+namespace fieldgate::engine {
+
+namespace {
+
+struct Fields {
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+    std::string fraction;               // ".123" or empty
+    std::optional<int> offset_minutes;  // from the value itself
+    bool zulu = false;
+};
+
+int to_int(const std::ssub_match& m) {
+    return m.matched ? std::stoi(m.str()) : 0;
+}
+
+std::optional<Fields> match(std::string_view text, TimeFormat f) {
+    static const std::regex iso(
+        R"(^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$)");
+    static const std::regex sql(R"(^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$)");
+    static const std::regex us(R"(^(\d{2})/(\d{2})/(\d{4})$)");
+    static const std::regex isod(R"(^(\d{4})-(\d{2})-(\d{2})$)");
+    const std::string s(text);
+    std::smatch m;
+    Fields out;
+    switch (f) {
+        case TimeFormat::kIso8601:
+        case TimeFormat::kIso8601Local:
+            if (!std::regex_match(s, m, iso)) return std::nullopt;
+            if (f == TimeFormat::kIso8601Local && m[8].matched) return std::nullopt;
+            out = {to_int(m[1]), to_int(m[2]), to_int(m[3]), to_int(m[4]), to_int(m[5]),
+                   to_int(m[6]), m[7].str(),   std::nullopt, false};
+            if (m[8].matched) {
+                if (m[8].str() == "Z") {
+                    out.zulu = true;
+                    out.offset_minutes = 0;
+                } else {
+                    out.offset_minutes = parse_offset(m[8].str());
+                }
+            }
+            return out;
+        case TimeFormat::kSqlDatetime:
+            if (!std::regex_match(s, m, sql)) return std::nullopt;
+            return Fields{to_int(m[1]), to_int(m[2]), to_int(m[3]), to_int(m[4]), to_int(m[5]),
+                          to_int(m[6]), "",           std::nullopt, false};
+        case TimeFormat::kUsDate:
+            if (!std::regex_match(s, m, us)) return std::nullopt;
+            return Fields{to_int(m[3]), to_int(m[1]), to_int(m[2]), 0, 0, 0,
+                          "",           std::nullopt, false};
+        case TimeFormat::kIsoDate:
+            if (!std::regex_match(s, m, isod)) return std::nullopt;
+            return Fields{to_int(m[1]), to_int(m[2]), to_int(m[3]), 0, 0, 0,
+                          "",           std::nullopt, false};
+        case TimeFormat::kUnixSeconds:
+            return std::nullopt;  // handled separately
+    }
+    return std::nullopt;
+}
+
+std::string two(int v) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%02d", v);
+    return buf;
+}
+
+std::string offset_text(int minutes) {
+    if (minutes == 0) return "+00:00";
+    const char sign = minutes < 0 ? '-' : '+';
+    const int a = minutes < 0 ? -minutes : minutes;
+    return std::string(1, sign) + two(a / 60) + ":" + two(a % 60);
+}
+
+std::string date_text(const date::year_month_day& ymd) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return buf;
+}
+
+std::string names(const std::vector<TimeFormat>& formats) {
+    std::string out;
+    for (auto f : formats) out += (out.empty() ? "" : " or ") + time_format_name(f);
+    return out;
+}
+
+}  // namespace
+
+std::optional<TimeFormat> time_format_from_name(std::string_view n) {
+    if (n == "iso8601") return TimeFormat::kIso8601;
+    if (n == "iso8601_local") return TimeFormat::kIso8601Local;
+    if (n == "sql_datetime") return TimeFormat::kSqlDatetime;
+    if (n == "unix_seconds") return TimeFormat::kUnixSeconds;
+    if (n == "us_date") return TimeFormat::kUsDate;
+    if (n == "iso_date") return TimeFormat::kIsoDate;
+    return std::nullopt;
+}
+
+std::string time_format_name(TimeFormat f) {
+    switch (f) {
+        case TimeFormat::kIso8601:
+            return "iso8601 (YYYY-MM-DDThh:mm:ss with optional offset)";
+        case TimeFormat::kIso8601Local:
+            return "iso8601_local (YYYY-MM-DDThh:mm:ss, no offset)";
+        case TimeFormat::kSqlDatetime:
+            return "sql_datetime (YYYY-MM-DD hh:mm:ss)";
+        case TimeFormat::kUnixSeconds:
+            return "unix_seconds";
+        case TimeFormat::kUsDate:
+            return "us_date (MM/DD/YYYY)";
+        case TimeFormat::kIsoDate:
+            return "iso_date (YYYY-MM-DD)";
+    }
+    return "?";
+}
+
+bool is_date_only(TimeFormat f) {
+    return f == TimeFormat::kUsDate || f == TimeFormat::kIsoDate;
+}
+
+const date::time_zone* find_zone(const std::string& name) {
+    try {
+        return date::locate_zone(name);
+    } catch (const std::exception&) {
+        return nullptr;
+    }
+}
+
+std::optional<int> parse_offset(std::string_view t) {
+    if (t == "Z" || t == "z") return 0;
+    static const std::regex re(R"(^([+-])(\d{2}):?(\d{2})$)");
+    const std::string s(t);
+    std::smatch m;
+    if (!std::regex_match(s, m, re)) return std::nullopt;
+    const int h = to_int(m[2]);
+    const int mi = to_int(m[3]);
+    if (h > 18 || mi > 59) return std::nullopt;
+    const int v = h * 60 + mi;
+    return m[1].str() == "-" ? -v : v;
+}
+
+TimeResult to_rfc3339(std::string_view text, const std::vector<TimeFormat>& formats,
+                      std::optional<int> offset_minutes, const date::time_zone* zone) {
+    using namespace std::chrono;
+    for (auto f : formats) {
+        if (f == TimeFormat::kUnixSeconds) {
+            static const std::regex re(R"(^-?\d{1,12}$)");
+            if (!std::regex_match(std::string(text), re)) continue;
+            long long secs = 0;
+            std::from_chars(text.data(), text.data() + text.size(), secs);
+            const auto tp = date::sys_seconds{seconds{secs}};
+            const auto day = date::floor<date::days>(tp);
+            const date::hh_mm_ss<seconds> tod{tp - day};
+            return {date_text(date::year_month_day{day}) + "T" +
+                        two(static_cast<int>(tod.hours().count())) + ":" +
+                        two(static_cast<int>(tod.minutes().count())) + ":" +
+                        two(static_cast<int>(tod.seconds().count())) + "Z",
+                    ""};
+        }
+        if (is_date_only(f)) continue;
+        auto fields = match(text, f);
+        if (!fields) continue;
+        const date::year_month_day ymd{date::year{fields->y},
+                                       date::month{static_cast<unsigned>(fields->mo)},
+                                       date::day{static_cast<unsigned>(fields->d)}};
+        if (!ymd.ok() || fields->h > 23 || fields->mi > 59 || fields->s > 59) {
+            return {std::nullopt, "'" + std::string(text) + "' is not a real date and time"};
+        }
+        const std::string local = date_text(ymd) + "T" + two(fields->h) + ":" + two(fields->mi) +
+                                  ":" + two(fields->s) + fields->fraction;
+        if (fields->zulu) return {local + "Z", ""};
+        if (fields->offset_minutes) return {local + offset_text(*fields->offset_minutes), ""};
+        if (offset_minutes) return {local + offset_text(*offset_minutes), ""};
+        if (zone == nullptr) {
+            return {std::nullopt,
+                    "'" + std::string(text) + "' has no offset and no time zone applies"};
+        }
+        const date::local_seconds lt =
+            date::local_days{ymd} + hours{fields->h} + minutes{fields->mi} + seconds{fields->s};
+        const auto info = zone->get_info(lt);
+        if (info.result == date::local_info::nonexistent) {
+            return {std::nullopt,
+                    "'" + std::string(text) + "' does not exist in " + zone->name() +
+                        " (the clocks skip that hour when daylight saving time starts)"};
+        }
+        // Ambiguous (the repeated hour in autumn): the earlier instant, i.e. the first offset.
+        const auto offset = duration_cast<minutes>(info.first.offset).count();
+        return {local + offset_text(static_cast<int>(offset)), ""};
+    }
+    return {std::nullopt, "'" + std::string(text) +
+                              "' is not a date and time in the expected format " + names(formats)};
+}
+
+TimeResult to_iso_date(std::string_view text, const std::vector<TimeFormat>& formats) {
+    for (auto f : formats) {
+        if (!is_date_only(f)) continue;
+        auto fields = match(text, f);
+        if (!fields) continue;
+        const date::year_month_day ymd{date::year{fields->y},
+                                       date::month{static_cast<unsigned>(fields->mo)},
+                                       date::day{static_cast<unsigned>(fields->d)}};
+        if (!ymd.ok())
+            return {std::nullopt, "'" + std::string(text) + "' is not a real calendar date"};
+        return {date_text(ymd), ""};
+    }
+    return {std::nullopt,
+            "'" + std::string(text) + "' is not a date in the expected format " + names(formats)};
+}
+
+}  // namespace fieldgate::engine

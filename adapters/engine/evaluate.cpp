@@ -1,0 +1,441 @@
+#include "engine/evaluate.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "engine/text.h"
+
+namespace fieldgate::engine {
+
+namespace {
+
+struct Value {
+    bool present = false;
+    std::string text;  // trimmed; strings, dates (converted), numbers as written
+    double number = 0;
+    std::int64_t integer = 0;
+    bool boolean = false;
+    std::vector<std::string> list;
+    Location where;
+};
+
+std::string q(const std::string& s) {
+    return "'" + s + "'";
+}
+
+std::string join_names(const std::vector<std::string>& v, const std::string& sep) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+    return out;
+}
+
+class Evaluator {
+  public:
+    Evaluator(const CompiledMapping& m, const RecordView& r) : m_(m), r_(r) {}
+
+    std::vector<RecordError> errors;
+
+    void error(const Location& where, const std::string& code, const std::string& detail) {
+        errors.push_back(RecordError{where.pointer, where.field, code, detail});
+    }
+
+    Value eval(const FieldSpec& f) {
+        Value v;
+        std::optional<Scalar> scalar;
+        std::optional<std::vector<Scalar>> list;
+        if (f.constant) {
+            scalar = f.constant;
+            v.where = {"", f.target};
+        } else if (!f.join.empty()) {
+            v.where = r_.locate(f.join.front(), f.scope);
+            std::vector<std::string> parts;
+            for (const auto& path : f.join) {
+                auto part = r_.scalar(path, f.scope);
+                if (!part || part->kind == Scalar::Kind::kStructure || trim(part->text).empty()) {
+                    if (f.required) {
+                        const auto where = r_.locate(path, f.scope);
+                        error(where, "missing_field",
+                              q(where.field) + " is missing or empty; it is part of the " +
+                                  f.target + " (" + join_names(f.join, f.separator) + ").");
+                    }
+                    return Value{false, "", 0, 0, false, {}, v.where};
+                }
+                parts.push_back(trim(part->text));
+            }
+            scalar = Scalar{join_names(parts, f.separator), Scalar::Kind::kString};
+        } else {
+            v.where = r_.locate(f.from.front(), f.scope);
+            for (const auto& path : f.from) {
+                if (f.type == FieldType::kStringList) {
+                    list = r_.list(path, f.scope);
+                    if (list) {
+                        v.where = r_.locate(path, f.scope);
+                        break;
+                    }
+                } else {
+                    auto s = r_.scalar(path, f.scope);
+                    if (s && !(s->kind != Scalar::Kind::kStructure && trim(s->text).empty())) {
+                        scalar = std::move(s);
+                        v.where = r_.locate(path, f.scope);
+                        break;
+                    }
+                }
+            }
+        }
+
+        if (f.type == FieldType::kStringList) return eval_list(f, std::move(v), list);
+        if (scalar && scalar->kind != Scalar::Kind::kStructure) {
+            const auto t = trim(scalar->text);
+            for (const auto& s : f.sentinels) {
+                if (t == s) scalar.reset();  // a value that means "none"
+                if (!scalar) break;
+            }
+        }
+        if (f.type == FieldType::kBoolean && f.equals) {
+            v.present = true;
+            v.boolean = scalar && scalar->kind != Scalar::Kind::kStructure &&
+                        trim(scalar->text) == *f.equals;
+            return v;
+        }
+        if (!scalar) {
+            if (f.required) missing(f, v.where);
+            return v;
+        }
+        return convert(f, std::move(v), *scalar);
+    }
+
+    void missing(const FieldSpec& f, const Location& where) {
+        std::string alternatives;
+        if (f.from.size() > 1) {
+            std::vector<std::string> names;
+            for (const auto& p : f.from) names.push_back(q(r_.locate(p, f.scope).field));
+            alternatives = " (one of " + join_names(names, ", ") + ")";
+        }
+        error(where, "missing_field",
+              q(where.field) + alternatives + " is missing or empty; every result must have it.");
+    }
+
+    Value eval_list(const FieldSpec& f, Value v, const std::optional<std::vector<Scalar>>& list) {
+        if (!list) {
+            if (f.required) missing(f, v.where);
+            v.present = true;  // an absent list is an empty list
+            return v;
+        }
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            const auto& e = (*list)[i];
+            if (e.kind == Scalar::Kind::kString || e.kind == Scalar::Kind::kText) {
+                const auto t = trim(e.text);
+                if (!t.empty()) v.list.push_back(t);
+            } else {
+                error(v.where, "invalid_type",
+                      q(v.where.field) + " must be a list of text values; item " +
+                          std::to_string(i + 1) + " is " + e.text + ".");
+                return v;
+            }
+        }
+        v.present = true;
+        return v;
+    }
+
+    Value convert(const FieldSpec& f, Value v, const Scalar& s) {
+        using K = Scalar::Kind;
+        const auto t = trim(s.text);
+        auto type_error = [&](const std::string& expected) {
+            error(v.where, "invalid_type",
+                  q(v.where.field) + " must be " + expected + "; got " +
+                      (s.kind == K::kString ? "\"" + s.text + "\"" : s.text) + ".");
+            return v;
+        };
+        if (s.kind == K::kStructure) return type_error(expected_name(f.type));
+        if (!f.allowed.empty() &&
+            std::find(f.allowed.begin(), f.allowed.end(), t) == f.allowed.end()) {
+            error(v.where, "invalid_value",
+                  q(v.where.field) + " is " + q(t) + "; only " + join_names(f.allowed, ", ") +
+                      " can be accepted here.");
+            return v;
+        }
+        switch (f.type) {
+            case FieldType::kString:
+                if (s.kind == K::kBoolean) return type_error("text");
+                v.text = t;
+                break;
+            case FieldType::kNumber: {
+                if (s.kind == K::kString || s.kind == K::kBoolean) return type_error("a number");
+                double d = 0;
+                const auto r = std::from_chars(t.data(), t.data() + t.size(), d);
+                if (r.ec != std::errc() || r.ptr != t.data() + t.size() || !std::isfinite(d)) {
+                    return type_error("a number");
+                }
+                v.number = d;
+                v.text = t;
+                break;
+            }
+            case FieldType::kInteger: {
+                if (s.kind == K::kString || s.kind == K::kBoolean)
+                    return type_error("a whole number");
+                std::int64_t n = 0;
+                const auto r = std::from_chars(t.data(), t.data() + t.size(), n);
+                if (r.ec != std::errc() || r.ptr != t.data() + t.size())
+                    return type_error("a whole number");
+                v.integer = n;
+                v.text = t;
+                break;
+            }
+            case FieldType::kBoolean:
+                if (t == "true" || t == "false") {
+                    v.boolean = t == "true";
+                } else {
+                    return type_error("true or false");
+                }
+                break;
+            case FieldType::kDate: {
+                if (s.kind != K::kString && s.kind != K::kText) return type_error("a date");
+                auto r = to_iso_date(t, f.formats);
+                if (!r.value) {
+                    error(v.where, "invalid_value", q(v.where.field) + ": " + r.error + ".");
+                    return v;
+                }
+                v.text = *r.value;
+                break;
+            }
+            case FieldType::kDateTime: {
+                if (s.kind != K::kString && s.kind != K::kText &&
+                    !(s.kind == K::kNumber &&
+                      std::find(f.formats.begin(), f.formats.end(), TimeFormat::kUnixSeconds) !=
+                          f.formats.end())) {
+                    return type_error("a date and time");
+                }
+                std::optional<int> offset;
+                if (!offset_field(f, offset)) return v;
+                auto r = to_rfc3339(t, f.formats, offset, f.zone);
+                if (!r.value) {
+                    error(v.where, "invalid_value", q(v.where.field) + ": " + r.error + ".");
+                    return v;
+                }
+                v.text = *r.value;
+                break;
+            }
+            case FieldType::kStringList:
+                break;  // handled in eval_list
+        }
+        v.present = true;
+        return v;
+    }
+
+    // Reads the offset of a local time from another field; false when that field is bad.
+    bool offset_field(const FieldSpec& f, std::optional<int>& offset) {
+        if (!f.offset_from.empty()) {
+            if (auto s = r_.scalar(f.offset_from, f.scope)) {
+                offset = parse_offset(trim(s->text));
+                if (!offset) {
+                    const auto where = r_.locate(f.offset_from, f.scope);
+                    error(where, "invalid_value",
+                          q(where.field) + " must be a UTC offset like -08:00; got " + q(s->text) +
+                              ".");
+                    return false;
+                }
+                return true;
+            }
+        }
+        if (!f.offset_minutes_from.empty()) {
+            if (auto s = r_.scalar(f.offset_minutes_from, f.scope)) {
+                const auto t = trim(s->text);
+                int n = 0;
+                const auto r = std::from_chars(t.data(), t.data() + t.size(), n);
+                if (r.ec != std::errc() || r.ptr != t.data() + t.size() || n < -18 * 60 ||
+                    n > 18 * 60 || s->kind == Scalar::Kind::kString) {
+                    const auto where = r_.locate(f.offset_minutes_from, f.scope);
+                    error(where, "invalid_value",
+                          q(where.field) +
+                              " must be whole minutes east of UTC between -1080 and 1080 "
+                              "(e.g. -480); got " +
+                              q(s->text) + ".");
+                    return false;
+                }
+                offset = n;
+            }
+        }
+        return true;
+    }
+
+    static std::string expected_name(FieldType t) {
+        switch (t) {
+            case FieldType::kNumber:
+                return "a number";
+            case FieldType::kInteger:
+                return "a whole number";
+            case FieldType::kDate:
+                return "a date";
+            case FieldType::kDateTime:
+                return "a date and time";
+            case FieldType::kBoolean:
+                return "true or false";
+            case FieldType::kStringList:
+                return "a list of text values";
+            case FieldType::kString:
+                return "text";
+        }
+        return "a value";
+    }
+
+    // Looks a vendor code up in a value map; an unmapped code is an error, never OTHER.
+    std::optional<std::string> map_code(const FieldSpec& f, const Value& v) {
+        const auto& map = m_.value_maps.at(f.map);
+        auto code = map.lookup(v.text);
+        if (!code) {
+            error(v.where, "unmapped_code",
+                  q(v.where.field) + " value " + q(v.text) + " is not a code the city knows for " +
+                      m_.vendor_id + " (known: " + join_names(map.vendor_codes(), ", ") +
+                      "). Send one of the known codes, or ask the city to add this one to the "
+                      "mapping.");
+        }
+        return code;
+    }
+
+    const CompiledMapping& m_;
+    const RecordView& r_;
+};
+
+}  // namespace
+
+RecordResult evaluate_record(const CompiledMapping& m, const RecordView& r) {
+    Evaluator ev(m, r);
+    NormalizedResult n;
+    n.pointer = r.pointer();
+    for (const auto& c : m.checks) ev.eval(c);
+
+    std::optional<Value> status;
+    std::optional<Value> reason;
+    std::optional<Value> crm;
+    std::optional<Location> detail_where;
+    for (const auto& f : m.fields) {
+        Value v = ev.eval(f);
+        const auto& t = f.target;
+        if (t == "status") {
+            status = v;
+            continue;
+        }
+        if (t == "reason") {
+            reason = v;
+            continue;
+        }
+        if (t == "detail") detail_where = v.where;
+        if (t == "crm_case_id") crm = v;
+        if (!v.present) continue;
+        if (t == "vendor_ref")
+            n.vendor_ref = v.text;
+        else if (t == "crm_case_id")
+            n.crm_case_id = v.text;
+        else if (t == "detail")
+            n.detail = v.text;
+        else if (t == "occurred_at")
+            n.occurred_at = v.text;
+        else if (t == "service_date")
+            n.service_date = v.text;
+        else if (t == "lat")
+            n.lat = v.number;
+        else if (t == "lon")
+            n.lon = v.number;
+        else if (t == "gps_accuracy_m")
+            n.gps_accuracy_m = v.number;
+        else if (t == "truck")
+            n.truck = v.text;
+        else if (t == "crew")
+            n.crew = v.text;
+        else if (t == "driver")
+            n.driver = v.text;
+        else if (t == "photos")
+            n.photos = v.list;
+        else if (t == "items_collected")
+            n.items_collected = v.integer;
+        else if (t == "route_id")
+            n.route.id = v.text;
+        else if (t == "route_date")
+            n.route.date = v.text;
+        else if (t == "route_stop_seq")
+            n.route.stop_seq = v.text;
+        else if (t == "route_level")
+            n.route_level = v.boolean;
+    }
+
+    // Status -> outcome or progress.
+    const FieldSpec* reason_spec = nullptr;
+    const FieldSpec* status_spec = nullptr;
+    for (const auto& f : m.fields) {
+        if (f.target == "reason") reason_spec = &f;
+        if (f.target == "status") status_spec = &f;
+    }
+    bool status_ok = false;
+    if (status && status->present && status_spec) {
+        n.vendor_status = status->text;
+        if (auto code = ev.map_code(*status_spec, *status)) {
+            if (m.catalog->outcome(*code))
+                n.outcome = *code;
+            else
+                n.progress = *code;
+            status_ok = true;
+        }
+    }
+    if (reason && reason->present) n.vendor_reason = reason->text;
+
+    // Reason: required unless COMPLETED or progress; dropped (vendor_reason kept) otherwise.
+    if (status_ok && !n.outcome.empty()) {
+        const auto* outcome = m.catalog->outcome(n.outcome);
+        if (outcome->reason_required) {
+            if (!reason || !reason->present) {
+                if (reason_spec) {
+                    ev.error(reason->where, "missing_field",
+                             "A result with status " + q(n.vendor_status) + " (" + n.outcome +
+                                 ") needs a reason code in " + q(reason->where.field) + ".");
+                } else {
+                    ev.error(
+                        {n.pointer, ""}, "missing_field",
+                        "A result with status " + q(n.vendor_status) + " needs a reason code.");
+                }
+            } else if (auto code = ev.map_code(*reason_spec, *reason)) {
+                n.reason = *code;
+                const auto* info = m.catalog->reason(*code);
+                if (info && info->detail_required && trim(n.detail).empty()) {
+                    const auto where = detail_where.value_or(reason->where);
+                    std::string names = q(where.field);
+                    for (const auto& f : m.fields) {
+                        if (f.target != "detail" || f.from.size() < 2) continue;
+                        names.clear();
+                        for (const auto& p : f.from) {
+                            names += (names.empty() ? "" : " or ") + q(r.locate(p, f.scope).field);
+                        }
+                    }
+                    ev.error(where, "missing_field",
+                             "Reason " + q(n.vendor_reason) + " (" + *code +
+                                 ") needs a description in " + names + " saying what happened.");
+                }
+            }
+        }
+    }
+
+    // A CRM case id unless the record is route-level; a route-level record needs its route.
+    if (!n.route_level && n.crm_case_id.empty()) {
+        const bool reported = std::any_of(
+            ev.errors.begin(), ev.errors.end(),
+            [&](const RecordError& e) { return crm && e.pointer == crm->where.pointer; });
+        if (!reported) {
+            const Location where = crm ? crm->where : Location{n.pointer, "crm_case_id"};
+            ev.error(where, "missing_field",
+                     q(where.field) +
+                         " (the city's service request number) is missing; only a "
+                         "route-level result may leave it empty.");
+        }
+    }
+    if (n.route_level && (n.route.id.empty() || n.route.date.empty())) {
+        ev.error({n.pointer, "route"}, "missing_field",
+                 "A route-level result must name its route and date.");
+    }
+
+    RecordResult out;
+    out.errors = std::move(ev.errors);
+    if (out.errors.empty()) out.result = std::move(n);
+    return out;
+}
+
+}  // namespace fieldgate::engine

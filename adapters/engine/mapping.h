@@ -1,0 +1,59 @@
+// A mapping.json compiled for evaluation: record source, value maps and one FieldSpec per
+// canonical field. Built by the loader, read-only afterwards.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog.h"
+#include "engine/dates.h"
+#include "engine/record_view.h"
+#include "engine/records.h"
+#include "engine/value_map.h"
+#include "json_schema.h"
+
+namespace fieldgate::engine {
+
+enum class FieldType { kString, kNumber, kInteger, kDateTime, kDate, kStringList, kBoolean };
+
+std::optional<FieldType> field_type_from_name(const std::string& name);
+std::string field_type_name(FieldType t);
+// The type of a canonical field ("vendor_ref", "occurred_at", ...); nullopt when unknown.
+std::optional<FieldType> canonical_field_type(const std::string& target);
+const std::vector<std::string>& canonical_fields();
+
+struct FieldSpec {
+    std::string target;           // canonical field name, or the check's name
+    std::string mapping_pointer;  // where it is declared in mapping.json, e.g. /fields/status
+    FieldType type = FieldType::kString;
+    std::vector<std::string> from;  // alternative paths, first present wins
+    Scope scope = Scope::kRecord;
+    std::vector<std::string> join;  // paths whose values are joined with `separator`
+    std::string separator;
+    std::optional<Scalar> constant;
+    bool required = false;
+    std::string map;                     // value map name
+    std::vector<std::string> sentinels;  // values meaning "none"
+    std::optional<std::string> equals;   // boolean: true when the value equals this
+    std::vector<std::string> allowed;    // accepted values (a check)
+    std::vector<TimeFormat> formats;
+    std::string offset_from;          // path of an offset field ("-08:00")
+    std::string offset_minutes_from;  // path of an offset-in-minutes field (east of UTC)
+    const date::time_zone* zone = nullptr;
+};
+
+struct CompiledMapping {
+    std::string vendor_id;
+    std::string format;  // json | xml | csv
+    RecordsSpec records;
+    std::map<std::string, ValueMap> value_maps;
+    std::vector<FieldSpec> fields;
+    std::vector<FieldSpec> checks;
+    std::shared_ptr<const JsonSchema> payload_schema;  // json only; checked per record
+    std::shared_ptr<const Catalog> catalog;
+};
+
+}  // namespace fieldgate::engine

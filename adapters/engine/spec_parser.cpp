@@ -1,0 +1,93 @@
+#include "engine/spec_parser.h"
+
+#include <cstdio>
+
+#include <openssl/evp.h>
+#include <nlohmann/json.hpp>
+
+namespace fieldgate::engine {
+
+std::vector<LoadError> parse_vendor_spec(const nlohmann::json& doc, const std::string& file,
+                                         VendorSpec& out) {
+    std::vector<LoadError> errors;
+    auto fail = [&](const std::string& pointer, const std::string& message) {
+        errors.push_back(LoadError{file, pointer, message});
+    };
+    try {
+        out.id = doc.at("vendor_id").get<std::string>();
+        out.name = doc.at("name").get<std::string>();
+        out.status = doc.at("status").get<std::string>();
+        out.format = doc.at("format").get<std::string>();
+        out.time_zone = doc.at("time_zone").get<std::string>();
+        const auto& t = doc.at("transport");
+        out.content_types = t.at("content_types").get<std::vector<std::string>>();
+        out.max_body_bytes = t.at("max_body_bytes").get<std::size_t>();
+        const auto& a = doc.at("auth");
+        out.auth.scheme = a.at("scheme").get<std::string>();
+        out.auth.secret = a.at("secret").get<std::string>();
+        out.auth.header = a.value("header", "");
+        out.auth.username = a.value("username", "");
+        if (out.auth.scheme == "api_key_header" && out.auth.header.empty()) {
+            fail("/auth", "scheme api_key_header needs 'header' (the header carrying the key)");
+        }
+        if (out.auth.scheme == "wsse_username_token" && out.auth.username.empty()) {
+            fail("/auth", "scheme wsse_username_token needs 'username'");
+        }
+        if (out.auth.scheme != "api_key_header" && a.contains("header")) {
+            fail("/auth/header", "'header' only applies to scheme api_key_header");
+        }
+        if (out.auth.scheme != "wsse_username_token" && a.contains("username")) {
+            fail("/auth/username", "'username' only applies to scheme wsse_username_token");
+        }
+        if (a.contains("signature")) {
+            const auto& s = a.at("signature");
+            SignatureSpec sig;
+            sig.scheme = s.value("scheme", sig.scheme);
+            sig.required = s.value("required", false);
+            sig.secret = s.at("secret").get<std::string>();
+            sig.timestamp_header = s.at("timestamp_header").get<std::string>();
+            sig.signature_header = s.at("signature_header").get<std::string>();
+            sig.prefix = s.value("prefix", "");
+            sig.signed_template = s.value("signed_template", sig.signed_template);
+            sig.replay_window_s = s.value("replay_window_s", sig.replay_window_s);
+            if (sig.signed_template.find("{body}") == std::string::npos) {
+                fail("/auth/signature/signed_template", "the signed text must include {body}");
+            }
+            out.auth.signature = sig;
+        }
+        const auto& r = doc.at("response");
+        out.response.style = r.at("style").get<std::string>();
+        out.response.soap_element = r.value("soap_element", "");
+        out.response.soap_namespace = r.value("soap_namespace", "");
+        if (out.response.style == "soap" &&
+            (out.response.soap_element.empty() || out.response.soap_namespace.empty())) {
+            fail("/response", "style soap needs soap_element and soap_namespace");
+        }
+        if (out.response.style != "soap" &&
+            (r.contains("soap_element") || r.contains("soap_namespace"))) {
+            fail("/response", "soap_element and soap_namespace only apply to style soap");
+        }
+        if (doc.contains("customer_fields_allowed")) {
+            out.customer_fields_allowed =
+                doc.at("customer_fields_allowed").get<std::vector<std::string>>();
+        }
+    } catch (const nlohmann::json::exception& e) {
+        fail("", std::string("cannot read the vendor settings: ") + e.what());
+    }
+    return errors;
+}
+
+std::string mapping_version(const std::string& version, const std::string& file_bytes) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    EVP_Digest(file_bytes.data(), file_bytes.size(), digest, &size, EVP_sha256(), nullptr);
+    std::string hex;
+    for (unsigned int i = 0; i < 4 && i < size; ++i) {
+        char buf[3];
+        std::snprintf(buf, sizeof buf, "%02x", digest[i]);
+        hex += buf;
+    }
+    return version + "+" + hex;
+}
+
+}  // namespace fieldgate::engine

@@ -1,0 +1,21 @@
+// The transport / auth / response part of a mapping.json -> VendorSpec, with the cross-field
+// checks the meta-schema leaves to code (an api_key_header scheme needs a header, ...).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "load_error.h"
+#include "vendor_spec.h"
+
+namespace fieldgate::engine {
+
+std::vector<LoadError> parse_vendor_spec(const nlohmann::json& doc, const std::string& file,
+                                         VendorSpec& out);
+
+// "<version>+<first 8 hex chars of sha256(bytes)>"
+std::string mapping_version(const std::string& version, const std::string& file_bytes);
+
+}  // namespace fieldgate::engine
