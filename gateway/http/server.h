@@ -19,6 +19,8 @@ struct ServerOptions {
     std::chrono::seconds write_timeout{30};
     std::size_t max_header_bytes = 16 * 1024;
     std::size_t max_connections = 10000;
+    // stop(): how long in-flight responses may take before run() returns anyway.
+    std::chrono::milliseconds shutdown_grace{5000};
 };
 
 class Server {

@@ -64,6 +64,12 @@ int report_status(const IngestReport& report) {
 }
 
 http::Response json_report(const IngestReport& report, const std::string& request_id) {
+    if (report.payload_error) {
+        nlohmann::json problem = report.payload_error->to_problem();
+        problem["request_id"] = request_id;
+        problem["payload_id"] = "rp_" + std::to_string(report.raw_payload_id);
+        return http::Response{report.payload_error->status, kProblemJson, {}, problem.dump(), false};
+    }
     nlohmann::json results = nlohmann::json::array();
     for (const auto& v : report.records) results.push_back(record_json(v));
     const std::size_t good = report.count(Verdict::accepted) + report.count(Verdict::duplicate) + report.count(Verdict::late);

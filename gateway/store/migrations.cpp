@@ -113,7 +113,7 @@ CREATE TABLE quarantine (
   problem        TEXT NOT NULL,
   state          TEXT NOT NULL DEFAULT 'open'
 );
-CREATE UNIQUE INDEX quarantine_entry ON quarantine (raw_payload_id, IFNULL(record_pointer, ''));
+CREATE UNIQUE INDEX quarantine_entry ON quarantine (raw_payload_id, IFNULL(record_pointer, ''), problem_type);
 CREATE INDEX quarantine_vendor ON quarantine (vendor, state, received_at);
 
 CREATE TABLE idempotency_keys (

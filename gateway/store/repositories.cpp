@@ -278,14 +278,15 @@ std::int64_t quarantine(sqlite::Connection& db, const QuarantineEntry& e) {
     {
         auto q = db.prepare(
             "UPDATE quarantine SET attempts = attempts + 1, last_seen_at = ?, http_status = ?, "
-            "problem_type = ?, problem = ?, state = 'open' "
-            "WHERE raw_payload_id = ? AND IFNULL(record_pointer, '') = IFNULL(?, '') RETURNING id");
+            "problem = ?, state = 'open' "
+            "WHERE raw_payload_id = ? AND IFNULL(record_pointer, '') = IFNULL(?, '') AND problem_type = ? "
+            "RETURNING id");
         q->bind(1, e.received_at)
             .bind(2, e.http_status)
-            .bind(3, e.problem_type)
-            .bind(4, e.problem_json)
-            .bind(5, e.raw_payload_id)
-            .bind(6, e.record_pointer);
+            .bind(3, e.problem_json)
+            .bind(4, e.raw_payload_id)
+            .bind(5, e.record_pointer)
+            .bind(6, e.problem_type);
         if (q->step()) return q->integer(0);
     }
     auto q = db.prepare(

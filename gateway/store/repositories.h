@@ -36,7 +36,8 @@ std::int64_t insert_outcome(sqlite::Connection& db, const OutcomeRow& row);
 // raw payloads: an identical body from the same vendor is stored once.
 std::int64_t store_raw_payload(sqlite::Connection& db, const RawPayload& raw);
 
-// quarantine: the same payload refused again counts an attempt instead of a new entry.
+// quarantine: the same payload refused again for the same reason counts an attempt instead of
+// a new entry.
 std::int64_t quarantine(sqlite::Connection& db, const QuarantineEntry& entry);
 std::int64_t count_open_quarantine(sqlite::Connection& db);
 

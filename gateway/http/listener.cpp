@@ -1,0 +1,123 @@
+#include "listener.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace fieldgate::http {
+namespace {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using boost::system::error_code;
+
+// Sent, best effort, to a connection beyond max_connections before closing it.
+const std::string& busy_response() {
+    static const std::string response = [] {
+        const std::string body =
+            "{\"type\":\"https://fieldgate.example/problems/too-many-connections\","
+            "\"title\":\"Too many connections\",\"status\":503,\"detail\":\"Try again later.\"}";
+        return "HTTP/1.1 503 Service Unavailable\r\nServer: fieldgate\r\n"
+               "Content-Type: application/problem+json\r\nRetry-After: 1\r\n"
+               "Connection: close\r\nContent-Length: " +
+               std::to_string(body.size()) + "\r\n\r\n" + body;
+    }();
+    return response;
+}
+
+// Errors after which accepting again at once would only spin: wait a little first.
+bool is_resource_exhaustion(const error_code& ec) {
+    return ec == net::error::no_descriptors || ec == net::error::no_buffer_space ||
+           ec == net::error::no_memory || ec == error_code(ENFILE, boost::system::system_category());
+}
+
+}  // namespace
+
+Listener::Listener(net::io_context& ioc, std::shared_ptr<const SessionContext> ctx)
+    : ioc_(ioc),
+      ctx_(std::move(ctx)),
+      strand_(net::make_strand(ioc)),
+      acceptor_(strand_),
+      backoff_(strand_) {}
+
+void Listener::open(const std::string& address, std::uint16_t port) {
+    error_code ec;
+    const auto addr = net::ip::make_address(address, ec);
+    if (ec) throw std::runtime_error("http: invalid listen address '" + address + "'");
+    const tcp::endpoint endpoint(addr, port);
+    const auto fail = [&](std::string_view what) {
+        throw std::runtime_error("http: cannot " + std::string(what) + " " + address + ":" +
+                                 std::to_string(port) + ": " + ec.message());
+    };
+    acceptor_.open(endpoint.protocol(), ec);
+    if (ec) fail("open");
+    acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (ec) fail("set SO_REUSEADDR on");
+    acceptor_.bind(endpoint, ec);
+    if (ec) fail("bind");
+    acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) fail("listen on");
+    port_ = acceptor_.local_endpoint(ec).port();
+    if (ec) fail("read the port of");
+}
+
+void Listener::start() { net::post(strand_, [self = shared_from_this()] { self->do_accept(); }); }
+
+void Listener::stop() {
+    net::post(strand_, [self = shared_from_this()] {
+        error_code ec;
+        self->acceptor_.close(ec);
+        self->backoff_.cancel();
+    });
+}
+
+void Listener::do_accept() {
+    if (!acceptor_.is_open()) return;
+    // Each connection gets its own strand.
+    acceptor_.async_accept(net::make_strand(ioc_),
+                           [self = shared_from_this()](error_code ec, tcp::socket socket) {
+                               self->on_accept(ec, std::move(socket));
+                           });
+}
+
+void Listener::on_accept(error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;  // stopped
+    if (ec) {
+        spdlog::warn("http: accept failed: {}", ec.message());
+        if (is_resource_exhaustion(ec)) {
+            backoff_.expires_after(std::chrono::milliseconds(100));
+            backoff_.async_wait([self = shared_from_this()](error_code wait_ec) {
+                if (!wait_ec) self->do_accept();
+            });
+            return;
+        }
+        do_accept();
+        return;
+    }
+    const auto& registry = ctx_->registry;
+    if (registry->stopping()) {
+        error_code ignored;
+        socket.close(ignored);
+    } else if (!registry->try_reserve(ctx_->options.max_connections)) {
+        refuse(socket);
+    } else {
+        start_session(std::move(socket), ctx_);
+    }
+    do_accept();
+}
+
+void Listener::refuse(tcp::socket& socket) {
+    error_code ec;
+    socket.non_blocking(true, ec);
+    if (!ec) socket.write_some(net::buffer(busy_response()), ec);
+    socket.shutdown(tcp::socket::shutdown_both, ec);
+    socket.close(ec);
+    spdlog::warn("http: refused a connection: {} connections open", ctx_->options.max_connections);
+}
+
+}  // namespace fieldgate::http

@@ -1,0 +1,46 @@
+// Private to gateway/http: one HTTP connection. The Session class itself lives in session.cpp,
+// the only translation unit that includes Beast's HTTP parser; this header needs only Asio.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+#include <shared_mutex>
+
+#include "server.h"
+#include "session_registry.h"
+#include "types.h"
+
+namespace fieldgate::http {
+
+// Closed (under the exclusive lock) before the io_context is destroyed; a `respond` called
+// after that is a no-op instead of a post into a dead io_context.
+struct RespondGate {
+    std::shared_mutex mutex;
+    bool open = true;
+
+    void close() {
+        std::unique_lock lock(mutex);
+        open = false;
+    }
+};
+
+// What every session of one server shares.
+struct SessionContext {
+    SessionContext(ServerOptions options_in, Service& service_in,
+                   std::shared_ptr<SessionRegistry> registry_in)
+        : options(std::move(options_in)),
+          service(service_in),
+          registry(std::move(registry_in)),
+          gate(std::make_shared<RespondGate>()) {}
+
+    const ServerOptions options;
+    Service& service;
+    const std::shared_ptr<SessionRegistry> registry;
+    const std::shared_ptr<RespondGate> gate;
+};
+
+// Takes over a connection already counted in with registry->try_reserve(); the socket must be
+// bound to its own strand. The session keeps itself alive through its pending operations.
+void start_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<const SessionContext> ctx);
+
+}  // namespace fieldgate::http
