@@ -66,7 +66,7 @@ std::optional<Fields> match(std::string_view text, TimeFormat f) {
 }
 
 std::string two(int v) {
-    char buf[8];
+    char buf[16];
     std::snprintf(buf, sizeof buf, "%02d", v);
     return buf;
 }
@@ -79,7 +79,7 @@ std::string offset_text(int minutes) {
 }
 
 std::string date_text(const date::year_month_day& ymd) {
-    char buf[16];
+    char buf[48];
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
                   static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
     return buf;

@@ -1,0 +1,206 @@
+// Loading mapping files: the meta-schema, semantic checks with file + JSON pointer, names.
+#include "engine/spec_parser.h"
+#include "test_support.h"
+
+namespace fieldgate::testing {
+namespace {
+
+using nlohmann::json;
+
+bool has_error(const std::vector<LoadError>& errors, const std::string& pointer,
+               const std::string& words) {
+    for (const auto& e : errors) {
+        if (e.pointer == pointer && e.message.find(words) != std::string::npos) return true;
+    }
+    return false;
+}
+
+TEST(Loader, AValidMappingLoads) {
+    TempDir dir;
+    auto load = load_mapping(dir, base_mapping("test-vendor", "json"));
+    EXPECT_TRUE(load.errors.empty()) << all_errors(load.errors);
+    ASSERT_TRUE(load.vendor);
+    EXPECT_EQ(load.vendor->spec.id, "test-vendor");
+}
+
+TEST(Loader, AMapTargetThatIsNotACatalogCodeNamesFileAndPointer) {
+    TempDir dir;
+    auto m = base_mapping("test-vendor", "json");
+    m["value_maps"]["reason"]["entries"]["NSO"] = "NOT_OUT";
+    m["value_maps"]["status"]["entries"]["DONE"] = "FINISHED";
+    auto load = load_mapping(dir, m);
+    EXPECT_FALSE(load.vendor);
+    EXPECT_TRUE(has_error(load.errors, "/value_maps/reason/entries/NSO", "NOT_OUT"))
+        << all_errors(load.errors);
+    EXPECT_TRUE(has_error(load.errors, "/value_maps/status/entries/DONE", "FINISHED"))
+        << all_errors(load.errors);
+    const auto text = load.errors.front().to_string();
+    EXPECT_EQ(
+        text.rfind((dir.path() / "test-vendor" / "mapping.json").string() + "#/value_maps/", 0), 0u)
+        << text;
+}
+
+TEST(Loader, AReasonCodeIsNotAStatusTarget) {
+    TempDir dir;
+    auto m = base_mapping("test-vendor", "json");
+    m["value_maps"]["status"]["entries"]["DONE"] = "NOT_SET_OUT";
+    auto load = load_mapping(dir, m);
+    EXPECT_TRUE(has_error(load.errors, "/value_maps/status/entries/DONE", "outcome or progress"))
+        << all_errors(load.errors);
+}
+
+TEST(Loader, AnUnknownKeyIsReportedAtItsPointer) {
+    TempDir dir;
+    auto m = base_mapping("test-vendor", "json");
+    m["fields"]["vendor_ref"]["frm"] = "/x";
+    m["colour"] = "blue";
+    auto load = load_mapping(dir, m);
+    EXPECT_FALSE(load.vendor);
+    EXPECT_TRUE(has_error(load.errors, "/fields/vendor_ref/frm", "unknown key"))
+        << all_errors(load.errors);
+    EXPECT_TRUE(has_error(load.errors, "/colour", "unknown key")) << all_errors(load.errors);
+}
+
+TEST(Loader, AnUnknownCanonicalFieldIsRefused) {
+    TempDir dir;
+    auto m = base_mapping("test-vendor", "json");
+    m["fields"]["colour"] = {{"from", "/c"}};
+    auto load = load_mapping(dir, m);
+    EXPECT_TRUE(has_error(load.errors, "/fields/colour", "unknown key")) << all_errors(load.errors);
+}
+
+TEST(Loader, MetaSchemaTypeViolationsNameThePointer) {
+    TempDir dir;
+    auto m = base_mapping("test-vendor", "json");
+    m["status"] = "beta";
+    m["transport"]["max_body_bytes"] = "big";
+    m["fields"]["occurred_at"] = {{"from", "/t"}, {"format", "rfc2822"}};
+    auto load = load_mapping(dir, m);
+    std::set<std::string> pointers;
+    for (const auto& e : load.errors) pointers.insert(e.pointer);
+    EXPECT_TRUE(pointers.count("/status")) << all_errors(load.errors);
+    EXPECT_TRUE(pointers.count("/transport/max_body_bytes")) << all_errors(load.errors);
+    EXPECT_TRUE(pointers.count("/fields/occurred_at/format")) << all_errors(load.errors);
+}
+
+TEST(Loader, VendorIdMustEqualTheFolderName) {
+    TempDir dir;
+    auto load = load_mapping(dir, base_mapping("test-vendor", "json"), "other-name");
+    EXPECT_FALSE(load.vendor);
+    EXPECT_TRUE(has_error(load.errors, "/vendor_id", "folder name")) << all_errors(load.errors);
+}
+
+TEST(Loader, DuplicateVendorIdsAreRefused) {
+    TempDir dir;
+    auto a = load_mapping(dir, base_mapping("dup", "json"));
+    ASSERT_TRUE(a.vendor);
+    auto copy = *a.vendor;
+    auto result = VendorRegistry::from_entries({*a.vendor, copy});
+    ASSERT_EQ(result.errors.size(), 1u);
+    EXPECT_EQ(result.errors[0].pointer, "/vendor_id");
+    EXPECT_NE(result.errors[0].message.find("already used"), std::string::npos);
+    EXPECT_EQ(result.registry->size(), 1u);
+}
+
+TEST(Loader, LoadAllReportsEveryBadFolderAndKeepsTheGoodOnes) {
+    TempDir dir;
+    write_file(dir.path() / "good" / "mapping.json", base_mapping("good", "json").dump());
+    auto bad1 = base_mapping("bad-one", "json");
+    bad1["time_zone"] = "Mars/Olympus";
+    write_file(dir.path() / "bad-one" / "mapping.json", bad1.dump());
+    write_file(dir.path() / "bad-two" / "mapping.json", "{ not json");
+    write_file(dir.path() / "_template" / "mapping.json", "{ ignored");
+    write_file(dir.path() / ".hidden" / "mapping.json", "{ ignored");
+    auto load = loader().load_all(dir.path());
+    EXPECT_EQ(load.registry->ids(), std::vector<std::string>{"good"});
+    ASSERT_EQ(load.errors.size(), 2u) << all_errors(load.errors);
+    EXPECT_EQ(load.errors[0].pointer, "/time_zone");
+    EXPECT_NE(load.errors[1].file.find("bad-two"), std::string::npos);
+    ASSERT_NE(load.registry->find("good"), nullptr);
+    EXPECT_EQ(load.registry->find("bad-one"), nullptr);
+}
+
+TEST(Loader, SemanticChecksCarryPointers) {
+    TempDir dir;
+    auto m = base_mapping("test-vendor", "json");
+    m["fields"]["service_date"] = {{"from", "/d"},
+                                   {"format", "sql_datetime"}};   // date-time format on a date
+    m["fields"]["truck"] = {{"from", "truck"}};                   // not a JSON pointer
+    m["fields"]["lat"] = {{"from", "/lat"}, {"const", 1}};        // two sources
+    m["fields"]["reason"]["map"] = "nope";                        // no such map
+    m["fields"]["lon"] = {{"from", "/lon"}, {"type", "string"}};  // wrong type for lon
+    auto load = load_mapping(dir, m);
+    EXPECT_TRUE(has_error(load.errors, "/fields/service_date/format", "date-time format"))
+        << all_errors(load.errors);
+    EXPECT_TRUE(has_error(load.errors, "/fields/truck/from", "JSON pointer"))
+        << all_errors(load.errors);
+    EXPECT_TRUE(has_error(load.errors, "/fields/lat", "exactly one")) << all_errors(load.errors);
+    EXPECT_TRUE(has_error(load.errors, "/fields/reason/map", "no value map"))
+        << all_errors(load.errors);
+    EXPECT_TRUE(has_error(load.errors, "/fields/lon/type", "number")) << all_errors(load.errors);
+}
+
+TEST(Loader, ClashingMapEntriesAreRefused) {
+    TempDir dir;
+    auto m = base_mapping("test-vendor", "json");
+    m["value_maps"]["reason"]["case_insensitive"] = true;
+    m["value_maps"]["reason"]["entries"]["nso"] = "NOT_SET_OUT";
+    auto load = load_mapping(dir, m);
+    EXPECT_FALSE(load.vendor);
+    EXPECT_FALSE(load.errors.empty());
+}
+
+TEST(Loader, MappingVersionIsDeclaredVersionPlusContentHash) {
+    // sha256("abc") = ba7816bf...
+    EXPECT_EQ(engine::mapping_version("1.2.3", "abc"), "1.2.3+ba7816bf");
+    TempDir dir;
+    auto load = load_mapping(dir, base_mapping("test-vendor", "json"));
+    ASSERT_TRUE(load.vendor);
+    const auto bytes = read_file(dir.path() / "test-vendor" / "mapping.json");
+    EXPECT_EQ(load.vendor->spec.mapping_version, engine::mapping_version("0.1.0", bytes));
+}
+
+TEST(Loader, VendorSpecsOfTheRealVendors) {
+    auto load = loader().load_all(vendor_schemas_dir());
+    ASSERT_TRUE(load.ok()) << all_errors(load.errors);
+    EXPECT_EQ(load.registry->ids(),
+              (std::vector<std::string>{"bay-hauling", "curbside-coop", "valley-disposal"}));
+
+    const auto& bay = load.registry->find("bay-hauling")->spec;
+    EXPECT_EQ(bay.format, "json");
+    EXPECT_EQ(bay.content_types, std::vector<std::string>{"application/json"});
+    EXPECT_EQ(bay.max_body_bytes, 4u * 1024 * 1024);
+    EXPECT_EQ(bay.auth.scheme, "bearer");
+    EXPECT_EQ(bay.auth.secret, "bay-hauling/api-key");
+    ASSERT_TRUE(bay.auth.signature);
+    EXPECT_FALSE(bay.auth.signature->required);
+    EXPECT_EQ(bay.auth.signature->secret, "bay-hauling/hmac-secret");
+    EXPECT_EQ(bay.auth.signature->timestamp_header, "X-BH-Timestamp");
+    EXPECT_EQ(bay.auth.signature->signature_header, "X-BH-Signature");
+    EXPECT_EQ(bay.auth.signature->prefix, "sha256=");
+    EXPECT_EQ(bay.auth.signature->signed_template, "{timestamp}.{body}");
+    EXPECT_EQ(bay.auth.signature->replay_window_s, 300);
+    EXPECT_EQ(bay.response.style, "json_report");
+    EXPECT_TRUE(bay.customer_fields_allowed.empty());
+    EXPECT_NE(bay.mapping_version.find('+'), std::string::npos);
+
+    const auto& valley = load.registry->find("valley-disposal")->spec;
+    EXPECT_EQ(valley.content_types, std::vector<std::string>{"text/xml"});
+    EXPECT_EQ(valley.auth.scheme, "wsse_username_token");
+    EXPECT_EQ(valley.auth.username, "city-of-sj");
+    EXPECT_EQ(valley.auth.secret, "valley-disposal/password");
+    EXPECT_EQ(valley.response.style, "soap");
+    EXPECT_EQ(valley.response.soap_element, "NotifyEventUpdatedResponse");
+    EXPECT_EQ(valley.response.soap_namespace, "http://valleydisposal.example/ens");
+
+    const auto& curb = load.registry->find("curbside-coop")->spec;
+    EXPECT_EQ(curb.content_types, std::vector<std::string>{"text/csv"});
+    EXPECT_EQ(curb.auth.scheme, "api_key_header");
+    EXPECT_EQ(curb.auth.header, "X-Api-Key");
+    EXPECT_EQ(curb.auth.secret, "curbside-coop/api-key");
+    EXPECT_EQ(curb.response.style, "csv_report");
+    EXPECT_EQ(curb.time_zone, "America/Los_Angeles");
+}
+
+}  // namespace
+}  // namespace fieldgate::testing
