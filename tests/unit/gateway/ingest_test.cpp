@@ -176,8 +176,8 @@ TEST_F(IngestTest, ProgressMovesForwardOnlyAndLateProgressIsRecordedNotApplied) 
 
 TEST_F(IngestTest, AnotherVendorsOrderGetsTheSameAnswerAsAnUnknownOne) {
     add_order("wo_1", "SR-1", "valley-disposal");
-    auto foreign = ingest({result("SR-1", "COMPLETED", "", "BH-1")}, "bay-hauling");
-    auto unknown = ingest({result("SR-404", "COMPLETED", "", "BH-2")}, "bay-hauling");
+    auto foreign = ingest({result("SR-1", "COMPLETED", "", "BH-1")}, "bay-hauling", "body-1");
+    auto unknown = ingest({result("SR-404", "COMPLETED", "", "BH-2")}, "bay-hauling", "body-2");
     ASSERT_EQ(foreign.records[0].verdict, Verdict::rejected);
     ASSERT_EQ(unknown.records[0].verdict, Verdict::rejected);
     EXPECT_EQ(foreign.records[0].errors[0].type, "unknown-work-order");
@@ -185,6 +185,10 @@ TEST_F(IngestTest, AnotherVendorsOrderGetsTheSameAnswerAsAnUnknownOne) {
     EXPECT_EQ(foreign.records[0].errors[0].status, unknown.records[0].errors[0].status);
     EXPECT_EQ(order("wo_1").status, "dispatched");
     EXPECT_EQ(count("SELECT COUNT(*) FROM quarantine WHERE problem_type='unknown-work-order'"), 2);
+    // The same refused payload again is one entry with two attempts, not a second copy.
+    ingest({result("SR-404", "COMPLETED", "", "BH-2")}, "bay-hauling", "body-2");
+    EXPECT_EQ(count("SELECT COUNT(*) FROM quarantine WHERE problem_type='unknown-work-order'"), 2);
+    EXPECT_EQ(count("SELECT MAX(attempts) FROM quarantine"), 2);
 }
 
 TEST_F(IngestTest, AResultAfterCancellationIsRefusedAndQuarantined) {

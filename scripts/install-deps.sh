@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what fieldgate needs on Debian 12 (run as root). Debian packages only.
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config ccache git
+  libboost-dev libboost-system-dev
+  nlohmann-json3-dev libvalijson-dev libcli11-dev libspdlog-dev libpugixml-dev
+  libhowardhinnant-date-dev tzdata
+  libsqlite3-dev sqlite3 libssl-dev
+  libgtest-dev libgmock-dev
+)
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps.sh: run as root (apt-get install)" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+echo "dependencies installed"
