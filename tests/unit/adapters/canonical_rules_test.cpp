@@ -10,7 +10,7 @@ NormalizeOutput run(const std::string& body) {
     return adapter->normalize(body);
 }
 
-TEST(CanonicalRules, AnUnmappedCodeIsAnErrorNamingCodeAndFieldNeverOther) {
+TEST(adapters_CanonicalRules, AnUnmappedCodeIsAnErrorNamingCodeAndFieldNeverOther) {
     auto out = run(R"({"id":"A","sr":"S","status":"FAIL","reason":"DOG","notes":"barking"})");
     ASSERT_EQ(out.records.size(), 1u);
     ASSERT_FALSE(out.records[0].result);
@@ -28,7 +28,7 @@ TEST(CanonicalRules, AnUnmappedCodeIsAnErrorNamingCodeAndFieldNeverOther) {
     EXPECT_NE(status.records[0].errors[0].detail.find("'MAYBE'"), std::string::npos);
 }
 
-TEST(CanonicalRules, OtherNeedsADetail) {
+TEST(adapters_CanonicalRules, OtherNeedsADetail) {
     auto without = run(R"({"id":"A","sr":"S","status":"FAIL","reason":"MISC"})");
     ASSERT_EQ(without.records[0].errors.size(), 1u);
     EXPECT_EQ(without.records[0].errors[0].code, "missing_field");
@@ -39,14 +39,14 @@ TEST(CanonicalRules, OtherNeedsADetail) {
     EXPECT_EQ(with.records[0].result->reason, "OTHER");
 }
 
-TEST(CanonicalRules, AReasonIsRequiredUnlessCompleted) {
+TEST(adapters_CanonicalRules, AReasonIsRequiredUnlessCompleted) {
     auto out = run(R"({"id":"A","sr":"S","status":"FAIL"})");
     ASSERT_EQ(out.records[0].errors.size(), 1u);
     EXPECT_EQ(out.records[0].errors[0].code, "missing_field");
     EXPECT_EQ(out.records[0].errors[0].pointer, "/reason");
 }
 
-TEST(CanonicalRules, CompletedDropsTheReasonButKeepsTheVendorsCode) {
+TEST(adapters_CanonicalRules, CompletedDropsTheReasonButKeepsTheVendorsCode) {
     auto out = run(R"({"id":"A","sr":"S","status":" DONE ","reason":"NSO"})");
     ASSERT_TRUE(out.records[0].ok()) << error_lines(out);
     const auto& r = *out.records[0].result;
@@ -58,7 +58,7 @@ TEST(CanonicalRules, CompletedDropsTheReasonButKeepsTheVendorsCode) {
     EXPECT_TRUE(run(R"({"id":"A","sr":"S","status":"DONE","reason":"???"})").records[0].ok());
 }
 
-TEST(CanonicalRules, ProgressIsNotAnOutcomeAndNeedsNoReason) {
+TEST(adapters_CanonicalRules, ProgressIsNotAnOutcomeAndNeedsNoReason) {
     auto out = run(R"({"id":"A","sr":"S","status":"OTW"})");
     ASSERT_TRUE(out.records[0].ok()) << error_lines(out);
     EXPECT_EQ(out.records[0].result->progress, "en_route");
@@ -66,7 +66,7 @@ TEST(CanonicalRules, ProgressIsNotAnOutcomeAndNeedsNoReason) {
     EXPECT_EQ(out.records[0].result->reason, "");
 }
 
-TEST(CanonicalRules, VendorRefAndStatusAreAlwaysRequired) {
+TEST(adapters_CanonicalRules, VendorRefAndStatusAreAlwaysRequired) {
     auto m = base_mapping("v", "json");
     m["fields"]["vendor_ref"]["required"] = false;
     m["fields"]["status"]["required"] = false;
@@ -78,7 +78,7 @@ TEST(CanonicalRules, VendorRefAndStatusAreAlwaysRequired) {
     EXPECT_EQ(out.records[0].errors[1].pointer, "/status");
 }
 
-TEST(CanonicalRules, NormalizeNeverThrowsOnGarbage) {
+TEST(adapters_CanonicalRules, NormalizeNeverThrowsOnGarbage) {
     for (const char* body :
          {"", "null", "[]", "42", "{\"results\":5}", "\xff\xfe", "{\"results\":[null]}"}) {
         NormalizeOutput out;

@@ -18,19 +18,19 @@ void make_good_vendor(const std::filesystem::path& root, const std::string& name
     write_file(root / name / "samples" / "one" / "expected.err", "x\n");
 }
 
-TEST(Conventions, EveryRealVendorFolderFollowsThem) {
+TEST(adapters_Conventions, EveryRealVendorFolderFollowsThem) {
     const auto problems = check_vendor_folders(vendor_schemas_dir());
     EXPECT_TRUE(problems.empty()) << joined(problems);
 }
 
-TEST(Conventions, TheCheckPassesAGoodFolder) {
+TEST(adapters_Conventions, TheCheckPassesAGoodFolder) {
     TempDir dir;
     make_good_vendor(dir.path(), "acme");
     EXPECT_TRUE(check_vendor_folders(dir.path()).empty())
         << joined(check_vendor_folders(dir.path()));
 }
 
-TEST(Conventions, TheCheckCatchesAMissingReadme) {
+TEST(adapters_Conventions, TheCheckCatchesAMissingReadme) {
     TempDir dir;
     make_good_vendor(dir.path(), "acme");
     std::filesystem::remove(dir.path() / "acme" / "README.md");
@@ -39,7 +39,7 @@ TEST(Conventions, TheCheckCatchesAMissingReadme) {
     EXPECT_NE(p[0].find("README.md"), std::string::npos);
 }
 
-TEST(Conventions, TheCheckCatchesAMissingMapping) {
+TEST(adapters_Conventions, TheCheckCatchesAMissingMapping) {
     TempDir dir;
     make_good_vendor(dir.path(), "acme");
     std::filesystem::remove(dir.path() / "acme" / "mapping.json");
@@ -48,7 +48,7 @@ TEST(Conventions, TheCheckCatchesAMissingMapping) {
     EXPECT_NE(p[0].find("mapping.json"), std::string::npos);
 }
 
-TEST(Conventions, TheCheckCatchesMissingSamples) {
+TEST(adapters_Conventions, TheCheckCatchesMissingSamples) {
     TempDir dir;
     make_good_vendor(dir.path(), "acme");
     std::filesystem::remove(dir.path() / "acme" / "samples" / "one" / "expected.err");
@@ -60,7 +60,7 @@ TEST(Conventions, TheCheckCatchesMissingSamples) {
     EXPECT_NE(p[0].find("at least one sample"), std::string::npos);
 }
 
-TEST(Conventions, TheCheckCatchesAVendorIdThatDiffersFromTheFolder) {
+TEST(adapters_Conventions, TheCheckCatchesAVendorIdThatDiffersFromTheFolder) {
     TempDir dir;
     make_good_vendor(dir.path(), "acme");
     write_file(dir.path() / "acme" / "mapping.json", base_mapping("acme-corp", "json").dump());
@@ -69,7 +69,7 @@ TEST(Conventions, TheCheckCatchesAVendorIdThatDiffersFromTheFolder) {
     EXPECT_NE(p[0].find("acme-corp"), std::string::npos);
 }
 
-TEST(Conventions, FoldersStartingWithUnderscoreOrDotAreNotVendors) {
+TEST(adapters_Conventions, FoldersStartingWithUnderscoreOrDotAreNotVendors) {
     TempDir dir;
     make_good_vendor(dir.path(), "acme");
     std::filesystem::create_directories(dir.path() / "_template");

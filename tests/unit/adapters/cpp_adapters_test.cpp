@@ -31,7 +31,7 @@ nlohmann::json cpp_mapping(const std::string& id, const std::string& adapter) {
     return m;
 }
 
-TEST(CppAdapters, AMappingCanNameARegisteredAdapter) {
+TEST(adapters_CppAdapters, AMappingCanNameARegisteredAdapter) {
     auto registry = std::make_shared<CppAdapterRegistry>();
     ASSERT_TRUE(registry->add("fixed", [](const CppAdapterContext& ctx) {
         return std::make_shared<FixedAdapter>(ctx.spec.id);
@@ -50,7 +50,7 @@ TEST(CppAdapters, AMappingCanNameARegisteredAdapter) {
     EXPECT_EQ(out.records[0].result->vendor_ref, "odd-vendor:xyz");
 }
 
-TEST(CppAdapters, AnUnknownAdapterNameIsALoadError) {
+TEST(adapters_CppAdapters, AnUnknownAdapterNameIsALoadError) {
     VendorLoader loader(LoaderOptions{catalog(), {}, std::make_shared<CppAdapterRegistry>()});
     TempDir dir;
     write_file(dir.path() / "odd-vendor" / "mapping.json",

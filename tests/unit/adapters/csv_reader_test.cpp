@@ -6,7 +6,7 @@
 namespace fieldgate::engine {
 namespace {
 
-TEST(CsvReader, SkipsAByteOrderMarkAndHandlesCrlf) {
+TEST(adapters_CsvReader, SkipsAByteOrderMarkAndHandlesCrlf) {
     auto t = read_csv(
         "\xEF\xBB\xBF"
         "a,b\r\n1,2\r\n");
@@ -16,7 +16,7 @@ TEST(CsvReader, SkipsAByteOrderMarkAndHandlesCrlf) {
     EXPECT_EQ(t.rows[1].fields, (std::vector<std::string>{"1", "2"}));
 }
 
-TEST(CsvReader, QuotedFieldsKeepCommasDoubledQuotesAndNewlines) {
+TEST(adapters_CsvReader, QuotedFieldsKeepCommasDoubledQuotesAndNewlines) {
     auto t = read_csv("a,b,c\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\nnext,row,here\n");
     ASSERT_FALSE(t.error) << t.error->detail;
     ASSERT_EQ(t.rows.size(), 3u);
@@ -25,7 +25,7 @@ TEST(CsvReader, QuotedFieldsKeepCommasDoubledQuotesAndNewlines) {
     EXPECT_EQ(t.rows[2].line, 4u);  // the quoted newline moved it down one line
 }
 
-TEST(CsvReader, EmptyFieldsAndBlankLines) {
+TEST(adapters_CsvReader, EmptyFieldsAndBlankLines) {
     auto t = read_csv("a,b,c\n,,\n\n1,,3");
     ASSERT_FALSE(t.error);
     ASSERT_EQ(t.rows.size(), 3u);
@@ -34,21 +34,21 @@ TEST(CsvReader, EmptyFieldsAndBlankLines) {
     EXPECT_EQ(t.rows[2].line, 4u);
 }
 
-TEST(CsvReader, AnUnclosedQuoteIsAnErrorWithItsPosition) {
+TEST(adapters_CsvReader, AnUnclosedQuoteIsAnErrorWithItsPosition) {
     auto t = read_csv("a,b\n1,\"open\n");
     ASSERT_TRUE(t.error);
     EXPECT_EQ(t.error->line, 2u);
     EXPECT_EQ(t.error->column, 3u);
 }
 
-TEST(CsvReader, AQuoteInsideAnUnquotedFieldIsAnError) {
+TEST(adapters_CsvReader, AQuoteInsideAnUnquotedFieldIsAnError) {
     auto t = read_csv("a,b\n1,ab\"c\n");
     ASSERT_TRUE(t.error);
     EXPECT_EQ(t.error->line, 2u);
     EXPECT_EQ(t.error->column, 5u);
 }
 
-TEST(CsvReader, TextAfterAClosingQuoteIsAnError) {
+TEST(adapters_CsvReader, TextAfterAClosingQuoteIsAnError) {
     auto t = read_csv("a\n\"x\"y\n");
     ASSERT_TRUE(t.error);
     EXPECT_EQ(t.error->line, 2u);

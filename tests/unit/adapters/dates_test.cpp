@@ -15,19 +15,19 @@ std::string dt(const std::string& text, TimeFormat f, std::optional<int> offset 
     return r.value.value_or("ERROR: " + r.error);
 }
 
-TEST(Dates, Iso8601KeepsTheValuesOwnOffset) {
+TEST(adapters_Dates, Iso8601KeepsTheValuesOwnOffset) {
     EXPECT_EQ(dt("2026-02-03T10:42:17-08:00", TimeFormat::kIso8601), "2026-02-03T10:42:17-08:00");
     EXPECT_EQ(dt("2026-02-03T10:42:17+05:30", TimeFormat::kIso8601), "2026-02-03T10:42:17+05:30");
 }
 
-TEST(Dates, Iso8601AcceptsZuluAndFractions) {
+TEST(adapters_Dates, Iso8601AcceptsZuluAndFractions) {
     EXPECT_EQ(dt("2026-02-03T18:42:17Z", TimeFormat::kIso8601), "2026-02-03T18:42:17Z");
     EXPECT_EQ(dt("2026-02-03T18:42:17.250Z", TimeFormat::kIso8601), "2026-02-03T18:42:17.250Z");
     EXPECT_EQ(dt("2026-02-03T10:42:17.5-08:00", TimeFormat::kIso8601),
               "2026-02-03T10:42:17.5-08:00");
 }
 
-TEST(Dates, Iso8601WithoutOffsetGetsTheZoneOffsetAcrossDst) {
+TEST(adapters_Dates, Iso8601WithoutOffsetGetsTheZoneOffsetAcrossDst) {
     EXPECT_EQ(dt("2026-02-03T10:42:17", TimeFormat::kIso8601), "2026-02-03T10:42:17-08:00");  // PST
     EXPECT_EQ(dt("2026-07-14T09:05:00", TimeFormat::kIso8601), "2026-07-14T09:05:00-07:00");  // PDT
     // The day DST starts (2026-03-08): before and after 02:00.
@@ -35,34 +35,34 @@ TEST(Dates, Iso8601WithoutOffsetGetsTheZoneOffsetAcrossDst) {
     EXPECT_EQ(dt("2026-03-08T03:00:00", TimeFormat::kIso8601), "2026-03-08T03:00:00-07:00");
 }
 
-TEST(Dates, ALocalTimeInTheSpringGapIsRefused) {
+TEST(adapters_Dates, ALocalTimeInTheSpringGapIsRefused) {
     auto r = to_rfc3339("2026-03-08T02:30:00", {TimeFormat::kIso8601}, std::nullopt, la());
     EXPECT_FALSE(r.value);
     EXPECT_NE(r.error.find("does not exist"), std::string::npos) << r.error;
 }
 
-TEST(Dates, AnAmbiguousAutumnTimeTakesTheEarlierInstant) {
+TEST(adapters_Dates, AnAmbiguousAutumnTimeTakesTheEarlierInstant) {
     EXPECT_EQ(dt("2026-11-01T01:30:00", TimeFormat::kIso8601), "2026-11-01T01:30:00-07:00");
 }
 
-TEST(Dates, Iso8601LocalRefusesAnOffset) {
+TEST(adapters_Dates, Iso8601LocalRefusesAnOffset) {
     EXPECT_EQ(dt("2026-02-03T09:15:02", TimeFormat::kIso8601Local), "2026-02-03T09:15:02-08:00");
     EXPECT_FALSE(
         to_rfc3339("2026-02-03T09:15:02Z", {TimeFormat::kIso8601Local}, std::nullopt, la()).value);
 }
 
-TEST(Dates, SqlDatetime) {
+TEST(adapters_Dates, SqlDatetime) {
     EXPECT_EQ(dt("2026-02-03 07:41:10", TimeFormat::kSqlDatetime), "2026-02-03T07:41:10-08:00");
     EXPECT_FALSE(
         to_rfc3339("2026-02-03T07:41:10", {TimeFormat::kSqlDatetime}, std::nullopt, la()).value);
 }
 
-TEST(Dates, UnixSecondsIsUtc) {
+TEST(adapters_Dates, UnixSecondsIsUtc) {
     EXPECT_EQ(dt("1770144137", TimeFormat::kUnixSeconds), "2026-02-03T18:42:17Z");
     EXPECT_FALSE(to_rfc3339("17701.5", {TimeFormat::kUnixSeconds}, std::nullopt, la()).value);
 }
 
-TEST(Dates, UsDateAndIsoDate) {
+TEST(adapters_Dates, UsDateAndIsoDate) {
     EXPECT_EQ(to_iso_date("02/03/2026", {TimeFormat::kUsDate}).value, "2026-02-03");
     EXPECT_EQ(to_iso_date("2026-02-03", {TimeFormat::kIsoDate}).value, "2026-02-03");
     EXPECT_FALSE(to_iso_date("2026-02-03", {TimeFormat::kUsDate}).value);
@@ -70,14 +70,14 @@ TEST(Dates, UsDateAndIsoDate) {
     EXPECT_FALSE(to_iso_date("02/30/2026", {TimeFormat::kUsDate}).value);  // not a real day
 }
 
-TEST(Dates, AnOffsetFromElsewhereAppliesToLocalTimesOnly) {
+TEST(adapters_Dates, AnOffsetFromElsewhereAppliesToLocalTimesOnly) {
     EXPECT_EQ(dt("2026-02-03T09:15:02", TimeFormat::kIso8601, -480), "2026-02-03T09:15:02-08:00");
     EXPECT_EQ(dt("2026-07-03T09:15:02", TimeFormat::kIso8601, -480), "2026-07-03T09:15:02-08:00");
     EXPECT_EQ(dt("2026-02-03T09:15:02", TimeFormat::kIso8601, 330), "2026-02-03T09:15:02+05:30");
     EXPECT_EQ(dt("2026-02-03T09:15:02Z", TimeFormat::kIso8601, -480), "2026-02-03T09:15:02Z");
 }
 
-TEST(Dates, OffsetText) {
+TEST(adapters_Dates, OffsetText) {
     EXPECT_EQ(parse_offset("-08:00"), -480);
     EXPECT_EQ(parse_offset("+05:30"), 330);
     EXPECT_EQ(parse_offset("Z"), 0);
@@ -85,13 +85,13 @@ TEST(Dates, OffsetText) {
     EXPECT_FALSE(parse_offset("-25:00"));
 }
 
-TEST(Dates, FormatsAreTriedInOrder) {
+TEST(adapters_Dates, FormatsAreTriedInOrder) {
     auto r = to_rfc3339("2026-02-03 07:41:10", {TimeFormat::kIso8601, TimeFormat::kSqlDatetime},
                         std::nullopt, la());
     EXPECT_EQ(r.value, "2026-02-03T07:41:10-08:00");
 }
 
-TEST(Dates, UnknownZone) {
+TEST(adapters_Dates, UnknownZone) {
     EXPECT_EQ(find_zone("America/Atlantis"), nullptr);
     EXPECT_NE(find_zone("America/Los_Angeles"), nullptr);
 }

@@ -9,7 +9,7 @@
 namespace fieldgate::testing {
 namespace {
 
-TEST(GoldenSamples, EveryVendorSampleNormalizesAsExpected) {
+TEST(adapters_GoldenSamples, EveryVendorSampleNormalizesAsExpected) {
     const auto load = loader().load_all(vendor_schemas_dir());
     ASSERT_TRUE(load.ok()) << all_errors(load.errors);
     const bool update = std::getenv("FIELDGATE_UPDATE_GOLDEN") != nullptr;

@@ -15,7 +15,7 @@ bool has_error(const std::vector<LoadError>& errors, const std::string& pointer,
     return false;
 }
 
-TEST(Loader, AValidMappingLoads) {
+TEST(adapters_Loader, AValidMappingLoads) {
     TempDir dir;
     auto load = load_mapping(dir, base_mapping("test-vendor", "json"));
     EXPECT_TRUE(load.errors.empty()) << all_errors(load.errors);
@@ -23,7 +23,7 @@ TEST(Loader, AValidMappingLoads) {
     EXPECT_EQ(load.vendor->spec.id, "test-vendor");
 }
 
-TEST(Loader, AMapTargetThatIsNotACatalogCodeNamesFileAndPointer) {
+TEST(adapters_Loader, AMapTargetThatIsNotACatalogCodeNamesFileAndPointer) {
     TempDir dir;
     auto m = base_mapping("test-vendor", "json");
     m["value_maps"]["reason"]["entries"]["NSO"] = "NOT_OUT";
@@ -40,7 +40,7 @@ TEST(Loader, AMapTargetThatIsNotACatalogCodeNamesFileAndPointer) {
         << text;
 }
 
-TEST(Loader, AReasonCodeIsNotAStatusTarget) {
+TEST(adapters_Loader, AReasonCodeIsNotAStatusTarget) {
     TempDir dir;
     auto m = base_mapping("test-vendor", "json");
     m["value_maps"]["status"]["entries"]["DONE"] = "NOT_SET_OUT";
@@ -49,7 +49,7 @@ TEST(Loader, AReasonCodeIsNotAStatusTarget) {
         << all_errors(load.errors);
 }
 
-TEST(Loader, AnUnknownKeyIsReportedAtItsPointer) {
+TEST(adapters_Loader, AnUnknownKeyIsReportedAtItsPointer) {
     TempDir dir;
     auto m = base_mapping("test-vendor", "json");
     m["fields"]["vendor_ref"]["frm"] = "/x";
@@ -61,7 +61,7 @@ TEST(Loader, AnUnknownKeyIsReportedAtItsPointer) {
     EXPECT_TRUE(has_error(load.errors, "/colour", "unknown key")) << all_errors(load.errors);
 }
 
-TEST(Loader, AnUnknownCanonicalFieldIsRefused) {
+TEST(adapters_Loader, AnUnknownCanonicalFieldIsRefused) {
     TempDir dir;
     auto m = base_mapping("test-vendor", "json");
     m["fields"]["colour"] = {{"from", "/c"}};
@@ -69,7 +69,7 @@ TEST(Loader, AnUnknownCanonicalFieldIsRefused) {
     EXPECT_TRUE(has_error(load.errors, "/fields/colour", "unknown key")) << all_errors(load.errors);
 }
 
-TEST(Loader, MetaSchemaTypeViolationsNameThePointer) {
+TEST(adapters_Loader, MetaSchemaTypeViolationsNameThePointer) {
     TempDir dir;
     auto m = base_mapping("test-vendor", "json");
     m["status"] = "beta";
@@ -83,14 +83,14 @@ TEST(Loader, MetaSchemaTypeViolationsNameThePointer) {
     EXPECT_TRUE(pointers.count("/fields/occurred_at/format")) << all_errors(load.errors);
 }
 
-TEST(Loader, VendorIdMustEqualTheFolderName) {
+TEST(adapters_Loader, VendorIdMustEqualTheFolderName) {
     TempDir dir;
     auto load = load_mapping(dir, base_mapping("test-vendor", "json"), "other-name");
     EXPECT_FALSE(load.vendor);
     EXPECT_TRUE(has_error(load.errors, "/vendor_id", "folder name")) << all_errors(load.errors);
 }
 
-TEST(Loader, DuplicateVendorIdsAreRefused) {
+TEST(adapters_Loader, DuplicateVendorIdsAreRefused) {
     TempDir dir;
     auto a = load_mapping(dir, base_mapping("dup", "json"));
     ASSERT_TRUE(a.vendor);
@@ -102,7 +102,7 @@ TEST(Loader, DuplicateVendorIdsAreRefused) {
     EXPECT_EQ(result.registry->size(), 1u);
 }
 
-TEST(Loader, LoadAllReportsEveryBadFolderAndKeepsTheGoodOnes) {
+TEST(adapters_Loader, LoadAllReportsEveryBadFolderAndKeepsTheGoodOnes) {
     TempDir dir;
     write_file(dir.path() / "good" / "mapping.json", base_mapping("good", "json").dump());
     auto bad1 = base_mapping("bad-one", "json");
@@ -120,7 +120,7 @@ TEST(Loader, LoadAllReportsEveryBadFolderAndKeepsTheGoodOnes) {
     EXPECT_EQ(load.registry->find("bad-one"), nullptr);
 }
 
-TEST(Loader, SemanticChecksCarryPointers) {
+TEST(adapters_Loader, SemanticChecksCarryPointers) {
     TempDir dir;
     auto m = base_mapping("test-vendor", "json");
     m["fields"]["service_date"] = {{"from", "/d"},
@@ -140,7 +140,7 @@ TEST(Loader, SemanticChecksCarryPointers) {
     EXPECT_TRUE(has_error(load.errors, "/fields/lon/type", "number")) << all_errors(load.errors);
 }
 
-TEST(Loader, ClashingMapEntriesAreRefused) {
+TEST(adapters_Loader, ClashingMapEntriesAreRefused) {
     TempDir dir;
     auto m = base_mapping("test-vendor", "json");
     m["value_maps"]["reason"]["case_insensitive"] = true;
@@ -150,7 +150,7 @@ TEST(Loader, ClashingMapEntriesAreRefused) {
     EXPECT_FALSE(load.errors.empty());
 }
 
-TEST(Loader, MappingVersionIsDeclaredVersionPlusContentHash) {
+TEST(adapters_Loader, MappingVersionIsDeclaredVersionPlusContentHash) {
     // sha256("abc") = ba7816bf...
     EXPECT_EQ(engine::mapping_version("1.2.3", "abc"), "1.2.3+ba7816bf");
     TempDir dir;
@@ -160,7 +160,7 @@ TEST(Loader, MappingVersionIsDeclaredVersionPlusContentHash) {
     EXPECT_EQ(load.vendor->spec.mapping_version, engine::mapping_version("0.1.0", bytes));
 }
 
-TEST(Loader, VendorSpecsOfTheRealVendors) {
+TEST(adapters_Loader, VendorSpecsOfTheRealVendors) {
     auto load = loader().load_all(vendor_schemas_dir());
     ASSERT_TRUE(load.ok()) << all_errors(load.errors);
     EXPECT_EQ(load.registry->ids(),

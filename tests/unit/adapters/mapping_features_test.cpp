@@ -34,7 +34,7 @@ RecordError only_error(const NormalizeOutput& out) {
     return out.records[0].errors[0];
 }
 
-TEST(MappingJson, ExtractsByJsonPointer) {
+TEST(adapters_MappingJson, ExtractsByJsonPointer) {
     auto m = base_mapping("v", "json");
     m["fields"]["truck"] = {{"from", "/truck/id"}};
     m["fields"]["driver"] = {{"from", "/truck/crew~1driver"}};
@@ -47,7 +47,7 @@ TEST(MappingJson, ExtractsByJsonPointer) {
     EXPECT_EQ(r.pointer, "");
 }
 
-TEST(MappingJson, FirstPresentAlternativeWins) {
+TEST(adapters_MappingJson, FirstPresentAlternativeWins) {
     auto m = base_mapping("v", "json");
     m["fields"]["detail"] = {{"from", {"/notes", "/exception/description"}}};
     const std::string both =
@@ -58,7 +58,7 @@ TEST(MappingJson, FirstPresentAlternativeWins) {
     EXPECT_EQ(only_ok(run(m, fallback)).detail, "D");
 }
 
-TEST(MappingJson, BatchOfRecordsWithBatchLevelFields) {
+TEST(adapters_MappingJson, BatchOfRecordsWithBatchLevelFields) {
     auto m = base_mapping("v", "json");
     m["fields"]["route_id"] = {{"from", "/route"}, {"scope", "batch"}};
     m["fields"]["route_date"] = {{"from", "/day"}, {"scope", "batch"}, {"format", "us_date"}};
@@ -77,7 +77,7 @@ TEST(MappingJson, BatchOfRecordsWithBatchLevelFields) {
     EXPECT_EQ(single.route.id, "");
 }
 
-TEST(MappingJson, OneObjectWhereAListIsExpected) {
+TEST(adapters_MappingJson, OneObjectWhereAListIsExpected) {
     auto m = base_mapping("v", "json");
     m["fields"]["photos"] = {{"from", "/photos"}, {"type", "string_list"}};
     auto out = run(m, R"({"results":{"id":"A","sr":"S1","status":"DONE","photos":"p1.jpg"}})");
@@ -90,7 +90,7 @@ TEST(MappingJson, OneObjectWhereAListIsExpected) {
     EXPECT_EQ(many.photos, (std::vector<std::string>{"a", "b"}));
 }
 
-TEST(MappingJson, OneBadRecordDoesNotSpoilTheBatch) {
+TEST(adapters_MappingJson, OneBadRecordDoesNotSpoilTheBatch) {
     auto m = base_mapping("v", "json");
     auto out =
         run(m, R"({"results":[{"id":"A","sr":"S1","status":"DONE"},{"sr":"S2","status":"DONE"},7,
@@ -104,7 +104,7 @@ TEST(MappingJson, OneBadRecordDoesNotSpoilTheBatch) {
     EXPECT_TRUE(out.records[3].ok());
 }
 
-TEST(MappingJson, MalformedJsonIsAPayloadErrorWithPosition) {
+TEST(adapters_MappingJson, MalformedJsonIsAPayloadErrorWithPosition) {
     auto out = run(base_mapping("v", "json"), "{\n  \"id\": \"A\",\n  \"sr\": \n}");
     ASSERT_TRUE(out.payload_error);
     EXPECT_EQ(out.payload_error->code, "malformed");
@@ -113,7 +113,7 @@ TEST(MappingJson, MalformedJsonIsAPayloadErrorWithPosition) {
     EXPECT_TRUE(out.records.empty());
 }
 
-TEST(MappingJson, PayloadSchemaIsCheckedPerRecordWithItsOwnPointer) {
+TEST(adapters_MappingJson, PayloadSchemaIsCheckedPerRecordWithItsOwnPointer) {
     TempDir dir;
     auto m = base_mapping("v", "json");
     m["payload_schema"] = "payload.schema.json";
@@ -133,7 +133,7 @@ TEST(MappingJson, PayloadSchemaIsCheckedPerRecordWithItsOwnPointer) {
     EXPECT_EQ(out.records[2].errors[0].field, "gps.lat");
 }
 
-TEST(MappingXml, MatchesLocalNamesWhateverThePrefix) {
+TEST(adapters_MappingXml, MatchesLocalNamesWhateverThePrefix) {
     auto m = base_mapping("v", "xml");
     const std::string a =
         R"(<soap:Envelope xmlns:soap="urn:s" xmlns:e="urn:e"><soap:Body><e:Notify><e:event>
@@ -149,7 +149,7 @@ TEST(MappingXml, MatchesLocalNamesWhateverThePrefix) {
     }
 }
 
-TEST(MappingXml, RepeatedElementsMakeAListOfZeroOneOrMany) {
+TEST(adapters_MappingXml, RepeatedElementsMakeAListOfZeroOneOrMany) {
     auto m = base_mapping("v", "xml");
     m["fields"]["photos"] = {{"from", "Images/Image/Url"}, {"type", "string_list"}};
     auto body = [](const std::string& images) {
@@ -167,7 +167,7 @@ TEST(MappingXml, RepeatedElementsMakeAListOfZeroOneOrMany) {
         (std::vector<std::string>{"a", "b"}));
 }
 
-TEST(MappingXml, MalformedXmlIsAPayloadErrorWithPosition) {
+TEST(adapters_MappingXml, MalformedXmlIsAPayloadErrorWithPosition) {
     auto out = run(base_mapping("v", "xml"), "<Envelope>\n<Body></Bod>\n</Envelope>");
     ASSERT_TRUE(out.payload_error);
     EXPECT_EQ(out.payload_error->code, "malformed");
@@ -175,7 +175,7 @@ TEST(MappingXml, MalformedXmlIsAPayloadErrorWithPosition) {
         << out.payload_error->detail;
 }
 
-TEST(MappingXml, ErrorsNameTheElementPath) {
+TEST(adapters_MappingXml, ErrorsNameTheElementPath) {
     auto m = base_mapping("v", "xml");
     const auto& e = only_error(run(m,
                                    "<Envelope><Body><Notify><event><Id>G</Id><State>DONE</State></"
@@ -185,7 +185,7 @@ TEST(MappingXml, ErrorsNameTheElementPath) {
     EXPECT_EQ(e.field, "Sr");
 }
 
-TEST(MappingCsv, FieldsByHeaderNameInAnyColumnOrder) {
+TEST(adapters_MappingCsv, FieldsByHeaderNameInAnyColumnOrder) {
     auto m = base_mapping("v", "csv");
     auto out = run(m,
                    "\xEF\xBB\xBFnotes,status,sr,id\r\n\"a, b\",DONE,SR-1,J1\r\n\"say "
@@ -198,7 +198,7 @@ TEST(MappingCsv, FieldsByHeaderNameInAnyColumnOrder) {
     EXPECT_EQ(out.records[1].result->detail, "say \"x\"");
 }
 
-TEST(MappingCsv, ErrorsNameLineAndColumn) {
+TEST(adapters_MappingCsv, ErrorsNameLineAndColumn) {
     auto m = base_mapping("v", "csv");
     m["fields"]["items_collected"] = {{"from", "items"}};
     auto out = run(m, "id,sr,status,items\nJ1,SR-1,DONE,2\nJ2,SR-2,DONE,two\n");
@@ -209,13 +209,13 @@ TEST(MappingCsv, ErrorsNameLineAndColumn) {
     EXPECT_EQ(out.records[1].errors[0].field, "items");
 }
 
-TEST(MappingCsv, AHeaderWithoutARequiredColumnIsAPayloadError) {
+TEST(adapters_MappingCsv, AHeaderWithoutARequiredColumnIsAPayloadError) {
     auto out = run(base_mapping("v", "csv"), "id,status\nJ1,DONE\n");
     ASSERT_TRUE(out.payload_error);
     EXPECT_EQ(out.payload_error->field, "sr");
 }
 
-TEST(MappingFields, JoinBuildsAReferenceFromSeveralColumns) {
+TEST(adapters_MappingFields, JoinBuildsAReferenceFromSeveralColumns) {
     auto m = base_mapping("v", "csv");
     m["fields"]["vendor_ref"] = {
         {"join", {"route", "day", "stop"}}, {"separator", "/"}, {"required", true}};
@@ -226,7 +226,7 @@ TEST(MappingFields, JoinBuildsAReferenceFromSeveralColumns) {
     EXPECT_EQ(e.field, "day");
 }
 
-TEST(MappingFields, ConstantsNeedNoSource) {
+TEST(adapters_MappingFields, ConstantsNeedNoSource) {
     auto m = base_mapping("v", "json");
     m["fields"]["truck"] = {{"const", "CITY-1"}};
     m["fields"]["status"] = {{"const", "DONE"}, {"map", "status"}};
@@ -235,7 +235,7 @@ TEST(MappingFields, ConstantsNeedNoSource) {
     EXPECT_EQ(r.outcome, "COMPLETED");
 }
 
-TEST(MappingFields, RequiredFieldsAreReportedWhenMissingOrEmpty) {
+TEST(adapters_MappingFields, RequiredFieldsAreReportedWhenMissingOrEmpty) {
     auto m = base_mapping("v", "json");
     m["fields"]["truck"] = {{"from", "/truck"}, {"required", true}};
     const auto& e = only_error(run(m, R"({"id":"A","sr":"S","status":"DONE","truck":""})"));
@@ -245,7 +245,7 @@ TEST(MappingFields, RequiredFieldsAreReportedWhenMissingOrEmpty) {
     EXPECT_EQ(only_ok(run(m, R"({"id":"A","sr":"S","status":"DONE"})")).truck, "");
 }
 
-TEST(MappingFields, TypesAreChecked) {
+TEST(adapters_MappingFields, TypesAreChecked) {
     auto m = base_mapping("v", "json");
     m["fields"]["lat"] = {{"from", "/lat"}};
     m["fields"]["items_collected"] = {{"from", "/n"}};
@@ -264,7 +264,7 @@ TEST(MappingFields, TypesAreChecked) {
     EXPECT_EQ(pointers, (std::vector<std::string>{"/lat", "/p", "/n"}));
 }
 
-TEST(MappingFields, TextSourcesAreParsedPerType) {
+TEST(adapters_MappingFields, TextSourcesAreParsedPerType) {
     auto m = base_mapping("v", "csv");
     m["fields"]["lat"] = {{"from", "lat"}};
     m["fields"]["lon"] = {{"from", "lon"}};
@@ -277,7 +277,7 @@ TEST(MappingFields, TextSourcesAreParsedPerType) {
     EXPECT_EQ(out.records[1].errors[0].pointer, "line 3, column lat");
 }
 
-TEST(MappingFields, SentinelsMeanNone) {
+TEST(adapters_MappingFields, SentinelsMeanNone) {
     auto m = base_mapping("v", "json");
     m["fields"]["occurred_at"] = {
         {"from", "/t"}, {"format", "iso8601"}, {"sentinels", {"1900-01-01T00:00:00"}}};
@@ -288,7 +288,7 @@ TEST(MappingFields, SentinelsMeanNone) {
               "2026-02-03T00:00:00-08:00");
 }
 
-TEST(MappingFields, ZoneFromTheMappingOrTheField) {
+TEST(adapters_MappingFields, ZoneFromTheMappingOrTheField) {
     auto m = base_mapping("v", "json");
     m["fields"]["occurred_at"] = {{"from", "/t"}, {"format", "iso8601"}};
     const std::string body = R"({"id":"A","sr":"S","status":"DONE","t":"2026-07-01T12:00:00"})";
@@ -297,7 +297,7 @@ TEST(MappingFields, ZoneFromTheMappingOrTheField) {
     EXPECT_EQ(only_ok(run(m, body)).occurred_at, "2026-07-01T12:00:00-04:00");
 }
 
-TEST(MappingFields, OffsetFromAnotherField) {
+TEST(adapters_MappingFields, OffsetFromAnotherField) {
     auto m = base_mapping("v", "json");
     m["fields"]["occurred_at"] = {
         {"from", "/t"}, {"format", "iso8601_local"}, {"offset_from", "/tz"}};
@@ -312,7 +312,7 @@ TEST(MappingFields, OffsetFromAnotherField) {
     EXPECT_EQ(e.pointer, "/tz");
 }
 
-TEST(MappingFields, OffsetMinutesFromAnotherField) {
+TEST(adapters_MappingFields, OffsetMinutesFromAnotherField) {
     auto m = base_mapping("v", "xml");
     m["fields"]["occurred_at"] = {{"from", "When/DateTime"},
                                   {"format", "iso8601_local"},
@@ -342,7 +342,7 @@ TEST(MappingFields, OffsetMinutesFromAnotherField) {
     EXPECT_EQ(e.field, "When/OffsetMinutes");
 }
 
-TEST(MappingFields, DatesInNamedFormats) {
+TEST(adapters_MappingFields, DatesInNamedFormats) {
     auto m = base_mapping("v", "json");
     m["fields"]["service_date"] = {{"from", "/d"}, {"format", {"us_date", "iso_date"}}};
     EXPECT_EQ(
@@ -356,7 +356,7 @@ TEST(MappingFields, DatesInNamedFormats) {
     EXPECT_EQ(e.pointer, "/d");
 }
 
-TEST(MappingFields, RouteLevelRecordsNeedNoCaseId) {
+TEST(adapters_MappingFields, RouteLevelRecordsNeedNoCaseId) {
     auto m = base_mapping("v", "csv");
     m["fields"]["crm_case_id"] = {{"from", "sr"}};
     m["fields"]["route_id"] = {{"from", "route"}};
@@ -378,7 +378,7 @@ TEST(MappingFields, RouteLevelRecordsNeedNoCaseId) {
     EXPECT_EQ(out.records[2].result->route.stop_seq, "5");
 }
 
-TEST(MappingFields, ChecksRefuseValuesOutsideTheAllowedList) {
+TEST(adapters_MappingFields, ChecksRefuseValuesOutsideTheAllowedList) {
     auto m = base_mapping("v", "json");
     m["checks"] = {
         {"event_type", {{"from", "/type"}, {"required", true}, {"allowed", {"943", "944"}}}}};

@@ -1,12 +1,13 @@
 // Value maps (engine/value_map.h): trim, case-insensitive and space collapsing, each on request.
 #include <gtest/gtest.h>
 
+#include "engine/text.h"
 #include "engine/value_map.h"
 
 namespace fieldgate::engine {
 namespace {
 
-TEST(ValueMap, TrimsByDefault) {
+TEST(adapters_ValueMap, TrimsByDefault) {
     ValueMap m;
     m.add("Completed ", "COMPLETED");
     EXPECT_EQ(m.lookup("  Completed"), "COMPLETED");
@@ -15,7 +16,7 @@ TEST(ValueMap, TrimsByDefault) {
     EXPECT_FALSE(strict.lookup("Completed "));
 }
 
-TEST(ValueMap, CaseInsensitiveOnlyWhenAsked) {
+TEST(adapters_ValueMap, CaseInsensitiveOnlyWhenAsked) {
     ValueMap exact;
     exact.add("NOT OUT", "NOT_SET_OUT");
     EXPECT_FALSE(exact.lookup("not out"));
@@ -24,7 +25,7 @@ TEST(ValueMap, CaseInsensitiveOnlyWhenAsked) {
     EXPECT_EQ(folded.lookup("Not Out"), "NOT_SET_OUT");
 }
 
-TEST(ValueMap, CollapsesInternalSpacesOnlyWhenAsked) {
+TEST(adapters_ValueMap, CollapsesInternalSpacesOnlyWhenAsked) {
     ValueMap plain;
     plain.add("NO ACCESS GATE", "ACCESS_BLOCKED");
     EXPECT_FALSE(plain.lookup("NO  ACCESS   GATE"));
@@ -33,17 +34,29 @@ TEST(ValueMap, CollapsesInternalSpacesOnlyWhenAsked) {
     EXPECT_EQ(collapsing.lookup(" NO  ACCESS \t GATE "), "ACCESS_BLOCKED");
 }
 
-TEST(ValueMap, EntriesThatCollideUnderTheRulesAreReported) {
+TEST(adapters_ValueMap, EntriesThatCollideUnderTheRulesAreReported) {
     ValueMap m(MatchRules{true, true, true});
     EXPECT_FALSE(m.add("NOT OUT", "NOT_SET_OUT"));
     EXPECT_EQ(m.add("not  out", "NOT_SET_OUT"), "NOT OUT");
 }
 
-TEST(ValueMap, UnknownValuesAreNotMapped) {
+TEST(adapters_ValueMap, UnknownValuesAreNotMapped) {
     ValueMap m;
     m.add("NSO", "NOT_SET_OUT");
     EXPECT_FALSE(m.lookup("XYZ"));
     EXPECT_EQ(m.vendor_codes(), std::vector<std::string>{"NSO"});
+}
+
+}  // namespace
+}  // namespace fieldgate::engine
+
+namespace fieldgate::engine {
+namespace {
+
+TEST(adapters_TextRules, TrimCollapseAndFold) {
+    EXPECT_EQ(trim("  a b \t\r\n"), "a b");
+    EXPECT_EQ(collapse_spaces(" NO  ACCESS \t GATE "), "NO ACCESS GATE");
+    EXPECT_EQ(to_lower_ascii("Not OUT"), "not out");
 }
 
 }  // namespace

@@ -30,7 +30,7 @@ std::string bay(const std::string& status, const std::string& code) {
            R"(","exception":{"code":")" + code + R"(","description":"d"}})";
 }
 
-TEST(VendorCodes, BayHaulingStatusesAndExceptionCodes) {
+TEST(adapters_VendorCodes, BayHaulingStatusesAndExceptionCodes) {
     auto a = vendor("bay-hauling");
     ASSERT_TRUE(a);
     const Table statuses = {{"Confirmed Positive", "COMPLETED"},
@@ -74,7 +74,7 @@ std::string valley(const std::string& state, const std::string& resolution) {
            "soap:Envelope>";
 }
 
-TEST(VendorCodes, ValleyDisposalStatesAndResolutionCodes) {
+TEST(adapters_VendorCodes, ValleyDisposalStatesAndResolutionCodes) {
     auto a = vendor("valley-disposal");
     ASSERT_TRUE(a);
     const Table states = {{"7668", "acknowledged"},  {"7669", "en_route"},
@@ -99,7 +99,7 @@ TEST(VendorCodes, ValleyDisposalStatesAndResolutionCodes) {
     }
 }
 
-TEST(VendorCodes, CurbsideCoopResultsAndReasons) {
+TEST(adapters_VendorCodes, CurbsideCoopResultsAndReasons) {
     auto a = vendor("curbside-coop");
     ASSERT_TRUE(a);
     auto csv = [](const std::string& result, const std::string& reason) {
