@@ -33,7 +33,8 @@ const std::string& busy_response() {
 // Errors after which accepting again at once would only spin: wait a little first.
 bool is_resource_exhaustion(const error_code& ec) {
     return ec == net::error::no_descriptors || ec == net::error::no_buffer_space ||
-           ec == net::error::no_memory || ec == error_code(ENFILE, boost::system::system_category());
+           ec == net::error::no_memory ||
+           ec == error_code(ENFILE, boost::system::system_category());
 }
 
 }  // namespace
@@ -66,7 +67,9 @@ void Listener::open(const std::string& address, std::uint16_t port) {
     if (ec) fail("read the port of");
 }
 
-void Listener::start() { net::post(strand_, [self = shared_from_this()] { self->do_accept(); }); }
+void Listener::start() {
+    net::post(strand_, [self = shared_from_this()] { self->do_accept(); });
+}
 
 void Listener::stop() {
     net::post(strand_, [self = shared_from_this()] {

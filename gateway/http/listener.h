@@ -15,7 +15,7 @@
 namespace fieldgate::http {
 
 class Listener : public std::enable_shared_from_this<Listener> {
-public:
+  public:
     Listener(boost::asio::io_context& ioc, std::shared_ptr<const SessionContext> ctx);
 
     // Binds and listens; throws std::runtime_error when that fails.
@@ -26,7 +26,7 @@ public:
     // Any thread: closes the acceptor on its strand.
     void stop();
 
-private:
+  private:
     void do_accept();
     void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
     void refuse(boost::asio::ip::tcp::socket& socket);

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -30,6 +31,7 @@ struct Server::Impl {
     Impl(ServerOptions options_in, Service& service)
         : options(std::move(options_in)),
           ioc(std::max(1, options.threads)),
+          work(ioc.get_executor()),
           grace_timer(ioc),
           registry(std::make_shared<SessionRegistry>([this] { ioc.stop(); })),
           ctx(std::make_shared<SessionContext>(options, service, registry)),
@@ -75,6 +77,10 @@ struct Server::Impl {
 
     const ServerOptions options;
     net::io_context ioc;  // destroyed last: everything below uses it
+    // run() must not return just because nothing is pending (e.g. every session is waiting
+    // for its service's answer while the acceptor closes); only ioc.stop() ends it, called
+    // once the sessions drained after stop() or when the grace timer fires.
+    net::executor_work_guard<net::io_context::executor_type> work;
     net::steady_timer grace_timer;
     std::shared_ptr<SessionRegistry> registry;
     std::shared_ptr<SessionContext> ctx;
@@ -97,7 +103,9 @@ void Server::start() {
                  impl_->listener->port(), std::max(1, impl_->options.threads));
 }
 
-std::uint16_t Server::port() const { return impl_->listener->port(); }
+std::uint16_t Server::port() const {
+    return impl_->listener->port();
+}
 
 void Server::run() {
     const int n = std::max(1, impl_->options.threads);
@@ -108,6 +116,8 @@ void Server::run() {
     for (auto& t : extra) t.join();
 }
 
-void Server::stop() { impl_->stop(); }
+void Server::stop() {
+    impl_->stop();
+}
 
 }  // namespace fieldgate::http

@@ -53,10 +53,16 @@ constexpr std::chrono::seconds kLingerTime{3};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr std::string_view kProblemBase = "https://fieldgate.example/problems/";
 
-std::string_view to_sv(beast::string_view s) { return {s.data(), s.size()}; }
+std::string_view to_sv(beast::string_view s) {
+    return {s.data(), s.size()};
+}
 
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-char ascii_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+char ascii_lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+char ascii_upper(char c) {
+    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
 
 bool iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
@@ -121,7 +127,7 @@ bool header_value_is_safe(std::string_view s) {
 }  // namespace
 
 class Session : public std::enable_shared_from_this<Session> {
-public:
+  public:
     Session(tcp::socket&& socket, std::shared_ptr<const SessionContext> ctx)
         : stream_(std::move(socket)), strand_(stream_.get_executor()), ctx_(std::move(ctx)) {
         error_code ec;
@@ -140,8 +146,8 @@ public:
     void set_registry_id(std::uint64_t id) { registry_id_ = id; }
 
     void start() {
-        net::dispatch(strand_, beast::bind_front_handler(&Session::begin_request,
-                                                         shared_from_this()));
+        net::dispatch(strand_,
+                      beast::bind_front_handler(&Session::begin_request, shared_from_this()));
     }
 
     // Any thread.
@@ -165,7 +171,7 @@ public:
         send(std::move(response));
     }
 
-private:
+  private:
     enum class State { reading, handling, writing, closing, closed };
 
     // ---- reading --------------------------------------------------------------------------
@@ -181,9 +187,8 @@ private:
         head_ = Request{};
         body_parser_.reset();
         header_parser_.emplace();
-        header_parser_->header_limit(static_cast<std::uint32_t>(
-            std::min<std::size_t>(ctx_->options.max_header_bytes,
-                                  std::numeric_limits<std::uint32_t>::max())));
+        header_parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
+            ctx_->options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
         // No limit yet: Service::body_limit() decides once the head is known. (A disengaged
         // optional would be compared as "less than any length" by Beast 1.74, so use max.)
         header_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
@@ -195,9 +200,9 @@ private:
             return;
         }
         stream_.expires_after(first_ ? ctx_->options.read_timeout : ctx_->options.idle_timeout);
-        stream_.async_read_some(buffer_.prepare(kReadChunk),
-                                beast::bind_front_handler(&Session::on_first_bytes,
-                                                          shared_from_this()));
+        stream_.async_read_some(
+            buffer_.prepare(kReadChunk),
+            beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
     }
 
     void on_first_bytes(error_code ec, std::size_t n) {
@@ -249,7 +254,8 @@ private:
             return;
         }
         if (is_disconnect(ec)) {
-            if (ec == beast::error::timeout) spdlog::debug("http: {} header timeout", remote_address_);
+            if (ec == beast::error::timeout)
+                spdlog::debug("http: {} header timeout", remote_address_);
             close_connection(false);
             return;
         }
@@ -608,8 +614,12 @@ void start_session(tcp::socket socket, std::shared_ptr<const SessionContext> ctx
     session->start();
 }
 
-void shutdown_session(const std::shared_ptr<Session>& session) { session->shutdown(); }
+void shutdown_session(const std::shared_ptr<Session>& session) {
+    session->shutdown();
+}
 
-void abandon_session(const std::shared_ptr<Session>& session) { session->abandon(); }
+void abandon_session(const std::shared_ptr<Session>& session) {
+    session->abandon();
+}
 
 }  // namespace fieldgate::http

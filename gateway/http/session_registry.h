@@ -20,7 +20,7 @@ void shutdown_session(const std::shared_ptr<Session>& session);
 void abandon_session(const std::shared_ptr<Session>& session);
 
 class SessionRegistry {
-public:
+  public:
     // on_drained runs (on whatever thread released the last session) once stopping and empty.
     explicit SessionRegistry(std::function<void()> on_drained);
 
@@ -41,7 +41,7 @@ public:
     bool stopping() const { return stopping_.load(std::memory_order_acquire); }
     std::size_t size() const { return count_.load(std::memory_order_acquire); }
 
-private:
+  private:
     void drained_check();
 
     mutable std::mutex mutex_;

@@ -107,7 +107,9 @@ public:
             if (same->disposition == "conflict") return {Applied::conflict, same->id, conflict_error(r, wo, same->id)};
             return {Applied::duplicate, same->id, std::nullopt};
         }
-        if (wo.status == "cancelled") {
+        // Cancelled by the city (no outcome behind it): nothing from the field applies any
+        // more. A cancellation the vendor reported is a terminal outcome like any other.
+        if (wo.status == "cancelled" && !wo.outcome_id) {
             return {Applied::cancelled, 0,
                     ApiError{409, "work-order-cancelled", "Work order cancelled",
                              "work order " + wo.crm_case_id +

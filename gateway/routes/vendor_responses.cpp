@@ -143,12 +143,14 @@ http::Response soap_report(const ResponseSpec& style, const IngestReport& report
 http::Response csv_report(const IngestReport& report) {
     if (report.payload_error) return problem_response(*report.payload_error);
     std::ostringstream out;
-    out << "record,vendor_ref,sr_number,status,outcome_ids,error\r\n";
+    out << "record,vendor_ref,sr_number,status,outcome_ids,problem,error\r\n";
     for (const auto& v : report.records) {
         std::string ids;
         for (const auto& id : v.outcome_ids) ids += (ids.empty() ? "" : " ") + id;
+        const std::string problem = v.errors.empty() ? "" : v.errors.front().type;
         out << csv_field(v.pointer) << ',' << csv_field(v.vendor_ref) << ',' << csv_field(v.crm_case_id) << ','
-            << to_string(v.verdict) << ',' << csv_field(ids) << ',' << csv_field(error_line(v)) << "\r\n";
+            << to_string(v.verdict) << ',' << csv_field(ids) << ',' << csv_field(problem) << ','
+            << csv_field(error_line(v)) << "\r\n";
     }
     return http::Response{report_status(report), "text/csv; charset=utf-8", {}, out.str(), false};
 }

@@ -124,10 +124,20 @@ Answer read_answer(VendorId vendor, const ClientResponse& response) {
         case VendorId::curbside:
             if (type.rfind("text/csv", 0) == 0) {
                 const auto rows = parse_csv(body);
+                // Columns by header name, so the report can grow columns.
+                auto column = [&rows](const std::string& name) -> std::size_t {
+                    if (rows.empty()) return std::string::npos;
+                    for (std::size_t i = 0; i < rows[0].size(); ++i)
+                        if (rows[0][i] == name) return i;
+                    return std::string::npos;
+                };
+                const auto status = column("status"), error = column("error"), problem = column("problem");
                 for (std::size_t r = 1; r < rows.size(); ++r) {
-                    a.verdicts.push_back(rows[r].size() > 3 ? rows[r][3] : "?");
-                    if (a.detail.empty() && rows[r].size() > 5 && !rows[r][5].empty())
-                        a.detail = rows[r][5];
+                    a.verdicts.push_back(status < rows[r].size() ? rows[r][status] : "?");
+                    if (a.detail.empty() && error < rows[r].size() && !rows[r][error].empty()) {
+                        a.detail = rows[r][error];
+                        if (problem < rows[r].size()) a.problem = rows[r][problem];
+                    }
                 }
             } else {
                 read_problem_json(body, a);

@@ -201,6 +201,14 @@ TEST_F(IngestTest, AResultAfterCancellationIsRefusedAndQuarantined) {
     EXPECT_EQ(count("SELECT COUNT(*) FROM quarantine"), 1);
 }
 
+TEST_F(IngestTest, AVendorReportedCancellationIsATerminalOutcomeNotACityCancellation) {
+    add_order("wo_1", "SR-1", "bay-hauling");
+    ASSERT_EQ(ingest({result("SR-1", "CANCELLED", "CUSTOMER_CANCELLED", "BH-1")}).records[0].verdict, Verdict::accepted);
+    EXPECT_EQ(order("wo_1").status, "cancelled");
+    auto later = ingest({result("SR-1", "COMPLETED", "", "BH-1")});
+    EXPECT_EQ(later.records[0].verdict, Verdict::conflict);  // kept for review, not "cancelled by the city"
+}
+
 TEST_F(IngestTest, RouteLevelEventClosesOnlyOpenStopsWithoutTheirOwnResult) {
     add_order("wo_1", "SR-1", "curbside-coop", "dispatched", "R12", "1");
     add_order("wo_2", "SR-2", "curbside-coop", "dispatched", "R12", "2");
