@@ -53,7 +53,7 @@ nlohmann::json summarize(const std::string& db_path) {
 std::string format_summary(const nlohmann::json& s) {
     std::ostringstream out;
     auto line = [&out](const std::string& label, const nlohmann::json& n, int indent) {
-        out << std::string(static_cast<std::size_t>(indent), ' ') << std::left << std::setw(34 - indent) << label << n.dump() << "\n";
+        out << std::string(static_cast<std::size_t>(indent), ' ') << std::left << std::setw(44 - indent) << label << n.dump() << "\n";
     };
     out << "Work orders by status\n";
     for (auto& [k, v] : s["work_orders"].items()) line(k, v, 2);
