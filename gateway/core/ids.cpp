@@ -1,6 +1,7 @@
 #include "ids.h"
 
 #include <array>
+#include <chrono>
 #include <stdexcept>
 
 #include <openssl/evp.h>
@@ -26,6 +27,15 @@ std::string random_id(std::string_view prefix) {
     if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
         throw std::runtime_error("no randomness available");
     }
+    return std::string(prefix) + to_hex(bytes.data(), bytes.size());
+}
+
+std::string time_ordered_id(std::string_view prefix) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch()).count();
+    std::array<unsigned char, 11> bytes{};
+    for (int i = 5; i >= 0; --i) bytes[static_cast<std::size_t>(5 - i)] = static_cast<unsigned char>((ms >> (8 * i)) & 0xff);
+    if (RAND_bytes(bytes.data() + 6, 5) != 1) throw std::runtime_error("no randomness available");
     return std::string(prefix) + to_hex(bytes.data(), bytes.size());
 }
 

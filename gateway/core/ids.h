@@ -7,6 +7,10 @@ namespace fieldgate {
 
 // `prefix` + 20 random hex characters (80 bits from the OS CSPRNG): ids that cannot be guessed.
 std::string random_id(std::string_view prefix);
+// `prefix` + 12 hex of milliseconds since the epoch + 10 random hex: ids that sort by creation
+// time (like UUIDv7), so the B-tree indexes keyed by them grow at one end instead of dirtying a
+// random page per insert, and still cannot be enumerated.
+std::string time_ordered_id(std::string_view prefix);
 std::string sha256_hex(std::string_view bytes);
 
 }  // namespace fieldgate

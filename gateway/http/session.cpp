@@ -168,6 +168,16 @@ class Session : public std::enable_shared_from_this<Session> {
     void deliver(std::uint64_t seq, Response response) {
         if (state_ != State::handling || seq != seq_) return;
         auto keep = std::move(self_);  // `this` stays alive until the end of this call
+        if (response.prepare) {
+            auto prepare = std::move(response.prepare);
+            response.prepare = nullptr;
+            try {
+                prepare(response);
+            } catch (const std::exception& e) {
+                spdlog::error("http: preparing a response failed: {}", e.what());
+                response = problem(500, "internal-error", "Internal error", "The response could not be produced.");
+            }
+        }
         send(std::move(response));
     }
 

@@ -40,6 +40,10 @@ struct Response {
     std::vector<Header> headers;
     std::string body;
     bool close = false;  // close the connection after sending
+    // Runs on the connection's I/O thread just before the response is written, replacing the
+    // fields above: a service whose answer is produced on another thread (the store writer)
+    // leaves the formatting to the I/O thread instead of doing it there.
+    std::function<void(Response&)> prepare;
 };
 
 // Called exactly once per request, from any thread.

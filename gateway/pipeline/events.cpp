@@ -1,6 +1,5 @@
 #include "events.h"
 
-#include "ids.h"
 
 namespace fieldgate {
 
@@ -50,33 +49,39 @@ nlohmann::json outcome_json(const Catalog& catalog, const store::OutcomeRow& o) 
     return j;
 }
 
-store::OutboxEvent make_status_event(const EventContext& ctx, const Catalog& catalog,
-                                     const store::WorkOrder& wo, const std::string& status,
-                                     const store::OutcomeRow* outcome, const std::string& at) {
+std::string event_id(std::int64_t outbox_id) { return "evt_" + std::to_string(outbox_id); }
+
+store::OutboxEvent status_event(const EventContext& ctx, const store::WorkOrder& wo, const std::string& status,
+                                std::optional<std::int64_t> outcome_id, const std::string& at) {
     store::OutboxEvent e;
     e.work_order_id = wo.id;
-    e.event_id = random_id("evt_");
     e.event_type = ctx.type_prefix + "." + status;
+    e.status = status;
+    e.outcome_id = outcome_id;
     e.created_at = at;
+    return e;
+}
+
+nlohmann::json render_event(const EventContext& ctx, const Catalog& catalog, const store::OutboxEvent& event,
+                            const store::WorkOrder& wo, const store::OutcomeRow* outcome) {
     nlohmann::json data = {
         {"work_order_id", wo.id},
         {"crm_case_id", wo.crm_case_id},
-        {"status", status},
+        {"status", event.status},
         {"vendor", wo.vendor ? nlohmann::json(*wo.vendor) : nlohmann::json(nullptr)},
         {"outcome", outcome ? outcome_json(catalog, *outcome) : nlohmann::json(nullptr)},
     };
-    nlohmann::json envelope = {
+    if (event.extra_json) data["extra"] = nlohmann::json::parse(*event.extra_json);
+    return {
         {"specversion", "1.0"},
-        {"id", e.event_id},
+        {"id", event_id(event.id)},
         {"source", ctx.source},
-        {"type", e.event_type},
+        {"type", event.event_type},
         {"subject", wo.crm_case_id},
-        {"time", at},
+        {"time", event.created_at},
         {"datacontenttype", "application/json"},
         {"data", std::move(data)},
     };
-    e.payload_json = envelope.dump();
-    return e;
 }
 
 }  // namespace fieldgate

@@ -44,6 +44,14 @@ std::string content_hash(const NormalizedResult& r) {
     return sha256_hex(j.dump());
 }
 
+void prepare_ingest(IngestRequest& req) {
+    if (req.raw.body_sha256.empty()) req.raw.body_sha256 = sha256_hex(req.raw.body);
+    req.content_hashes.clear();
+    for (const auto& rec : req.normalized.records) {
+        req.content_hashes.push_back(rec.result ? content_hash(*rec.result) : std::string());
+    }
+}
+
 namespace {
 
 std::string outcome_id(std::int64_t id) { return "oc_" + std::to_string(id); }
@@ -57,20 +65,28 @@ ApiError record_error_to_api(const RecordError& e) {
 
 class Applier {
 public:
-    Applier(sqlite::Connection& db, const IngestContext& ctx, const IngestRequest& req, std::int64_t raw_id)
-        : db_(db), ctx_(ctx), req_(req), raw_id_(raw_id), now_(now_utc()) {}
+    Applier(sqlite::Connection& db, const IngestContext& ctx, const IngestRequest& req)
+        : db_(db), ctx_(ctx), req_(req), now_(now_utc()) {}
+
+    // The raw payload is stored the first time something refers to it: a request that only
+    // repeats what is stored leaves nothing behind.
+    std::int64_t raw_id() {
+        if (raw_id_ == 0) raw_id_ = store::store_raw_payload(db_, req_.raw);
+        return raw_id_;
+    }
+    std::int64_t stored_raw_id() const { return raw_id_; }
 
     void quarantine_error(const ApiError& error, const std::string& pointer) {
         store::QuarantineEntry q;
         q.vendor = req_.vendor;
         q.channel = req_.raw.channel;
-        q.raw_payload_id = raw_id_;
+        q.body_sha256 = req_.raw.body_sha256.empty() ? sha256_hex(req_.raw.body) : req_.raw.body_sha256;
         if (!pointer.empty() || req_.normalized.batch) q.record_pointer = pointer;
         q.received_at = now_;
         q.http_status = error.status;
         q.problem_type = error.type;
         q.problem_json = error.to_problem().dump();
-        store::quarantine(db_, q);
+        store::quarantine(db_, std::move(q), [this] { return raw_id(); });
     }
 
     void reject(RecordVerdict& v, ApiError error) {
@@ -100,8 +116,7 @@ public:
 
     // One result against one work order, decided inside the writer's transaction so two
     // results for the same order can never both pass the checks.
-    OrderResult apply_to(const NormalizedResult& r, store::WorkOrder wo) {
-        const std::string hash = content_hash(r);
+    OrderResult apply_to(const NormalizedResult& r, const std::string& hash, store::WorkOrder wo) {
         if (auto same = store::find_outcome_by_content(db_, req_.vendor, r.vendor_ref, wo.id, hash)) {
             // A repeat answers as the first did: a conflict stays a conflict.
             if (same->disposition == "conflict") return {Applied::conflict, same->id, conflict_error(r, wo, same->id)};
@@ -146,7 +161,7 @@ public:
         row.received_at = now_;
         row.mapping_version = req_.mapping_version;
         row.catalog_version = ctx_.catalog->version();
-        row.raw_payload_id = raw_id_;
+        row.raw_payload_id = raw_id();
         const ReasonInfo* reason = r.reason.empty() ? nullptr : ctx_.catalog->reason(r.reason);
         const auto evidence = check_evidence(r, reason, wo, ctx_.city_zone);
         row.evidence_json = evidence.detail.dump();
@@ -160,11 +175,14 @@ public:
                                         r.outcome.empty() ? std::nullopt : std::optional<std::int64_t>(row.id), now_);
         store::append_history(db_, wo.id, store::HistoryEntry{now_, wo.status, new_status, req_.source, row.id, std::nullopt});
         wo.status = new_status;
-        store::enqueue_event(db_, make_status_event(ctx_.events, *ctx_.catalog, wo, new_status, &row, now_));
+        store::enqueue_event(db_, status_event(ctx_.events, wo, new_status, row.id, now_));
         return {Applied::applied, row.id, std::nullopt};
     }
 
     RecordVerdict apply(std::size_t index, const RecordResult& rec) {
+        const std::string hash = index < req_.content_hashes.size() && !req_.content_hashes[index].empty()
+                                     ? req_.content_hashes[index]
+                                     : (rec.result ? content_hash(*rec.result) : std::string());
         RecordVerdict v;
         v.index = index;
         if (!rec.ok()) {
@@ -197,7 +215,7 @@ public:
             const auto orders = store::open_orders_on_route(db_, req_.vendor, r.route.id, r.route.date);
             bool any_new = orders.empty();
             for (const auto& wo : orders) {
-                auto applied = apply_to(r, wo);
+                auto applied = apply_to(r, hash, wo);
                 if (applied.kind == Applied::applied || applied.kind == Applied::late) any_new = true;
                 v.outcome_ids.push_back(outcome_id(applied.outcome_id));
                 v.work_order_ids.push_back(wo.id);
@@ -222,7 +240,7 @@ public:
                                     r.pointer));
             return v;
         }
-        auto applied = apply_to(r, *wo);
+        auto applied = apply_to(r, hash, *wo);
         v.work_order_ids.push_back(wo->id);
         if (applied.outcome_id) v.outcome_ids.push_back(outcome_id(applied.outcome_id));
         switch (applied.kind) {
@@ -242,7 +260,7 @@ private:
     sqlite::Connection& db_;
     const IngestContext& ctx_;
     const IngestRequest& req_;
-    std::int64_t raw_id_;
+    std::int64_t raw_id_ = 0;
     std::string now_;
 };
 
@@ -251,32 +269,30 @@ private:
 IngestReport apply_ingest(sqlite::Connection& db, const IngestContext& ctx, const IngestRequest& req) {
     IngestReport report;
     report.batch = req.normalized.batch;
-    report.raw_payload_id = store::store_raw_payload(db, req.raw);
-    Applier applier(db, ctx, req, report.raw_payload_id);
+    Applier applier(db, ctx, req);
 
     if (req.refused || req.normalized.payload_error) {
         ApiError error = req.refused ? *req.refused : record_error_to_api(*req.normalized.payload_error);
         if (!req.refused && error.type == "malformed") error.status = 400;
         applier.quarantine_error(error, "");
         report.payload_error = std::move(error);
-        return report;
-    }
-
-    // Route-level events apply to the stops that have no result of their own, so they go last.
-    const auto& records = req.normalized.records;
-    report.records.resize(records.size());
-    for (int pass = 0; pass < 2; ++pass) {
-        for (std::size_t i = 0; i < records.size(); ++i) {
-            const bool route_level = records[i].result && records[i].result->route_level && records[i].ok();
-            if ((pass == 0) == route_level) continue;
-            report.records[i] = applier.apply(i, records[i]);
-        }
-    }
-    if (records.empty()) {
+    } else if (req.normalized.records.empty()) {
         ApiError error = unprocessable("empty-payload", "the payload holds no result", "");
         applier.quarantine_error(error, "");
         report.payload_error = std::move(error);
+    } else {
+        // Route-level events apply to the stops that have no result of their own, so they go last.
+        const auto& records = req.normalized.records;
+        report.records.resize(records.size());
+        for (int pass = 0; pass < 2; ++pass) {
+            for (std::size_t i = 0; i < records.size(); ++i) {
+                const bool route_level = records[i].result && records[i].result->route_level && records[i].ok();
+                if ((pass == 0) == route_level) continue;
+                report.records[i] = applier.apply(i, records[i]);
+            }
+        }
     }
+    report.raw_payload_id = applier.stored_raw_id();
     return report;
 }
 

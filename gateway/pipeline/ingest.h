@@ -54,7 +54,12 @@ struct IngestRequest {
     store::RawPayload raw;
     NormalizeOutput normalized;
     std::optional<ApiError> refused;  // refused before normalization (auth, media type, size)
+    std::vector<std::string> content_hashes;  // per record, filled by prepare_ingest()
 };
+
+// Everything that needs no database (hashes), done on the caller's thread so the writer's
+// transaction only reads and writes.
+void prepare_ingest(IngestRequest& req);
 
 IngestReport apply_ingest(sqlite::Connection& db, const IngestContext& ctx, const IngestRequest& req);
 

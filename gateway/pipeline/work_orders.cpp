@@ -122,7 +122,7 @@ void WorkOrderService::create(const std::string& body, std::function<void(std::v
             return;
         }
         const std::string now = now_utc();
-        wo->id = random_id("wo_");
+        wo->id = time_ordered_id("wo_");
         wo->status = wo->vendor ? "dispatched" : "received";
         wo->created_at = wo->updated_at = now;
         store::insert_work_order(db, *wo);
@@ -130,7 +130,7 @@ void WorkOrderService::create(const std::string& body, std::function<void(std::v
         if (wo->vendor) {
             store::append_history(db, wo->id, store::HistoryEntry{now, "received", "dispatched", "gateway", std::nullopt,
                                                                   "assigned to " + *wo->vendor});
-            store::enqueue_event(db, make_status_event(events_, catalog_, *wo, "dispatched", nullptr, now));
+            store::enqueue_event(db, status_event(events_, *wo, "dispatched", std::nullopt, now));
         }
         *outcome = CreatedWorkOrder{201, to_json(db, *wo)};
     };

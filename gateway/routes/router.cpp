@@ -14,7 +14,7 @@ constexpr std::string_view kVendorPrefix = "/v1/vendors/";
 constexpr std::string_view kWorkOrderPrefix = "/v1/work-orders/";
 
 http::Response json_response(int status, const nlohmann::json& body) {
-    return http::Response{status, "application/json", {}, body.dump(), false};
+    return http::Response{status, "application/json", {}, body.dump(), false, {}};
 }
 
 http::Response problem(int status, std::string type, std::string title, std::string detail, std::string pointer = {}) {
@@ -193,42 +193,57 @@ void Router::post_vendor_results(const std::string& vendor, http::Request& reque
         ingest->normalized = entry->adapter->normalize(request.body);
     }
 
+    prepare_ingest(*ingest);
     const auto key_header = request.header("idempotency-key");
     const std::string idempotency_key = (key_header && !ingest->refused) ? std::string(*key_header) : std::string();
     const std::string body_hash = idempotency_key.empty() ? std::string() : sha256_hex(request.body);
-    auto response = std::make_shared<http::Response>();
+    // The writer only decides and commits; the answer is rendered on the I/O thread
+    // (Response::prepare), except when it must be stored under an Idempotency-Key.
+    auto report = std::make_shared<IngestReport>();
+    auto stored = std::make_shared<std::optional<http::Response>>();
     const ResponseSpec style = spec.response;
     const IngestContext* context = &ingest_context_;
 
-    auto job = [ingest, response, style, context, idempotency_key, body_hash, request_id](sqlite::Connection& db) {
+    auto job = [ingest, report, stored, style, context, idempotency_key, body_hash, request_id](sqlite::Connection& db) {
         if (!idempotency_key.empty()) {
-            if (auto stored = store::find_stored_response(db, ingest->vendor, idempotency_key)) {
-                if (stored->request_sha256 == body_hash) {
-                    *response = http::Response{stored->status, stored->content_type, {{"idempotent-replayed", "true"}}, stored->body, false};
+            if (auto previous = store::find_stored_response(db, ingest->vendor, idempotency_key)) {
+                if (previous->request_sha256 == body_hash) {
+                    *stored = http::Response{previous->status, previous->content_type, {{"idempotent-replayed", "true"}}, previous->body, false, {}};
                 } else {
-                    *response = render_vendor_error(style, unprocessable("idempotency-key-reused",
+                    *stored = render_vendor_error(style, unprocessable("idempotency-key-reused",
                         "Idempotency-Key '" + idempotency_key + "' was already used with a different body", "Idempotency-Key"));
                 }
                 return;
             }
         }
-        const IngestReport report = apply_ingest(db, *context, *ingest);
-        *response = render_ingest(style, report, request_id);
-        if (!idempotency_key.empty() && response->status < 500) {
-            store::store_response(db, ingest->vendor, idempotency_key,
-                                  store::StoredResponse{body_hash, response->status, response->content_type, response->body}, now_utc());
+        *report = apply_ingest(db, *context, *ingest);
+        if (!idempotency_key.empty()) {
+            *stored = render_ingest(style, *report, request_id);
+            if ((*stored)->status < 500) {
+                store::store_response(db, ingest->vendor, idempotency_key,
+                                      store::StoredResponse{body_hash, (*stored)->status, (*stored)->content_type, (*stored)->body}, now_utc());
+            }
         }
     };
     const bool too_large = request.body_too_large;
-    const bool queued = parts_.writer->submit(job, [response, respond, style, too_large](std::exception_ptr error) {
+    const bool queued = parts_.writer->submit(job, [report, stored, respond, style, too_large, request_id](std::exception_ptr error) {
         if (error) {
             auto r = render_vendor_error(style, store_unavailable(error));
             r.headers.push_back({"retry-after", "5"});
             respond(std::move(r));
             return;
         }
-        response->close = response->close || too_large;
-        respond(std::move(*response));
+        if (*stored) {
+            (*stored)->close = (*stored)->close || too_large;
+            respond(std::move(**stored));
+            return;
+        }
+        http::Response deferred;
+        deferred.prepare = [report, style, request_id, too_large](http::Response& r) {
+            r = render_ingest(style, *report, request_id);
+            r.close = r.close || too_large;
+        };
+        respond(std::move(deferred));
     });
     if (!queued) {
         auto r = render_vendor_error(style, ApiError{503, "overloaded", "Gateway overloaded", "the write queue is full; retry later",

@@ -67,14 +67,14 @@ http::Response json_report(const IngestReport& report, const std::string& reques
     if (report.payload_error) {
         nlohmann::json problem = report.payload_error->to_problem();
         problem["request_id"] = request_id;
-        problem["payload_id"] = "rp_" + std::to_string(report.raw_payload_id);
-        return http::Response{report.payload_error->status, kProblemJson, {}, problem.dump(), false};
+        if (report.raw_payload_id) problem["payload_id"] = "rp_" + std::to_string(report.raw_payload_id);
+        return http::Response{report.payload_error->status, kProblemJson, {}, problem.dump(), false, {}};
     }
     nlohmann::json results = nlohmann::json::array();
     for (const auto& v : report.records) results.push_back(record_json(v));
     const std::size_t good = report.count(Verdict::accepted) + report.count(Verdict::duplicate) + report.count(Verdict::late);
     nlohmann::json summary = {{"request_id", request_id},
-                              {"payload_id", "rp_" + std::to_string(report.raw_payload_id)},
+                              {"payload_id", report.raw_payload_id ? nlohmann::json("rp_" + std::to_string(report.raw_payload_id)) : nlohmann::json(nullptr)},
                               {"accepted", report.count(Verdict::accepted)},
                               {"duplicates", report.count(Verdict::duplicate)},
                               {"late", report.count(Verdict::late)},
@@ -83,7 +83,7 @@ http::Response json_report(const IngestReport& report, const std::string& reques
                               {"results", results}};
     const int status = report_status(report);
     if (status < 300) {
-        return http::Response{status, "application/json", {}, summary.dump(), false};
+        return http::Response{status, "application/json", {}, summary.dump(), false, {}};
     }
     // Something was refused: a problem document that still lists every result, so the vendor
     // knows which ones were kept.
@@ -102,7 +102,7 @@ http::Response json_report(const IngestReport& report, const std::string& reques
     error.status = status;
     nlohmann::json problem = error.to_problem();
     for (auto& [k, v] : summary.items()) problem[k] = v;
-    return http::Response{status, kProblemJson, {}, problem.dump(), false};
+    return http::Response{status, kProblemJson, {}, problem.dump(), false, {}};
 }
 
 http::Response soap_fault(const ApiError& error) {
@@ -118,7 +118,7 @@ http::Response soap_fault(const ApiError& error) {
         << "</type><status>" << error.status << "</status></problem></detail>"
         << "</soap:Fault></soap:Body></soap:Envelope>";
     // SOAP 1.1 sends every Fault with HTTP 500.
-    return http::Response{500, "text/xml; charset=utf-8", {}, out.str(), false};
+    return http::Response{500, "text/xml; charset=utf-8", {}, out.str(), false, {}};
 }
 
 http::Response soap_report(const ResponseSpec& style, const IngestReport& report) {
@@ -137,7 +137,7 @@ http::Response soap_report(const ResponseSpec& style, const IngestReport& report
         << R"(<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>)"
         << "<" << style.soap_element << " xmlns=\"" << xml_escape(style.soap_namespace) << "\"/>"
         << "</soap:Body></soap:Envelope>";
-    return http::Response{200, "text/xml; charset=utf-8", {}, out.str(), false};
+    return http::Response{200, "text/xml; charset=utf-8", {}, out.str(), false, {}};
 }
 
 http::Response csv_report(const IngestReport& report) {
@@ -152,13 +152,13 @@ http::Response csv_report(const IngestReport& report) {
             << to_string(v.verdict) << ',' << csv_field(ids) << ',' << csv_field(problem) << ','
             << csv_field(error_line(v)) << "\r\n";
     }
-    return http::Response{report_status(report), "text/csv; charset=utf-8", {}, out.str(), false};
+    return http::Response{report_status(report), "text/csv; charset=utf-8", {}, out.str(), false, {}};
 }
 
 }  // namespace
 
 http::Response problem_response(const ApiError& error) {
-    return http::Response{error.status, kProblemJson, {}, error.to_problem().dump(), false};
+    return http::Response{error.status, kProblemJson, {}, error.to_problem().dump(), false, {}};
 }
 
 http::Response render_vendor_error(const ResponseSpec& style, const ApiError& error) {

@@ -62,7 +62,6 @@ CREATE TABLE raw_payloads (
   body_sha256  TEXT NOT NULL,
   truncated    INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX raw_payloads_hash ON raw_payloads (vendor, body_sha256);
 
 CREATE TABLE outcomes (
   id                INTEGER PRIMARY KEY,
@@ -104,6 +103,7 @@ CREATE TABLE quarantine (
   vendor         TEXT,
   channel        TEXT NOT NULL,
   raw_payload_id INTEGER NOT NULL REFERENCES raw_payloads (id),
+  body_sha256    TEXT NOT NULL,
   record_pointer TEXT,
   received_at    TEXT NOT NULL,
   last_seen_at   TEXT NOT NULL,
@@ -113,7 +113,7 @@ CREATE TABLE quarantine (
   problem        TEXT NOT NULL,
   state          TEXT NOT NULL DEFAULT 'open'
 );
-CREATE UNIQUE INDEX quarantine_entry ON quarantine (raw_payload_id, IFNULL(record_pointer, ''), problem_type);
+CREATE UNIQUE INDEX quarantine_entry ON quarantine (IFNULL(vendor, ''), body_sha256, IFNULL(record_pointer, ''), problem_type);
 CREATE INDEX quarantine_vendor ON quarantine (vendor, state, received_at);
 
 CREATE TABLE idempotency_keys (
@@ -130,9 +130,10 @@ CREATE TABLE idempotency_keys (
 CREATE TABLE outbox (
   id              INTEGER PRIMARY KEY AUTOINCREMENT,
   work_order_id   TEXT NOT NULL,
-  event_id        TEXT NOT NULL UNIQUE,
   event_type      TEXT NOT NULL,
-  payload         TEXT NOT NULL,
+  status          TEXT NOT NULL,
+  outcome_id      INTEGER,
+  extra           TEXT,
   created_at      TEXT NOT NULL,
   state           TEXT NOT NULL DEFAULT 'pending',
   attempts        INTEGER NOT NULL DEFAULT 0,

@@ -70,6 +70,7 @@ struct RawPayload {
     std::string request_id;
     std::string headers_json = "{}";  // redacted: no credentials
     std::string body;
+    std::string body_sha256;  // computed off the writer thread when known; else by the store
     bool truncated = false;
 };
 
@@ -78,6 +79,7 @@ struct QuarantineEntry {
     std::optional<std::string> vendor;
     std::string channel;
     std::int64_t raw_payload_id = 0;
+    std::string body_sha256;
     std::optional<std::string> record_pointer;
     std::string received_at;
     std::string last_seen_at;
@@ -95,12 +97,16 @@ struct StoredResponse {
     std::string body;
 };
 
-// A CRM event waiting in the outbox, written in the same transaction as its state change.
+// A CRM event waiting in the outbox, written in the same transaction as its state change. It
+// points at the immutable outcome instead of carrying a rendered copy, so the transaction stays
+// small; the delivery worker renders the CloudEvent (events.h) and its id is "evt_<id>".
 struct OutboxEvent {
+    std::int64_t id = 0;
     std::string work_order_id;
-    std::string event_id;
     std::string event_type;
-    std::string payload_json;
+    std::string status;
+    std::optional<std::int64_t> outcome_id;
+    std::optional<std::string> extra_json;  // data beyond the outcome (e.g. overdue details)
     std::string created_at;
 };
 

@@ -251,13 +251,6 @@ std::int64_t insert_outcome(sqlite::Connection& db, const OutcomeRow& row) {
 }
 
 std::int64_t store_raw_payload(sqlite::Connection& db, const RawPayload& raw) {
-    const std::string hash = sha256_hex(raw.body);
-    {
-        auto q = db.prepare(
-            "SELECT id FROM raw_payloads WHERE vendor IS ? AND body_sha256 = ? AND truncated = ?");
-        q->bind(1, raw.vendor).bind(2, hash).bind(3, raw.truncated ? 1 : 0);
-        if (q->step()) return q->integer(0);
-    }
     auto q = db.prepare(
         "INSERT INTO raw_payloads (vendor, channel, received_at, content_type, request_id, headers, "
         "body, body_sha256, truncated) VALUES (?,?,?,?,?,?,?,?,?)");
@@ -267,41 +260,44 @@ std::int64_t store_raw_payload(sqlite::Connection& db, const RawPayload& raw) {
         .bind(4, raw.content_type)
         .bind(5, raw.request_id)
         .bind(6, raw.headers_json)
-        .bind_blob(7, raw.body)
-        .bind(8, hash)
+        .bind_blob_static(7, raw.body)
+        .bind(8, raw.body_sha256.empty() ? sha256_hex(raw.body) : raw.body_sha256)
         .bind(9, raw.truncated ? 1 : 0)
         .run();
     return db.last_insert_rowid();
 }
 
-std::int64_t quarantine(sqlite::Connection& db, const QuarantineEntry& e) {
+std::int64_t quarantine(sqlite::Connection& db, QuarantineEntry e, const std::function<std::int64_t()>& raw_payload_id) {
     {
         auto q = db.prepare(
             "UPDATE quarantine SET attempts = attempts + 1, last_seen_at = ?, http_status = ?, "
             "problem = ?, state = 'open' "
-            "WHERE raw_payload_id = ? AND IFNULL(record_pointer, '') = IFNULL(?, '') AND problem_type = ? "
-            "RETURNING id");
+            "WHERE IFNULL(vendor, '') = IFNULL(?, '') AND body_sha256 = ? AND IFNULL(record_pointer, '') = IFNULL(?, '') "
+            "AND problem_type = ? RETURNING id");
         q->bind(1, e.received_at)
             .bind(2, e.http_status)
             .bind(3, e.problem_json)
-            .bind(4, e.raw_payload_id)
-            .bind(5, e.record_pointer)
-            .bind(6, e.problem_type);
+            .bind(4, e.vendor)
+            .bind(5, e.body_sha256)
+            .bind(6, e.record_pointer)
+            .bind(7, e.problem_type);
         if (q->step()) return q->integer(0);
     }
+    e.raw_payload_id = raw_payload_id();
     auto q = db.prepare(
-        "INSERT INTO quarantine (vendor, channel, raw_payload_id, record_pointer, received_at, "
+        "INSERT INTO quarantine (vendor, channel, raw_payload_id, body_sha256, record_pointer, received_at, "
         "last_seen_at, attempts, http_status, problem_type, problem, state) "
-        "VALUES (?,?,?,?,?,?,1,?,?,?,'open')");
+        "VALUES (?,?,?,?,?,?,?,1,?,?,?,'open')");
     q->bind(1, e.vendor)
         .bind(2, e.channel)
         .bind(3, e.raw_payload_id)
-        .bind(4, e.record_pointer)
-        .bind(5, e.received_at)
+        .bind(4, e.body_sha256)
+        .bind(5, e.record_pointer)
         .bind(6, e.received_at)
-        .bind(7, e.http_status)
-        .bind(8, e.problem_type)
-        .bind(9, e.problem_json)
+        .bind(7, e.received_at)
+        .bind(8, e.http_status)
+        .bind(9, e.problem_type)
+        .bind(10, e.problem_json)
         .run();
     return db.last_insert_rowid();
 }
@@ -330,12 +326,35 @@ void store_response(sqlite::Connection& db, const std::string& vendor, const std
         .bind(5, r.content_type).bind(6, r.body).bind(7, at).run();
 }
 
-void enqueue_event(sqlite::Connection& db, const OutboxEvent& e) {
+std::int64_t enqueue_event(sqlite::Connection& db, const OutboxEvent& e) {
     auto q = db.prepare(
-        "INSERT INTO outbox (work_order_id, event_id, event_type, payload, created_at, state) "
-        "VALUES (?,?,?,?,?,'pending')");
-    q->bind(1, e.work_order_id).bind(2, e.event_id).bind(3, e.event_type).bind(4, e.payload_json)
-        .bind(5, e.created_at).run();
+        "INSERT INTO outbox (work_order_id, event_type, status, outcome_id, extra, created_at, state) "
+        "VALUES (?,?,?,?,?,?,'pending')");
+    q->bind(1, e.work_order_id).bind(2, e.event_type).bind(3, e.status).bind(4, e.outcome_id)
+        .bind(5, e.extra_json).bind(6, e.created_at).run();
+    return db.last_insert_rowid();
+}
+
+namespace {
+constexpr const char* kEventColumns = "id, work_order_id, event_type, status, outcome_id, extra, created_at";
+OutboxEvent read_event(const sqlite::Statement& q) {
+    return OutboxEvent{q.integer(0), q.text(1), q.text(2), q.text(3), q.optional_integer(4), q.optional_text(5), q.text(6)};
+}
+}  // namespace
+
+std::optional<OutboxEvent> find_event(sqlite::Connection& db, std::int64_t id) {
+    auto q = db.prepare(std::string("SELECT ") + kEventColumns + " FROM outbox WHERE id = ?");
+    q->bind(1, id);
+    if (!q->step()) return std::nullopt;
+    return read_event(*q);
+}
+
+std::vector<OutboxEvent> events_of(sqlite::Connection& db, const std::string& work_order_id) {
+    auto q = db.prepare(std::string("SELECT ") + kEventColumns + " FROM outbox WHERE work_order_id = ? ORDER BY id");
+    q->bind(1, work_order_id);
+    std::vector<OutboxEvent> out;
+    while (q->step()) out.push_back(read_event(*q));
+    return out;
 }
 
 }  // namespace fieldgate::store

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,12 +34,13 @@ std::optional<OutcomeRow> find_outcome(sqlite::Connection& db, std::int64_t id);
 bool outcome_ref_exists(sqlite::Connection& db, const std::string& vendor, const std::string& vendor_ref);
 std::int64_t insert_outcome(sqlite::Connection& db, const OutcomeRow& row);
 
-// raw payloads: an identical body from the same vendor is stored once.
+// raw payloads: append only, no index but the row id (a hash index would dirty a random page
+// per request); callers store one only when something refers to it.
 std::int64_t store_raw_payload(sqlite::Connection& db, const RawPayload& raw);
 
-// quarantine: the same payload refused again for the same reason counts an attempt instead of
-// a new entry.
-std::int64_t quarantine(sqlite::Connection& db, const QuarantineEntry& entry);
+// quarantine: the same body refused again for the same reason at the same place counts an
+// attempt instead of a new entry, and `raw_payload_id` is asked for only for a new entry.
+std::int64_t quarantine(sqlite::Connection& db, QuarantineEntry entry, const std::function<std::int64_t()>& raw_payload_id);
 std::int64_t count_open_quarantine(sqlite::Connection& db);
 
 // idempotency keys
@@ -48,6 +50,8 @@ void store_response(sqlite::Connection& db, const std::string& vendor, const std
                     const StoredResponse& response, const std::string& at);
 
 // outbox
-void enqueue_event(sqlite::Connection& db, const OutboxEvent& event);
+std::int64_t enqueue_event(sqlite::Connection& db, const OutboxEvent& event);
+std::optional<OutboxEvent> find_event(sqlite::Connection& db, std::int64_t id);
+std::vector<OutboxEvent> events_of(sqlite::Connection& db, const std::string& work_order_id);
 
 }  // namespace fieldgate::store

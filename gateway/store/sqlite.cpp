@@ -54,6 +54,11 @@ Statement& Statement::bind_blob(int index, std::string_view bytes) {
     return *this;
 }
 
+Statement& Statement::bind_blob_static(int index, std::string_view bytes) {
+    check(db_, sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_STATIC), "bind");
+    return *this;
+}
+
 bool Statement::step() {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;

@@ -40,6 +40,8 @@ public:
     Statement& bind(int index, double value);
     Statement& bind_null(int index);
     Statement& bind_blob(int index, std::string_view bytes);
+    // No copy: `bytes` must stay alive until the statement is stepped and reset.
+    Statement& bind_blob_static(int index, std::string_view bytes);
     template <typename T>
     Statement& bind(int index, const std::optional<T>& value) {
         return value ? bind(index, *value) : bind_null(index);

@@ -11,7 +11,11 @@ Writer::Writer(WriterOptions options) : options_(std::move(options)) {
     sqlite::OpenOptions open;
     open.synchronous = options_.synchronous;
     db_ = std::make_unique<sqlite::Connection>(options_.path, open);
+    db_->exec("PRAGMA cache_size=-" + std::to_string(options_.cache_mib * 1024));
+    db_->exec("PRAGMA temp_store=MEMORY");
+    db_->exec("PRAGMA wal_autocheckpoint=0");
     migrate(*db_);
+    checkpointer_ = std::make_unique<Checkpointer>(options_.path, options_.synchronous, options_.checkpoint_every);
     thread_ = std::thread([this] { loop(); });
 }
 
@@ -22,6 +26,7 @@ Writer::~Writer() {
     }
     wake_.notify_all();
     if (thread_.joinable()) thread_.join();
+    checkpointer_.reset();
 }
 
 bool Writer::submit(Job job, Done done) {
@@ -77,19 +82,20 @@ void Writer::commit_batch(std::deque<Item>& batch) {
     bool committed = false;
     std::exception_ptr batch_error;
     try {
-        db_->exec("BEGIN IMMEDIATE");
+        // Cached statements: sqlite3_exec would parse these again for every job.
+        db_->prepare("BEGIN IMMEDIATE")->run();
         for (auto& item : batch) {
-            db_->exec("SAVEPOINT job");
+            db_->prepare("SAVEPOINT job")->run();
             try {
                 item.job(*db_);
-                db_->exec("RELEASE job");
+                db_->prepare("RELEASE job")->run();
             } catch (...) {
                 item.error = std::current_exception();
-                db_->exec("ROLLBACK TO job");
-                db_->exec("RELEASE job");
+                db_->prepare("ROLLBACK TO job")->run();
+                db_->prepare("RELEASE job")->run();
             }
         }
-        db_->exec("COMMIT");
+        db_->prepare("COMMIT")->run();
         committed = true;
     } catch (...) {
         batch_error = std::current_exception();

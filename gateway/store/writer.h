@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "checkpointer.h"
 #include "sqlite.h"
 
 namespace fieldgate::store {
@@ -23,6 +24,8 @@ struct WriterOptions {
     std::string synchronous = "FULL";
     std::size_t max_batch = 512;      // jobs per transaction
     std::size_t max_queue = 100000;   // submissions beyond this are refused (back-pressure)
+    int cache_mib = 64;               // page cache of the writer's connection
+    std::chrono::milliseconds checkpoint_every{250};
 };
 
 struct WriterStats {
@@ -61,6 +64,7 @@ private:
 
     WriterOptions options_;
     std::unique_ptr<sqlite::Connection> db_;
+    std::unique_ptr<Checkpointer> checkpointer_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Item> queue_;

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "evidence.h"
+#include "time_util.h"
 #include "lifecycle.h"
 
 namespace fieldgate {
@@ -64,6 +65,33 @@ TEST(Lifecycle, RanksAndTerminalStatuses) {
     EXPECT_TRUE(is_terminal_status("not_collected"));
     EXPECT_FALSE(is_terminal_status("on_site"));
     EXPECT_EQ(status_for_outcome("PARTIALLY_COMPLETED"), "partially_completed");
+}
+
+}  // namespace
+}  // namespace fieldgate
+
+namespace fieldgate {
+namespace {
+
+TEST(TimeUtil, ParsesRfc3339WithOffsetsFractionsAndRejectsTheRest) {
+    const auto z = parse_rfc3339("2026-02-03T18:42:17Z");
+    ASSERT_TRUE(z);
+    EXPECT_EQ(parse_rfc3339("2026-02-03T10:42:17-08:00"), z);
+    EXPECT_EQ(parse_rfc3339("2026-02-04T00:12:17+05:30"), z);
+    EXPECT_EQ(format_utc(*parse_rfc3339("2026-02-03T18:42:17.5Z")), "2026-02-03T18:42:17.500Z");
+    for (const char* bad : {"2026-02-03T18:42:17", "2026-02-30T10:00:00Z", "2026-02-03T24:00:00Z", "2026-02-03 18:42Z",
+                            "2026-02-03T18:42:17+0800", "2026-02-03T18:42:17Zjunk", "", "tomorrow"}) {
+        EXPECT_FALSE(parse_rfc3339(bad)) << bad;
+    }
+}
+
+TEST(TimeUtil, LocalTimesFollowTheZonesDaylightSaving) {
+    EXPECT_EQ(local_to_instant("2026-02-03", "07:00", "America/Los_Angeles"), parse_rfc3339("2026-02-03T15:00:00Z"));
+    EXPECT_EQ(local_to_instant("2026-07-03", "07:00:30", "America/Los_Angeles"), parse_rfc3339("2026-07-03T14:00:30Z"));
+    EXPECT_FALSE(local_to_instant("2026-07-03", "7:00", "America/Los_Angeles"));
+    EXPECT_FALSE(local_to_instant("2026-07-03", "07:00", "Mars/Olympus_Mons"));
+    EXPECT_TRUE(is_iso_date("2024-02-29"));
+    EXPECT_FALSE(is_iso_date("2026-02-29"));
 }
 
 }  // namespace

@@ -106,10 +106,14 @@ TEST_F(IngestTest, AcceptedResultClosesTheOrderWithHistoryAndAnOutboxEvent) {
     EXPECT_EQ(count("SELECT COUNT(*) FROM work_order_history WHERE work_order_id='wo_1' AND to_status='not_collected'"), 1);
     EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE work_order_id='wo_1' AND event_type='gov.sanjose.workorder.not_collected'"), 1);
     auto db = reads_->acquire();
-    auto q = db->prepare("SELECT payload FROM outbox WHERE work_order_id='wo_1'");
-    ASSERT_TRUE(q->step());
-    const auto event = nlohmann::json::parse(q->text(0));
+    const auto events = store::events_of(*db, "wo_1");
+    ASSERT_EQ(events.size(), 1u);
+    ASSERT_TRUE(events[0].outcome_id);
+    const auto outcome = store::find_outcome(*db, *events[0].outcome_id);
+    const auto event = render_event(ctx_.events, *catalog_, events[0], order("wo_1"), &*outcome);
     EXPECT_EQ(event["specversion"], "1.0");
+    EXPECT_EQ(event["id"], "evt_" + std::to_string(events[0].id));
+    EXPECT_EQ(event["type"], "gov.sanjose.workorder.not_collected");
     EXPECT_EQ(event["subject"], "SR-1");
     EXPECT_EQ(event["data"]["outcome"]["reason"], "NOT_SET_OUT");
     EXPECT_EQ(event["data"]["outcome"]["attribution"], "resident");
@@ -124,7 +128,9 @@ TEST_F(IngestTest, TheSameResultTwiceAnswersDuplicateAndStoresNothingTwice) {
     EXPECT_EQ(first.records[0].verdict, Verdict::accepted);
     EXPECT_EQ(second.records[0].verdict, Verdict::duplicate);
     EXPECT_EQ(second.records[0].outcome_ids, first.records[0].outcome_ids);
-    EXPECT_EQ(first.raw_payload_id, second.raw_payload_id);  // identical body stored once
+    EXPECT_NE(first.raw_payload_id, 0);
+    EXPECT_EQ(second.raw_payload_id, 0);  // a pure repeat leaves nothing behind
+    EXPECT_EQ(count("SELECT COUNT(*) FROM raw_payloads"), 1);
     EXPECT_EQ(count("SELECT COUNT(*) FROM outcomes"), 1);
     EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE event_type LIKE '%completed'"), 1);
 }

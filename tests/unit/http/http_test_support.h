@@ -87,7 +87,7 @@ class TestService : public Service {
             std::lock_guard lock(mutex_);
             respond = std::move(late_);
         }
-        if (respond) respond(Response{200, "text/plain", {}, "late", false});
+        if (respond) respond(Response{200, "text/plain", {}, "late", false, {}});
     }
 
     std::atomic<int> handled{0};
