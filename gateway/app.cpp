@@ -32,6 +32,7 @@ Gateway::Gateway(GatewayConfig config)
     store::WriterOptions writer_options;
     writer_options.path = config_.store_path;
     writer_options.synchronous = config_.synchronous;
+    writer_options.checkpoint_every = std::chrono::milliseconds(config_.checkpoint_interval_ms);
     writer_ = std::make_unique<store::Writer>(writer_options);
     reads_ = std::make_unique<store::ReadPool>(config_.store_path);
     work_orders_ = std::make_unique<WorkOrderService>(config_, *catalog_, *writer_, *reads_,

@@ -6,7 +6,7 @@ packages=(
   libboost-dev libboost-system-dev
   nlohmann-json3-dev libvalijson-dev libcli11-dev libspdlog-dev libpugixml-dev
   libhowardhinnant-date-dev tzdata
-  libsqlite3-dev sqlite3 libssl-dev
+  libsqlite3-dev sqlite3 libssl-dev libjemalloc-dev
   libgtest-dev libgmock-dev
 )
 if [ "$(id -u)" -ne 0 ]; then

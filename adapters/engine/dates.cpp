@@ -2,7 +2,9 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cctype>
 #include <regex>
+#include <vector>
 
 #include <date/date.h>
 #include <date/tz.h>
@@ -18,47 +20,71 @@ struct Fields {
     bool zulu = false;
 };
 
-int to_int(const std::ssub_match& m) {
-    return m.matched ? std::stoi(m.str()) : 0;
+// Reads `pattern` at the start of `text`: 'd' is a digit, any other character itself. The
+// numbers are appended to `out`. A scanner instead of std::regex: this runs for every date of
+// every record, and regex matching was a tenth of normalization.
+bool scan(std::string_view text, std::string_view pattern, std::vector<int>& out) {
+    if (text.size() < pattern.size()) return false;
+    int value = 0;
+    bool in_number = false;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        const char c = text[i];
+        if (pattern[i] == 'd') {
+            if (c < '0' || c > '9') return false;
+            value = (in_number ? value * 10 : 0) + (c - '0');
+            in_number = true;
+        } else {
+            if (c != pattern[i]) return false;
+            if (in_number) out.push_back(value);
+            in_number = false;
+        }
+    }
+    if (in_number) out.push_back(value);
+    return true;
 }
 
 std::optional<Fields> match(std::string_view text, TimeFormat f) {
-    static const std::regex iso(
-        R"(^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$)");
-    static const std::regex sql(R"(^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$)");
-    static const std::regex us(R"(^(\d{2})/(\d{2})/(\d{4})$)");
-    static const std::regex isod(R"(^(\d{4})-(\d{2})-(\d{2})$)");
-    const std::string s(text);
-    std::smatch m;
+    std::vector<int> n;
+    n.reserve(6);
     Fields out;
     switch (f) {
         case TimeFormat::kIso8601:
-        case TimeFormat::kIso8601Local:
-            if (!std::regex_match(s, m, iso)) return std::nullopt;
-            if (f == TimeFormat::kIso8601Local && m[8].matched) return std::nullopt;
-            out = {to_int(m[1]), to_int(m[2]), to_int(m[3]), to_int(m[4]), to_int(m[5]),
-                   to_int(m[6]), m[7].str(),   std::nullopt, false};
-            if (m[8].matched) {
-                if (m[8].str() == "Z") {
-                    out.zulu = true;
-                    out.offset_minutes = 0;
-                } else {
-                    out.offset_minutes = parse_offset(m[8].str());
-                }
+        case TimeFormat::kIso8601Local: {
+            constexpr std::string_view kHead = "dddd-dd-ddTdd:dd:dd";
+            if (!scan(text, kHead, n)) return std::nullopt;
+            out = {n[0], n[1], n[2], n[3], n[4], n[5], "", std::nullopt, false};
+            std::size_t at = kHead.size();
+            if (at < text.size() && text[at] == '.') {
+                std::size_t digits = 0;
+                while (at + 1 + digits < text.size() && std::isdigit(static_cast<unsigned char>(text[at + 1 + digits]))) ++digits;
+                if (digits == 0 || digits > 9) return std::nullopt;
+                out.fraction = std::string(text.substr(at, digits + 1));
+                at += digits + 1;
             }
+            const auto rest = text.substr(at);
+            if (rest.empty()) return out;
+            if (f == TimeFormat::kIso8601Local) return std::nullopt;
+            if (rest == "Z") {
+                out.zulu = true;
+                out.offset_minutes = 0;
+                return out;
+            }
+            std::vector<int> offset;
+            if (rest.size() != 6 || (rest[0] != '+' && rest[0] != '-') || !scan(rest.substr(1), "dd:dd", offset)) {
+                return std::nullopt;
+            }
+            out.offset_minutes = parse_offset(std::string(rest));
             return out;
+        }
         case TimeFormat::kSqlDatetime:
-            if (!std::regex_match(s, m, sql)) return std::nullopt;
-            return Fields{to_int(m[1]), to_int(m[2]), to_int(m[3]), to_int(m[4]), to_int(m[5]),
-                          to_int(m[6]), "",           std::nullopt, false};
+            if (text.size() != 19 || !scan(text, "dddd-dd-dd dd:dd:dd", n)) return std::nullopt;
+            return Fields{n[0], n[1], n[2], n[3], n[4], n[5], "", std::nullopt, false};
         case TimeFormat::kUsDate:
-            if (!std::regex_match(s, m, us)) return std::nullopt;
-            return Fields{to_int(m[3]), to_int(m[1]), to_int(m[2]), 0, 0, 0,
-                          "",           std::nullopt, false};
+            if (text.size() != 10 || !scan(text, "dd/dd/dddd", n)) return std::nullopt;
+            return Fields{n[2], n[0], n[1], 0, 0, 0, "", std::nullopt, false};
         case TimeFormat::kIsoDate:
-            if (!std::regex_match(s, m, isod)) return std::nullopt;
-            return Fields{to_int(m[1]), to_int(m[2]), to_int(m[3]), 0, 0, 0,
-                          "",           std::nullopt, false};
+            if (text.size() != 10 || !scan(text, "dddd-dd-dd", n)) return std::nullopt;
+            return Fields{n[0], n[1], n[2], 0, 0, 0, "", std::nullopt, false};
         case TimeFormat::kUnixSeconds:
             return std::nullopt;  // handled separately
     }
@@ -135,15 +161,17 @@ const date::time_zone* find_zone(const std::string& name) {
 
 std::optional<int> parse_offset(std::string_view t) {
     if (t == "Z" || t == "z") return 0;
-    static const std::regex re(R"(^([+-])(\d{2}):?(\d{2})$)");
-    const std::string s(t);
-    std::smatch m;
-    if (!std::regex_match(s, m, re)) return std::nullopt;
-    const int h = to_int(m[2]);
-    const int mi = to_int(m[3]);
+    if (t.size() < 5 || (t[0] != '+' && t[0] != '-')) return std::nullopt;
+    std::vector<int> n;
+    const auto body = t.substr(1);
+    if (!(body.size() == 5 && scan(body, "dd:dd", n)) && !(body.size() == 4 && scan(body, "dddd", n))) {
+        return std::nullopt;
+    }
+    const int h = body.size() == 5 ? n[0] : n[0] / 100;
+    const int mi = body.size() == 5 ? n[1] : n[0] % 100;
     if (h > 18 || mi > 59) return std::nullopt;
     const int v = h * 60 + mi;
-    return m[1].str() == "-" ? -v : v;
+    return t[0] == '-' ? -v : v;
 }
 
 TimeResult to_rfc3339(std::string_view text, const std::vector<TimeFormat>& formats,

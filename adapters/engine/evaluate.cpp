@@ -17,7 +17,13 @@ struct Value {
     std::int64_t integer = 0;
     bool boolean = false;
     std::vector<std::string> list;
-    Location where;
+    // Where the value came from, turned into a Location only when an error needs one:
+    // building pointer strings for every field of every record cost more than the lookups.
+    struct Where {
+        const std::string* path = nullptr;
+        Scope scope{};
+        std::string constant_field;
+    } at;
 };
 
 std::string q(const std::string& s) {
@@ -36,6 +42,10 @@ class Evaluator {
 
     std::vector<RecordError> errors;
 
+    Location where(const Value& v) const {
+        return v.at.path ? r_.locate(*v.at.path, v.at.scope) : Location{"", v.at.constant_field};
+    }
+
     void error(const Location& where, const std::string& code, const std::string& detail) {
         errors.push_back(RecordError{where.pointer, where.field, code, detail});
     }
@@ -46,9 +56,9 @@ class Evaluator {
         std::optional<std::vector<Scalar>> list;
         if (f.constant) {
             scalar = f.constant;
-            v.where = {"", f.target};
+            v.at = Value::Where{nullptr, f.scope, f.target};
         } else if (!f.join.empty()) {
-            v.where = r_.locate(f.join.front(), f.scope);
+            v.at = Value::Where{&f.join.front(), f.scope, {}};
             std::vector<std::string> parts;
             for (const auto& path : f.join) {
                 auto part = r_.scalar(path, f.scope);
@@ -59,25 +69,25 @@ class Evaluator {
                               q(where.field) + " is missing or empty; it is part of the " +
                                   f.target + " (" + join_names(f.join, f.separator) + ").");
                     }
-                    return Value{false, "", 0, 0, false, {}, v.where};
+                    return Value{false, "", 0, 0, false, {}, v.at};
                 }
                 parts.push_back(trim(part->text));
             }
             scalar = Scalar{join_names(parts, f.separator), Scalar::Kind::kString};
         } else {
-            v.where = r_.locate(f.from.front(), f.scope);
+            v.at = Value::Where{&f.from.front(), f.scope, {}};
             for (const auto& path : f.from) {
                 if (f.type == FieldType::kStringList) {
                     list = r_.list(path, f.scope);
                     if (list) {
-                        v.where = r_.locate(path, f.scope);
+                        v.at = Value::Where{&path, f.scope, {}};
                         break;
                     }
                 } else {
                     auto s = r_.scalar(path, f.scope);
                     if (s && !(s->kind != Scalar::Kind::kStructure && trim(s->text).empty())) {
                         scalar = std::move(s);
-                        v.where = r_.locate(path, f.scope);
+                        v.at = Value::Where{&path, f.scope, {}};
                         break;
                     }
                 }
@@ -99,7 +109,7 @@ class Evaluator {
             return v;
         }
         if (!scalar) {
-            if (f.required) missing(f, v.where);
+            if (f.required) missing(f, where(v));
             return v;
         }
         return convert(f, std::move(v), *scalar);
@@ -118,7 +128,7 @@ class Evaluator {
 
     Value eval_list(const FieldSpec& f, Value v, const std::optional<std::vector<Scalar>>& list) {
         if (!list) {
-            if (f.required) missing(f, v.where);
+            if (f.required) missing(f, where(v));
             v.present = true;  // an absent list is an empty list
             return v;
         }
@@ -128,8 +138,8 @@ class Evaluator {
                 const auto t = trim(e.text);
                 if (!t.empty()) v.list.push_back(t);
             } else {
-                error(v.where, "invalid_type",
-                      q(v.where.field) + " must be a list of text values; item " +
+                error(where(v), "invalid_type",
+                      q(where(v).field) + " must be a list of text values; item " +
                           std::to_string(i + 1) + " is " + e.text + ".");
                 return v;
             }
@@ -142,16 +152,16 @@ class Evaluator {
         using K = Scalar::Kind;
         const auto t = trim(s.text);
         auto type_error = [&](const std::string& expected) {
-            error(v.where, "invalid_type",
-                  q(v.where.field) + " must be " + expected + "; got " +
+            error(where(v), "invalid_type",
+                  q(where(v).field) + " must be " + expected + "; got " +
                       (s.kind == K::kString ? "\"" + s.text + "\"" : s.text) + ".");
             return v;
         };
         if (s.kind == K::kStructure) return type_error(expected_name(f.type));
         if (!f.allowed.empty() &&
             std::find(f.allowed.begin(), f.allowed.end(), t) == f.allowed.end()) {
-            error(v.where, "invalid_value",
-                  q(v.where.field) + " is " + q(t) + "; only " + join_names(f.allowed, ", ") +
+            error(where(v), "invalid_value",
+                  q(where(v).field) + " is " + q(t) + "; only " + join_names(f.allowed, ", ") +
                       " can be accepted here.");
             return v;
         }
@@ -193,7 +203,7 @@ class Evaluator {
                 if (s.kind != K::kString && s.kind != K::kText) return type_error("a date");
                 auto r = to_iso_date(t, f.formats);
                 if (!r.value) {
-                    error(v.where, "invalid_value", q(v.where.field) + ": " + r.error + ".");
+                    error(where(v), "invalid_value", q(where(v).field) + ": " + r.error + ".");
                     return v;
                 }
                 v.text = *r.value;
@@ -210,7 +220,7 @@ class Evaluator {
                 if (!offset_field(f, offset)) return v;
                 auto r = to_rfc3339(t, f.formats, offset, f.zone);
                 if (!r.value) {
-                    error(v.where, "invalid_value", q(v.where.field) + ": " + r.error + ".");
+                    error(where(v), "invalid_value", q(where(v).field) + ": " + r.error + ".");
                     return v;
                 }
                 v.text = *r.value;
@@ -284,8 +294,8 @@ class Evaluator {
         const auto& map = m_.value_maps.at(f.map);
         auto code = map.lookup(v.text);
         if (!code) {
-            error(v.where, "unmapped_code",
-                  q(v.where.field) + " value " + q(v.text) + " is not a code the city knows for " +
+            error(where(v), "unmapped_code",
+                  q(where(v).field) + " value " + q(v.text) + " is not a code the city knows for " +
                       m_.vendor_id + " (known: " + join_names(map.vendor_codes(), ", ") +
                       "). Send one of the known codes, or ask the city to add this one to the "
                       "mapping.");
@@ -320,7 +330,7 @@ RecordResult evaluate_record(const CompiledMapping& m, const RecordView& r) {
             reason = v;
             continue;
         }
-        if (t == "detail") detail_where = v.where;
+        if (t == "detail") detail_where = ev.where(v);
         if (t == "crm_case_id") crm = v;
         if (!v.present) continue;
         if (t == "vendor_ref")
@@ -385,9 +395,9 @@ RecordResult evaluate_record(const CompiledMapping& m, const RecordView& r) {
         if (outcome->reason_required) {
             if (!reason || !reason->present) {
                 if (reason_spec) {
-                    ev.error(reason->where, "missing_field",
+                    ev.error(ev.where(*reason), "missing_field",
                              "A result with status " + q(n.vendor_status) + " (" + n.outcome +
-                                 ") needs a reason code in " + q(reason->where.field) + ".");
+                                 ") needs a reason code in " + q(ev.where(*reason).field) + ".");
                 } else {
                     ev.error(
                         {n.pointer, ""}, "missing_field",
@@ -397,7 +407,7 @@ RecordResult evaluate_record(const CompiledMapping& m, const RecordView& r) {
                 n.reason = *code;
                 const auto* info = m.catalog->reason(*code);
                 if (info && info->detail_required && trim(n.detail).empty()) {
-                    const auto where = detail_where.value_or(reason->where);
+                    const auto where = detail_where.value_or(ev.where(*reason));
                     std::string names = q(where.field);
                     for (const auto& f : m.fields) {
                         if (f.target != "detail" || f.from.size() < 2) continue;
@@ -418,9 +428,9 @@ RecordResult evaluate_record(const CompiledMapping& m, const RecordView& r) {
     if (!n.route_level && n.crm_case_id.empty()) {
         const bool reported = std::any_of(
             ev.errors.begin(), ev.errors.end(),
-            [&](const RecordError& e) { return crm && e.pointer == crm->where.pointer; });
+            [&](const RecordError& e) { return crm && e.pointer == ev.where(*crm).pointer; });
         if (!reported) {
-            const Location where = crm ? crm->where : Location{n.pointer, "crm_case_id"};
+            const Location where = crm ? ev.where(*crm) : Location{n.pointer, "crm_case_id"};
             ev.error(where, "missing_field",
                      q(where.field) +
                          " (the city's service request number) is missing; only a "

@@ -1,5 +1,7 @@
 #include "engine/json_source.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "engine/text.h"
@@ -15,15 +17,39 @@ namespace {
 
 using nlohmann::json;
 
+// Walks an RFC 6901 pointer without building a json_pointer: this runs for every field of
+// every record, and parsing the pointer each time (plus contains() then at()) cost more than
+// the lookups themselves. Paths were checked for syntax when the mapping was loaded.
 const json* resolve(const json* base, const std::string& path) {
-    if (base == nullptr) return nullptr;
-    try {
-        const json::json_pointer ptr(path);
-        if (!base->contains(ptr)) return nullptr;
-        return &base->at(ptr);
-    } catch (const json::exception&) {
-        return nullptr;
+    const json* at = base;
+    std::size_t pos = 0;
+    std::string token;
+    while (at != nullptr && pos < path.size()) {
+        if (path[pos] != '/') return nullptr;
+        const std::size_t end = std::min(path.find('/', pos + 1), path.size());
+        token.assign(path, pos + 1, end - pos - 1);
+        if (token.find('~') != std::string::npos) {
+            for (std::size_t i = 0; (i = token.find('~', i)) != std::string::npos; ++i) {
+                if (i + 1 >= token.size() || (token[i + 1] != '0' && token[i + 1] != '1')) return nullptr;
+                token.replace(i, 2, token[i + 1] == '0' ? "~" : "/");
+            }
+        }
+        if (at->is_object()) {
+            const auto it = at->find(token);
+            at = it == at->end() ? nullptr : &*it;
+        } else if (at->is_array()) {
+            if (token.empty() || token.size() > 9 || token.find_first_not_of("0123456789") != std::string::npos ||
+                (token.size() > 1 && token[0] == '0')) {
+                return nullptr;
+            }
+            const std::size_t index = std::stoul(token);
+            at = index < at->size() ? &(*at)[index] : nullptr;
+        } else {
+            return nullptr;
+        }
+        pos = end;
     }
+    return at;
 }
 
 Scalar to_scalar(const json& v) {

@@ -8,8 +8,13 @@
 
 namespace fieldgate::bench {
 
-inline std::string case_id(const std::string& prefix, std::size_t i) { return prefix + "-" + std::to_string(i); }
-inline std::string ticket(const std::string& prefix, std::size_t i) { return "BH-" + prefix + "-" + std::to_string(i); }
+// Fixed-width sequence numbers, as the CRM's (SR-2026-118734) and Bay's (BH-2026-0203-00417) are.
+inline std::string sequence(std::size_t i) {
+    std::string n = std::to_string(i);
+    return std::string(n.size() < 8 ? 8 - n.size() : 0, '0') + n;
+}
+inline std::string case_id(const std::string& prefix, std::size_t i) { return prefix + "-" + sequence(i); }
+inline std::string ticket(const std::string& prefix, std::size_t i) { return "BH-" + prefix + "-" + sequence(i); }
 
 inline PreparedRequest create_order_request(const std::string& prefix, std::size_t i, const std::string& crm_token) {
     PreparedRequest r;

@@ -4,7 +4,7 @@
 # pre-created work order. Usage: bench/ingest/run_ingest.sh [orders] [connections] [seconds]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-orders=${1:-200000}
+orders=${1:-400000}
 connections=${2:-64}
 seconds=${3:-20}
 build=${BUILD_DIR:-$root/build-release}

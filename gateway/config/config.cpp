@@ -54,6 +54,7 @@ GatewayConfig load_config(const std::string& path) {
     const auto& store = doc.contains("store") ? doc["store"] : empty;
     take(store, "path", c.store_path);
     take(store, "synchronous", c.synchronous);
+    take(store, "checkpoint_interval_ms", c.checkpoint_interval_ms);
 
     std::string vendor_schemas, catalog_path, catalog_schema, mapping_schema, api_schemas;
     take(doc, "vendor_schemas", vendor_schemas);

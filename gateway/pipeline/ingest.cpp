@@ -31,17 +31,34 @@ bool IngestReport::all_good() const {
 }
 
 std::string content_hash(const NormalizedResult& r) {
-    nlohmann::json j = {
-        {"outcome", r.outcome},       {"progress", r.progress},
-        {"reason", r.reason},         {"vendor_status", r.vendor_status},
-        {"vendor_reason", r.vendor_reason}, {"detail", r.detail},
-        {"occurred_at", r.occurred_at ? *r.occurred_at : ""},
-        {"lat", r.lat ? *r.lat : 0.0}, {"lon", r.lon ? *r.lon : 0.0},
-        {"truck", r.truck},           {"crew", r.crew},
-        {"driver", r.driver},         {"photos", r.photos},
-        {"items", r.items_collected ? *r.items_collected : -1},
+    // Fields joined with a separator that cannot occur in them unescaped, hashed directly:
+    // building a JSON document only to hash it cost more than the hash.
+    std::string canonical;
+    canonical.reserve(256);
+    auto add = [&canonical](std::string_view v) {
+        for (char c : v) {
+            if (c == '\x1f' || c == '\\') canonical += '\\';
+            canonical += c;
+        }
+        canonical += '\x1f';
     };
-    return sha256_hex(j.dump());
+    auto add_number = [&add](std::optional<double> v) { add(v ? std::to_string(*v) : std::string()); };
+    add(r.outcome);
+    add(r.progress);
+    add(r.reason);
+    add(r.vendor_status);
+    add(r.vendor_reason);
+    add(r.detail);
+    add(r.occurred_at ? *r.occurred_at : std::string());
+    add_number(r.lat);
+    add_number(r.lon);
+    add(r.truck);
+    add(r.crew);
+    add(r.driver);
+    for (const auto& p : r.photos) add(p);
+    add("|");
+    add(r.items_collected ? std::to_string(*r.items_collected) : std::string("-"));
+    return sha256_hex(canonical);
 }
 
 void prepare_ingest(IngestRequest& req) {
@@ -230,7 +247,7 @@ public:
             return v;
         }
 
-        auto wo = store::find_work_order_by_case(db_, r.crm_case_id);
+        auto wo = store::find_work_order_state_by_case(db_, r.crm_case_id);
         if (!wo || !wo->vendor || *wo->vendor != req_.vendor) {
             // Same answer for unknown and for another vendor's order: a vendor learns nothing
             // about work that is not its own.

@@ -1,5 +1,6 @@
 #include "vendor_auth.h"
 
+#include <algorithm>
 #include <array>
 #include <regex>
 
@@ -158,13 +159,15 @@ std::string safe_headers_json(const http::Request& request) {
     static constexpr std::array<std::string_view, 9> kKept = {
         "content-type", "content-length", "user-agent", "request-tracking-id", "soapaction",
         "idempotency-key", "x-bh-timestamp", "x-request-id", "x-forwarded-for"};
-    nlohmann::json j = nlohmann::json::object();
+    std::string out = "{";
     for (const auto& h : request.headers) {
-        for (auto kept : kKept) {
-            if (h.name == kept) j[h.name] = h.value;
-        }
+        if (std::find(kKept.begin(), kKept.end(), h.name) == kKept.end()) continue;
+        if (out.size() > 1) out += ',';
+        out += nlohmann::json(h.name).dump();
+        out += ':';
+        out += nlohmann::json(h.value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
-    return j.dump();
+    return out + "}";
 }
 
 }  // namespace fieldgate

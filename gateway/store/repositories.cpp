@@ -13,6 +13,12 @@ constexpr const char* kWorkOrderColumns =
     "items, instructions, customer, vendor, route_id, route_date, stop_seq, status, outcome_id, "
     "content_hash, created_at, updated_at";
 
+// The same columns without the resident's details and the item list: what result checks read.
+constexpr const char* kWorkOrderStateColumns =
+    "id, crm_case_id, service_type, address, lat, lon, scheduled_date, window_start, window_end, "
+    "'[]', '', '{}', vendor, route_id, route_date, stop_seq, status, outcome_id, "
+    "content_hash, created_at, updated_at";
+
 WorkOrder read_work_order(const sqlite::Statement& q) {
     WorkOrder wo;
     wo.id = q.text(0);
@@ -40,9 +46,8 @@ WorkOrder read_work_order(const sqlite::Statement& q) {
 }
 
 std::optional<WorkOrder> find_work_order_where(sqlite::Connection& db, const std::string& column,
-                                               const std::string& value) {
-    auto q = db.prepare(std::string("SELECT ") + kWorkOrderColumns + " FROM work_orders WHERE " +
-                        column + " = ?");
+                                               const std::string& value, const char* columns = kWorkOrderColumns) {
+    auto q = db.prepare(std::string("SELECT ") + columns + " FROM work_orders WHERE " + column + " = ?");
     q->bind(1, value);
     if (!q->step()) return std::nullopt;
     return read_work_order(*q);
@@ -61,6 +66,10 @@ std::optional<WorkOrder> find_work_order(sqlite::Connection& db, const std::stri
 
 std::optional<WorkOrder> find_work_order_by_case(sqlite::Connection& db, const std::string& crm_case_id) {
     return find_work_order_where(db, "crm_case_id", crm_case_id);
+}
+
+std::optional<WorkOrder> find_work_order_state_by_case(sqlite::Connection& db, const std::string& crm_case_id) {
+    return find_work_order_where(db, "crm_case_id", crm_case_id, kWorkOrderStateColumns);
 }
 
 void insert_work_order(sqlite::Connection& db, const WorkOrder& wo) {
@@ -127,7 +136,7 @@ std::vector<HistoryEntry> list_history(sqlite::Connection& db, const std::string
 
 std::vector<WorkOrder> open_orders_on_route(sqlite::Connection& db, const std::string& vendor,
                                             const std::string& route_id, const std::string& route_date) {
-    auto q = db.prepare(std::string("SELECT ") + kWorkOrderColumns +
+    auto q = db.prepare(std::string("SELECT ") + kWorkOrderStateColumns +
                         " FROM work_orders WHERE vendor = ? AND route_id = ? AND route_date = ? AND "
                         "status NOT IN ('completed','partially_completed','not_collected','cancelled') "
                         "ORDER BY stop_seq, id");

@@ -16,12 +16,14 @@ namespace fieldgate::store {
 // work_orders and history
 std::optional<WorkOrder> find_work_order(sqlite::Connection& db, const std::string& id);
 std::optional<WorkOrder> find_work_order_by_case(sqlite::Connection& db, const std::string& crm_case_id);
+// Without items, instructions and customer details: for checks that do not need them.
+std::optional<WorkOrder> find_work_order_state_by_case(sqlite::Connection& db, const std::string& crm_case_id);
 void insert_work_order(sqlite::Connection& db, const WorkOrder& wo);
 void update_work_order_status(sqlite::Connection& db, const std::string& id, const std::string& status,
                               std::optional<std::int64_t> outcome_id, const std::string& at);
 void append_history(sqlite::Connection& db, const std::string& work_order_id, const HistoryEntry& entry);
 std::vector<HistoryEntry> list_history(sqlite::Connection& db, const std::string& work_order_id);
-// Orders of `vendor` on that route and day whose status is not terminal.
+// Orders of `vendor` on that route and day whose status is not terminal (state columns only).
 std::vector<WorkOrder> open_orders_on_route(sqlite::Connection& db, const std::string& vendor,
                                             const std::string& route_id, const std::string& route_date);
 

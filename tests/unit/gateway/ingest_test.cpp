@@ -121,6 +121,28 @@ TEST_F(IngestTest, AcceptedResultClosesTheOrderWithHistoryAndAnOutboxEvent) {
     EXPECT_EQ(event["data"]["outcome"]["mapping_version"], "1.0.0+abc");
 }
 
+TEST(ContentHash, IsTheFieldsResultNotWhereItSatInThePayload) {
+    NormalizedResult a;
+    a.outcome = "NOT_COLLECTED";
+    a.reason = "NOT_SET_OUT";
+    a.detail = "nothing at curb";
+    a.photos = {"p1"};
+    auto moved = a;
+    moved.pointer = "/results/4";
+    moved.route = RouteRef{"R-1", "2026-02-03", "4"};
+    EXPECT_EQ(content_hash(a), content_hash(moved));
+    auto other = a;
+    other.detail = "nothing at curb!";
+    EXPECT_NE(content_hash(a), content_hash(other));
+    auto split = a;  // the separator cannot be forged by moving text between fields
+    split.reason = "NOT_SET_OUT\x1fnothing";
+    split.detail = "at curb";
+    EXPECT_NE(content_hash(a), content_hash(split));
+    auto photo = a;
+    photo.photos = {"p1", "p2"};
+    EXPECT_NE(content_hash(a), content_hash(photo));
+}
+
 TEST_F(IngestTest, TheSameResultTwiceAnswersDuplicateAndStoresNothingTwice) {
     add_order("wo_1", "SR-1", "bay-hauling");
     auto first = ingest({result("SR-1", "COMPLETED", "", "BH-1")});
