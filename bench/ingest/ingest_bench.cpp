@@ -2,6 +2,7 @@
 // result per order posted over C keep-alive connections; prints accepted results/s and latency.
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
     int duration_s = 30;
     std::string secrets_dir, acked_file, prefix = "B" + std::to_string(::time(nullptr));
     bool skip_create = false;
+    int settle_s = 5;
     app.add_option("--port", options.port, "gateway port on 127.0.0.1")->required();
     app.add_option("--secrets-dir", secrets_dir, "folder with crm/api-token and bay-hauling/api-key")->required();
     app.add_option("--orders", orders, "work orders to create, one result each");
@@ -35,6 +37,7 @@ int main(int argc, char** argv) {
     app.add_option("--prefix", prefix, "case id prefix (reuse with --skip-create)");
     app.add_option("--acked", acked_file, "write the ticket of every 2xx answer here");
     app.add_flag("--skip-create", skip_create, "orders with this prefix exist already");
+    app.add_option("--settle", settle_s, "seconds to wait after creating orders (lets the WAL checkpoint finish)");
     CLI11_PARSE(app, argc, argv);
 
     const auto crm = read_secret(secrets_dir, "crm/api-token");
@@ -54,6 +57,8 @@ int main(int argc, char** argv) {
             std::cerr << "only " << created.summary.ok << " of " << orders << " work orders were created\n";
             return 1;
         }
+        // Measure the steady state, not the tail of the creation burst.
+        std::this_thread::sleep_for(std::chrono::seconds(settle_s));
     }
 
     options.duration = std::chrono::seconds(duration_s);

@@ -26,7 +26,7 @@ struct GatewayConfig {
     // store
     std::string store_path = "fieldgate.db";
     std::string synchronous = "FULL";
-    int checkpoint_interval_ms = 2000;
+    int checkpoint_interval_ms = 5000;
     // data
     std::string vendor_schemas_dir = "vendor_schemas";
     std::string catalog_path = "gateway/catalog/standard-codes.json";

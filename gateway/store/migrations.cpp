@@ -127,8 +127,10 @@ CREATE TABLE idempotency_keys (
   PRIMARY KEY (vendor, key)
 );
 
+-- Outbox rows are never deleted, so the rowid alone only grows: no AUTOINCREMENT, which
+-- would update sqlite_sequence on every insert. The event id (webhook-id) is evt_<id>.
 CREATE TABLE outbox (
-  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  id              INTEGER PRIMARY KEY,
   work_order_id   TEXT NOT NULL,
   event_type      TEXT NOT NULL,
   status          TEXT NOT NULL,

@@ -107,34 +107,6 @@ TEST(Writer, AFailingJobIsRolledBackAloneAndTheRestCommit) {
     EXPECT_EQ(q->text(0), "2");  // nothing half-written by the failed job
 }
 
-TEST(Writer, ReportsAJobOnlyAfterTheSyncCoveringItsCommit) {
-    test::TempDir dir;
-    Writer writer({dir.file("s.db")});
-    EXPECT_EQ(writer.durable_commit(), 0u);
-    std::uint64_t durable_when_done = 0;
-    writer.run_sync([](sqlite::Connection& db) { db.exec("CREATE TABLE t (v INTEGER)"); });
-    std::promise<void> finished;
-    writer.submit([](sqlite::Connection& db) { db.exec("INSERT INTO t VALUES (1)"); },
-                  [&](std::exception_ptr) {
-                      durable_when_done = writer.durable_commit();
-                      finished.set_value();
-                  });
-    finished.get_future().wait();
-    EXPECT_EQ(durable_when_done, 2u);  // the table's batch, then this one: both synced
-}
-
-TEST(Writer, WithoutPipelinedSyncSqliteSyncsInsideCommit) {
-    test::TempDir dir;
-    WriterOptions options{dir.file("s.db")};
-    options.pipelined_sync = false;
-    Writer writer(options);
-    writer.run_sync([](sqlite::Connection& db) { db.exec("CREATE TABLE t (v INTEGER)"); });
-    ReadPool reads(dir.file("s.db"));
-    auto db = reads.acquire();
-    auto q = db->prepare("SELECT COUNT(*) FROM t");
-    EXPECT_TRUE(q->step());
-}
-
 TEST(Writer, RunSyncRethrowsTheJobsError) {
     test::TempDir dir;
     Writer writer({dir.file("s.db")});
