@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 namespace fieldgate {
@@ -46,6 +47,16 @@ std::string sha256_hex(std::string_view bytes) {
         throw std::runtime_error("sha256 failed");
     }
     return to_hex(digest.data(), n);
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+    unsigned int n = 0;
+    if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+              reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac.data(), &n)) {
+        throw std::runtime_error("HMAC-SHA256 failed");
+    }
+    return to_hex(mac.data(), n);
 }
 
 }  // namespace fieldgate

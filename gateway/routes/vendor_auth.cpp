@@ -4,9 +4,9 @@
 #include <array>
 #include <regex>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <pugixml.hpp>
+
+#include "ids.h"
 
 namespace fieldgate {
 
@@ -104,20 +104,6 @@ std::optional<ApiError> check_signature(const SignatureSpec& sig, const http::Re
 }
 
 }  // namespace
-
-std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
-    unsigned int n = 0;
-    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
-         message.size(), mac.data(), &n);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < n; ++i) {
-        out += kHex[mac[i] >> 4];
-        out += kHex[mac[i] & 0x0f];
-    }
-    return out;
-}
 
 std::optional<ApiError> authenticate_vendor(const VendorSpec& spec, const http::Request& request,
                                             const SecretStore& secrets, std::chrono::system_clock::time_point now) {

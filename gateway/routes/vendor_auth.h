@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "api_error.h"
+#include "ids.h"
 #include "secrets.h"
 #include "types.h"
 #include "vendor_spec.h"
@@ -16,9 +17,6 @@ namespace fieldgate {
 std::optional<ApiError> authenticate_vendor(const VendorSpec& spec, const http::Request& request,
                                             const SecretStore& secrets,
                                             std::chrono::system_clock::time_point now);
-
-// HMAC-SHA256 of `message` with `key`, lower-case hex.
-std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 
 // The raw body with WS-Security passwords blanked, for storage.
 std::string redact_credentials(const VendorSpec& spec, const std::string& body);
