@@ -74,7 +74,10 @@ namespace {
 std::string outcome_id(std::int64_t id) { return "oc_" + std::to_string(id); }
 
 ApiError record_error_to_api(const RecordError& e) {
-    ApiError api = unprocessable(e.code.empty() ? "invalid-field" : e.code, e.detail, e.pointer);
+    // The engine's machine codes (unmapped_code, missing_field …) become problem type slugs.
+    std::string type = e.code.empty() ? "invalid-field" : e.code;
+    std::replace(type.begin(), type.end(), '_', '-');
+    ApiError api = unprocessable(type, e.detail, e.pointer);
     if (e.code == "malformed") api.status = 400;
     if (!e.field.empty()) api.extra["field"] = e.field;
     return api;

@@ -282,7 +282,7 @@ TEST_F(IngestTest, NormalizationErrorsAreQuarantinedPerRecordAndGoodRecordsStill
     EXPECT_EQ(report.records[0].verdict, Verdict::accepted);
     EXPECT_EQ(report.records[1].verdict, Verdict::rejected);
     EXPECT_EQ(report.records[1].errors[0].pointer, "/results/1/exception/code");
-    EXPECT_EQ(count("SELECT COUNT(*) FROM quarantine WHERE record_pointer='/results/1/exception/code' AND problem_type='unmapped_code'"), 1);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM quarantine WHERE record_pointer='/results/1/exception/code' AND problem_type='unmapped-code'"), 1);
     EXPECT_EQ(order("wo_1").status, "completed");
 }
 
