@@ -1,5 +1,6 @@
 #include "vendor_responses.h"
 
+#include <cstdio>
 #include <sstream>
 
 namespace fieldgate {
@@ -63,7 +64,81 @@ int report_status(const IngestReport& report) {
     return report.count(Verdict::rejected) == 0 ? 409 : 422;
 }
 
+void append_json_string(std::string& out, std::string_view s) {
+    out += '"';
+    for (char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+                    out += buf;
+                } else {
+                    out += c;
+                }
+        }
+    }
+    out += '"';
+}
+
+void append_string_array(std::string& out, const std::vector<std::string>& items) {
+    out += '[';
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) out += ',';
+        append_json_string(out, items[i]);
+    }
+    out += ']';
+}
+
+// The everyday answer (every result taken) written directly: through nlohmann it was a sixth
+// of the HTTP thread's time. Same members as record_json() for a record without errors.
+std::string accepted_report(const IngestReport& report, const std::string& request_id) {
+    std::string out;
+    out.reserve(256 + report.records.size() * 160);
+    out += "{\"request_id\":";
+    append_json_string(out, request_id);
+    out += ",\"payload_id\":";
+    if (report.raw_payload_id) append_json_string(out, "rp_" + std::to_string(report.raw_payload_id));
+    else out += "null";
+    out += ",\"accepted\":" + std::to_string(report.count(Verdict::accepted));
+    out += ",\"duplicates\":" + std::to_string(report.count(Verdict::duplicate));
+    out += ",\"late\":" + std::to_string(report.count(Verdict::late));
+    out += ",\"conflicts\":0,\"rejected\":0,\"results\":[";
+    for (std::size_t i = 0; i < report.records.size(); ++i) {
+        const auto& v = report.records[i];
+        if (i) out += ',';
+        out += "{\"index\":" + std::to_string(v.index) + ",\"pointer\":";
+        append_json_string(out, v.pointer);
+        out += ",\"vendor_ref\":";
+        append_json_string(out, v.vendor_ref);
+        out += ",\"crm_case_id\":";
+        append_json_string(out, v.crm_case_id);
+        out += ",\"status\":";
+        append_json_string(out, to_string(v.verdict));
+        if (!v.outcome_ids.empty()) {
+            out += ",\"outcome_ids\":";
+            append_string_array(out, v.outcome_ids);
+        }
+        if (!v.work_order_ids.empty()) {
+            out += ",\"work_order_ids\":";
+            append_string_array(out, v.work_order_ids);
+        }
+        if (v.route_level) out += ",\"route_level\":true";
+        out += '}';
+    }
+    out += "]}";
+    return out;
+}
+
 http::Response json_report(const IngestReport& report, const std::string& request_id) {
+    if (!report.payload_error && report.all_good()) {
+        return http::Response{200, "application/json", {}, accepted_report(report, request_id), false, {}};
+    }
     if (report.payload_error) {
         nlohmann::json problem = report.payload_error->to_problem();
         problem["request_id"] = request_id;

@@ -6,6 +6,7 @@
 #include "read_pool.h"
 #include "repositories.h"
 #include "support/temp_dir.h"
+#include "vendor_responses.h"
 #include "writer.h"
 
 namespace fieldgate {
@@ -318,6 +319,43 @@ TEST_F(IngestTest, APayloadRefusedBeforeNormalizationIsKeptRaw) {
     ASSERT_TRUE(q->step());
     EXPECT_EQ(q->text(0), req.raw.body);
     EXPECT_EQ(q->integer(1), 401);
+}
+
+}  // namespace
+}  // namespace fieldgate
+
+namespace fieldgate {
+namespace {
+
+TEST(VendorResponses, TheAcceptedJsonReportIsValidJsonWithEveryMember) {
+    IngestReport report;
+    report.raw_payload_id = 7;
+    RecordVerdict a;
+    a.index = 0;
+    a.pointer = "/results/0";
+    a.vendor_ref = "BH-\"1\"\\\n";  // escaping
+    a.crm_case_id = "SR-1";
+    a.verdict = Verdict::accepted;
+    a.outcome_ids = {"oc_1"};
+    a.work_order_ids = {"wo_1"};
+    RecordVerdict d = a;
+    d.index = 1;
+    d.verdict = Verdict::duplicate;
+    d.route_level = true;
+    report.records = {a, d};
+    const auto r = render_ingest(ResponseSpec{"json_report", "", ""}, report, "req-\x01");
+    ASSERT_EQ(r.status, 200);
+    const auto j = nlohmann::json::parse(r.body);
+    EXPECT_EQ(j["request_id"], "req-\x01");
+    EXPECT_EQ(j["payload_id"], "rp_7");
+    EXPECT_EQ(j["accepted"], 1);
+    EXPECT_EQ(j["duplicates"], 1);
+    EXPECT_EQ(j["rejected"], 0);
+    EXPECT_EQ(j["results"][0]["vendor_ref"], "BH-\"1\"\\\n");
+    EXPECT_EQ(j["results"][0]["outcome_ids"][0], "oc_1");
+    EXPECT_EQ(j["results"][1]["status"], "duplicate");
+    EXPECT_EQ(j["results"][1]["route_level"], true);
+    EXPECT_FALSE(j["results"][0].contains("route_level"));
 }
 
 }  // namespace
