@@ -13,19 +13,22 @@ namespace fieldgate {
 
 Gateway::Gateway(GatewayConfig config)
     : config_(std::move(config)),
-      catalog_(std::make_shared<const Catalog>(Catalog::load(config_.catalog_path, config_.catalog_schema_path))),
+      catalog_(std::make_shared<const Catalog>(
+          Catalog::load(config_.catalog_path, config_.catalog_schema_path))),
       secrets_(config_.secrets_dir, config_.secrets_env_prefix) {
     const VendorLoader loader(LoaderOptions{catalog_, config_.mapping_schema_path, nullptr});
     auto loaded = loader.load_all(config_.vendor_schemas_dir);
     if (!loaded.ok()) {
         std::string all;
         for (const auto& e : loaded.errors) all += "\n  " + e.to_string();
-        throw std::runtime_error("vendor folders in " + config_.vendor_schemas_dir + " are invalid:" + all);
+        throw std::runtime_error("vendor folders in " + config_.vendor_schemas_dir +
+                                 " are invalid:" + all);
     }
     vendors_ = std::move(loaded.registry);
     for (const auto& id : vendors_->ids()) {
         const auto* v = vendors_->find(id);
-        spdlog::info("vendor {} ({}) mapping {} status {}", id, v->spec.format, v->spec.mapping_version, v->spec.status);
+        spdlog::info("vendor {} ({}) mapping {} status {}", id, v->spec.format,
+                     v->spec.mapping_version, v->spec.status);
     }
     spdlog::info("catalog {} with {} reasons", catalog_->version(), catalog_->reasons().size());
 
@@ -69,8 +72,8 @@ Gateway::~Gateway() {
 
 void Gateway::start() {
     server_->start();
-    spdlog::info("listening on {}:{} (store {}, synchronous={})", config_.listen_address, server_->port(),
-                 config_.store_path, config_.synchronous);
+    spdlog::info("listening on {}:{} (store {}, synchronous={})", config_.listen_address,
+                 server_->port(), config_.store_path, config_.synchronous);
     if (!config_.port_file.empty()) {
         const std::string tmp = config_.port_file + ".tmp";
         {
@@ -81,9 +84,15 @@ void Gateway::start() {
     }
 }
 
-void Gateway::run() { server_->run(); }
-void Gateway::stop() { server_->stop(); }
-std::uint16_t Gateway::port() const { return server_->port(); }
+void Gateway::run() {
+    server_->run();
+}
+void Gateway::stop() {
+    server_->stop();
+}
+std::uint16_t Gateway::port() const {
+    return server_->port();
+}
 
 std::shared_ptr<const VendorRegistry> Gateway::vendors() const {
     std::lock_guard lock(vendors_mutex_);

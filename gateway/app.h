@@ -21,7 +21,7 @@ class Server;
 }
 
 class Gateway {
-public:
+  public:
     // Loads everything and refuses to start on any configuration error (thrown, with where).
     explicit Gateway(GatewayConfig config);
     ~Gateway();
@@ -32,7 +32,7 @@ public:
     std::uint16_t port() const;
     std::shared_ptr<const VendorRegistry> vendors() const;
 
-private:
+  private:
     GatewayConfig config_;
     std::shared_ptr<const Catalog> catalog_;
     SecretStore secrets_;

@@ -3,8 +3,8 @@
 #include <iostream>
 #include <thread>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "app.h"
 #include "config.h"
@@ -47,12 +47,17 @@ int main(int argc, char** argv) {
 
     std::string config_path;
     auto* serve_cmd = app.add_subcommand("serve", "run the gateway");
-    serve_cmd->add_option("--config", config_path, "gateway.json")->required()->check(CLI::ExistingFile);
+    serve_cmd->add_option("--config", config_path, "gateway.json")
+        ->required()
+        ->check(CLI::ExistingFile);
 
     std::string stats_config;
     bool stats_json = false;
-    auto* stats_cmd = app.add_subcommand("stats", "count what the store holds: work orders, outcomes by code, quarantine");
-    stats_cmd->add_option("--config", stats_config, "gateway.json")->required()->check(CLI::ExistingFile);
+    auto* stats_cmd = app.add_subcommand(
+        "stats", "count what the store holds: work orders, outcomes by code, quarantine");
+    stats_cmd->add_option("--config", stats_config, "gateway.json")
+        ->required()
+        ->check(CLI::ExistingFile);
     stats_cmd->add_flag("--json", stats_json, "print JSON instead of a table");
 
     CLI11_PARSE(app, argc, argv);
@@ -61,7 +66,8 @@ int main(int argc, char** argv) {
         if (*stats_cmd) {
             const auto config = fieldgate::load_config(stats_config);
             const auto summary = fieldgate::store::summarize(config.store_path);
-            std::cout << (stats_json ? summary.dump(2) + "\n" : fieldgate::store::format_summary(summary));
+            std::cout << (stats_json ? summary.dump(2) + "\n"
+                                     : fieldgate::store::format_summary(summary));
             return 0;
         }
     } catch (const std::exception& e) {

@@ -1,8 +1,8 @@
 #include "engine/dates.h"
 
+#include <cctype>
 #include <charconv>
 #include <cstdio>
-#include <cctype>
 #include <regex>
 #include <vector>
 
@@ -56,7 +56,9 @@ std::optional<Fields> match(std::string_view text, TimeFormat f) {
             std::size_t at = kHead.size();
             if (at < text.size() && text[at] == '.') {
                 std::size_t digits = 0;
-                while (at + 1 + digits < text.size() && std::isdigit(static_cast<unsigned char>(text[at + 1 + digits]))) ++digits;
+                while (at + 1 + digits < text.size() &&
+                       std::isdigit(static_cast<unsigned char>(text[at + 1 + digits])))
+                    ++digits;
                 if (digits == 0 || digits > 9) return std::nullopt;
                 out.fraction = std::string(text.substr(at, digits + 1));
                 at += digits + 1;
@@ -70,7 +72,8 @@ std::optional<Fields> match(std::string_view text, TimeFormat f) {
                 return out;
             }
             std::vector<int> offset;
-            if (rest.size() != 6 || (rest[0] != '+' && rest[0] != '-') || !scan(rest.substr(1), "dd:dd", offset)) {
+            if (rest.size() != 6 || (rest[0] != '+' && rest[0] != '-') ||
+                !scan(rest.substr(1), "dd:dd", offset)) {
                 return std::nullopt;
             }
             out.offset_minutes = parse_offset(std::string(rest));
@@ -164,7 +167,8 @@ std::optional<int> parse_offset(std::string_view t) {
     if (t.size() < 5 || (t[0] != '+' && t[0] != '-')) return std::nullopt;
     std::vector<int> n;
     const auto body = t.substr(1);
-    if (!(body.size() == 5 && scan(body, "dd:dd", n)) && !(body.size() == 4 && scan(body, "dddd", n))) {
+    if (!(body.size() == 5 && scan(body, "dd:dd", n)) &&
+        !(body.size() == 4 && scan(body, "dddd", n))) {
         return std::nullopt;
     }
     const int h = body.size() == 5 ? n[0] : n[0] / 100;

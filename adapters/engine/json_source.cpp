@@ -30,7 +30,8 @@ const json* resolve(const json* base, const std::string& path) {
         token.assign(path, pos + 1, end - pos - 1);
         if (token.find('~') != std::string::npos) {
             for (std::size_t i = 0; (i = token.find('~', i)) != std::string::npos; ++i) {
-                if (i + 1 >= token.size() || (token[i + 1] != '0' && token[i + 1] != '1')) return nullptr;
+                if (i + 1 >= token.size() || (token[i + 1] != '0' && token[i + 1] != '1'))
+                    return nullptr;
                 token.replace(i, 2, token[i + 1] == '0' ? "~" : "/");
             }
         }
@@ -38,7 +39,8 @@ const json* resolve(const json* base, const std::string& path) {
             const auto it = at->find(token);
             at = it == at->end() ? nullptr : &*it;
         } else if (at->is_array()) {
-            if (token.empty() || token.size() > 9 || token.find_first_not_of("0123456789") != std::string::npos ||
+            if (token.empty() || token.size() > 9 ||
+                token.find_first_not_of("0123456789") != std::string::npos ||
                 (token.size() > 1 && token[0] == '0')) {
                 return nullptr;
             }

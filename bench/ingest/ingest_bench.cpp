@@ -29,7 +29,9 @@ int main(int argc, char** argv) {
     bool skip_create = false;
     int settle_s = 5;
     app.add_option("--port", options.port, "gateway port on 127.0.0.1")->required();
-    app.add_option("--secrets-dir", secrets_dir, "folder with crm/api-token and bay-hauling/api-key")->required();
+    app.add_option("--secrets-dir", secrets_dir,
+                   "folder with crm/api-token and bay-hauling/api-key")
+        ->required();
     app.add_option("--orders", orders, "work orders to create, one result each");
     app.add_option("--connections", options.connections, "keep-alive connections");
     app.add_option("--duration", duration_s, "seconds at most for the result phase");
@@ -37,7 +39,8 @@ int main(int argc, char** argv) {
     app.add_option("--prefix", prefix, "case id prefix (reuse with --skip-create)");
     app.add_option("--acked", acked_file, "write the ticket of every 2xx answer here");
     app.add_flag("--skip-create", skip_create, "orders with this prefix exist already");
-    app.add_option("--settle", settle_s, "seconds to wait after creating orders (lets the WAL checkpoint finish)");
+    app.add_option("--settle", settle_s,
+                   "seconds to wait after creating orders (lets the WAL checkpoint finish)");
     CLI11_PARSE(app, argc, argv);
 
     const auto crm = read_secret(secrets_dir, "crm/api-token");
@@ -48,13 +51,16 @@ int main(int argc, char** argv) {
         create.duration = std::chrono::minutes(10);
         create.rate = 0;
         create.keep_records = false;
-        const auto created = fieldgate::bench::run_load(create, [&](std::size_t i) -> std::optional<fieldgate::bench::PreparedRequest> {
-            if (i >= orders) return std::nullopt;
-            return fieldgate::bench::create_order_request(prefix, i, crm);
-        });
-        std::cout << "create work orders: " << fieldgate::bench::format_summary(created.summary) << "\n";
+        const auto created = fieldgate::bench::run_load(
+            create, [&](std::size_t i) -> std::optional<fieldgate::bench::PreparedRequest> {
+                if (i >= orders) return std::nullopt;
+                return fieldgate::bench::create_order_request(prefix, i, crm);
+            });
+        std::cout << "create work orders: " << fieldgate::bench::format_summary(created.summary)
+                  << "\n";
         if (created.summary.ok != orders) {
-            std::cerr << "only " << created.summary.ok << " of " << orders << " work orders were created\n";
+            std::cerr << "only " << created.summary.ok << " of " << orders
+                      << " work orders were created\n";
             return 1;
         }
         // Measure the steady state, not the tail of the creation burst.
@@ -63,16 +69,18 @@ int main(int argc, char** argv) {
 
     options.duration = std::chrono::seconds(duration_s);
     options.keep_records = !acked_file.empty();
-    const auto result = fieldgate::bench::run_load(options, [&](std::size_t i) -> std::optional<fieldgate::bench::PreparedRequest> {
-        if (i >= orders) return std::nullopt;
-        return fieldgate::bench::bay_result_request(prefix, i, bay);
-    });
+    const auto result = fieldgate::bench::run_load(
+        options, [&](std::size_t i) -> std::optional<fieldgate::bench::PreparedRequest> {
+            if (i >= orders) return std::nullopt;
+            return fieldgate::bench::bay_result_request(prefix, i, bay);
+        });
     const auto& s = result.summary;
     std::cout << "ingest: " << fieldgate::bench::format_summary(s) << "\n";
-    std::cout << "accepted results/s: " << static_cast<long>(s.ok / (s.duration_s > 0 ? s.duration_s : 1))
-              << "  p50 " << s.p50_us / 1000.0 << " ms  p99 " << s.p99_us / 1000.0 << " ms  (connections "
-              << options.connections << ", results " << s.count << ", 2xx " << s.ok << ", other " << s.other_status
-              << ", errors " << s.errors << ")\n";
+    std::cout << "accepted results/s: "
+              << static_cast<long>(s.ok / (s.duration_s > 0 ? s.duration_s : 1)) << "  p50 "
+              << s.p50_us / 1000.0 << " ms  p99 " << s.p99_us / 1000.0 << " ms  (connections "
+              << options.connections << ", results " << s.count << ", 2xx " << s.ok << ", other "
+              << s.other_status << ", errors " << s.errors << ")\n";
     if (!acked_file.empty()) {
         std::ofstream out(acked_file);
         for (const auto& r : result.records) {

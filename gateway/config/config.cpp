@@ -31,7 +31,8 @@ void take(const nlohmann::json& j, const char* key, T& into) {
 
 GatewayConfig load_config(const std::string& path) {
     const auto doc = read_json_file(path);
-    static const JsonSchema schema = JsonSchema::from_json(nlohmann::json::parse(kGatewayConfigSchema));
+    static const JsonSchema schema =
+        JsonSchema::from_json(nlohmann::json::parse(kGatewayConfigSchema));
     if (const auto violations = schema.validate(doc); !violations.empty()) {
         throw std::runtime_error(path + "#" + violations.front().pointer + ": " +
                                  violations.front().detail);
@@ -63,11 +64,16 @@ GatewayConfig load_config(const std::string& path) {
     take(catalog, "schema", catalog_schema);
     take(doc, "mapping_schema", mapping_schema);
     take(doc, "api_schemas", api_schemas);
-    c.vendor_schemas_dir = vendor_schemas.empty() ? resolve(data_root, c.vendor_schemas_dir) : resolve(base, vendor_schemas);
-    c.catalog_path = catalog_path.empty() ? resolve(data_root, c.catalog_path) : resolve(base, catalog_path);
-    c.catalog_schema_path = catalog_schema.empty() ? resolve(data_root, c.catalog_schema_path) : resolve(base, catalog_schema);
-    c.mapping_schema_path = mapping_schema.empty() ? resolve(data_root, c.mapping_schema_path) : resolve(base, mapping_schema);
-    c.api_schemas_dir = api_schemas.empty() ? resolve(data_root, c.api_schemas_dir) : resolve(base, api_schemas);
+    c.vendor_schemas_dir = vendor_schemas.empty() ? resolve(data_root, c.vendor_schemas_dir)
+                                                  : resolve(base, vendor_schemas);
+    c.catalog_path =
+        catalog_path.empty() ? resolve(data_root, c.catalog_path) : resolve(base, catalog_path);
+    c.catalog_schema_path = catalog_schema.empty() ? resolve(data_root, c.catalog_schema_path)
+                                                   : resolve(base, catalog_schema);
+    c.mapping_schema_path = mapping_schema.empty() ? resolve(data_root, c.mapping_schema_path)
+                                                   : resolve(base, mapping_schema);
+    c.api_schemas_dir =
+        api_schemas.empty() ? resolve(data_root, c.api_schemas_dir) : resolve(base, api_schemas);
 
     const auto& secrets = doc.contains("secrets") ? doc["secrets"] : empty;
     take(secrets, "dir", c.secrets_dir);
@@ -78,12 +84,14 @@ GatewayConfig load_config(const std::string& path) {
     take(crm, "event_source", c.event_source);
     if (doc.contains("assignment") && doc["assignment"].contains("rules")) {
         for (const auto& r : doc["assignment"]["rules"]) {
-            c.assignment_rules.push_back({r.at("service_type").get<std::string>(), r.at("vendor").get<std::string>()});
+            c.assignment_rules.push_back(
+                {r.at("service_type").get<std::string>(), r.at("vendor").get<std::string>()});
         }
     }
     if (doc.contains("log")) take(doc["log"], "level", c.log_level);
 
-    if (const char* v = std::getenv("FIELDGATE_LISTEN_PORT"); v && *v) c.listen_port = static_cast<std::uint16_t>(std::stoi(v));
+    if (const char* v = std::getenv("FIELDGATE_LISTEN_PORT"); v && *v)
+        c.listen_port = static_cast<std::uint16_t>(std::stoi(v));
     if (const char* v = std::getenv("FIELDGATE_STORE_PATH"); v && *v) c.store_path = v;
     if (const char* v = std::getenv("FIELDGATE_LOG_LEVEL"); v && *v) c.log_level = v;
 

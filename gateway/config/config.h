@@ -14,7 +14,8 @@ struct AssignmentRule {
 };
 
 struct GatewayConfig {
-    std::string config_path;  // the file this came from; relative paths below are resolved against its folder
+    std::string config_path;  // the file this came from; relative paths below are resolved against
+                              // its folder
     // listen
     std::string listen_address = "127.0.0.1";
     std::uint16_t listen_port = 8080;

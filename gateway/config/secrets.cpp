@@ -14,7 +14,9 @@ SecretStore::SecretStore(std::string dir, std::string env_prefix)
 std::string SecretStore::env_name(const std::string& name) const {
     std::string out = env_prefix_;
     for (char c : name) {
-        out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : '_';
+        out += std::isalnum(static_cast<unsigned char>(c))
+                   ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+                   : '_';
     }
     return out;
 }

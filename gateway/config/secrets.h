@@ -12,7 +12,7 @@
 namespace fieldgate {
 
 class SecretStore {
-public:
+  public:
     SecretStore(std::string dir, std::string env_prefix);
     // Every value the secret currently has; empty when it is not configured.
     std::vector<std::string> values(const std::string& name) const;
@@ -20,7 +20,7 @@ public:
     bool matches(const std::string& name, std::string_view candidate) const;
     std::string env_name(const std::string& name) const;
 
-private:
+  private:
     std::string dir_;
     std::string env_prefix_;
     mutable std::mutex mutex_;

@@ -47,7 +47,8 @@ Catalog Catalog::from_json(const nlohmann::json& doc, const std::string& source_
             const auto& ev = j.at("evidence");
             info.evidence.photo = ev.value("photo", false);
             info.evidence.in_window = ev.value("in_window", false);
-            if (ev.contains("gps_within_m")) info.evidence.gps_within_m = ev.at("gps_within_m").get<double>();
+            if (ev.contains("gps_within_m"))
+                info.evidence.gps_within_m = ev.at("gps_within_m").get<double>();
             info.reschedule = j.at("reschedule").get<bool>();
             info.detail_required = j.value("detail_required", false);
             info.message = read_message(j.at("message"));

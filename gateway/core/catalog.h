@@ -12,9 +12,9 @@
 namespace fieldgate {
 
 struct EvidenceRule {
-    bool photo = false;                // a photo is expected
+    bool photo = false;                  // a photo is expected
     std::optional<double> gps_within_m;  // GPS expected within this distance of the address
-    bool in_window = false;            // event time expected inside the scheduled window
+    bool in_window = false;              // event time expected inside the scheduled window
 };
 
 struct CustomerMessage {
@@ -40,7 +40,7 @@ struct OutcomeInfo {
 };
 
 class Catalog {
-public:
+  public:
     // Throws std::runtime_error naming the file and JSON pointer when the file is invalid.
     static Catalog load(const std::string& path, const std::string& schema_path);
     static Catalog from_json(const nlohmann::json& doc, const std::string& source_name);
@@ -52,7 +52,7 @@ public:
     const std::map<std::string, ReasonInfo>& reasons() const { return reasons_; }
     const std::map<std::string, OutcomeInfo>& outcomes() const { return outcomes_; }
 
-private:
+  private:
     std::string version_;
     std::map<std::string, ReasonInfo> reasons_;
     std::map<std::string, OutcomeInfo> outcomes_;

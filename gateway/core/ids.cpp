@@ -33,9 +33,11 @@ std::string random_id(std::string_view prefix) {
 
 std::string time_ordered_id(std::string_view prefix) {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch()).count();
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
     std::array<unsigned char, 11> bytes{};
-    for (int i = 5; i >= 0; --i) bytes[static_cast<std::size_t>(5 - i)] = static_cast<unsigned char>((ms >> (8 * i)) & 0xff);
+    for (int i = 5; i >= 0; --i)
+        bytes[static_cast<std::size_t>(5 - i)] = static_cast<unsigned char>((ms >> (8 * i)) & 0xff);
     if (RAND_bytes(bytes.data() + 6, 5) != 1) throw std::runtime_error("no randomness available");
     return std::string(prefix) + to_hex(bytes.data(), bytes.size());
 }
@@ -53,7 +55,8 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
     unsigned int n = 0;
     if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-              reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac.data(), &n)) {
+              reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac.data(),
+              &n)) {
         throw std::runtime_error("HMAC-SHA256 failed");
     }
     return to_hex(mac.data(), n);

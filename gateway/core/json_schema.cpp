@@ -48,9 +48,12 @@ std::string json_pointer_token(const std::string& token) {
     std::string out;
     out.reserve(token.size());
     for (char c : token) {
-        if (c == '~') out += "~0";
-        else if (c == '/') out += "~1";
-        else out += c;
+        if (c == '~')
+            out += "~0";
+        else if (c == '/')
+            out += "~1";
+        else
+            out += c;
     }
     return out;
 }

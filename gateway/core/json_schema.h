@@ -15,7 +15,7 @@ struct SchemaViolation {
 };
 
 class JsonSchema {
-public:
+  public:
     // Throws std::runtime_error when the schema itself cannot be parsed.
     static JsonSchema from_json(const nlohmann::json& schema);
     static JsonSchema from_file(const std::string& path);
@@ -27,7 +27,7 @@ public:
     JsonSchema& operator=(JsonSchema&&) noexcept;
     ~JsonSchema();
 
-private:
+  private:
     struct Impl;
     explicit JsonSchema(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

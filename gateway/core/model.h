@@ -23,7 +23,8 @@ struct RouteRef {
 
 // One vendor record after its mapping ran: canonical codes, vendor codes kept for audit.
 struct NormalizedResult {
-    std::string pointer;      // where the record sits in the payload: JSON pointer, XML path or "line N"
+    std::string
+        pointer;  // where the record sits in the payload: JSON pointer, XML path or "line N"
     std::string vendor_ref;   // the vendor's own job reference (ticket, guid, route/day/stop)
     std::string crm_case_id;  // the CRM service request number; empty for a route-level event
     // Exactly one of outcome / progress is set.
@@ -51,8 +52,8 @@ struct NormalizedResult {
 struct RecordError {
     std::string pointer;  // JSON pointer (JSON), element path (XML) or "line N/column" (CSV)
     std::string field;    // the vendor's field name as the vendor knows it
-    std::string code;     // machine code: malformed, missing_field, invalid_value, unmapped_code, ...
-    std::string detail;   // a sentence a person at the vendor can act on
+    std::string code;  // machine code: malformed, missing_field, invalid_value, unmapped_code, ...
+    std::string detail;  // a sentence a person at the vendor can act on
 };
 
 struct RecordResult {

@@ -2,7 +2,6 @@
 
 #include <cstdio>
 
-
 // date.h's parser trips g++ 12's -Wmaybe-uninitialized from inlined library code.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -12,7 +11,8 @@
 namespace fieldgate {
 
 SysMillis now_millis() {
-    return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now());
 }
 
 std::string format_utc(SysMillis t) {
@@ -21,14 +21,17 @@ std::string format_utc(SysMillis t) {
     const date::year_month_day ymd{day};
     const auto ms = (t - day).count();
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                  static_cast<long long>(ms / 3600000), static_cast<long long>(ms / 60000 % 60),
-                  static_cast<long long>(ms / 1000 % 60), static_cast<long long>(ms % 1000));
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()), static_cast<long long>(ms / 3600000),
+                  static_cast<long long>(ms / 60000 % 60), static_cast<long long>(ms / 1000 % 60),
+                  static_cast<long long>(ms % 1000));
     return buf;
 }
 
-std::string now_utc() { return format_utc(now_millis()); }
+std::string now_utc() {
+    return format_utc(now_millis());
+}
 
 namespace {
 
@@ -48,7 +51,8 @@ std::optional<date::year_month_day> parse_date(std::string_view s) {
     if (s.size() < 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
     const int y = digits(s, 0, 4), m = digits(s, 5, 2), d = digits(s, 8, 2);
     if (y < 0 || m < 0 || d < 0) return std::nullopt;
-    const date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(m)}, date::day{static_cast<unsigned>(d)}};
+    const date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(m)},
+                                   date::day{static_cast<unsigned>(d)}};
     if (!ymd.ok()) return std::nullopt;
     return ymd;
 }
@@ -71,7 +75,8 @@ std::optional<std::chrono::seconds> parse_clock(std::string_view s, std::size_t&
 
 std::optional<SysMillis> parse_rfc3339(std::string_view text) {
     const auto ymd = parse_date(text);
-    if (!ymd || text.size() < 20 || (text[10] != 'T' && text[10] != 't' && text[10] != ' ')) return std::nullopt;
+    if (!ymd || text.size() < 20 || (text[10] != 'T' && text[10] != 't' && text[10] != ' '))
+        return std::nullopt;
     std::size_t used = 0;
     const auto clock = parse_clock(text.substr(11), used);
     if (!clock || used != 8) return std::nullopt;
@@ -93,7 +98,8 @@ std::optional<SysMillis> parse_rfc3339(std::string_view text) {
         if (at + 1 != text.size()) return std::nullopt;
     } else if (text[at] == '+' || text[at] == '-') {
         const int oh = digits(text, at + 1, 2), om = digits(text, at + 4, 2);
-        if (oh < 0 || om < 0 || text.size() != at + 6 || text[at + 3] != ':' || oh > 23 || om > 59) return std::nullopt;
+        if (oh < 0 || om < 0 || text.size() != at + 6 || text[at + 3] != ':' || oh > 23 || om > 59)
+            return std::nullopt;
         offset = std::chrono::hours(oh) + std::chrono::minutes(om);
         if (text[at] == '-') offset = -offset;
     } else {
@@ -102,7 +108,8 @@ std::optional<SysMillis> parse_rfc3339(std::string_view text) {
     return SysMillis(date::sys_days(*ymd)) + *clock + fraction - offset;
 }
 
-std::optional<SysMillis> local_to_instant(std::string_view date_text, std::string_view hhmm, const std::string& zone) {
+std::optional<SysMillis> local_to_instant(std::string_view date_text, std::string_view hhmm,
+                                          const std::string& zone) {
     const auto ymd = parse_date(date_text);
     std::size_t used = 0;
     const auto clock = parse_clock(hhmm, used);
@@ -110,13 +117,16 @@ std::optional<SysMillis> local_to_instant(std::string_view date_text, std::strin
     try {
         const auto* tz = date::locate_zone(zone);
         const auto local = date::local_days(*ymd) + *clock;
-        return std::chrono::time_point_cast<std::chrono::milliseconds>(tz->to_sys(local, date::choose::earliest));
+        return std::chrono::time_point_cast<std::chrono::milliseconds>(
+            tz->to_sys(local, date::choose::earliest));
     } catch (const std::exception&) {
         return std::nullopt;
     }
 }
 
-bool is_iso_date(std::string_view text) { return text.size() == 10 && parse_date(text).has_value(); }
+bool is_iso_date(std::string_view text) {
+    return text.size() == 10 && parse_date(text).has_value();
+}
 
 }  // namespace fieldgate
 

@@ -14,8 +14,8 @@ struct ServerOptions {
     std::string address = "127.0.0.1";
     std::uint16_t port = 8080;  // 0 = any free port; see Server::port()
     int threads = 1;
-    std::chrono::seconds read_timeout{30};     // whole request, header and body
-    std::chrono::seconds idle_timeout{60};     // between keep-alive requests
+    std::chrono::seconds read_timeout{30};  // whole request, header and body
+    std::chrono::seconds idle_timeout{60};  // between keep-alive requests
     std::chrono::seconds write_timeout{30};
     std::size_t max_header_bytes = 16 * 1024;
     std::size_t max_connections = 10000;
@@ -24,7 +24,7 @@ struct ServerOptions {
 };
 
 class Server {
-public:
+  public:
     Server(ServerOptions options, Service& service);
     ~Server();
     Server(const Server&) = delete;
@@ -38,7 +38,7 @@ public:
     // Thread-safe; makes run() return after in-flight responses are written.
     void stop();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

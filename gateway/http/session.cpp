@@ -175,7 +175,8 @@ class Session : public std::enable_shared_from_this<Session> {
                 prepare(response);
             } catch (const std::exception& e) {
                 spdlog::error("http: preparing a response failed: {}", e.what());
-                response = problem(500, "internal-error", "Internal error", "The response could not be produced.");
+                response = problem(500, "internal-error", "Internal error",
+                                   "The response could not be produced.");
             }
         }
         send(std::move(response));

@@ -50,7 +50,7 @@ struct Response {
 using Respond = std::function<void(Response)>;
 
 class Service {
-public:
+  public:
     virtual ~Service() = default;
     // Asked after the headers arrived, before the body is read.
     virtual std::size_t body_limit(const Request& head) const = 0;

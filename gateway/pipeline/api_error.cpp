@@ -13,11 +13,21 @@ nlohmann::json ApiError::to_problem() const {
 }
 
 ApiError bad_request(std::string type, std::string detail, std::string pointer) {
-    return ApiError{400, std::move(type), "Bad request", std::move(detail), std::move(pointer), nlohmann::json::object()};
+    return ApiError{400,
+                    std::move(type),
+                    "Bad request",
+                    std::move(detail),
+                    std::move(pointer),
+                    nlohmann::json::object()};
 }
 
 ApiError unprocessable(std::string type, std::string detail, std::string pointer) {
-    return ApiError{422, std::move(type), "Unprocessable content", std::move(detail), std::move(pointer), nlohmann::json::object()};
+    return ApiError{422,
+                    std::move(type),
+                    "Unprocessable content",
+                    std::move(detail),
+                    std::move(pointer),
+                    nlohmann::json::object()};
 }
 
 }  // namespace fieldgate
@@ -32,7 +42,11 @@ ApiError store_unavailable(std::exception_ptr error) {
         what += std::string(" (") + e.what() + ")";
     } catch (...) {
     }
-    return ApiError{503, "store-unavailable", "Store unavailable", what + "; nothing was stored, retry later", "",
+    return ApiError{503,
+                    "store-unavailable",
+                    "Store unavailable",
+                    what + "; nothing was stored, retry later",
+                    "",
                     nlohmann::json::object()};
 }
 

@@ -10,7 +10,7 @@ namespace fieldgate {
 
 struct ApiError {
     int status = 400;
-    std::string type;     // slug under https://fieldgate.example/problems/
+    std::string type;  // slug under https://fieldgate.example/problems/
     std::string title;
     std::string detail;
     std::string pointer;  // the failing field, as a JSON pointer or the vendor's own path

@@ -1,6 +1,5 @@
 #include "events.h"
 
-
 namespace fieldgate {
 
 nlohmann::json outcome_json(const Catalog& catalog, const store::OutcomeRow& o) {
@@ -15,11 +14,13 @@ nlohmann::json outcome_json(const Catalog& catalog, const store::OutcomeRow& o) 
     j["attribution"] = reason ? nlohmann::json(reason->attribution) : nlohmann::json(nullptr);
     if (reason) {
         j["customer_message"] = reason->message.text;
-        j["customer_message_version"] = reason->code + "@" + std::to_string(reason->message.version);
+        j["customer_message_version"] =
+            reason->code + "@" + std::to_string(reason->message.version);
         j["reschedule"] = reason->reschedule;
     } else if (outcome) {
         j["customer_message"] = outcome->message.text;
-        j["customer_message_version"] = outcome->code + "@" + std::to_string(outcome->message.version);
+        j["customer_message_version"] =
+            outcome->code + "@" + std::to_string(outcome->message.version);
         j["reschedule"] = false;
     } else {
         j["customer_message"] = nullptr;
@@ -49,10 +50,13 @@ nlohmann::json outcome_json(const Catalog& catalog, const store::OutcomeRow& o) 
     return j;
 }
 
-std::string event_id(std::int64_t outbox_id) { return "evt_" + std::to_string(outbox_id); }
+std::string event_id(std::int64_t outbox_id) {
+    return "evt_" + std::to_string(outbox_id);
+}
 
-store::OutboxEvent status_event(const EventContext& ctx, const store::WorkOrder& wo, const std::string& status,
-                                std::optional<std::int64_t> outcome_id, const std::string& at) {
+store::OutboxEvent status_event(const EventContext& ctx, const store::WorkOrder& wo,
+                                const std::string& status, std::optional<std::int64_t> outcome_id,
+                                const std::string& at) {
     store::OutboxEvent e;
     e.work_order_id = wo.id;
     e.event_type = ctx.type_prefix + "." + status;
@@ -62,8 +66,9 @@ store::OutboxEvent status_event(const EventContext& ctx, const store::WorkOrder&
     return e;
 }
 
-nlohmann::json render_event(const EventContext& ctx, const Catalog& catalog, const store::OutboxEvent& event,
-                            const store::WorkOrder& wo, const store::OutcomeRow* outcome) {
+nlohmann::json render_event(const EventContext& ctx, const Catalog& catalog,
+                            const store::OutboxEvent& event, const store::WorkOrder& wo,
+                            const store::OutcomeRow* outcome) {
     nlohmann::json data = {
         {"work_order_id", wo.id},
         {"crm_case_id", wo.crm_case_id},

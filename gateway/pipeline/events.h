@@ -18,14 +18,16 @@ struct EventContext {
 };
 
 // The outbox row for a status change; `outcome` is absent for changes that carry none.
-store::OutboxEvent status_event(const EventContext& ctx, const store::WorkOrder& wo, const std::string& status,
-                                std::optional<std::int64_t> outcome_id, const std::string& at);
+store::OutboxEvent status_event(const EventContext& ctx, const store::WorkOrder& wo,
+                                const std::string& status, std::optional<std::int64_t> outcome_id,
+                                const std::string& at);
 
 // The CloudEvents 1.0 envelope for an outbox row, rendered when it is delivered. Everything it
 // reads is immutable once written (the outcome row, the order's case id), so a retry sends the
 // same event. `outcome` may be null.
-nlohmann::json render_event(const EventContext& ctx, const Catalog& catalog, const store::OutboxEvent& event,
-                            const store::WorkOrder& wo, const store::OutcomeRow* outcome);
+nlohmann::json render_event(const EventContext& ctx, const Catalog& catalog,
+                            const store::OutboxEvent& event, const store::WorkOrder& wo,
+                            const store::OutcomeRow* outcome);
 std::string event_id(std::int64_t outbox_id);
 
 // The outcome block shared by the CRM event and the work order API.

@@ -11,8 +11,9 @@ double distance_m(double lat1, double lon1, double lat2, double lon2) {
     constexpr double kRad = M_PI / 180.0;
     const double dlat = (lat2 - lat1) * kRad;
     const double dlon = (lon2 - lon1) * kRad;
-    const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                     std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
+    const double a =
+        std::sin(dlat / 2) * std::sin(dlat / 2) +
+        std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
     return 2 * kEarthRadiusM * std::asin(std::min(1.0, std::sqrt(a)));
 }
 
@@ -20,8 +21,10 @@ namespace {
 
 // The window as instants: the given start/end (RFC 3339, or HH:MM local on the scheduled
 // date), else the whole scheduled day in the city's zone.
-std::optional<std::pair<SysMillis, SysMillis>> window_of(const store::WorkOrder& wo, const std::string& zone) {
-    auto bound = [&](const std::optional<std::string>& v, const char* fallback) -> std::optional<SysMillis> {
+std::optional<std::pair<SysMillis, SysMillis>> window_of(const store::WorkOrder& wo,
+                                                         const std::string& zone) {
+    auto bound = [&](const std::optional<std::string>& v,
+                     const char* fallback) -> std::optional<SysMillis> {
         if (v && !v->empty()) {
             if (auto t = parse_rfc3339(*v)) return t;
             return local_to_instant(wo.scheduled_date, *v, zone);
@@ -64,7 +67,8 @@ EvidenceVerdict check_evidence(const NormalizedResult& r, const ReasonInfo* reas
     if (r.occurred_at) {
         const auto at = parse_rfc3339(*r.occurred_at);
         const auto window = window_of(wo, city_zone);
-        if (at && window) time = (*at >= window->first && *at <= window->second) ? "in_window" : "outside_window";
+        if (at && window)
+            time = (*at >= window->first && *at <= window->second) ? "in_window" : "outside_window";
     }
     v.detail["time"] = time;
     if (rule.in_window && time != "in_window") v.complete = false;

@@ -12,18 +12,23 @@ namespace fieldgate {
 
 const char* to_string(Verdict v) {
     switch (v) {
-        case Verdict::accepted: return "accepted";
-        case Verdict::duplicate: return "duplicate";
-        case Verdict::late: return "late";
-        case Verdict::conflict: return "conflict";
-        case Verdict::rejected: return "rejected";
+        case Verdict::accepted:
+            return "accepted";
+        case Verdict::duplicate:
+            return "duplicate";
+        case Verdict::late:
+            return "late";
+        case Verdict::conflict:
+            return "conflict";
+        case Verdict::rejected:
+            return "rejected";
     }
     return "rejected";
 }
 
 std::size_t IngestReport::count(Verdict v) const {
-    return static_cast<std::size_t>(std::count_if(records.begin(), records.end(),
-                                                  [v](const RecordVerdict& r) { return r.verdict == v; }));
+    return static_cast<std::size_t>(std::count_if(
+        records.begin(), records.end(), [v](const RecordVerdict& r) { return r.verdict == v; }));
 }
 
 bool IngestReport::all_good() const {
@@ -42,7 +47,9 @@ std::string content_hash(const NormalizedResult& r) {
         }
         canonical += '\x1f';
     };
-    auto add_number = [&add](std::optional<double> v) { add(v ? std::to_string(*v) : std::string()); };
+    auto add_number = [&add](std::optional<double> v) {
+        add(v ? std::to_string(*v) : std::string());
+    };
     add(r.outcome);
     add(r.progress);
     add(r.reason);
@@ -71,7 +78,9 @@ void prepare_ingest(IngestRequest& req) {
 
 namespace {
 
-std::string outcome_id(std::int64_t id) { return "oc_" + std::to_string(id); }
+std::string outcome_id(std::int64_t id) {
+    return "oc_" + std::to_string(id);
+}
 
 ApiError record_error_to_api(const RecordError& e) {
     // The engine's machine codes (unmapped_code, missing_field …) become problem type slugs.
@@ -84,7 +93,7 @@ ApiError record_error_to_api(const RecordError& e) {
 }
 
 class Applier {
-public:
+  public:
     Applier(sqlite::Connection& db, const IngestContext& ctx, const IngestRequest& req)
         : db_(db), ctx_(ctx), req_(req), now_(now_utc()) {}
 
@@ -100,7 +109,8 @@ public:
         store::QuarantineEntry q;
         q.vendor = req_.vendor;
         q.channel = req_.raw.channel;
-        q.body_sha256 = req_.raw.body_sha256.empty() ? sha256_hex(req_.raw.body) : req_.raw.body_sha256;
+        q.body_sha256 =
+            req_.raw.body_sha256.empty() ? sha256_hex(req_.raw.body) : req_.raw.body_sha256;
         if (!pointer.empty() || req_.normalized.batch) q.record_pointer = pointer;
         q.received_at = now_;
         q.http_status = error.status;
@@ -115,14 +125,22 @@ public:
         v.errors.push_back(std::move(error));
     }
 
-    ApiError conflict_error(const NormalizedResult& r, const store::WorkOrder& wo, std::int64_t conflict_id) {
-        auto code = [](const NormalizedResult& x) { return x.outcome + (x.reason.empty() ? "" : "/" + x.reason); };
-        const auto current = wo.outcome_id ? store::find_outcome(db_, *wo.outcome_id) : std::nullopt;
+    ApiError conflict_error(const NormalizedResult& r, const store::WorkOrder& wo,
+                            std::int64_t conflict_id) {
+        auto code = [](const NormalizedResult& x) {
+            return x.outcome + (x.reason.empty() ? "" : "/" + x.reason);
+        };
+        const auto current =
+            wo.outcome_id ? store::find_outcome(db_, *wo.outcome_id) : std::nullopt;
         const std::string was = current ? code(current->result) : wo.status;
-        ApiError e{409, "outcome-conflict", "Outcome conflicts with the recorded one",
-                   "work order " + wo.crm_case_id + " is already closed as " + was + "; this result (" + code(r) +
-                       ") is kept as conflict " + outcome_id(conflict_id) + " for review and not applied",
-                   r.pointer, nlohmann::json::object()};
+        ApiError e{409,
+                   "outcome-conflict",
+                   "Outcome conflicts with the recorded one",
+                   "work order " + wo.crm_case_id + " is already closed as " + was +
+                       "; this result (" + code(r) + ") is kept as conflict " +
+                       outcome_id(conflict_id) + " for review and not applied",
+                   r.pointer,
+                   nlohmann::json::object()};
         e.extra["outcome_id"] = outcome_id(conflict_id);
         return e;
     }
@@ -137,9 +155,11 @@ public:
     // One result against one work order, decided inside the writer's transaction so two
     // results for the same order can never both pass the checks.
     OrderResult apply_to(const NormalizedResult& r, const std::string& hash, store::WorkOrder wo) {
-        if (auto same = store::find_outcome_by_content(db_, req_.vendor, r.vendor_ref, wo.id, hash)) {
+        if (auto same =
+                store::find_outcome_by_content(db_, req_.vendor, r.vendor_ref, wo.id, hash)) {
             // A repeat answers as the first did: a conflict stays a conflict.
-            if (same->disposition == "conflict") return {Applied::conflict, same->id, conflict_error(r, wo, same->id)};
+            if (same->disposition == "conflict")
+                return {Applied::conflict, same->id, conflict_error(r, wo, same->id)};
             return {Applied::duplicate, same->id, std::nullopt};
         }
         // Cancelled by the city (no outcome behind it): nothing from the field applies any
@@ -148,7 +168,8 @@ public:
             return {Applied::cancelled, 0,
                     ApiError{409, "work-order-cancelled", "Work order cancelled",
                              "work order " + wo.crm_case_id +
-                                 " was cancelled by the city; this result is kept for review and not applied",
+                                 " was cancelled by the city; this result is kept for review and "
+                                 "not applied",
                              r.pointer, nlohmann::json::object()}};
         }
 
@@ -157,11 +178,14 @@ public:
         std::string disposition = "applied";
         std::string new_status;
         if (!r.progress.empty()) {
-            if (terminal_now || status_rank(r.progress) <= status_rank(wo.status)) disposition = "late";
-            else new_status = r.progress;
+            if (terminal_now || status_rank(r.progress) <= status_rank(wo.status))
+                disposition = "late";
+            else
+                new_status = r.progress;
         } else if (terminal_now) {
             if (wo.outcome_id) current = store::find_outcome(db_, *wo.outcome_id);
-            if (current && current->result.outcome == r.outcome && current->result.reason == r.reason) {
+            if (current && current->result.outcome == r.outcome &&
+                current->result.reason == r.reason) {
                 return {Applied::duplicate, current->id, std::nullopt};
             }
             disposition = "conflict";
@@ -188,32 +212,40 @@ public:
         row.evidence_complete = evidence.complete;
         row.id = store::insert_outcome(db_, row);
 
-        if (disposition == "conflict") return {Applied::conflict, row.id, conflict_error(r, wo, row.id)};
+        if (disposition == "conflict")
+            return {Applied::conflict, row.id, conflict_error(r, wo, row.id)};
         if (disposition == "late") return {Applied::late, row.id, std::nullopt};
 
-        store::update_work_order_status(db_, wo.id, new_status,
-                                        r.outcome.empty() ? std::nullopt : std::optional<std::int64_t>(row.id), now_);
-        store::append_history(db_, wo.id, store::HistoryEntry{now_, wo.status, new_status, req_.source, row.id, std::nullopt});
+        store::update_work_order_status(
+            db_, wo.id, new_status,
+            r.outcome.empty() ? std::nullopt : std::optional<std::int64_t>(row.id), now_);
+        store::append_history(
+            db_, wo.id,
+            store::HistoryEntry{now_, wo.status, new_status, req_.source, row.id, std::nullopt});
         wo.status = new_status;
         store::enqueue_event(db_, status_event(ctx_.events, wo, new_status, row.id, now_));
         return {Applied::applied, row.id, std::nullopt};
     }
 
     RecordVerdict apply(std::size_t index, const RecordResult& rec) {
-        const std::string hash = index < req_.content_hashes.size() && !req_.content_hashes[index].empty()
-                                     ? req_.content_hashes[index]
-                                     : (rec.result ? content_hash(*rec.result) : std::string());
+        const std::string hash =
+            index < req_.content_hashes.size() && !req_.content_hashes[index].empty()
+                ? req_.content_hashes[index]
+                : (rec.result ? content_hash(*rec.result) : std::string());
         RecordVerdict v;
         v.index = index;
         if (!rec.ok()) {
-            v.pointer = rec.result ? rec.result->pointer : (rec.errors.empty() ? "" : rec.errors.front().pointer);
+            v.pointer = rec.result ? rec.result->pointer
+                                   : (rec.errors.empty() ? "" : rec.errors.front().pointer);
             if (rec.result) {
                 v.vendor_ref = rec.result->vendor_ref;
                 v.crm_case_id = rec.result->crm_case_id;
             }
             v.verdict = Verdict::rejected;
             for (const auto& e : rec.errors) v.errors.push_back(record_error_to_api(e));
-            if (v.errors.empty()) v.errors.push_back(unprocessable("invalid-record", "the record could not be normalized", v.pointer));
+            if (v.errors.empty())
+                v.errors.push_back(unprocessable("invalid-record",
+                                                 "the record could not be normalized", v.pointer));
             ApiError first = v.errors.front();
             if (v.errors.size() > 1) {
                 first.extra["errors"] = nlohmann::json::array();
@@ -232,18 +264,21 @@ public:
             // Applies to every open stop of the route and day (stops with a result of their
             // own are closed by now, cancelled ones are not open). A re-upload finds them all
             // done already and answers duplicate.
-            const auto orders = store::open_orders_on_route(db_, req_.vendor, r.route.id, r.route.date);
+            const auto orders =
+                store::open_orders_on_route(db_, req_.vendor, r.route.id, r.route.date);
             bool any_new = orders.empty();
             for (const auto& wo : orders) {
                 auto applied = apply_to(r, hash, wo);
-                if (applied.kind == Applied::applied || applied.kind == Applied::late) any_new = true;
+                if (applied.kind == Applied::applied || applied.kind == Applied::late)
+                    any_new = true;
                 v.outcome_ids.push_back(outcome_id(applied.outcome_id));
                 v.work_order_ids.push_back(wo.id);
             }
             if (orders.empty()) {
                 // Applied by an earlier upload: a repeat. Otherwise it reached no stop.
-                v.verdict = store::outcome_ref_exists(db_, req_.vendor, r.vendor_ref) ? Verdict::duplicate
-                                                                                     : Verdict::accepted;
+                v.verdict = store::outcome_ref_exists(db_, req_.vendor, r.vendor_ref)
+                                ? Verdict::duplicate
+                                : Verdict::accepted;
             } else {
                 v.verdict = any_new ? Verdict::accepted : Verdict::duplicate;
             }
@@ -255,8 +290,8 @@ public:
             // Same answer for unknown and for another vendor's order: a vendor learns nothing
             // about work that is not its own.
             reject(v, unprocessable("unknown-work-order",
-                                    "no work order '" + r.crm_case_id + "' is assigned to " + req_.vendor +
-                                        "; check the service request number",
+                                    "no work order '" + r.crm_case_id + "' is assigned to " +
+                                        req_.vendor + "; check the service request number",
                                     r.pointer));
             return v;
         }
@@ -264,19 +299,27 @@ public:
         v.work_order_ids.push_back(wo->id);
         if (applied.outcome_id) v.outcome_ids.push_back(outcome_id(applied.outcome_id));
         switch (applied.kind) {
-            case Applied::applied: v.verdict = Verdict::accepted; break;
-            case Applied::duplicate: v.verdict = Verdict::duplicate; break;
-            case Applied::late: v.verdict = Verdict::late; break;
+            case Applied::applied:
+                v.verdict = Verdict::accepted;
+                break;
+            case Applied::duplicate:
+                v.verdict = Verdict::duplicate;
+                break;
+            case Applied::late:
+                v.verdict = Verdict::late;
+                break;
             case Applied::conflict:
                 v.verdict = Verdict::conflict;
                 v.errors.push_back(std::move(*applied.error));
                 break;
-            case Applied::cancelled: reject(v, std::move(*applied.error)); break;
+            case Applied::cancelled:
+                reject(v, std::move(*applied.error));
+                break;
         }
         return v;
     }
 
-private:
+  private:
     sqlite::Connection& db_;
     const IngestContext& ctx_;
     const IngestRequest& req_;
@@ -286,13 +329,15 @@ private:
 
 }  // namespace
 
-IngestReport apply_ingest(sqlite::Connection& db, const IngestContext& ctx, const IngestRequest& req) {
+IngestReport apply_ingest(sqlite::Connection& db, const IngestContext& ctx,
+                          const IngestRequest& req) {
     IngestReport report;
     report.batch = req.normalized.batch;
     Applier applier(db, ctx, req);
 
     if (req.refused || req.normalized.payload_error) {
-        ApiError error = req.refused ? *req.refused : record_error_to_api(*req.normalized.payload_error);
+        ApiError error =
+            req.refused ? *req.refused : record_error_to_api(*req.normalized.payload_error);
         if (!req.refused && error.type == "malformed") error.status = 400;
         applier.quarantine_error(error, "");
         report.payload_error = std::move(error);
@@ -306,7 +351,8 @@ IngestReport apply_ingest(sqlite::Connection& db, const IngestContext& ctx, cons
         report.records.resize(records.size());
         for (int pass = 0; pass < 2; ++pass) {
             for (std::size_t i = 0; i < records.size(); ++i) {
-                const bool route_level = records[i].result && records[i].result->route_level && records[i].ok();
+                const bool route_level =
+                    records[i].result && records[i].result->route_level && records[i].ok();
                 if ((pass == 0) == route_level) continue;
                 report.records[i] = applier.apply(i, records[i]);
             }

@@ -33,9 +33,9 @@ struct RecordVerdict {
     std::string crm_case_id;
     Verdict verdict = Verdict::rejected;
     bool route_level = false;
-    std::vector<std::string> outcome_ids;     // "oc_<n>"
+    std::vector<std::string> outcome_ids;  // "oc_<n>"
     std::vector<std::string> work_order_ids;
-    std::vector<ApiError> errors;             // rejected / conflict: why
+    std::vector<ApiError> errors;  // rejected / conflict: why
 };
 
 struct IngestReport {
@@ -61,7 +61,8 @@ struct IngestRequest {
 // transaction only reads and writes.
 void prepare_ingest(IngestRequest& req);
 
-IngestReport apply_ingest(sqlite::Connection& db, const IngestContext& ctx, const IngestRequest& req);
+IngestReport apply_ingest(sqlite::Connection& db, const IngestContext& ctx,
+                          const IngestRequest& req);
 
 // Canonical content of a result, hashed for idempotency: what the field said, not where the
 // record sat in the payload (a batch re-sending a single is the same result).

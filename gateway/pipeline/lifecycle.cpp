@@ -6,7 +6,8 @@
 namespace fieldgate {
 
 bool is_terminal_status(std::string_view s) {
-    return s == "completed" || s == "partially_completed" || s == "not_collected" || s == "cancelled";
+    return s == "completed" || s == "partially_completed" || s == "not_collected" ||
+           s == "cancelled";
 }
 
 int status_rank(std::string_view s) {
@@ -20,7 +21,8 @@ int status_rank(std::string_view s) {
 
 std::string status_for_outcome(std::string_view outcome) {
     std::string s(outcome);
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
 }
 

@@ -6,8 +6,9 @@
 
 namespace fieldgate {
 
-WorkOrderService::WorkOrderService(const GatewayConfig& config, const Catalog& catalog, store::Writer& writer,
-                                   store::ReadPool& reads, VendorExists vendor_exists)
+WorkOrderService::WorkOrderService(const GatewayConfig& config, const Catalog& catalog,
+                                   store::Writer& writer, store::ReadPool& reads,
+                                   VendorExists vendor_exists)
     : config_(config),
       catalog_(catalog),
       writer_(writer),
@@ -29,7 +30,10 @@ bool valid_window_bound(const std::string& v) {
     if (parse_rfc3339(v)) return true;
     // HH:MM or HH:MM:SS local time on the scheduled date
     if (v.size() != 5 && v.size() != 8) return false;
-    auto digits = [&](std::size_t at) { return std::isdigit(static_cast<unsigned char>(v[at])) && std::isdigit(static_cast<unsigned char>(v[at + 1])); };
+    auto digits = [&](std::size_t at) {
+        return std::isdigit(static_cast<unsigned char>(v[at])) &&
+               std::isdigit(static_cast<unsigned char>(v[at + 1]));
+    };
     if (!digits(0) || v[2] != ':' || !digits(3)) return false;
     if (std::stoi(v.substr(0, 2)) > 23 || std::stoi(v.substr(3, 2)) > 59) return false;
     return v.size() == 5 || (v[5] == ':' && digits(6) && std::stoi(v.substr(6, 2)) <= 59);
@@ -56,13 +60,17 @@ std::variant<ApiError, store::WorkOrder> WorkOrderService::parse(const std::stri
     wo.lon = j["location"]["lon"].get<double>();
     wo.scheduled_date = j["scheduled_date"];
     if (!is_iso_date(wo.scheduled_date)) {
-        return unprocessable("invalid-field", "scheduled_date must be a real calendar date YYYY-MM-DD", "/scheduled_date");
+        return unprocessable("invalid-field",
+                             "scheduled_date must be a real calendar date YYYY-MM-DD",
+                             "/scheduled_date");
     }
     if (j.contains("window")) {
         for (const char* key : {"start", "end"}) {
             if (!valid_window_bound(j["window"][key])) {
-                return unprocessable("invalid-field", std::string("window.") + key + " must be HH:MM (local) or an RFC 3339 time",
-                                     std::string("/window/") + key);
+                return unprocessable(
+                    "invalid-field",
+                    std::string("window.") + key + " must be HH:MM (local) or an RFC 3339 time",
+                    std::string("/window/") + key);
             }
         }
         wo.window_start = j["window"]["start"].get<std::string>();
@@ -74,7 +82,8 @@ std::variant<ApiError, store::WorkOrder> WorkOrderService::parse(const std::stri
     if (j.contains("route")) {
         wo.route_id = j["route"]["id"].get<std::string>();
         wo.route_date = j["route"]["date"].get<std::string>();
-        if (!is_iso_date(*wo.route_date)) return unprocessable("invalid-field", "route.date must be YYYY-MM-DD", "/route/date");
+        if (!is_iso_date(*wo.route_date))
+            return unprocessable("invalid-field", "route.date must be YYYY-MM-DD", "/route/date");
         if (j["route"].contains("stop_seq")) {
             const auto& s = j["route"]["stop_seq"];
             wo.stop_seq = s.is_string() ? s.get<std::string>() : std::to_string(s.get<long long>());
@@ -82,24 +91,33 @@ std::variant<ApiError, store::WorkOrder> WorkOrderService::parse(const std::stri
     }
     if (j.contains("vendor")) {
         wo.vendor = j["vendor"].get<std::string>();
-        if (!vendor_exists_(*wo.vendor)) return unprocessable("unknown-vendor", "no vendor '" + *wo.vendor + "' is configured", "/vendor");
+        if (!vendor_exists_(*wo.vendor))
+            return unprocessable("unknown-vendor", "no vendor '" + *wo.vendor + "' is configured",
+                                 "/vendor");
     } else {
         wo.vendor = assign(wo.service_type);
         if (!wo.vendor) {
-            return unprocessable("no-assignment", "no assignment rule matches service_type '" + wo.service_type +
-                                 "'; name a vendor or add a rule", "/service_type");
+            return unprocessable("no-assignment",
+                                 "no assignment rule matches service_type '" + wo.service_type +
+                                     "'; name a vendor or add a rule",
+                                 "/service_type");
         }
         if (!vendor_exists_(*wo.vendor)) {
-            return ApiError{500, "misconfigured-assignment", "Assignment rule names an unknown vendor",
-                            "the assignment rule for '" + wo.service_type + "' names vendor '" + *wo.vendor + "', which is not configured",
-                            "", nlohmann::json::object()};
+            return ApiError{500,
+                            "misconfigured-assignment",
+                            "Assignment rule names an unknown vendor",
+                            "the assignment rule for '" + wo.service_type + "' names vendor '" +
+                                *wo.vendor + "', which is not configured",
+                            "",
+                            nlohmann::json::object()};
         }
     }
     wo.content_hash = sha256_hex(j.dump());
     return wo;
 }
 
-void WorkOrderService::create(const std::string& body, std::function<void(std::variant<ApiError, CreatedWorkOrder>)> done) {
+void WorkOrderService::create(const std::string& body,
+                              std::function<void(std::variant<ApiError, CreatedWorkOrder>)> done) {
     auto parsed = parse(body);
     if (auto* error = std::get_if<ApiError>(&parsed)) {
         done(std::move(*error));
@@ -112,10 +130,14 @@ void WorkOrderService::create(const std::string& body, std::function<void(std::v
             if (existing->content_hash == wo->content_hash) {
                 *outcome = CreatedWorkOrder{200, to_json(db, *existing)};
             } else {
-                ApiError e{409, "work-order-exists", "Work order exists",
-                           "a work order for " + wo->crm_case_id + " already exists with different content (" + existing->id +
+                ApiError e{409,
+                           "work-order-exists",
+                           "Work order exists",
+                           "a work order for " + wo->crm_case_id +
+                               " already exists with different content (" + existing->id +
                                "); use cancel or reschedule to change it",
-                           "/crm_case_id", nlohmann::json::object()};
+                           "/crm_case_id",
+                           nlohmann::json::object()};
                 e.extra["work_order_id"] = existing->id;
                 *outcome = std::move(e);
             }
@@ -126,10 +148,13 @@ void WorkOrderService::create(const std::string& body, std::function<void(std::v
         wo->status = wo->vendor ? "dispatched" : "received";
         wo->created_at = wo->updated_at = now;
         store::insert_work_order(db, *wo);
-        store::append_history(db, wo->id, store::HistoryEntry{now, std::nullopt, "received", "crm", std::nullopt, std::nullopt});
+        store::append_history(
+            db, wo->id,
+            store::HistoryEntry{now, std::nullopt, "received", "crm", std::nullopt, std::nullopt});
         if (wo->vendor) {
-            store::append_history(db, wo->id, store::HistoryEntry{now, "received", "dispatched", "gateway", std::nullopt,
-                                                                  "assigned to " + *wo->vendor});
+            store::append_history(db, wo->id,
+                                  store::HistoryEntry{now, "received", "dispatched", "gateway",
+                                                      std::nullopt, "assigned to " + *wo->vendor});
             store::enqueue_event(db, status_event(events_, *wo, "dispatched", std::nullopt, now));
         }
         *outcome = CreatedWorkOrder{201, to_json(db, *wo)};
@@ -142,7 +167,8 @@ void WorkOrderService::create(const std::string& body, std::function<void(std::v
         done(std::move(*outcome));
     });
     if (!queued) {
-        done(ApiError{503, "overloaded", "Gateway overloaded", "the write queue is full; retry later", "", nlohmann::json::object()});
+        done(ApiError{503, "overloaded", "Gateway overloaded",
+                      "the write queue is full; retry later", "", nlohmann::json::object()});
     }
 }
 
@@ -154,7 +180,9 @@ nlohmann::json WorkOrderService::to_json(sqlite::Connection& db, const store::Wo
     j["address"] = wo.address;
     j["location"] = {{"lat", wo.lat ? *wo.lat : 0.0}, {"lon", wo.lon ? *wo.lon : 0.0}};
     j["scheduled_date"] = wo.scheduled_date;
-    j["window"] = wo.window_start ? nlohmann::json{{"start", *wo.window_start}, {"end", *wo.window_end}} : nlohmann::json(nullptr);
+    j["window"] = wo.window_start
+                      ? nlohmann::json{{"start", *wo.window_start}, {"end", *wo.window_end}}
+                      : nlohmann::json(nullptr);
     j["items"] = nlohmann::json::parse(wo.items_json);
     j["instructions"] = wo.instructions;
     j["customer"] = nlohmann::json::parse(wo.customer_json);
@@ -168,12 +196,16 @@ nlohmann::json WorkOrderService::to_json(sqlite::Connection& db, const store::Wo
     j["status"] = wo.status;
     j["outcome"] = nullptr;
     if (wo.outcome_id) {
-        if (auto o = store::find_outcome(db, *wo.outcome_id)) j["outcome"] = outcome_json(catalog_, *o);
+        if (auto o = store::find_outcome(db, *wo.outcome_id))
+            j["outcome"] = outcome_json(catalog_, *o);
     }
     j["history"] = nlohmann::json::array();
     for (const auto& h : store::list_history(db, wo.id)) {
-        nlohmann::json e = {{"at", h.at}, {"from", h.from_status ? nlohmann::json(*h.from_status) : nlohmann::json(nullptr)},
-                            {"to", h.to_status}, {"source", h.source}};
+        nlohmann::json e = {
+            {"at", h.at},
+            {"from", h.from_status ? nlohmann::json(*h.from_status) : nlohmann::json(nullptr)},
+            {"to", h.to_status},
+            {"source", h.source}};
         if (h.outcome_id) e["outcome_id"] = "oc_" + std::to_string(*h.outcome_id);
         if (h.note) e["note"] = *h.note;
         j["history"].push_back(e);

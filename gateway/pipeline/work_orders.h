@@ -27,20 +27,21 @@ struct CreatedWorkOrder {
 };
 
 class WorkOrderService {
-public:
+  public:
     using VendorExists = std::function<bool(const std::string&)>;
     WorkOrderService(const GatewayConfig& config, const Catalog& catalog, store::Writer& writer,
                      store::ReadPool& reads, VendorExists vendor_exists);
 
     // Validates on the caller's thread; commits on the writer; `done` runs after the commit.
-    void create(const std::string& body, std::function<void(std::variant<ApiError, CreatedWorkOrder>)> done);
+    void create(const std::string& body,
+                std::function<void(std::variant<ApiError, CreatedWorkOrder>)> done);
     std::optional<nlohmann::json> get(const std::string& id);
     std::optional<nlohmann::json> find_by_case(const std::string& crm_case_id);
 
     // Exposed for tests: the request body -> a work order row, or the first problem.
     std::variant<ApiError, store::WorkOrder> parse(const std::string& body) const;
 
-private:
+  private:
     nlohmann::json to_json(sqlite::Connection& db, const store::WorkOrder& wo) const;
     std::optional<std::string> assign(const std::string& service_type) const;
 

@@ -17,9 +17,10 @@ http::Response json_response(int status, const nlohmann::json& body) {
     return http::Response{status, "application/json", {}, body.dump(), false, {}};
 }
 
-http::Response problem(int status, std::string type, std::string title, std::string detail, std::string pointer = {}) {
-    return problem_response(ApiError{status, std::move(type), std::move(title), std::move(detail), std::move(pointer),
-                                     nlohmann::json::object()});
+http::Response problem(int status, std::string type, std::string title, std::string detail,
+                       std::string pointer = {}) {
+    return problem_response(ApiError{status, std::move(type), std::move(title), std::move(detail),
+                                     std::move(pointer), nlohmann::json::object()});
 }
 
 // "/v1/vendors/<id>/results" -> <id>; empty when the path is not that route.
@@ -43,14 +44,16 @@ std::string media_type(std::optional<std::string_view> header) {
 
 Router::Router(GatewayParts parts) : parts_(std::move(parts)) {
     ingest_context_.catalog = parts_.catalog;
-    ingest_context_.events = EventContext{parts_.config->event_type_prefix, parts_.config->event_source};
+    ingest_context_.events =
+        EventContext{parts_.config->event_type_prefix, parts_.config->event_source};
     ingest_context_.city_zone = parts_.config->city_time_zone;
 }
 
 std::size_t Router::body_limit(const http::Request& head) const {
     if (auto vendor = vendor_of(head.path); !vendor.empty()) {
         auto registry = parts_.vendors();
-        if (const auto* entry = registry ? registry->find(vendor) : nullptr) return entry->spec.max_body_bytes;
+        if (const auto* entry = registry ? registry->find(vendor) : nullptr)
+            return entry->spec.max_body_bytes;
     }
     return parts_.config->max_body_bytes;
 }
@@ -58,7 +61,8 @@ std::size_t Router::body_limit(const http::Request& head) const {
 bool Router::crm_authorized(const http::Request& request) const {
     const auto header = request.header("authorization");
     constexpr std::string_view kPrefix = "Bearer ";
-    if (!header || header->size() <= kPrefix.size() || header->substr(0, kPrefix.size()) != kPrefix) return false;
+    if (!header || header->size() <= kPrefix.size() || header->substr(0, kPrefix.size()) != kPrefix)
+        return false;
     return parts_.secrets->matches("crm/api-token", header->substr(kPrefix.size()));
 }
 
@@ -73,14 +77,16 @@ void Router::handle(http::Request request, http::Respond respond) {
     if (path == "/readyz") {
         auto registry = parts_.vendors();
         const bool ready = registry && !registry->ids().empty();
-        respond(json_response(ready ? 200 : 503, {{"status", ready ? "ready" : "not_ready"},
-                                                  {"vendors", registry ? registry->ids().size() : 0},
-                                                  {"write_queue", parts_.writer->queue_depth()}}));
+        respond(
+            json_response(ready ? 200 : 503, {{"status", ready ? "ready" : "not_ready"},
+                                              {"vendors", registry ? registry->ids().size() : 0},
+                                              {"write_queue", parts_.writer->queue_depth()}}));
         return;
     }
     if (auto vendor = vendor_of(path); !vendor.empty()) {
         if (method != "POST") {
-            respond(problem(405, "method-not-allowed", "Method not allowed", "use POST to send results"));
+            respond(problem(405, "method-not-allowed", "Method not allowed",
+                            "use POST to send results"));
             return;
         }
         post_vendor_results(vendor, request, respond);
@@ -89,19 +95,25 @@ void Router::handle(http::Request request, http::Respond respond) {
     if (path == "/v1/work-orders" || path.rfind(kWorkOrderPrefix, 0) == 0) {
         if (request.body_too_large) {
             respond(problem(413, "payload-too-large", "Payload too large",
-                            "the body is larger than " + std::to_string(parts_.config->max_body_bytes) + " bytes"));
+                            "the body is larger than " +
+                                std::to_string(parts_.config->max_body_bytes) + " bytes"));
             return;
         }
         if (!crm_authorized(request)) {
-            auto r = problem(401, "unauthorized", "Unauthorized", "a valid CRM bearer token is required", "Authorization");
+            auto r = problem(401, "unauthorized", "Unauthorized",
+                             "a valid CRM bearer token is required", "Authorization");
             r.headers.push_back({"www-authenticate", "Bearer"});
             respond(std::move(r));
             return;
         }
         if (path == "/v1/work-orders") {
-            if (method == "POST") post_work_order(request, respond);
-            else if (method == "GET") find_work_orders(request, respond);
-            else respond(problem(405, "method-not-allowed", "Method not allowed", "use GET or POST"));
+            if (method == "POST")
+                post_work_order(request, respond);
+            else if (method == "GET")
+                find_work_orders(request, respond);
+            else
+                respond(
+                    problem(405, "method-not-allowed", "Method not allowed", "use GET or POST"));
             return;
         }
         const std::string id = path.substr(kWorkOrderPrefix.size());
@@ -115,20 +127,22 @@ void Router::handle(http::Request request, http::Respond respond) {
 
 void Router::post_work_order(http::Request& request, http::Respond& respond) {
     if (media_type(request.header("content-type")) != "application/json") {
-        respond(problem(415, "unsupported-media-type", "Unsupported media type", "send the work order as application/json",
-                        "Content-Type"));
+        respond(problem(415, "unsupported-media-type", "Unsupported media type",
+                        "send the work order as application/json", "Content-Type"));
         return;
     }
-    parts_.work_orders->create(request.body, [respond](std::variant<ApiError, CreatedWorkOrder> result) {
-        if (auto* error = std::get_if<ApiError>(&result)) {
-            respond(problem_response(*error));
-            return;
-        }
-        auto& created = std::get<CreatedWorkOrder>(result);
-        auto r = json_response(created.status, created.body);
-        r.headers.push_back({"location", "/v1/work-orders/" + created.body["id"].get<std::string>()});
-        respond(std::move(r));
-    });
+    parts_.work_orders->create(
+        request.body, [respond](std::variant<ApiError, CreatedWorkOrder> result) {
+            if (auto* error = std::get_if<ApiError>(&result)) {
+                respond(problem_response(*error));
+                return;
+            }
+            auto& created = std::get<CreatedWorkOrder>(result);
+            auto r = json_response(created.status, created.body);
+            r.headers.push_back(
+                {"location", "/v1/work-orders/" + created.body["id"].get<std::string>()});
+            respond(std::move(r));
+        });
 }
 
 void Router::get_work_order(const std::string& id, http::Respond& respond) {
@@ -142,8 +156,8 @@ void Router::get_work_order(const std::string& id, http::Respond& respond) {
 void Router::find_work_orders(const http::Request& request, http::Respond& respond) {
     const auto crm_case_id = request.query_param("crm_case_id");
     if (!crm_case_id || crm_case_id->empty()) {
-        respond(problem(400, "missing-field", "Missing query parameter", "give ?crm_case_id=<service request number>",
-                        "crm_case_id"));
+        respond(problem(400, "missing-field", "Missing query parameter",
+                        "give ?crm_case_id=<service request number>", "crm_case_id"));
         return;
     }
     nlohmann::json items = nlohmann::json::array();
@@ -151,11 +165,13 @@ void Router::find_work_orders(const http::Request& request, http::Respond& respo
     respond(json_response(200, {{"items", items}}));
 }
 
-void Router::post_vendor_results(const std::string& vendor, http::Request& request, http::Respond& respond) {
+void Router::post_vendor_results(const std::string& vendor, http::Request& request,
+                                 http::Respond& respond) {
     auto registry = parts_.vendors();
     const VendorEntry* entry = registry ? registry->find(vendor) : nullptr;
     if (!entry) {
-        respond(problem(404, "unknown-vendor", "Unknown vendor", "no vendor '" + vendor + "' is configured"));
+        respond(problem(404, "unknown-vendor", "Unknown vendor",
+                        "no vendor '" + vendor + "' is configured"));
         return;
     }
     const VendorSpec& spec = entry->spec;
@@ -177,17 +193,27 @@ void Router::post_vendor_results(const std::string& vendor, http::Request& reque
 
     const std::string type = media_type(request.header("content-type"));
     if (request.body_too_large) {
-        ingest->refused = ApiError{413, "payload-too-large", "Payload too large",
-                                   "the body (" + std::to_string(request.declared_length) + " bytes) is larger than " +
-                                       spec.id + "'s limit of " + std::to_string(spec.max_body_bytes) + " bytes; split it",
-                                   "", nlohmann::json::object()};
-    } else if (std::find(spec.content_types.begin(), spec.content_types.end(), type) == spec.content_types.end()) {
+        ingest->refused = ApiError{413,
+                                   "payload-too-large",
+                                   "Payload too large",
+                                   "the body (" + std::to_string(request.declared_length) +
+                                       " bytes) is larger than " + spec.id + "'s limit of " +
+                                       std::to_string(spec.max_body_bytes) + " bytes; split it",
+                                   "",
+                                   nlohmann::json::object()};
+    } else if (std::find(spec.content_types.begin(), spec.content_types.end(), type) ==
+               spec.content_types.end()) {
         std::string accepted;
         for (const auto& t : spec.content_types) accepted += (accepted.empty() ? "" : ", ") + t;
-        ingest->refused = ApiError{415, "unsupported-media-type", "Unsupported media type",
-                                   "Content-Type '" + type + "' is not accepted for " + spec.id + "; send " + accepted,
-                                   "Content-Type", nlohmann::json::object()};
-    } else if (auto denied = authenticate_vendor(spec, request, *parts_.secrets, std::chrono::system_clock::now())) {
+        ingest->refused = ApiError{
+            415,
+            "unsupported-media-type",
+            "Unsupported media type",
+            "Content-Type '" + type + "' is not accepted for " + spec.id + "; send " + accepted,
+            "Content-Type",
+            nlohmann::json::object()};
+    } else if (auto denied = authenticate_vendor(spec, request, *parts_.secrets,
+                                                 std::chrono::system_clock::now())) {
         ingest->refused = std::move(*denied);
     } else {
         ingest->normalized = entry->adapter->normalize(request.body);
@@ -195,8 +221,10 @@ void Router::post_vendor_results(const std::string& vendor, http::Request& reque
 
     prepare_ingest(*ingest);
     const auto key_header = request.header("idempotency-key");
-    const std::string idempotency_key = (key_header && !ingest->refused) ? std::string(*key_header) : std::string();
-    const std::string body_hash = idempotency_key.empty() ? std::string() : sha256_hex(request.body);
+    const std::string idempotency_key =
+        (key_header && !ingest->refused) ? std::string(*key_header) : std::string();
+    const std::string body_hash =
+        idempotency_key.empty() ? std::string() : sha256_hex(request.body);
     // The writer only decides and commits; the answer is rendered on the I/O thread
     // (Response::prepare), except when it must be stored under an Idempotency-Key.
     auto report = std::make_shared<IngestReport>();
@@ -204,14 +232,23 @@ void Router::post_vendor_results(const std::string& vendor, http::Request& reque
     const ResponseSpec style = spec.response;
     const IngestContext* context = &ingest_context_;
 
-    auto job = [ingest, report, stored, style, context, idempotency_key, body_hash, request_id](sqlite::Connection& db) {
+    auto job = [ingest, report, stored, style, context, idempotency_key, body_hash,
+                request_id](sqlite::Connection& db) {
         if (!idempotency_key.empty()) {
             if (auto previous = store::find_stored_response(db, ingest->vendor, idempotency_key)) {
                 if (previous->request_sha256 == body_hash) {
-                    *stored = http::Response{previous->status, previous->content_type, {{"idempotent-replayed", "true"}}, previous->body, false, {}};
+                    *stored = http::Response{previous->status,
+                                             previous->content_type,
+                                             {{"idempotent-replayed", "true"}},
+                                             previous->body,
+                                             false,
+                                             {}};
                 } else {
-                    *stored = render_vendor_error(style, unprocessable("idempotency-key-reused",
-                        "Idempotency-Key '" + idempotency_key + "' was already used with a different body", "Idempotency-Key"));
+                    *stored = render_vendor_error(
+                        style, unprocessable("idempotency-key-reused",
+                                             "Idempotency-Key '" + idempotency_key +
+                                                 "' was already used with a different body",
+                                             "Idempotency-Key"));
                 }
                 return;
             }
@@ -220,34 +257,39 @@ void Router::post_vendor_results(const std::string& vendor, http::Request& reque
         if (!idempotency_key.empty()) {
             *stored = render_ingest(style, *report, request_id);
             if ((*stored)->status < 500) {
-                store::store_response(db, ingest->vendor, idempotency_key,
-                                      store::StoredResponse{body_hash, (*stored)->status, (*stored)->content_type, (*stored)->body}, now_utc());
+                store::store_response(
+                    db, ingest->vendor, idempotency_key,
+                    store::StoredResponse{body_hash, (*stored)->status, (*stored)->content_type,
+                                          (*stored)->body},
+                    now_utc());
             }
         }
     };
     const bool too_large = request.body_too_large;
-    const bool queued = parts_.writer->submit(job, [report, stored, respond, style, too_large, request_id](std::exception_ptr error) {
-        if (error) {
-            auto r = render_vendor_error(style, store_unavailable(error));
-            r.headers.push_back({"retry-after", "5"});
-            respond(std::move(r));
-            return;
-        }
-        if (*stored) {
-            (*stored)->close = (*stored)->close || too_large;
-            respond(std::move(**stored));
-            return;
-        }
-        http::Response deferred;
-        deferred.prepare = [report, style, request_id, too_large](http::Response& r) {
-            r = render_ingest(style, *report, request_id);
-            r.close = r.close || too_large;
-        };
-        respond(std::move(deferred));
-    });
+    const bool queued = parts_.writer->submit(
+        job, [report, stored, respond, style, too_large, request_id](std::exception_ptr error) {
+            if (error) {
+                auto r = render_vendor_error(style, store_unavailable(error));
+                r.headers.push_back({"retry-after", "5"});
+                respond(std::move(r));
+                return;
+            }
+            if (*stored) {
+                (*stored)->close = (*stored)->close || too_large;
+                respond(std::move(**stored));
+                return;
+            }
+            http::Response deferred;
+            deferred.prepare = [report, style, request_id, too_large](http::Response& r) {
+                r = render_ingest(style, *report, request_id);
+                r.close = r.close || too_large;
+            };
+            respond(std::move(deferred));
+        });
     if (!queued) {
-        auto r = render_vendor_error(style, ApiError{503, "overloaded", "Gateway overloaded", "the write queue is full; retry later",
-                                                    "", nlohmann::json::object()});
+        auto r = render_vendor_error(
+            style, ApiError{503, "overloaded", "Gateway overloaded",
+                            "the write queue is full; retry later", "", nlohmann::json::object()});
         r.headers.push_back({"retry-after", "1"});
         respond(std::move(r));
     }

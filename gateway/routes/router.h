@@ -26,16 +26,17 @@ struct GatewayParts {
 };
 
 class Router : public http::Service {
-public:
+  public:
     explicit Router(GatewayParts parts);
     std::size_t body_limit(const http::Request& head) const override;
     void handle(http::Request request, http::Respond respond) override;
 
-private:
+  private:
     void post_work_order(http::Request& request, http::Respond& respond);
     void get_work_order(const std::string& id, http::Respond& respond);
     void find_work_orders(const http::Request& request, http::Respond& respond);
-    void post_vendor_results(const std::string& vendor, http::Request& request, http::Respond& respond);
+    void post_vendor_results(const std::string& vendor, http::Request& request,
+                             http::Respond& respond);
     bool crm_authorized(const http::Request& request) const;
 
     GatewayParts parts_;

@@ -13,7 +13,12 @@ namespace fieldgate {
 namespace {
 
 ApiError unauthorized(std::string detail, std::string pointer = {}) {
-    return ApiError{401, "unauthorized", "Unauthorized", std::move(detail), std::move(pointer), nlohmann::json::object()};
+    return ApiError{401,
+                    "unauthorized",
+                    "Unauthorized",
+                    std::move(detail),
+                    std::move(pointer),
+                    nlohmann::json::object()};
 }
 
 std::string_view local_name(const char* name) {
@@ -38,39 +43,48 @@ pugi::xml_node find_local(pugi::xml_node node, std::string_view name) {
     return {};
 }
 
-std::optional<ApiError> check_wsse(const AuthSpec& auth, const http::Request& request, const SecretStore& secrets) {
+std::optional<ApiError> check_wsse(const AuthSpec& auth, const http::Request& request,
+                                   const SecretStore& secrets) {
     pugi::xml_document doc;
     if (!doc.load_buffer(request.body.data(), request.body.size(), pugi::parse_default)) {
         return std::nullopt;  // the adapter reports the malformed XML with its position
     }
     auto header = child_local(doc.document_element(), "Header");
-    auto token = header ? child_local(child_local(header, "Security"), "UsernameToken") : pugi::xml_node{};
+    auto token =
+        header ? child_local(child_local(header, "Security"), "UsernameToken") : pugi::xml_node{};
     if (!token) {
-        return unauthorized("no WS-Security UsernameToken in the SOAP header", "Envelope/Header/Security/UsernameToken");
+        return unauthorized("no WS-Security UsernameToken in the SOAP header",
+                            "Envelope/Header/Security/UsernameToken");
     }
     const std::string username = child_local(token, "Username").text().as_string();
     auto password_node = child_local(token, "Password");
     const std::string type = password_node.attribute("Type").as_string();
     if (!type.empty() && type.find("#PasswordText") == std::string::npos) {
-        return unauthorized("only PasswordText UsernameTokens are accepted", "Envelope/Header/Security/UsernameToken/Password");
+        return unauthorized("only PasswordText UsernameTokens are accepted",
+                            "Envelope/Header/Security/UsernameToken/Password");
     }
     const std::string password = password_node.text().as_string();
     if (username != auth.username || !secrets.matches(auth.secret, password)) {
-        return unauthorized("UsernameToken user name or password is wrong", "Envelope/Header/Security/UsernameToken");
+        return unauthorized("UsernameToken user name or password is wrong",
+                            "Envelope/Header/Security/UsernameToken");
     }
     return std::nullopt;
 }
 
 std::optional<ApiError> check_signature(const SignatureSpec& sig, const http::Request& request,
-                                        const SecretStore& secrets, std::chrono::system_clock::time_point now) {
+                                        const SecretStore& secrets,
+                                        std::chrono::system_clock::time_point now) {
     const auto ts = request.header(sig.timestamp_header);
     const auto signature = request.header(sig.signature_header);
     if (!ts && !signature) {
-        if (sig.required) return unauthorized("the request must be signed: " + sig.signature_header + " and " + sig.timestamp_header + " are missing");
+        if (sig.required)
+            return unauthorized("the request must be signed: " + sig.signature_header + " and " +
+                                sig.timestamp_header + " are missing");
         return std::nullopt;
     }
     if (!ts || !signature) {
-        return unauthorized("a signed request needs both " + sig.timestamp_header + " and " + sig.signature_header);
+        return unauthorized("a signed request needs both " + sig.timestamp_header + " and " +
+                            sig.signature_header);
     }
     long long seconds = 0;
     try {
@@ -80,20 +94,24 @@ std::optional<ApiError> check_signature(const SignatureSpec& sig, const http::Re
     } catch (const std::exception&) {
         return unauthorized(sig.timestamp_header + " must be unix seconds");
     }
-    const long long now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    const long long now_s =
+        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
     if (std::llabs(now_s - seconds) > sig.replay_window_s) {
-        return unauthorized(sig.timestamp_header + " is outside the " + std::to_string(sig.replay_window_s) +
+        return unauthorized(sig.timestamp_header + " is outside the " +
+                            std::to_string(sig.replay_window_s) +
                             " s window: check the sender's clock, or this is a replay");
     }
     std::string message = sig.signed_template;
     auto replace = [&message](const std::string& key, std::string_view value) {
-        if (auto at = message.find(key); at != std::string::npos) message.replace(at, key.size(), value);
+        if (auto at = message.find(key); at != std::string::npos)
+            message.replace(at, key.size(), value);
     };
     replace("{timestamp}", *ts);
     replace("{body}", request.body);
     std::string given(*signature);
     if (!sig.prefix.empty()) {
-        if (given.rfind(sig.prefix, 0) != 0) return unauthorized(sig.signature_header + " must start with '" + sig.prefix + "'");
+        if (given.rfind(sig.prefix, 0) != 0)
+            return unauthorized(sig.signature_header + " must start with '" + sig.prefix + "'");
         given = given.substr(sig.prefix.size());
     }
     for (auto& c : given) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -106,7 +124,8 @@ std::optional<ApiError> check_signature(const SignatureSpec& sig, const http::Re
 }  // namespace
 
 std::optional<ApiError> authenticate_vendor(const VendorSpec& spec, const http::Request& request,
-                                            const SecretStore& secrets, std::chrono::system_clock::time_point now) {
+                                            const SecretStore& secrets,
+                                            std::chrono::system_clock::time_point now) {
     const auto& auth = spec.auth;
     if (secrets.values(auth.secret).empty()) {
         // Misconfiguration must not open the door: no configured key means nobody gets in.
@@ -114,7 +133,8 @@ std::optional<ApiError> authenticate_vendor(const VendorSpec& spec, const http::
     }
     if (auth.scheme == "bearer") {
         const auto header = request.header("authorization");
-        if (!header) return unauthorized("missing Authorization: Bearer <api key>", "Authorization");
+        if (!header)
+            return unauthorized("missing Authorization: Bearer <api key>", "Authorization");
         constexpr std::string_view kPrefix = "Bearer ";
         if (header->size() <= kPrefix.size() || header->substr(0, kPrefix.size()) != kPrefix) {
             return unauthorized("Authorization must be 'Bearer <api key>'", "Authorization");
@@ -125,7 +145,8 @@ std::optional<ApiError> authenticate_vendor(const VendorSpec& spec, const http::
     } else if (auth.scheme == "api_key_header") {
         const auto header = request.header(auth.header);
         if (!header) return unauthorized("missing " + auth.header + " header", auth.header);
-        if (!secrets.matches(auth.secret, *header)) return unauthorized("the API key is not valid", auth.header);
+        if (!secrets.matches(auth.secret, *header))
+            return unauthorized("the API key is not valid", auth.header);
     } else if (auth.scheme == "wsse_username_token") {
         if (auto error = check_wsse(auth, request, secrets)) return error;
     } else {
@@ -143,7 +164,7 @@ std::string redact_credentials(const VendorSpec& spec, const std::string& body) 
 
 std::string safe_headers_json(const http::Request& request) {
     static constexpr std::array<std::string_view, 9> kKept = {
-        "content-type", "content-length", "user-agent", "request-tracking-id", "soapaction",
+        "content-type",    "content-length", "user-agent",   "request-tracking-id", "soapaction",
         "idempotency-key", "x-bh-timestamp", "x-request-id", "x-forwarded-for"};
     std::string out = "{";
     for (const auto& h : request.headers) {
@@ -151,7 +172,8 @@ std::string safe_headers_json(const http::Request& request) {
         if (out.size() > 1) out += ',';
         out += nlohmann::json(h.name).dump();
         out += ':';
-        out += nlohmann::json(h.value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        out +=
+            nlohmann::json(h.value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     return out + "}";
 }

@@ -11,11 +11,20 @@ std::string xml_escape(std::string_view in) {
     std::string out;
     for (char c : in) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -32,8 +41,11 @@ std::string csv_field(std::string_view in) {
 }
 
 nlohmann::json record_json(const RecordVerdict& v) {
-    nlohmann::json j = {{"index", v.index}, {"pointer", v.pointer}, {"vendor_ref", v.vendor_ref},
-                        {"crm_case_id", v.crm_case_id}, {"status", to_string(v.verdict)}};
+    nlohmann::json j = {{"index", v.index},
+                        {"pointer", v.pointer},
+                        {"vendor_ref", v.vendor_ref},
+                        {"crm_case_id", v.crm_case_id},
+                        {"status", to_string(v.verdict)}};
     if (!v.outcome_ids.empty()) j["outcome_ids"] = v.outcome_ids;
     if (!v.work_order_ids.empty()) j["work_order_ids"] = v.work_order_ids;
     if (v.route_level) j["route_level"] = true;
@@ -68,15 +80,26 @@ void append_json_string(std::string& out, std::string_view s) {
     out += '"';
     for (char c : s) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
                     char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+                    std::snprintf(buf, sizeof buf, "\\u%04x",
+                                  static_cast<unsigned>(static_cast<unsigned char>(c)));
                     out += buf;
                 } else {
                     out += c;
@@ -103,8 +126,10 @@ std::string accepted_report(const IngestReport& report, const std::string& reque
     out += "{\"request_id\":";
     append_json_string(out, request_id);
     out += ",\"payload_id\":";
-    if (report.raw_payload_id) append_json_string(out, "rp_" + std::to_string(report.raw_payload_id));
-    else out += "null";
+    if (report.raw_payload_id)
+        append_json_string(out, "rp_" + std::to_string(report.raw_payload_id));
+    else
+        out += "null";
     out += ",\"accepted\":" + std::to_string(report.count(Verdict::accepted));
     out += ",\"duplicates\":" + std::to_string(report.count(Verdict::duplicate));
     out += ",\"late\":" + std::to_string(report.count(Verdict::late));
@@ -137,25 +162,32 @@ std::string accepted_report(const IngestReport& report, const std::string& reque
 
 http::Response json_report(const IngestReport& report, const std::string& request_id) {
     if (!report.payload_error && report.all_good()) {
-        return http::Response{200, "application/json", {}, accepted_report(report, request_id), false, {}};
+        return http::Response{
+            200, "application/json", {}, accepted_report(report, request_id), false, {}};
     }
     if (report.payload_error) {
         nlohmann::json problem = report.payload_error->to_problem();
         problem["request_id"] = request_id;
-        if (report.raw_payload_id) problem["payload_id"] = "rp_" + std::to_string(report.raw_payload_id);
-        return http::Response{report.payload_error->status, kProblemJson, {}, problem.dump(), false, {}};
+        if (report.raw_payload_id)
+            problem["payload_id"] = "rp_" + std::to_string(report.raw_payload_id);
+        return http::Response{
+            report.payload_error->status, kProblemJson, {}, problem.dump(), false, {}};
     }
     nlohmann::json results = nlohmann::json::array();
     for (const auto& v : report.records) results.push_back(record_json(v));
-    const std::size_t good = report.count(Verdict::accepted) + report.count(Verdict::duplicate) + report.count(Verdict::late);
-    nlohmann::json summary = {{"request_id", request_id},
-                              {"payload_id", report.raw_payload_id ? nlohmann::json("rp_" + std::to_string(report.raw_payload_id)) : nlohmann::json(nullptr)},
-                              {"accepted", report.count(Verdict::accepted)},
-                              {"duplicates", report.count(Verdict::duplicate)},
-                              {"late", report.count(Verdict::late)},
-                              {"conflicts", report.count(Verdict::conflict)},
-                              {"rejected", report.count(Verdict::rejected)},
-                              {"results", results}};
+    const std::size_t good = report.count(Verdict::accepted) + report.count(Verdict::duplicate) +
+                             report.count(Verdict::late);
+    nlohmann::json summary = {
+        {"request_id", request_id},
+        {"payload_id", report.raw_payload_id
+                           ? nlohmann::json("rp_" + std::to_string(report.raw_payload_id))
+                           : nlohmann::json(nullptr)},
+        {"accepted", report.count(Verdict::accepted)},
+        {"duplicates", report.count(Verdict::duplicate)},
+        {"late", report.count(Verdict::late)},
+        {"conflicts", report.count(Verdict::conflict)},
+        {"rejected", report.count(Verdict::rejected)},
+        {"results", results}};
     const int status = report_status(report);
     if (status < 300) {
         return http::Response{status, "application/json", {}, summary.dump(), false, {}};
@@ -166,13 +198,16 @@ http::Response json_report(const IngestReport& report, const std::string& reques
     if (!report.batch && report.records.size() == 1 && !report.records.front().errors.empty()) {
         error = report.records.front().errors.front();
     } else {
-        error = ApiError{status, report.count(Verdict::rejected) ? "results-rejected" : "outcome-conflict",
+        error = ApiError{status,
+                         report.count(Verdict::rejected) ? "results-rejected" : "outcome-conflict",
                          "Some results were not accepted",
-                         std::to_string(report.count(Verdict::rejected)) + " of " + std::to_string(report.records.size()) +
-                             " results were rejected and " + std::to_string(report.count(Verdict::conflict)) +
+                         std::to_string(report.count(Verdict::rejected)) + " of " +
+                             std::to_string(report.records.size()) + " results were rejected and " +
+                             std::to_string(report.count(Verdict::conflict)) +
                              " conflict with recorded outcomes; " + std::to_string(good) +
                              " were accepted. See results[] for each one.",
-                         "", nlohmann::json::object()};
+                         "",
+                         nlohmann::json::object()};
     }
     error.status = status;
     nlohmann::json problem = error.to_problem();
@@ -189,8 +224,9 @@ http::Response soap_fault(const ApiError& error) {
         << R"(<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault>)"
         << "<faultcode>soap:" << (client ? "Client" : "Server") << "</faultcode>"
         << "<faultstring>" << xml_escape(fault) << "</faultstring>"
-        << "<detail><problem xmlns=\"https://fieldgate.example/problems\"><type>" << xml_escape(kProblemBase + error.type)
-        << "</type><status>" << error.status << "</status></problem></detail>"
+        << "<detail><problem xmlns=\"https://fieldgate.example/problems\"><type>"
+        << xml_escape(kProblemBase + error.type) << "</type><status>" << error.status
+        << "</status></problem></detail>"
         << "</soap:Fault></soap:Body></soap:Envelope>";
     // SOAP 1.1 sends every Fault with HTTP 500.
     return http::Response{500, "text/xml; charset=utf-8", {}, out.str(), false, {}};
@@ -202,7 +238,10 @@ http::Response soap_report(const ResponseSpec& style, const IngestReport& report
         if (!v.errors.empty()) {
             ApiError e = v.errors.front();
             if (v.errors.size() > 1) {
-                for (std::size_t i = 1; i < v.errors.size(); ++i) e.detail += "; " + v.errors[i].detail + (v.errors[i].pointer.empty() ? "" : " (at " + v.errors[i].pointer + ")");
+                for (std::size_t i = 1; i < v.errors.size(); ++i)
+                    e.detail +=
+                        "; " + v.errors[i].detail +
+                        (v.errors[i].pointer.empty() ? "" : " (at " + v.errors[i].pointer + ")");
             }
             return soap_fault(e);
         }
@@ -223,11 +262,12 @@ http::Response csv_report(const IngestReport& report) {
         std::string ids;
         for (const auto& id : v.outcome_ids) ids += (ids.empty() ? "" : " ") + id;
         const std::string problem = v.errors.empty() ? "" : v.errors.front().type;
-        out << csv_field(v.pointer) << ',' << csv_field(v.vendor_ref) << ',' << csv_field(v.crm_case_id) << ','
-            << to_string(v.verdict) << ',' << csv_field(ids) << ',' << csv_field(problem) << ','
-            << csv_field(error_line(v)) << "\r\n";
+        out << csv_field(v.pointer) << ',' << csv_field(v.vendor_ref) << ','
+            << csv_field(v.crm_case_id) << ',' << to_string(v.verdict) << ',' << csv_field(ids)
+            << ',' << csv_field(problem) << ',' << csv_field(error_line(v)) << "\r\n";
     }
-    return http::Response{report_status(report), "text/csv; charset=utf-8", {}, out.str(), false, {}};
+    return http::Response{
+        report_status(report), "text/csv; charset=utf-8", {}, out.str(), false, {}};
 }
 
 }  // namespace
@@ -241,7 +281,8 @@ http::Response render_vendor_error(const ResponseSpec& style, const ApiError& er
     return problem_response(error);
 }
 
-http::Response render_ingest(const ResponseSpec& style, const IngestReport& report, const std::string& request_id) {
+http::Response render_ingest(const ResponseSpec& style, const IngestReport& report,
+                             const std::string& request_id) {
     if (style.style == "soap") return soap_report(style, report);
     if (style.style == "csv_report") return csv_report(report);
     return json_report(report, request_id);

@@ -11,7 +11,8 @@
 
 namespace fieldgate {
 
-http::Response render_ingest(const ResponseSpec& style, const IngestReport& report, const std::string& request_id);
+http::Response render_ingest(const ResponseSpec& style, const IngestReport& report,
+                             const std::string& request_id);
 http::Response render_vendor_error(const ResponseSpec& style, const ApiError& error);
 http::Response problem_response(const ApiError& error);
 

@@ -4,7 +4,8 @@
 
 namespace fieldgate::store {
 
-Checkpointer::Checkpointer(const std::string& path, const std::string& synchronous, std::chrono::milliseconds every)
+Checkpointer::Checkpointer(const std::string& path, const std::string& synchronous,
+                           std::chrono::milliseconds every)
     : every_(every) {
     sqlite::OpenOptions options;
     options.synchronous = synchronous;

@@ -15,13 +15,14 @@
 namespace fieldgate::store {
 
 class Checkpointer {
-public:
-    Checkpointer(const std::string& path, const std::string& synchronous, std::chrono::milliseconds every);
+  public:
+    Checkpointer(const std::string& path, const std::string& synchronous,
+                 std::chrono::milliseconds every);
     ~Checkpointer();
     Checkpointer(const Checkpointer&) = delete;
     Checkpointer& operator=(const Checkpointer&) = delete;
 
-private:
+  private:
     void loop();
     std::unique_ptr<sqlite::Connection> db_;
     std::chrono::milliseconds every_;

@@ -150,7 +150,9 @@ CREATE INDEX outbox_pending ON outbox (state, work_order_id, id);
 }  // namespace
 
 int migrate(sqlite::Connection& db) {
-    db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+    db.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at "
+        "TEXT NOT NULL)");
     int current = 0;
     {
         auto q = db.prepare("SELECT IFNULL(MAX(version), 0) FROM schema_migrations");
@@ -160,8 +162,9 @@ int migrate(sqlite::Connection& db) {
         db.exec("BEGIN IMMEDIATE");
         try {
             db.exec(kMigrations[static_cast<std::size_t>(version - 1)]);
-            db.prepare("INSERT INTO schema_migrations (version, applied_at) "
-                       "VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))")
+            db.prepare(
+                  "INSERT INTO schema_migrations (version, applied_at) "
+                  "VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))")
                 ->bind(1, version)
                 .run();
             db.exec("COMMIT");

@@ -11,12 +11,13 @@
 namespace fieldgate::store {
 
 class ReadPool {
-public:
+  public:
     explicit ReadPool(std::string path) : path_(std::move(path)) {}
 
     class Lease {
-    public:
-        Lease(ReadPool& pool, std::unique_ptr<sqlite::Connection> c) : pool_(&pool), c_(std::move(c)) {}
+      public:
+        Lease(ReadPool& pool, std::unique_ptr<sqlite::Connection> c)
+            : pool_(&pool), c_(std::move(c)) {}
         Lease(Lease&&) = default;
         ~Lease() {
             if (c_) pool_->give_back(std::move(c_));
@@ -24,7 +25,7 @@ public:
         sqlite::Connection& operator*() const { return *c_; }
         sqlite::Connection* operator->() const { return c_.get(); }
 
-    private:
+      private:
         ReadPool* pool_;
         std::unique_ptr<sqlite::Connection> c_;
     };
@@ -43,7 +44,7 @@ public:
         return Lease(*this, std::make_unique<sqlite::Connection>(path_, options));
     }
 
-private:
+  private:
     void give_back(std::unique_ptr<sqlite::Connection> c) {
         std::lock_guard lock(mutex_);
         idle_.push_back(std::move(c));

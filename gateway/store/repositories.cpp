@@ -46,8 +46,10 @@ WorkOrder read_work_order(const sqlite::Statement& q) {
 }
 
 std::optional<WorkOrder> find_work_order_where(sqlite::Connection& db, const std::string& column,
-                                               const std::string& value, const char* columns = kWorkOrderColumns) {
-    auto q = db.prepare(std::string("SELECT ") + columns + " FROM work_orders WHERE " + column + " = ?");
+                                               const std::string& value,
+                                               const char* columns = kWorkOrderColumns) {
+    auto q =
+        db.prepare(std::string("SELECT ") + columns + " FROM work_orders WHERE " + column + " = ?");
     q->bind(1, value);
     if (!q->step()) return std::nullopt;
     return read_work_order(*q);
@@ -64,11 +66,13 @@ std::optional<WorkOrder> find_work_order(sqlite::Connection& db, const std::stri
     return find_work_order_where(db, "id", id);
 }
 
-std::optional<WorkOrder> find_work_order_by_case(sqlite::Connection& db, const std::string& crm_case_id) {
+std::optional<WorkOrder> find_work_order_by_case(sqlite::Connection& db,
+                                                 const std::string& crm_case_id) {
     return find_work_order_where(db, "crm_case_id", crm_case_id);
 }
 
-std::optional<WorkOrder> find_work_order_state_by_case(sqlite::Connection& db, const std::string& crm_case_id) {
+std::optional<WorkOrder> find_work_order_state_by_case(sqlite::Connection& db,
+                                                       const std::string& crm_case_id) {
     return find_work_order_where(db, "crm_case_id", crm_case_id, kWorkOrderStateColumns);
 }
 
@@ -99,15 +103,17 @@ void insert_work_order(sqlite::Connection& db, const WorkOrder& wo) {
         .run();
 }
 
-void update_work_order_status(sqlite::Connection& db, const std::string& id, const std::string& status,
-                              std::optional<std::int64_t> outcome_id, const std::string& at) {
+void update_work_order_status(sqlite::Connection& db, const std::string& id,
+                              const std::string& status, std::optional<std::int64_t> outcome_id,
+                              const std::string& at) {
     auto q = db.prepare(
         "UPDATE work_orders SET status = ?, outcome_id = COALESCE(?, outcome_id), updated_at = ? "
         "WHERE id = ?");
     q->bind(1, status).bind(2, outcome_id).bind(3, at).bind(4, id).run();
 }
 
-void append_history(sqlite::Connection& db, const std::string& work_order_id, const HistoryEntry& e) {
+void append_history(sqlite::Connection& db, const std::string& work_order_id,
+                    const HistoryEntry& e) {
     auto q = db.prepare(
         "INSERT INTO work_order_history (work_order_id, at, from_status, to_status, source, "
         "outcome_id, note) VALUES (?,?,?,?,?,?,?)");
@@ -135,11 +141,13 @@ std::vector<HistoryEntry> list_history(sqlite::Connection& db, const std::string
 }
 
 std::vector<WorkOrder> open_orders_on_route(sqlite::Connection& db, const std::string& vendor,
-                                            const std::string& route_id, const std::string& route_date) {
-    auto q = db.prepare(std::string("SELECT ") + kWorkOrderStateColumns +
-                        " FROM work_orders WHERE vendor = ? AND route_id = ? AND route_date = ? AND "
-                        "status NOT IN ('completed','partially_completed','not_collected','cancelled') "
-                        "ORDER BY stop_seq, id");
+                                            const std::string& route_id,
+                                            const std::string& route_date) {
+    auto q =
+        db.prepare(std::string("SELECT ") + kWorkOrderStateColumns +
+                   " FROM work_orders WHERE vendor = ? AND route_id = ? AND route_date = ? AND "
+                   "status NOT IN ('completed','partially_completed','not_collected','cancelled') "
+                   "ORDER BY stop_seq, id");
     q->bind(1, vendor).bind(2, route_id).bind(3, route_date);
     std::vector<WorkOrder> out;
     while (q->step()) out.push_back(read_work_order(*q));
@@ -212,7 +220,8 @@ std::optional<OutcomeRow> find_outcome(sqlite::Connection& db, std::int64_t id) 
     return read_outcome(*q);
 }
 
-bool outcome_ref_exists(sqlite::Connection& db, const std::string& vendor, const std::string& vendor_ref) {
+bool outcome_ref_exists(sqlite::Connection& db, const std::string& vendor,
+                        const std::string& vendor_ref) {
     auto q = db.prepare("SELECT 1 FROM outcomes WHERE vendor = ? AND vendor_ref = ? LIMIT 1");
     q->bind(1, vendor).bind(2, vendor_ref);
     return q->step();
@@ -222,7 +231,8 @@ std::int64_t insert_outcome(sqlite::Connection& db, const OutcomeRow& row) {
     const auto& r = row.result;
     auto q = db.prepare(
         "INSERT INTO outcomes (work_order_id, vendor, source, vendor_ref, content_hash, "
-        "disposition, outcome, progress, reason, vendor_status, vendor_reason, detail, occurred_at, "
+        "disposition, outcome, progress, reason, vendor_status, vendor_reason, detail, "
+        "occurred_at, "
         "received_at, truck, crew, driver, lat, lon, gps_accuracy_m, photos, items_collected, "
         "route_level, mapping_version, catalog_version, raw_payload_id, record_pointer, evidence, "
         "evidence_complete) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -261,7 +271,8 @@ std::int64_t insert_outcome(sqlite::Connection& db, const OutcomeRow& row) {
 
 std::int64_t store_raw_payload(sqlite::Connection& db, const RawPayload& raw) {
     auto q = db.prepare(
-        "INSERT INTO raw_payloads (vendor, channel, received_at, content_type, request_id, headers, "
+        "INSERT INTO raw_payloads (vendor, channel, received_at, content_type, request_id, "
+        "headers, "
         "body, body_sha256, truncated) VALUES (?,?,?,?,?,?,?,?,?)");
     q->bind(1, raw.vendor)
         .bind(2, raw.channel)
@@ -276,12 +287,14 @@ std::int64_t store_raw_payload(sqlite::Connection& db, const RawPayload& raw) {
     return db.last_insert_rowid();
 }
 
-std::int64_t quarantine(sqlite::Connection& db, QuarantineEntry e, const std::function<std::int64_t()>& raw_payload_id) {
+std::int64_t quarantine(sqlite::Connection& db, QuarantineEntry e,
+                        const std::function<std::int64_t()>& raw_payload_id) {
     {
         auto q = db.prepare(
             "UPDATE quarantine SET attempts = attempts + 1, last_seen_at = ?, http_status = ?, "
             "problem = ?, state = 'open' "
-            "WHERE IFNULL(vendor, '') = IFNULL(?, '') AND body_sha256 = ? AND IFNULL(record_pointer, '') = IFNULL(?, '') "
+            "WHERE IFNULL(vendor, '') = IFNULL(?, '') AND body_sha256 = ? AND "
+            "IFNULL(record_pointer, '') = IFNULL(?, '') "
             "AND problem_type = ? RETURNING id");
         q->bind(1, e.received_at)
             .bind(2, e.http_status)
@@ -294,7 +307,8 @@ std::int64_t quarantine(sqlite::Connection& db, QuarantineEntry e, const std::fu
     }
     e.raw_payload_id = raw_payload_id();
     auto q = db.prepare(
-        "INSERT INTO quarantine (vendor, channel, raw_payload_id, body_sha256, record_pointer, received_at, "
+        "INSERT INTO quarantine (vendor, channel, raw_payload_id, body_sha256, record_pointer, "
+        "received_at, "
         "last_seen_at, attempts, http_status, problem_type, problem, state) "
         "VALUES (?,?,?,?,?,?,?,1,?,?,?,'open')");
     q->bind(1, e.vendor)
@@ -316,7 +330,8 @@ std::int64_t count_open_quarantine(sqlite::Connection& db) {
     return q->step() ? q->integer(0) : 0;
 }
 
-std::optional<StoredResponse> find_stored_response(sqlite::Connection& db, const std::string& vendor,
+std::optional<StoredResponse> find_stored_response(sqlite::Connection& db,
+                                                   const std::string& vendor,
                                                    const std::string& key) {
     auto q = db.prepare(
         "SELECT request_sha256, status, content_type, body FROM idempotency_keys "
@@ -329,25 +344,40 @@ std::optional<StoredResponse> find_stored_response(sqlite::Connection& db, const
 void store_response(sqlite::Connection& db, const std::string& vendor, const std::string& key,
                     const StoredResponse& r, const std::string& at) {
     auto q = db.prepare(
-        "INSERT OR IGNORE INTO idempotency_keys (vendor, key, request_sha256, status, content_type, "
+        "INSERT OR IGNORE INTO idempotency_keys (vendor, key, request_sha256, status, "
+        "content_type, "
         "body, created_at) VALUES (?,?,?,?,?,?,?)");
-    q->bind(1, vendor).bind(2, key).bind(3, r.request_sha256).bind(4, r.status)
-        .bind(5, r.content_type).bind(6, r.body).bind(7, at).run();
+    q->bind(1, vendor)
+        .bind(2, key)
+        .bind(3, r.request_sha256)
+        .bind(4, r.status)
+        .bind(5, r.content_type)
+        .bind(6, r.body)
+        .bind(7, at)
+        .run();
 }
 
 std::int64_t enqueue_event(sqlite::Connection& db, const OutboxEvent& e) {
     auto q = db.prepare(
-        "INSERT INTO outbox (work_order_id, event_type, status, outcome_id, extra, created_at, state) "
+        "INSERT INTO outbox (work_order_id, event_type, status, outcome_id, extra, created_at, "
+        "state) "
         "VALUES (?,?,?,?,?,?,'pending')");
-    q->bind(1, e.work_order_id).bind(2, e.event_type).bind(3, e.status).bind(4, e.outcome_id)
-        .bind(5, e.extra_json).bind(6, e.created_at).run();
+    q->bind(1, e.work_order_id)
+        .bind(2, e.event_type)
+        .bind(3, e.status)
+        .bind(4, e.outcome_id)
+        .bind(5, e.extra_json)
+        .bind(6, e.created_at)
+        .run();
     return db.last_insert_rowid();
 }
 
 namespace {
-constexpr const char* kEventColumns = "id, work_order_id, event_type, status, outcome_id, extra, created_at";
+constexpr const char* kEventColumns =
+    "id, work_order_id, event_type, status, outcome_id, extra, created_at";
 OutboxEvent read_event(const sqlite::Statement& q) {
-    return OutboxEvent{q.integer(0), q.text(1), q.text(2), q.text(3), q.optional_integer(4), q.optional_text(5), q.text(6)};
+    return OutboxEvent{q.integer(0),          q.text(1),          q.text(2), q.text(3),
+                       q.optional_integer(4), q.optional_text(5), q.text(6)};
 }
 }  // namespace
 
@@ -359,7 +389,8 @@ std::optional<OutboxEvent> find_event(sqlite::Connection& db, std::int64_t id) {
 }
 
 std::vector<OutboxEvent> events_of(sqlite::Connection& db, const std::string& work_order_id) {
-    auto q = db.prepare(std::string("SELECT ") + kEventColumns + " FROM outbox WHERE work_order_id = ? ORDER BY id");
+    auto q = db.prepare(std::string("SELECT ") + kEventColumns +
+                        " FROM outbox WHERE work_order_id = ? ORDER BY id");
     q->bind(1, work_order_id);
     std::vector<OutboxEvent> out;
     while (q->step()) out.push_back(read_event(*q));

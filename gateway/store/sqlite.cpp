@@ -23,11 +23,14 @@ void check(sqlite3* db, int rc, std::string_view context) {
 }
 }  // namespace
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+    sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::bind(int index, std::string_view value) {
-    check(db_, sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
-                                 SQLITE_TRANSIENT),
+    check(db_,
+          sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
+                            SQLITE_TRANSIENT),
           "bind");
     return *this;
 }
@@ -48,14 +51,18 @@ Statement& Statement::bind_null(int index) {
 }
 
 Statement& Statement::bind_blob(int index, std::string_view bytes) {
-    check(db_, sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
-                                 SQLITE_TRANSIENT),
+    check(db_,
+          sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
+                            SQLITE_TRANSIENT),
           "bind");
     return *this;
 }
 
 Statement& Statement::bind_blob_static(int index, std::string_view bytes) {
-    check(db_, sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_STATIC), "bind");
+    check(db_,
+          sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
+                            SQLITE_STATIC),
+          "bind");
     return *this;
 }
 
@@ -76,12 +83,15 @@ void Statement::reset() {
     sqlite3_clear_bindings(stmt_);
 }
 
-bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+bool Statement::is_null(int column) const {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
 
 std::string Statement::text(int column) const {
     const auto* p = sqlite3_column_blob(stmt_, column);
     const int n = sqlite3_column_bytes(stmt_, column);
-    return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string();
+    return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(n))
+             : std::string();
 }
 
 std::optional<std::string> Statement::optional_text(int column) const {
@@ -89,14 +99,18 @@ std::optional<std::string> Statement::optional_text(int column) const {
     return text(column);
 }
 
-std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t Statement::integer(int column) const {
+    return sqlite3_column_int64(stmt_, column);
+}
 
 std::optional<std::int64_t> Statement::optional_integer(int column) const {
     if (is_null(column)) return std::nullopt;
     return integer(column);
 }
 
-double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+double Statement::real(int column) const {
+    return sqlite3_column_double(stmt_, column);
+}
 
 std::optional<double> Statement::optional_real(int column) const {
     if (is_null(column)) return std::nullopt;
@@ -104,11 +118,12 @@ std::optional<double> Statement::optional_real(int column) const {
 }
 
 Connection::Connection(const std::string& path, const OpenOptions& options) {
-    const int flags = options.read_only ? SQLITE_OPEN_READONLY
-                                        : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    const int flags =
+        options.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     const int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
-        std::string message = "open " + path + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+        std::string message =
+            "open " + path + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
         sqlite3_close(db_);
         db_ = nullptr;
         throw Error(rc, message);
@@ -141,7 +156,8 @@ StatementRef Connection::prepare(const std::string& sql) {
     auto it = statements_.find(sql);
     if (it == statements_.end()) {
         sqlite3_stmt* stmt = nullptr;
-        check(db_, sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr),
+        check(db_,
+              sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr),
               sql);
         it = statements_.emplace(sql, std::make_unique<Statement>(db_, stmt)).first;
     }
@@ -149,7 +165,11 @@ StatementRef Connection::prepare(const std::string& sql) {
     return StatementRef(*it->second);
 }
 
-std::int64_t Connection::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
-int Connection::changes() const { return sqlite3_changes(db_); }
+std::int64_t Connection::last_insert_rowid() const {
+    return sqlite3_last_insert_rowid(db_);
+}
+int Connection::changes() const {
+    return sqlite3_changes(db_);
+}
 
 }  // namespace fieldgate::sqlite

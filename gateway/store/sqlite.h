@@ -16,16 +16,16 @@ struct sqlite3_stmt;
 namespace fieldgate::sqlite {
 
 class Error : public std::runtime_error {
-public:
+  public:
     Error(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
     int code() const { return code_; }
     bool disk_full() const;  // SQLITE_FULL or an I/O error: the store cannot take writes now
-private:
+  private:
     int code_;
 };
 
 class Statement {
-public:
+  public:
     Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
     ~Statement();
     Statement(const Statement&) = delete;
@@ -34,7 +34,9 @@ public:
     // Bind by 1-based index. Strings are copied by SQLite.
     Statement& bind(int index, std::string_view value);
     Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
-    Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+    Statement& bind(int index, const std::string& value) {
+        return bind(index, std::string_view(value));
+    }
     Statement& bind(int index, std::int64_t value);
     Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
     Statement& bind(int index, double value);
@@ -47,9 +49,9 @@ public:
         return value ? bind(index, *value) : bind_null(index);
     }
 
-    bool step();     // true while a row is available
-    void run();      // step to completion, expecting no rows
-    void reset();    // ready to bind and run again
+    bool step();   // true while a row is available
+    void run();    // step to completion, expecting no rows
+    void reset();  // ready to bind and run again
 
     bool is_null(int column) const;
     std::string text(int column) const;
@@ -59,7 +61,7 @@ public:
     double real(int column) const;
     std::optional<double> optional_real(int column) const;
 
-private:
+  private:
     friend class Connection;
     sqlite3* db_;
     sqlite3_stmt* stmt_;
@@ -68,7 +70,7 @@ private:
 // A cached statement on loan: reset when the loan ends, so no statement keeps a read
 // transaction open between uses.
 class StatementRef {
-public:
+  public:
     explicit StatementRef(Statement& s) : s_(&s) {}
     StatementRef(const StatementRef&) = delete;
     StatementRef& operator=(const StatementRef&) = delete;
@@ -76,7 +78,7 @@ public:
     Statement* operator->() const { return s_; }
     Statement& operator*() const { return *s_; }
 
-private:
+  private:
     Statement* s_;
 };
 
@@ -87,7 +89,7 @@ struct OpenOptions {
 };
 
 class Connection {
-public:
+  public:
     Connection(const std::string& path, const OpenOptions& options);
     ~Connection();
     Connection(const Connection&) = delete;
@@ -100,7 +102,7 @@ public:
     int changes() const;
     sqlite3* handle() const { return db_; }
 
-private:
+  private:
     sqlite3* db_ = nullptr;
     std::unordered_map<std::string, std::unique_ptr<Statement>> statements_;
 };

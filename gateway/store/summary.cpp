@@ -27,24 +27,32 @@ nlohmann::json summarize(const std::string& db_path) {
     sqlite::OpenOptions options;
     options.read_only = true;
     sqlite::Connection db(db_path, options);
-    nlohmann::json s = {{"work_orders", nlohmann::json::object()}, {"outcomes", nlohmann::json::object()},
-                        {"by_vendor", nlohmann::json::object()}, {"quarantine", nlohmann::json::object()},
+    nlohmann::json s = {{"work_orders", nlohmann::json::object()},
+                        {"outcomes", nlohmann::json::object()},
+                        {"by_vendor", nlohmann::json::object()},
+                        {"quarantine", nlohmann::json::object()},
                         {"outbox", nlohmann::json::object()}};
-    count_into(db, "SELECT status, COUNT(*) FROM work_orders GROUP BY 1 ORDER BY 1", s["work_orders"], 1);
-    count_into(db, "SELECT disposition, COUNT(*) FROM outcomes GROUP BY 1 ORDER BY 1", s["outcomes"], 1);
+    count_into(db, "SELECT status, COUNT(*) FROM work_orders GROUP BY 1 ORDER BY 1",
+               s["work_orders"], 1);
+    count_into(db, "SELECT disposition, COUNT(*) FROM outcomes GROUP BY 1 ORDER BY 1",
+               s["outcomes"], 1);
     nlohmann::json by_outcome = nlohmann::json::object();
     count_into(db,
-               "SELECT o.vendor, o.outcome, COUNT(*) FROM work_orders w JOIN outcomes o ON o.id = w.outcome_id "
+               "SELECT o.vendor, o.outcome, COUNT(*) FROM work_orders w JOIN outcomes o ON o.id = "
+               "w.outcome_id "
                "GROUP BY 1, 2 ORDER BY 1, 2",
                by_outcome, 2);
     nlohmann::json by_reason = nlohmann::json::object();
     count_into(db,
-               "SELECT o.vendor, o.reason, COUNT(*) FROM work_orders w JOIN outcomes o ON o.id = w.outcome_id "
+               "SELECT o.vendor, o.reason, COUNT(*) FROM work_orders w JOIN outcomes o ON o.id = "
+               "w.outcome_id "
                "WHERE o.reason IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2",
                by_reason, 2);
     for (auto& [vendor, counts] : by_outcome.items()) s["by_vendor"][vendor]["outcomes"] = counts;
     for (auto& [vendor, counts] : by_reason.items()) s["by_vendor"][vendor]["reasons"] = counts;
-    count_into(db, "SELECT vendor, problem_type, COUNT(*) FROM quarantine WHERE state = 'open' GROUP BY 1, 2 ORDER BY 1, 2",
+    count_into(db,
+               "SELECT vendor, problem_type, COUNT(*) FROM quarantine WHERE state = 'open' GROUP "
+               "BY 1, 2 ORDER BY 1, 2",
                s["quarantine"], 2);
     count_into(db, "SELECT state, COUNT(*) FROM outbox GROUP BY 1 ORDER BY 1", s["outbox"], 1);
     return s;
@@ -53,7 +61,8 @@ nlohmann::json summarize(const std::string& db_path) {
 std::string format_summary(const nlohmann::json& s) {
     std::ostringstream out;
     auto line = [&out](const std::string& label, const nlohmann::json& n, int indent) {
-        out << std::string(static_cast<std::size_t>(indent), ' ') << std::left << std::setw(44 - indent) << label << n.dump() << "\n";
+        out << std::string(static_cast<std::size_t>(indent), ' ') << std::left
+            << std::setw(44 - indent) << label << n.dump() << "\n";
     };
     out << "Work orders by status\n";
     for (auto& [k, v] : s["work_orders"].items()) line(k, v, 2);
@@ -61,9 +70,11 @@ std::string format_summary(const nlohmann::json& s) {
     for (auto& [k, v] : s["outcomes"].items()) line(k, v, 2);
     for (auto& [vendor, data] : s["by_vendor"].items()) {
         out << "Vendor " << vendor << ": closing outcome by standard code\n";
-        if (data.contains("outcomes")) for (auto& [k, v] : data["outcomes"].items()) line(k, v, 2);
+        if (data.contains("outcomes"))
+            for (auto& [k, v] : data["outcomes"].items()) line(k, v, 2);
         out << "  non-collection reasons\n";
-        if (data.contains("reasons")) for (auto& [k, v] : data["reasons"].items()) line(k, v, 4);
+        if (data.contains("reasons"))
+            for (auto& [k, v] : data["reasons"].items()) line(k, v, 4);
     }
     out << "Quarantine (open, by vendor and problem)\n";
     for (auto& [vendor, types] : s["quarantine"].items()) {

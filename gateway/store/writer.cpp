@@ -19,7 +19,8 @@ Writer::Writer(WriterOptions options) : options_(std::move(options)) {
     db_->exec("PRAGMA temp_store=MEMORY");
     db_->exec("PRAGMA wal_autocheckpoint=0");
     migrate(*db_);
-    checkpointer_ = std::make_unique<Checkpointer>(options_.path, options_.synchronous, options_.checkpoint_every);
+    checkpointer_ = std::make_unique<Checkpointer>(options_.path, options_.synchronous,
+                                                   options_.checkpoint_every);
     thread_ = std::thread([this] { loop(); });
 }
 
@@ -47,8 +48,10 @@ void Writer::run_sync(Job job) {
     std::promise<void> finished;
     auto future = finished.get_future();
     const bool queued = submit(std::move(job), [&finished](std::exception_ptr error) {
-        if (error) finished.set_exception(error);
-        else finished.set_value();
+        if (error)
+            finished.set_exception(error);
+        else
+            finished.set_value();
     });
     if (!queued) throw std::runtime_error("store writer queue is full");
     future.get();
@@ -112,8 +115,10 @@ void Writer::commit_batch(std::deque<Item>& batch) {
     {
         std::lock_guard lock(mutex_);
         stats_.jobs += batch.size();
-        if (committed) ++stats_.commits;
-        else ++stats_.failed_commits;
+        if (committed)
+            ++stats_.commits;
+        else
+            ++stats_.failed_commits;
     }
     for (auto& item : batch) {
         if (!item.done) continue;

@@ -22,9 +22,9 @@ namespace fieldgate::store {
 struct WriterOptions {
     std::string path;
     std::string synchronous = "FULL";
-    std::size_t max_batch = 512;      // jobs per transaction
-    std::size_t max_queue = 100000;   // submissions beyond this are refused (back-pressure)
-    int cache_mib = 64;               // page cache of the writer's connection (256 measured slower)
+    std::size_t max_batch = 512;     // jobs per transaction
+    std::size_t max_queue = 100000;  // submissions beyond this are refused (back-pressure)
+    int cache_mib = 64;              // page cache of the writer's connection (256 measured slower)
     // How often the WAL is copied back into the database. Longer means a page changed many times
     // is written once (measured at 400k orders: 250 ms 12.6k, 2 s 12.9k, 5 s 14.4k results/s)
     // at the price of a larger WAL under sustained full load (~70 MB/s) and a longer recovery.
@@ -38,7 +38,7 @@ struct WriterStats {
 };
 
 class Writer {
-public:
+  public:
     using Job = std::function<void(sqlite::Connection&)>;
     // Called on the writer thread after COMMIT: nullptr when the job is durable, else why not.
     using Done = std::function<void(std::exception_ptr)>;
@@ -56,7 +56,7 @@ public:
     WriterStats stats() const;
     std::size_t queue_depth() const;
 
-private:
+  private:
     struct Item {
         Job job;
         Done done;

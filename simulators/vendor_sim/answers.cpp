@@ -131,7 +131,8 @@ Answer read_answer(VendorId vendor, const ClientResponse& response) {
                         if (rows[0][i] == name) return i;
                     return std::string::npos;
                 };
-                const auto status = column("status"), error = column("error"), problem = column("problem");
+                const auto status = column("status"), error = column("error"),
+                           problem = column("problem");
                 for (std::size_t r = 1; r < rows.size(); ++r) {
                     a.verdicts.push_back(status < rows[r].size() ? rows[r][status] : "?");
                     if (a.detail.empty() && error < rows[r].size() && !rows[r][error].empty()) {

@@ -11,7 +11,7 @@ namespace fieldgate::test {
 namespace {
 
 class VendorResults : public ::testing::Test {
-protected:
+  protected:
     static void SetUpTestSuite() { gateway_ = new GatewayProcess(); }
     static void TearDownTestSuite() {
         delete gateway_;
@@ -49,7 +49,8 @@ protected:
 
     sim::ClientResponse post_bay(const std::string& body, sim::HeaderList extra = {}) {
         auto c = gateway_->client();
-        sim::HeaderList headers = {{"Authorization", "Bearer " + gateway_->secrets.bay}, {"Request-Tracking-Id", unique("req")}};
+        sim::HeaderList headers = {{"Authorization", "Bearer " + gateway_->secrets.bay},
+                                   {"Request-Tracking-Id", unique("req")}};
         for (auto& h : extra) headers.push_back(h);
         return c.post("/v1/vendors/bay-hauling/results", body, "application/json", headers);
     }
@@ -76,9 +77,10 @@ protected:
     }
 
     std::int64_t quarantined_with_body_containing(const std::string& needle) {
-        return scalar("SELECT COUNT(*) FROM quarantine q JOIN raw_payloads r ON r.id = q.raw_payload_id "
-                      "WHERE instr(CAST(r.body AS TEXT), ?) > 0",
-                      needle);
+        return scalar(
+            "SELECT COUNT(*) FROM quarantine q JOIN raw_payloads r ON r.id = q.raw_payload_id "
+            "WHERE instr(CAST(r.body AS TEXT), ?) > 0",
+            needle);
     }
 
     static nlohmann::json problem(const sim::ClientResponse& r) {
@@ -108,7 +110,8 @@ TEST_F(VendorResults, BaySingleResultIsNormalizedStoredAndReadableByTheCrm) {
     EXPECT_EQ(wo["outcome"]["vendor_ref"], ticket);
     EXPECT_EQ(wo["outcome"]["occurred_at"], "2026-02-03T10:42:17-08:00");
     EXPECT_FALSE(wo["outcome"]["customer_message"].get<std::string>().empty());
-    EXPECT_NE(wo["outcome"]["mapping_version"].get<std::string>().find('+'), std::string::npos);  // <version>+<sha>
+    EXPECT_NE(wo["outcome"]["mapping_version"].get<std::string>().find('+'),
+              std::string::npos);  // <version>+<sha>
     EXPECT_EQ(wo["history"].back()["to"], "not_collected");
     EXPECT_EQ(wo["history"].back()["source"], "vendor:bay-hauling");
 }
@@ -122,7 +125,11 @@ TEST_F(VendorResults, ARetryAnswersAsTheFirstAndStoresNothingTwice) {
     EXPECT_EQ(nlohmann::json::parse(again.body)["results"][0]["status"], "duplicate");
     const auto wo = work_order(sr);
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM outcomes WHERE work_order_id = ?", wo["id"]), 1);
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox WHERE work_order_id = ? AND event_type LIKE '%.completed'", wo["id"]), 1);
+    EXPECT_EQ(
+        scalar(
+            "SELECT COUNT(*) FROM outbox WHERE work_order_id = ? AND event_type LIKE '%.completed'",
+            wo["id"]),
+        1);
 }
 
 TEST_F(VendorResults, ABatchRepeatingSinglesAndCarryingOneBadResultKeepsTheGoodOnes) {
@@ -132,8 +139,10 @@ TEST_F(VendorResults, ABatchRepeatingSinglesAndCarryingOneBadResultKeepsTheGoodO
     const auto first = bay_result(unique("BH"), sr1, "Confirmed Positive");
     ASSERT_EQ(post_bay(first.dump()).status, 200);
     auto bad = bay_result(unique("BH"), sr3, "Confirmed Negative", "ZZZ");
-    nlohmann::json batch = {{"route", "R-B1"}, {"route_date", "02/03/2026"},
-                            {"results", {first, bay_result(unique("BH"), sr2, "Confirmed Negative", "INF"), bad}}};
+    nlohmann::json batch = {
+        {"route", "R-B1"},
+        {"route_date", "02/03/2026"},
+        {"results", {first, bay_result(unique("BH"), sr2, "Confirmed Negative", "INF"), bad}}};
     auto r = post_bay(batch.dump());
     ASSERT_EQ(r.status, 422) << r.body;
     const auto p = problem(r);
@@ -187,34 +196,48 @@ TEST_F(VendorResults, CredentialsMediaTypeAndSizeAreChecked) {
     auto no_key = c.post("/v1/vendors/bay-hauling/results", body, "application/json", {});
     EXPECT_EQ(no_key.status, 401);
     EXPECT_EQ(problem(no_key)["pointer"], "Authorization");
-    auto wrong_key = c.post("/v1/vendors/bay-hauling/results", body, "application/json", {{"Authorization", "Bearer nope"}});
+    auto wrong_key = c.post("/v1/vendors/bay-hauling/results", body, "application/json",
+                            {{"Authorization", "Bearer nope"}});
     EXPECT_EQ(wrong_key.status, 401);
     auto other_vendors_key = c.post("/v1/vendors/bay-hauling/results", body, "application/json",
                                     {{"Authorization", "Bearer " + gateway_->secrets.curbside}});
     EXPECT_EQ(other_vendors_key.status, 401);
-    auto xml = c.post("/v1/vendors/bay-hauling/results", body, "text/xml", {{"Authorization", "Bearer " + gateway_->secrets.bay}});
+    auto xml = c.post("/v1/vendors/bay-hauling/results", body, "text/xml",
+                      {{"Authorization", "Bearer " + gateway_->secrets.bay}});
     EXPECT_EQ(xml.status, 415);
-    EXPECT_NE(problem(xml)["detail"].get<std::string>().find("application/json"), std::string::npos);
+    EXPECT_NE(problem(xml)["detail"].get<std::string>().find("application/json"),
+              std::string::npos);
 
     std::string huge = "{\"pad\":\"" + std::string(5 * 1024 * 1024, 'x') + "\"}";
-    auto big = c.post("/v1/vendors/bay-hauling/results", huge, "application/json", {{"Authorization", "Bearer " + gateway_->secrets.bay}});
+    auto big = c.post("/v1/vendors/bay-hauling/results", huge, "application/json",
+                      {{"Authorization", "Bearer " + gateway_->secrets.bay}});
     EXPECT_EQ(big.status, 413);
     EXPECT_GE(scalar("SELECT COUNT(*) FROM quarantine WHERE http_status = 413"), 1);
     // Three refusals of one body for the same reason: one entry, three attempts.
     EXPECT_GE(scalar("SELECT MAX(attempts) FROM quarantine WHERE http_status = 401"), 3);
     EXPECT_GE(scalar("SELECT COUNT(*) FROM quarantine WHERE http_status = 415"), 1);
     // None of the keys tried was stored anywhere.
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM raw_payloads WHERE instr(headers, ?) > 0", gateway_->secrets.bay), 0);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM raw_payloads WHERE instr(headers, ?) > 0",
+                     gateway_->secrets.bay),
+              0);
     EXPECT_EQ(work_order(sr)["status"], "dispatched");
 }
 
 TEST_F(VendorResults, SignedBayRequestsAreVerified) {
     const auto sr = order("bay-hauling");
     const auto body = bay_result(unique("BH"), sr, "Confirmed Positive").dump();
-    const auto ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-    auto tampered = post_bay(body, {{"X-BH-Timestamp", ts}, {"X-BH-Signature", "sha256=" + hmac_sha256_hex(gateway_->secrets.bay_hmac, ts + ".{}")}});
+    const auto ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count());
+    auto tampered = post_bay(
+        body,
+        {{"X-BH-Timestamp", ts},
+         {"X-BH-Signature", "sha256=" + hmac_sha256_hex(gateway_->secrets.bay_hmac, ts + ".{}")}});
     EXPECT_EQ(tampered.status, 401);
-    auto good = post_bay(body, {{"X-BH-Timestamp", ts}, {"X-BH-Signature", "sha256=" + hmac_sha256_hex(gateway_->secrets.bay_hmac, ts + "." + body)}});
+    auto good = post_bay(
+        body, {{"X-BH-Timestamp", ts},
+               {"X-BH-Signature",
+                "sha256=" + hmac_sha256_hex(gateway_->secrets.bay_hmac, ts + "." + body)}});
     EXPECT_EQ(good.status, 200) << good.body;
 }
 
@@ -248,7 +271,8 @@ TEST_F(VendorResults, IdempotencyKeyReplaysTheStoredAnswer) {
     EXPECT_EQ(second.status, 200);
     EXPECT_EQ(first.body, second.body);
     EXPECT_EQ(second.header("idempotent-replayed").value_or(""), "true");
-    auto reused = post_bay(bay_result(unique("BH"), sr, "Confirmed Positive").dump(), {{"Idempotency-Key", key}});
+    auto reused = post_bay(bay_result(unique("BH"), sr, "Confirmed Positive").dump(),
+                           {{"Idempotency-Key", key}});
     EXPECT_EQ(reused.status, 422);
 }
 
@@ -256,7 +280,8 @@ TEST_F(VendorResults, ValleySoapEventsAnswerInSoap) {
     const auto sr = order("valley-disposal");
     const auto guid = unique("9f3c2a4e");
     const auto& pw = gateway_->secrets.valley;
-    auto en_route = post_valley(valley_event(guid, sr, 7669, 0, "city-of-sj", pw, "2026-02-03T08:00:00", "s", "v"));
+    auto en_route = post_valley(
+        valley_event(guid, sr, 7669, 0, "city-of-sj", pw, "2026-02-03T08:00:00", "s", "v"));
     ASSERT_EQ(en_route.status, 200) << en_route.body;
     EXPECT_NE(en_route.body.find("NotifyEventUpdatedResponse"), std::string::npos);
     EXPECT_EQ(work_order(sr)["status"], "en_route");
@@ -271,17 +296,20 @@ TEST_F(VendorResults, ValleySoapEventsAnswerInSoap) {
     EXPECT_EQ(post_valley(valley_event(guid, sr, 7671, 100, "city-of-sj", pw)).status, 200);
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM outcomes WHERE vendor_ref = ?", guid), 2);
     // The password never reaches the store.
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM raw_payloads WHERE instr(CAST(body AS TEXT), ?) > 0", pw), 0);
+    EXPECT_EQ(
+        scalar("SELECT COUNT(*) FROM raw_payloads WHERE instr(CAST(body AS TEXT), ?) > 0", pw), 0);
 }
 
 TEST_F(VendorResults, ValleyFaultsSayWhatIsWrong) {
     const auto sr = order("valley-disposal");
     auto bad_password = post_valley(valley_event(unique("g"), sr, 7670, 0, "city-of-sj", "wrong"));
     EXPECT_EQ(bad_password.status, 500);
-    EXPECT_NE(bad_password.body.find("<faultcode>soap:Client</faultcode>"), std::string::npos) << bad_password.body;
+    EXPECT_NE(bad_password.body.find("<faultcode>soap:Client</faultcode>"), std::string::npos)
+        << bad_password.body;
     EXPECT_NE(bad_password.body.find("UsernameToken"), std::string::npos);
 
-    auto unmapped = post_valley(valley_event(unique("g"), sr, 7671, 999, "city-of-sj", gateway_->secrets.valley));
+    auto unmapped = post_valley(
+        valley_event(unique("g"), sr, 7671, 999, "city-of-sj", gateway_->secrets.valley));
     EXPECT_EQ(unmapped.status, 500);
     EXPECT_NE(unmapped.body.find("999"), std::string::npos) << unmapped.body;
 
@@ -297,11 +325,17 @@ TEST_F(VendorResults, CurbsideCsvWithBomCrlfAndARouteLevelRow) {
     const auto sr2 = order("curbside-coop", route, 2);
     const auto sr3 = order("curbside-coop", route, 3);
     const auto sr4 = order("curbside-coop", route, 4);
-    const std::string csv = "\xEF\xBB\xBF" + curbside_header() + "\r\n" +
-                            route + ",2026-02-03,1," + sr1 + ",DONE,,,2026-02-03 07:41:10,CC-3,37.30121,-121.85112\r\n" +
-                            route + ",2026-02-03,2," + sr2 + ",EXC,NOT  OUT ,\"Nothing at curb, called resident\",2026-02-03 07:58:44,CC-3,37.30277,-121.84790\r\n" +
-                            route + ",2026-02-03,*,,EXC,NO ACCESS PARKED CAR,Street sweeping day cars on both sides,2026-02-03 09:30:00,CC-3,,\r\n" +
-                            route + ",2026-02-03,9,SR-UNKNOWN-9,EXC,CANCELLED,Resident cancelled at door,1900-01-01 00:00:00,CC-3,,\r\n";
+    const std::string csv = "\xEF\xBB\xBF" + curbside_header() + "\r\n" + route + ",2026-02-03,1," +
+                            sr1 + ",DONE,,,2026-02-03 07:41:10,CC-3,37.30121,-121.85112\r\n" +
+                            route + ",2026-02-03,2," + sr2 +
+                            ",EXC,NOT  OUT ,\"Nothing at curb, called resident\",2026-02-03 "
+                            "07:58:44,CC-3,37.30277,-121.84790\r\n" +
+                            route +
+                            ",2026-02-03,*,,EXC,NO ACCESS PARKED CAR,Street sweeping day cars on "
+                            "both sides,2026-02-03 09:30:00,CC-3,,\r\n" +
+                            route +
+                            ",2026-02-03,9,SR-UNKNOWN-9,EXC,CANCELLED,Resident cancelled at "
+                            "door,1900-01-01 00:00:00,CC-3,,\r\n";
     auto r = post_curbside(csv);
     EXPECT_EQ(r.status, 422) << r.body;  // one row refused: the report lists it
     EXPECT_EQ(r.header("content-type").value_or("").rfind("text/csv", 0), 0u);
@@ -315,12 +349,14 @@ TEST_F(VendorResults, CurbsideCsvWithBomCrlfAndARouteLevelRow) {
 
     auto wrong_key = post_curbside(csv, "not-the-key");
     EXPECT_EQ(wrong_key.status, 401);
-    auto broken = post_curbside(curbside_header() + "\n" + route + ",2026-02-03,1,\"unterminated,DONE\n");
+    auto broken =
+        post_curbside(curbside_header() + "\n" + route + ",2026-02-03,1,\"unterminated,DONE\n");
     EXPECT_EQ(broken.status, 400) << broken.body;
 }
 
 TEST_F(VendorResults, MalformedHttpAndUnknownRoutesDoNotHurtTheProcess) {
-    auto raw = sim::HttpClient::raw_exchange("127.0.0.1", gateway_->port(), "NONSENSE\r\n\r\n", std::chrono::seconds(5));
+    auto raw = sim::HttpClient::raw_exchange("127.0.0.1", gateway_->port(), "NONSENSE\r\n\r\n",
+                                             std::chrono::seconds(5));
     EXPECT_NE(raw.find("400"), std::string::npos) << raw;
     auto c = gateway_->client();
     EXPECT_EQ(c.get("/v1/nothing-here").status, 404);

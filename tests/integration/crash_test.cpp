@@ -30,10 +30,11 @@ TEST(CrashRecovery, NoAcknowledgedResultIsLostAndNoneIsStoredTwice) {
     GatewayProcess gateway;
     const std::string prefix = "CR" + std::to_string(::getpid());
 
-    const auto created = bench::run_load(load_options(gateway.port()), [&](std::size_t i) -> std::optional<bench::PreparedRequest> {
-        if (i >= kOrders) return std::nullopt;
-        return bench::create_order_request(prefix, i, gateway.secrets.crm);
-    });
+    const auto created = bench::run_load(
+        load_options(gateway.port()), [&](std::size_t i) -> std::optional<bench::PreparedRequest> {
+            if (i >= kOrders) return std::nullopt;
+            return bench::create_order_request(prefix, i, gateway.secrets.crm);
+        });
     ASSERT_EQ(created.summary.ok, kOrders) << format_summary(created.summary);
 
     std::set<std::string> acknowledged;
@@ -49,17 +50,19 @@ TEST(CrashRecovery, NoAcknowledgedResultIsLostAndNoneIsStoredTwice) {
             while (!kill_now.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
             gateway.kill9();
         });
-        const auto load = bench::run_load(options, [&](std::size_t i) -> std::optional<bench::PreparedRequest> {
-            if (i >= kOrders) return std::nullopt;
-            if (i == kill_at) kill_now = true;
-            return bench::bay_result_request(prefix, i, gateway.secrets.bay);
-        });
+        const auto load =
+            bench::run_load(options, [&](std::size_t i) -> std::optional<bench::PreparedRequest> {
+                if (i >= kOrders) return std::nullopt;
+                if (i == kill_at) kill_now = true;
+                return bench::bay_result_request(prefix, i, gateway.secrets.bay);
+            });
         kill_now = true;
         killer.join();
         ++crashes;
         for (const auto& r : load.records) {
             if (r.status >= 200 && r.status < 300) acknowledged.insert(r.tag);
-            EXPECT_TRUE(r.status == 0 || (r.status >= 200 && r.status < 300)) << r.tag << " answered " << r.status;
+            EXPECT_TRUE(r.status == 0 || (r.status >= 200 && r.status < 300))
+                << r.tag << " answered " << r.status;
         }
         EXPECT_GT(load.summary.errors, 0u) << "the crash did not land during the load";
         gateway.start();
@@ -67,28 +70,33 @@ TEST(CrashRecovery, NoAcknowledgedResultIsLostAndNoneIsStoredTwice) {
     ASSERT_EQ(crashes, static_cast<std::size_t>(kCrashCycles));
 
     // After the last restart, one clean pass: every result is accepted or a duplicate.
-    const auto final_pass = bench::run_load(load_options(gateway.port()), [&](std::size_t i) -> std::optional<bench::PreparedRequest> {
-        if (i >= kOrders) return std::nullopt;
-        return bench::bay_result_request(prefix, i, gateway.secrets.bay);
-    });
+    const auto final_pass = bench::run_load(
+        load_options(gateway.port()), [&](std::size_t i) -> std::optional<bench::PreparedRequest> {
+            if (i >= kOrders) return std::nullopt;
+            return bench::bay_result_request(prefix, i, gateway.secrets.bay);
+        });
     EXPECT_EQ(final_pass.summary.ok, kOrders) << format_summary(final_pass.summary);
 
     store::ReadPool reads(gateway.db_path());
     auto db = reads.acquire();
     std::size_t missing = 0;
     for (const auto& tag : acknowledged) {
-        auto q = db->prepare("SELECT COUNT(*) FROM outcomes WHERE vendor = 'bay-hauling' AND vendor_ref = ?");
+        auto q = db->prepare(
+            "SELECT COUNT(*) FROM outcomes WHERE vendor = 'bay-hauling' AND vendor_ref = ?");
         q->bind(1, tag);
         q->step();
         if (q->integer(0) != 1) ++missing;
     }
     EXPECT_EQ(missing, 0u) << "acknowledged results not stored exactly once";
     auto twice = db->prepare(
-        "SELECT COUNT(*) FROM (SELECT vendor_ref FROM outcomes WHERE vendor_ref LIKE ? GROUP BY vendor_ref HAVING COUNT(*) > 1)");
+        "SELECT COUNT(*) FROM (SELECT vendor_ref FROM outcomes WHERE vendor_ref LIKE ? GROUP BY "
+        "vendor_ref HAVING COUNT(*) > 1)");
     twice->bind(1, "BH-" + prefix + "-%");
     twice->step();
     EXPECT_EQ(twice->integer(0), 0);
-    auto closed = db->prepare("SELECT COUNT(*) FROM work_orders WHERE crm_case_id LIKE ? AND status IN ('completed','not_collected')");
+    auto closed = db->prepare(
+        "SELECT COUNT(*) FROM work_orders WHERE crm_case_id LIKE ? AND status IN "
+        "('completed','not_collected')");
     closed->bind(1, prefix + "-%");
     closed->step();
     EXPECT_EQ(static_cast<std::size_t>(closed->integer(0)), kOrders);

@@ -34,7 +34,7 @@ struct Secrets {
 };
 
 class GatewayProcess {
-public:
+  public:
     explicit GatewayProcess(nlohmann::json extra_config = nlohmann::json::object()) {
         dir_.write("secrets/crm/api-token", secrets.crm);
         dir_.write("secrets/bay-hauling/api-key", secrets.bay);
@@ -45,7 +45,8 @@ public:
             {"listen", {{"address", "127.0.0.1"}, {"port", 0}, {"port_file", "port"}}},
             {"store", {{"path", "fieldgate.db"}}},
             {"secrets", {{"dir", "secrets"}}},
-            {"assignment", {{"rules", {{{"service_type", "bulky_item"}, {"vendor", "bay-hauling"}}}}}},
+            {"assignment",
+             {{"rules", {{{"service_type", "bulky_item"}, {"vendor", "bay-hauling"}}}}}},
             {"log", {{"level", "warn"}}},
         };
         config.merge_patch(extra_config);
@@ -66,7 +67,8 @@ public:
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
         const std::string log = dir_.file("gateway.log");
-        posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                         0644);
         posix_spawn_file_actions_adddup2(&actions, 1, 2);
         if (posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ) != 0) {
             throw std::runtime_error("cannot start " + binary);
@@ -124,14 +126,15 @@ public:
 
     sim::HeaderList crm_headers() const { return {{"Authorization", "Bearer " + secrets.crm}}; }
 
-    // Creates a work order through the CRM API; returns its JSON (asserting 201/200 is the caller's).
+    // Creates a work order through the CRM API; returns its JSON (asserting 201/200 is the
+    // caller's).
     sim::ClientResponse create_order(sim::HttpClient& c, const nlohmann::json& body) const {
         return c.post("/v1/work-orders", body.dump(), "application/json", crm_headers());
     }
 
     Secrets secrets;
 
-private:
+  private:
     TempDir dir_;
     std::string config_path_;
     pid_t pid_ = -1;
@@ -149,7 +152,8 @@ inline nlohmann::json work_order_body(const std::string& case_id, const std::str
             {"window", {{"start", "07:00"}, {"end", "17:00"}}},
             {"items", {"sofa", "mattress"}},
             {"instructions", "at the curb"},
-            {"customer", {{"name", "Ana Resident"}, {"phone", "408-555-0100"}, {"email", "ana@example.org"}}},
+            {"customer",
+             {{"name", "Ana Resident"}, {"phone", "408-555-0100"}, {"email", "ana@example.org"}}},
             {"vendor", vendor},
             {"route", {{"id", route}, {"date", date}, {"stop_seq", stop}}}};
 }

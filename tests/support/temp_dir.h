@@ -9,9 +9,10 @@
 namespace fieldgate::test {
 
 class TempDir {
-public:
+  public:
     TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "fieldgate-test-XXXXXX").string();
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "fieldgate-test-XXXXXX").string();
         if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
         path_ = pattern;
     }
@@ -30,10 +31,12 @@ public:
         return p.string();
     }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
-inline std::string source_path(const std::string& relative) { return std::string(FIELDGATE_SOURCE_ROOT) + "/" + relative; }
+inline std::string source_path(const std::string& relative) {
+    return std::string(FIELDGATE_SOURCE_ROOT) + "/" + relative;
+}
 
 }  // namespace fieldgate::test

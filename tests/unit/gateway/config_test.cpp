@@ -10,7 +10,8 @@ namespace {
 
 TEST(Config, DefaultsAndRelativePathsResolveAgainstTheConfigFolder) {
     test::TempDir dir;
-    const auto path = dir.write("conf/gateway.json", R"({"listen":{"port":0},"store":{"path":"data/fg.db"}})");
+    const auto path =
+        dir.write("conf/gateway.json", R"({"listen":{"port":0},"store":{"path":"data/fg.db"}})");
     const auto c = load_config(path);
     EXPECT_EQ(c.listen_port, 0);
     EXPECT_EQ(c.synchronous, "FULL");
@@ -31,17 +32,21 @@ TEST(Config, AnUnknownKeyIsAStartupErrorNamingItsPointer) {
 
 TEST(Config, WrongTypesAreRefused) {
     test::TempDir dir;
-    EXPECT_THROW(load_config(dir.write("a.json", R"({"store":{"synchronous":"SOMETIMES"}})")), std::runtime_error);
-    EXPECT_THROW(load_config(dir.write("b.json", R"({"listen":{"port":"80"}})")), std::runtime_error);
+    EXPECT_THROW(load_config(dir.write("a.json", R"({"store":{"synchronous":"SOMETIMES"}})")),
+                 std::runtime_error);
+    EXPECT_THROW(load_config(dir.write("b.json", R"({"listen":{"port":"80"}})")),
+                 std::runtime_error);
     EXPECT_THROW(load_config(dir.write("c.json", R"({"listen":)")), std::runtime_error);
 }
 
 TEST(Catalog, TheShippedCatalogHasEveryReasonOfTheDesign) {
-    const auto catalog = Catalog::load(test::source_path("gateway/catalog/standard-codes.json"),
-                                       test::source_path("gateway/catalog/standard-codes.schema.json"));
-    for (const char* code : {"NOT_SET_OUT", "INSTRUCTIONS_NOT_FOLLOWED", "CUSTOMER_CANCELLED", "ITEMS_NOT_LISTED",
-                             "OVER_SIZE_LIMIT", "UNACCEPTABLE_ITEMS", "SAFETY_HAZARD", "WRONG_WORK_ORDER_TYPE",
-                             "INACCURATE_INFO", "ACCESS_BLOCKED", "VEHICLE_ISSUE", "VENDOR_MISSED", "OTHER"}) {
+    const auto catalog =
+        Catalog::load(test::source_path("gateway/catalog/standard-codes.json"),
+                      test::source_path("gateway/catalog/standard-codes.schema.json"));
+    for (const char* code :
+         {"NOT_SET_OUT", "INSTRUCTIONS_NOT_FOLLOWED", "CUSTOMER_CANCELLED", "ITEMS_NOT_LISTED",
+          "OVER_SIZE_LIMIT", "UNACCEPTABLE_ITEMS", "SAFETY_HAZARD", "WRONG_WORK_ORDER_TYPE",
+          "INACCURATE_INFO", "ACCESS_BLOCKED", "VEHICLE_ISSUE", "VENDOR_MISSED", "OTHER"}) {
         const auto* reason = catalog.reason(code);
         ASSERT_NE(reason, nullptr) << code;
         EXPECT_FALSE(reason->message.text.empty()) << code;
@@ -65,7 +70,9 @@ TEST(Catalog, AnInvalidCatalogIsRefusedWithItsPointer) {
         Catalog::load(path, test::source_path("gateway/catalog/standard-codes.schema.json"));
         FAIL() << "accepted a bad attribution";
     } catch (const std::runtime_error& e) {
-        EXPECT_NE(std::string(e.what()).find("#/reasons/NOT_SET_OUT/attribution"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("#/reasons/NOT_SET_OUT/attribution"),
+                  std::string::npos)
+            << e.what();
     }
 }
 

@@ -1,13 +1,14 @@
 #include <gtest/gtest.h>
 
 #include "evidence.h"
-#include "time_util.h"
 #include "lifecycle.h"
+#include "time_util.h"
 
 namespace fieldgate {
 namespace {
 
-store::WorkOrder order_with_window(std::optional<std::string> start, std::optional<std::string> end) {
+store::WorkOrder order_with_window(std::optional<std::string> start,
+                                   std::optional<std::string> end) {
     store::WorkOrder wo;
     wo.lat = 37.33452;
     wo.lon = -121.88861;
@@ -43,10 +44,14 @@ TEST(Evidence, WithoutAWindowTheWholeScheduledDayCounts) {
     reason.evidence.in_window = true;
     NormalizedResult r;
     r.occurred_at = "2026-07-03T23:30:00-07:00";
-    EXPECT_EQ(check_evidence(r, &reason, order_with_window(std::nullopt, std::nullopt), "America/Los_Angeles").detail["time"],
+    EXPECT_EQ(check_evidence(r, &reason, order_with_window(std::nullopt, std::nullopt),
+                             "America/Los_Angeles")
+                  .detail["time"],
               "in_window");
     r.occurred_at = "2026-07-04T07:30:00Z";  // 00:30 next day local
-    EXPECT_EQ(check_evidence(r, &reason, order_with_window(std::nullopt, std::nullopt), "America/Los_Angeles").detail["time"],
+    EXPECT_EQ(check_evidence(r, &reason, order_with_window(std::nullopt, std::nullopt),
+                             "America/Los_Angeles")
+                  .detail["time"],
               "outside_window");
 }
 
@@ -79,15 +84,18 @@ TEST(TimeUtil, ParsesRfc3339WithOffsetsFractionsAndRejectsTheRest) {
     EXPECT_EQ(parse_rfc3339("2026-02-03T10:42:17-08:00"), z);
     EXPECT_EQ(parse_rfc3339("2026-02-04T00:12:17+05:30"), z);
     EXPECT_EQ(format_utc(*parse_rfc3339("2026-02-03T18:42:17.5Z")), "2026-02-03T18:42:17.500Z");
-    for (const char* bad : {"2026-02-03T18:42:17", "2026-02-30T10:00:00Z", "2026-02-03T24:00:00Z", "2026-02-03 18:42Z",
-                            "2026-02-03T18:42:17+0800", "2026-02-03T18:42:17Zjunk", "", "tomorrow"}) {
+    for (const char* bad : {"2026-02-03T18:42:17", "2026-02-30T10:00:00Z", "2026-02-03T24:00:00Z",
+                            "2026-02-03 18:42Z", "2026-02-03T18:42:17+0800",
+                            "2026-02-03T18:42:17Zjunk", "", "tomorrow"}) {
         EXPECT_FALSE(parse_rfc3339(bad)) << bad;
     }
 }
 
 TEST(TimeUtil, LocalTimesFollowTheZonesDaylightSaving) {
-    EXPECT_EQ(local_to_instant("2026-02-03", "07:00", "America/Los_Angeles"), parse_rfc3339("2026-02-03T15:00:00Z"));
-    EXPECT_EQ(local_to_instant("2026-07-03", "07:00:30", "America/Los_Angeles"), parse_rfc3339("2026-07-03T14:00:30Z"));
+    EXPECT_EQ(local_to_instant("2026-02-03", "07:00", "America/Los_Angeles"),
+              parse_rfc3339("2026-02-03T15:00:00Z"));
+    EXPECT_EQ(local_to_instant("2026-07-03", "07:00:30", "America/Los_Angeles"),
+              parse_rfc3339("2026-07-03T14:00:30Z"));
     EXPECT_FALSE(local_to_instant("2026-07-03", "7:00", "America/Los_Angeles"));
     EXPECT_FALSE(local_to_instant("2026-07-03", "07:00", "Mars/Olympus_Mons"));
     EXPECT_TRUE(is_iso_date("2024-02-29"));

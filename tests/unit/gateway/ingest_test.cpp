@@ -13,10 +13,11 @@ namespace fieldgate {
 namespace {
 
 class IngestTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
-        catalog_ = std::make_unique<Catalog>(Catalog::load(test::source_path("gateway/catalog/standard-codes.json"),
-                                                           test::source_path("gateway/catalog/standard-codes.schema.json")));
+        catalog_ = std::make_unique<Catalog>(
+            Catalog::load(test::source_path("gateway/catalog/standard-codes.json"),
+                          test::source_path("gateway/catalog/standard-codes.schema.json")));
         ctx_.catalog = catalog_.get();
         ctx_.events = EventContext{"gov.sanjose.workorder", "urn:fieldgate"};
         ctx_.city_zone = "America/Los_Angeles";
@@ -24,8 +25,9 @@ protected:
         reads_ = std::make_unique<store::ReadPool>(dir_.file("g.db"));
     }
 
-    void add_order(const std::string& id, const std::string& sr, const std::string& vendor, const std::string& status = "dispatched",
-                   const std::string& route = "R1", const std::string& seq = "1") {
+    void add_order(const std::string& id, const std::string& sr, const std::string& vendor,
+                   const std::string& status = "dispatched", const std::string& route = "R1",
+                   const std::string& seq = "1") {
         store::WorkOrder wo;
         wo.id = id;
         wo.crm_case_id = sr;
@@ -44,8 +46,8 @@ protected:
         writer_->run_sync([wo](sqlite::Connection& db) { store::insert_work_order(db, wo); });
     }
 
-    static NormalizedResult result(const std::string& sr, const std::string& outcome, const std::string& reason,
-                                   const std::string& ref) {
+    static NormalizedResult result(const std::string& sr, const std::string& outcome,
+                                   const std::string& reason, const std::string& ref) {
         NormalizedResult r;
         r.crm_case_id = sr;
         r.vendor_ref = ref;
@@ -58,8 +60,8 @@ protected:
         return r;
     }
 
-    IngestReport ingest(std::vector<NormalizedResult> results, const std::string& vendor = "bay-hauling",
-                        const std::string& body = "{}") {
+    IngestReport ingest(std::vector<NormalizedResult> results,
+                        const std::string& vendor = "bay-hauling", const std::string& body = "{}") {
         IngestRequest req;
         req.vendor = vendor;
         req.source = "vendor:" + vendor;
@@ -104,8 +106,12 @@ TEST_F(IngestTest, AcceptedResultClosesTheOrderWithHistoryAndAnOutboxEvent) {
     ASSERT_EQ(report.records.size(), 1u);
     EXPECT_EQ(report.records[0].verdict, Verdict::accepted);
     EXPECT_EQ(order("wo_1").status, "not_collected");
-    EXPECT_EQ(count("SELECT COUNT(*) FROM work_order_history WHERE work_order_id='wo_1' AND to_status='not_collected'"), 1);
-    EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE work_order_id='wo_1' AND event_type='gov.sanjose.workorder.not_collected'"), 1);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM work_order_history WHERE work_order_id='wo_1' AND "
+                    "to_status='not_collected'"),
+              1);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE work_order_id='wo_1' AND "
+                    "event_type='gov.sanjose.workorder.not_collected'"),
+              1);
     auto db = reads_->acquire();
     const auto events = store::events_of(*db, "wo_1");
     ASSERT_EQ(events.size(), 1u);
@@ -118,7 +124,8 @@ TEST_F(IngestTest, AcceptedResultClosesTheOrderWithHistoryAndAnOutboxEvent) {
     EXPECT_EQ(event["subject"], "SR-1");
     EXPECT_EQ(event["data"]["outcome"]["reason"], "NOT_SET_OUT");
     EXPECT_EQ(event["data"]["outcome"]["attribution"], "resident");
-    EXPECT_EQ(event["data"]["outcome"]["customer_message"], catalog_->reason("NOT_SET_OUT")->message.text);
+    EXPECT_EQ(event["data"]["outcome"]["customer_message"],
+              catalog_->reason("NOT_SET_OUT")->message.text);
     EXPECT_EQ(event["data"]["outcome"]["mapping_version"], "1.0.0+abc");
 }
 
@@ -196,7 +203,9 @@ TEST_F(IngestTest, ProgressMovesForwardOnlyAndLateProgressIsRecordedNotApplied) 
     EXPECT_EQ(order("wo_1").status, "en_route");
     EXPECT_EQ(ingest({ack}, "valley-disposal").records[0].verdict, Verdict::late);
     EXPECT_EQ(order("wo_1").status, "en_route");
-    EXPECT_EQ(ingest({result("SR-1", "COMPLETED", "", "guid-1")}, "valley-disposal").records[0].verdict, Verdict::accepted);
+    EXPECT_EQ(
+        ingest({result("SR-1", "COMPLETED", "", "guid-1")}, "valley-disposal").records[0].verdict,
+        Verdict::accepted);
     auto late = en_route;
     late.occurred_at = "2026-02-03T12:00:00-08:00";
     EXPECT_EQ(ingest({late}, "valley-disposal").records[0].verdict, Verdict::late);
@@ -232,10 +241,13 @@ TEST_F(IngestTest, AResultAfterCancellationIsRefusedAndQuarantined) {
 
 TEST_F(IngestTest, AVendorReportedCancellationIsATerminalOutcomeNotACityCancellation) {
     add_order("wo_1", "SR-1", "bay-hauling");
-    ASSERT_EQ(ingest({result("SR-1", "CANCELLED", "CUSTOMER_CANCELLED", "BH-1")}).records[0].verdict, Verdict::accepted);
+    ASSERT_EQ(
+        ingest({result("SR-1", "CANCELLED", "CUSTOMER_CANCELLED", "BH-1")}).records[0].verdict,
+        Verdict::accepted);
     EXPECT_EQ(order("wo_1").status, "cancelled");
     auto later = ingest({result("SR-1", "COMPLETED", "", "BH-1")});
-    EXPECT_EQ(later.records[0].verdict, Verdict::conflict);  // kept for review, not "cancelled by the city"
+    EXPECT_EQ(later.records[0].verdict,
+              Verdict::conflict);  // kept for review, not "cancelled by the city"
 }
 
 TEST_F(IngestTest, RouteLevelEventClosesOnlyOpenStopsWithoutTheirOwnResult) {
@@ -248,7 +260,8 @@ TEST_F(IngestTest, RouteLevelEventClosesOnlyOpenStopsWithoutTheirOwnResult) {
     route.route_level = true;
     route.route = RouteRef{"R12", "2026-02-03", "*"};
     // The route-level row comes first in the file, but stop 1 has its own row.
-    auto report = ingest({route, result("SR-1", "COMPLETED", "", "R12/2026-02-03/1")}, "curbside-coop", "file-1");
+    auto report = ingest({route, result("SR-1", "COMPLETED", "", "R12/2026-02-03/1")},
+                         "curbside-coop", "file-1");
     EXPECT_EQ(report.records[0].verdict, Verdict::accepted);
     EXPECT_EQ(report.records[0].work_order_ids.size(), 2u);
     EXPECT_EQ(order("wo_1").status, "completed");
@@ -257,7 +270,8 @@ TEST_F(IngestTest, RouteLevelEventClosesOnlyOpenStopsWithoutTheirOwnResult) {
     EXPECT_EQ(order("wo_4").status, "cancelled");
     EXPECT_EQ(order("wo_9").status, "dispatched");
     // The same file uploaded again changes nothing.
-    auto again = ingest({route, result("SR-1", "COMPLETED", "", "R12/2026-02-03/1")}, "curbside-coop", "file-1");
+    auto again = ingest({route, result("SR-1", "COMPLETED", "", "R12/2026-02-03/1")},
+                        "curbside-coop", "file-1");
     EXPECT_EQ(again.records[0].verdict, Verdict::duplicate);
     EXPECT_EQ(again.records[1].verdict, Verdict::duplicate);
     EXPECT_EQ(count("SELECT COUNT(*) FROM outcomes"), 3);
@@ -276,14 +290,17 @@ TEST_F(IngestTest, NormalizationErrorsAreQuarantinedPerRecordAndGoodRecordsStill
     good.result = result("SR-1", "COMPLETED", "", "BH-1");
     good.result->pointer = "/results/0";
     RecordResult bad;
-    bad.errors.push_back(RecordError{"/results/1/exception/code", "exception.code", "unmapped_code", "code 'ZZZ' has no mapping"});
+    bad.errors.push_back(RecordError{"/results/1/exception/code", "exception.code", "unmapped_code",
+                                     "code 'ZZZ' has no mapping"});
     req.normalized.records = {good, bad};
     IngestReport report;
     writer_->run_sync([&](sqlite::Connection& db) { report = apply_ingest(db, ctx_, req); });
     EXPECT_EQ(report.records[0].verdict, Verdict::accepted);
     EXPECT_EQ(report.records[1].verdict, Verdict::rejected);
     EXPECT_EQ(report.records[1].errors[0].pointer, "/results/1/exception/code");
-    EXPECT_EQ(count("SELECT COUNT(*) FROM quarantine WHERE record_pointer='/results/1/exception/code' AND problem_type='unmapped-code'"), 1);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM quarantine WHERE "
+                    "record_pointer='/results/1/exception/code' AND problem_type='unmapped-code'"),
+              1);
     EXPECT_EQ(order("wo_1").status, "completed");
 }
 
@@ -309,13 +326,20 @@ TEST_F(IngestTest, APayloadRefusedBeforeNormalizationIsKeptRaw) {
     req.source = "vendor:bay-hauling";
     req.raw.channel = "http";
     req.raw.body = "{\"ticket_number\":\"x\"}";
-    req.refused = ApiError{401, "unauthorized", "Unauthorized", "the API key is not valid", "Authorization", nlohmann::json::object()};
+    req.refused = ApiError{401,
+                           "unauthorized",
+                           "Unauthorized",
+                           "the API key is not valid",
+                           "Authorization",
+                           nlohmann::json::object()};
     IngestReport report;
     writer_->run_sync([&](sqlite::Connection& db) { report = apply_ingest(db, ctx_, req); });
     ASSERT_TRUE(report.payload_error);
     EXPECT_EQ(report.payload_error->status, 401);
     auto db = reads_->acquire();
-    auto q = db->prepare("SELECT r.body, q.http_status FROM quarantine q JOIN raw_payloads r ON r.id = q.raw_payload_id");
+    auto q = db->prepare(
+        "SELECT r.body, q.http_status FROM quarantine q JOIN raw_payloads r ON r.id = "
+        "q.raw_payload_id");
     ASSERT_TRUE(q->step());
     EXPECT_EQ(q->text(0), req.raw.body);
     EXPECT_EQ(q->integer(1), 401);

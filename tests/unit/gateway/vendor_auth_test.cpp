@@ -11,7 +11,7 @@ namespace {
 using Clock = std::chrono::system_clock;
 
 class VendorAuthTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         dir_.write("secrets/bay/api-key", "old-key\nnew-key\n");
         dir_.write("secrets/bay/hmac", "shh");
@@ -29,7 +29,8 @@ protected:
         sig.replay_window_s = 300;
         bay_.auth.signature = sig;
         valley_.id = "valley";
-        valley_.auth = AuthSpec{"wsse_username_token", "", "city-of-sj", "valley/password", std::nullopt};
+        valley_.auth =
+            AuthSpec{"wsse_username_token", "", "city-of-sj", "valley/password", std::nullopt};
         curb_.id = "curb";
         curb_.auth = AuthSpec{"api_key_header", "X-Api-Key", "", "curb/api-key", std::nullopt};
     }
@@ -44,8 +45,8 @@ protected:
 
     static std::string soap(const std::string& user, const std::string& password) {
         return R"(<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>)"
-               R"(<w:Security xmlns:w="urn:wsse"><w:UsernameToken><w:Username>)" + user +
-               "</w:Username><w:Password>" + password +
+               R"(<w:Security xmlns:w="urn:wsse"><w:UsernameToken><w:Username>)" +
+               user + "</w:Username><w:Password>" + password +
                "</w:Password></w:UsernameToken></w:Security></s:Header><s:Body/></s:Envelope>";
     }
 
@@ -56,35 +57,48 @@ protected:
 };
 
 TEST_F(VendorAuthTest, BearerKeyAcceptsEveryRotatedValueAndRefusesOthers) {
-    EXPECT_FALSE(authenticate_vendor(bay_, request({{"authorization", "Bearer old-key"}}), *secrets_, now_));
-    EXPECT_FALSE(authenticate_vendor(bay_, request({{"authorization", "Bearer new-key"}}), *secrets_, now_));
-    auto wrong = authenticate_vendor(bay_, request({{"authorization", "Bearer guess"}}), *secrets_, now_);
+    EXPECT_FALSE(
+        authenticate_vendor(bay_, request({{"authorization", "Bearer old-key"}}), *secrets_, now_));
+    EXPECT_FALSE(
+        authenticate_vendor(bay_, request({{"authorization", "Bearer new-key"}}), *secrets_, now_));
+    auto wrong =
+        authenticate_vendor(bay_, request({{"authorization", "Bearer guess"}}), *secrets_, now_);
     ASSERT_TRUE(wrong);
     EXPECT_EQ(wrong->status, 401);
     EXPECT_EQ(wrong->detail.find("guess"), std::string::npos);  // never echo what was sent
     auto missing = authenticate_vendor(bay_, request({}), *secrets_, now_);
     ASSERT_TRUE(missing);
     EXPECT_EQ(missing->pointer, "Authorization");
-    EXPECT_TRUE(authenticate_vendor(bay_, request({{"authorization", "Basic old-key"}}), *secrets_, now_));
+    EXPECT_TRUE(
+        authenticate_vendor(bay_, request({{"authorization", "Basic old-key"}}), *secrets_, now_));
 }
 
 TEST_F(VendorAuthTest, HmacSignatureIsVerifiedWhenPresent) {
     const std::string body = R"({"ticket_number":"BH-1"})";
-    const auto ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now_.time_since_epoch()).count());
+    const auto ts = std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(now_.time_since_epoch()).count());
     const std::string good = "sha256=" + hmac_sha256_hex("shh", ts + "." + body);
     auto signed_request = [&](std::string ts_value, std::string sig, std::string b) {
-        return request({{"authorization", "Bearer new-key"}, {"x-bh-timestamp", ts_value}, {"x-bh-signature", sig}}, b);
+        return request({{"authorization", "Bearer new-key"},
+                        {"x-bh-timestamp", ts_value},
+                        {"x-bh-signature", sig}},
+                       b);
     };
     EXPECT_FALSE(authenticate_vendor(bay_, signed_request(ts, good, body), *secrets_, now_));
-    EXPECT_TRUE(authenticate_vendor(bay_, signed_request(ts, good, body + " "), *secrets_, now_));  // tampered body
+    EXPECT_TRUE(authenticate_vendor(bay_, signed_request(ts, good, body + " "), *secrets_,
+                                    now_));  // tampered body
     const auto old_ts = std::to_string(std::stoll(ts) - 301);
-    EXPECT_TRUE(authenticate_vendor(bay_, signed_request(old_ts, "sha256=" + hmac_sha256_hex("shh", old_ts + "." + body), body),
-                                    *secrets_, now_));  // replay outside the window
-    EXPECT_TRUE(authenticate_vendor(bay_, signed_request(ts, hmac_sha256_hex("shh", ts + "." + body), body), *secrets_, now_));
+    EXPECT_TRUE(authenticate_vendor(
+        bay_, signed_request(old_ts, "sha256=" + hmac_sha256_hex("shh", old_ts + "." + body), body),
+        *secrets_, now_));  // replay outside the window
+    EXPECT_TRUE(authenticate_vendor(
+        bay_, signed_request(ts, hmac_sha256_hex("shh", ts + "." + body), body), *secrets_, now_));
     // Optional: an unsigned request passes; once required it does not.
-    EXPECT_FALSE(authenticate_vendor(bay_, request({{"authorization", "Bearer new-key"}}, body), *secrets_, now_));
+    EXPECT_FALSE(authenticate_vendor(bay_, request({{"authorization", "Bearer new-key"}}, body),
+                                     *secrets_, now_));
     bay_.auth.signature->required = true;
-    EXPECT_TRUE(authenticate_vendor(bay_, request({{"authorization", "Bearer new-key"}}, body), *secrets_, now_));
+    EXPECT_TRUE(authenticate_vendor(bay_, request({{"authorization", "Bearer new-key"}}, body),
+                                    *secrets_, now_));
 }
 
 TEST_F(VendorAuthTest, HmacMatchesAKnownVector) {
@@ -94,10 +108,14 @@ TEST_F(VendorAuthTest, HmacMatchesAKnownVector) {
 }
 
 TEST_F(VendorAuthTest, UsernameTokenWithAnyPrefix) {
-    EXPECT_FALSE(authenticate_vendor(valley_, request({}, soap("city-of-sj", "p@ss")), *secrets_, now_));
-    EXPECT_TRUE(authenticate_vendor(valley_, request({}, soap("city-of-sj", "nope")), *secrets_, now_));
-    EXPECT_TRUE(authenticate_vendor(valley_, request({}, soap("someone", "p@ss")), *secrets_, now_));
-    auto none = authenticate_vendor(valley_, request({}, R"(<Envelope><Body/></Envelope>)"), *secrets_, now_);
+    EXPECT_FALSE(
+        authenticate_vendor(valley_, request({}, soap("city-of-sj", "p@ss")), *secrets_, now_));
+    EXPECT_TRUE(
+        authenticate_vendor(valley_, request({}, soap("city-of-sj", "nope")), *secrets_, now_));
+    EXPECT_TRUE(
+        authenticate_vendor(valley_, request({}, soap("someone", "p@ss")), *secrets_, now_));
+    auto none = authenticate_vendor(valley_, request({}, R"(<Envelope><Body/></Envelope>)"),
+                                    *secrets_, now_);
     ASSERT_TRUE(none);
     EXPECT_NE(none->detail.find("UsernameToken"), std::string::npos);
 }
@@ -129,7 +147,9 @@ TEST_F(VendorAuthTest, EnvironmentOverridesFiles) {
 }
 
 TEST_F(VendorAuthTest, KeptHeadersNeverIncludeCredentials) {
-    auto r = request({{"authorization", "Bearer new-key"}, {"x-api-key", "curb-key"}, {"request-tracking-id", "t-1"},
+    auto r = request({{"authorization", "Bearer new-key"},
+                      {"x-api-key", "curb-key"},
+                      {"request-tracking-id", "t-1"},
                       {"x-bh-signature", "sha256=ab"}});
     const auto kept = safe_headers_json(r);
     EXPECT_EQ(kept.find("new-key"), std::string::npos);

@@ -9,23 +9,31 @@ namespace fieldgate {
 namespace {
 
 class WorkOrdersTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
-        config_ = load_config(dir_.write("gateway.json", R"({"assignment":{"rules":[{"service_type":"bulky_item","vendor":"bay-hauling"}]}})"));
+        config_ = load_config(dir_.write(
+            "gateway.json",
+            R"({"assignment":{"rules":[{"service_type":"bulky_item","vendor":"bay-hauling"}]}})"));
         config_.store_path = dir_.file("g.db");
-        catalog_ = std::make_unique<Catalog>(Catalog::load(config_.catalog_path, config_.catalog_schema_path));
+        catalog_ = std::make_unique<Catalog>(
+            Catalog::load(config_.catalog_path, config_.catalog_schema_path));
         writer_ = std::make_unique<store::Writer>(store::WriterOptions{config_.store_path});
         reads_ = std::make_unique<store::ReadPool>(config_.store_path);
-        service_ = std::make_unique<WorkOrderService>(config_, *catalog_, *writer_, *reads_, [](const std::string& v) {
-            return v == "bay-hauling" || v == "valley-disposal";
-        });
+        service_ = std::make_unique<WorkOrderService>(
+            config_, *catalog_, *writer_, *reads_,
+            [](const std::string& v) { return v == "bay-hauling" || v == "valley-disposal"; });
     }
 
     static nlohmann::json body() {
-        return {{"crm_case_id", "SR-2026-1"}, {"service_type", "bulky_item"}, {"address", "1 Main St"},
-                {"location", {{"lat", 37.3}, {"lon", -121.8}}}, {"scheduled_date", "2026-02-03"},
-                {"window", {{"start", "07:00"}, {"end", "15:00"}}}, {"items", {"sofa"}},
-                {"customer", {{"name", "A"}, {"phone", "408-555-0100"}, {"email", "a@example.org"}}}};
+        return {
+            {"crm_case_id", "SR-2026-1"},
+            {"service_type", "bulky_item"},
+            {"address", "1 Main St"},
+            {"location", {{"lat", 37.3}, {"lon", -121.8}}},
+            {"scheduled_date", "2026-02-03"},
+            {"window", {{"start", "07:00"}, {"end", "15:00"}}},
+            {"items", {"sofa"}},
+            {"customer", {{"name", "A"}, {"phone", "408-555-0100"}, {"email", "a@example.org"}}}};
     }
 
     ApiError error_of(const nlohmann::json& j) {
@@ -84,7 +92,8 @@ TEST_F(WorkOrdersTest, AssignmentRulesPickTheVendorWhenTheCrmDoesNot) {
     EXPECT_EQ(*std::get<store::WorkOrder>(service_->parse(j.dump())).vendor, "valley-disposal");
 }
 
-TEST_F(WorkOrdersTest, CreatingTheSameCaseTwiceAnswersTheExistingOrderAndDifferentContentConflicts) {
+TEST_F(WorkOrdersTest,
+       CreatingTheSameCaseTwiceAnswersTheExistingOrderAndDifferentContentConflicts) {
     auto first = create(body());
     ASSERT_TRUE(std::holds_alternative<CreatedWorkOrder>(first));
     const auto& created = std::get<CreatedWorkOrder>(first);

@@ -25,8 +25,8 @@ TEST(Writer, AppliesMigrationsAtStart) {
     Writer writer({dir.file("s.db")});
     ReadPool reads(dir.file("s.db"));
     auto db = reads.acquire();
-    for (const char* table : {"work_orders", "outcomes", "raw_payloads", "quarantine", "idempotency_keys", "outbox",
-                              "work_order_history"}) {
+    for (const char* table : {"work_orders", "outcomes", "raw_payloads", "quarantine",
+                              "idempotency_keys", "outbox", "work_order_history"}) {
         auto q = db->prepare("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name=?");
         q->bind(1, table);
         ASSERT_TRUE(q->step());
@@ -44,28 +44,33 @@ TEST(Writer, CommitsQueuedJobsTogetherAndReportsOnlyAfterCommit) {
     std::promise<void> release;
     auto released = release.get_future().share();
     std::promise<void> entered;
-    writer.submit([released, &entered](sqlite::Connection&) {
-        entered.set_value();
-        released.wait();
-    }, nullptr);
+    writer.submit(
+        [released, &entered](sqlite::Connection&) {
+            entered.set_value();
+            released.wait();
+        },
+        nullptr);
     entered.get_future().wait();
     const auto commits_before = writer.stats().commits;
 
     std::atomic<int> done{0};
     std::vector<int> visible_at_done(100, -1);
     for (int i = 0; i < 100; ++i) {
-        writer.submit([i](sqlite::Connection& db) { db.prepare("INSERT INTO t VALUES (?)")->bind(1, i).run(); },
-                      [&, i](std::exception_ptr error) {
-                          EXPECT_FALSE(error);
-                          // Durable before acknowledged: a separate connection sees the row now.
-                          ReadPool reads(path);
-                          auto db = reads.acquire();
-                          auto q = db->prepare("SELECT COUNT(*) FROM t WHERE v = ?");
-                          q->bind(1, i);
-                          q->step();
-                          visible_at_done[static_cast<std::size_t>(i)] = static_cast<int>(q->integer(0));
-                          ++done;
-                      });
+        writer.submit(
+            [i](sqlite::Connection& db) {
+                db.prepare("INSERT INTO t VALUES (?)")->bind(1, i).run();
+            },
+            [&, i](std::exception_ptr error) {
+                EXPECT_FALSE(error);
+                // Durable before acknowledged: a separate connection sees the row now.
+                ReadPool reads(path);
+                auto db = reads.acquire();
+                auto q = db->prepare("SELECT COUNT(*) FROM t WHERE v = ?");
+                q->bind(1, i);
+                q->step();
+                visible_at_done[static_cast<std::size_t>(i)] = static_cast<int>(q->integer(0));
+                ++done;
+            });
     }
     release.set_value();
     writer.run_sync([](sqlite::Connection&) {});
@@ -89,12 +94,20 @@ TEST(Writer, AFailingJobIsRolledBackAloneAndTheRestCommit) {
     std::exception_ptr bad_error, good_error;
     std::promise<void> all_done;
     std::atomic<int> remaining{2};
-    writer.submit([](sqlite::Connection& db) {
-        db.exec("INSERT INTO t VALUES (1)");
-        throw std::runtime_error("half-way failure");
-    }, [&](std::exception_ptr e) { bad_error = e; if (--remaining == 0) all_done.set_value(); });
+    writer.submit(
+        [](sqlite::Connection& db) {
+            db.exec("INSERT INTO t VALUES (1)");
+            throw std::runtime_error("half-way failure");
+        },
+        [&](std::exception_ptr e) {
+            bad_error = e;
+            if (--remaining == 0) all_done.set_value();
+        });
     writer.submit([](sqlite::Connection& db) { db.exec("INSERT INTO t VALUES (2)"); },
-                  [&](std::exception_ptr e) { good_error = e; if (--remaining == 0) all_done.set_value(); });
+                  [&](std::exception_ptr e) {
+                      good_error = e;
+                      if (--remaining == 0) all_done.set_value();
+                  });
     release.set_value();
     all_done.get_future().wait();
 
@@ -110,7 +123,9 @@ TEST(Writer, AFailingJobIsRolledBackAloneAndTheRestCommit) {
 TEST(Writer, RunSyncRethrowsTheJobsError) {
     test::TempDir dir;
     Writer writer({dir.file("s.db")});
-    EXPECT_THROW(writer.run_sync([](sqlite::Connection& db) { db.exec("INSERT INTO no_such_table VALUES (1)"); }),
+    EXPECT_THROW(writer.run_sync([](sqlite::Connection& db) {
+        db.exec("INSERT INTO no_such_table VALUES (1)");
+    }),
                  sqlite::Error);
 }
 
@@ -122,7 +137,12 @@ TEST(Writer, RefusesWhenTheQueueIsFull) {
     std::promise<void> release;
     auto released = release.get_future().share();
     std::promise<void> entered;
-    ASSERT_TRUE(writer.submit([released, &entered](sqlite::Connection&) { entered.set_value(); released.wait(); }, nullptr));
+    ASSERT_TRUE(writer.submit(
+        [released, &entered](sqlite::Connection&) {
+            entered.set_value();
+            released.wait();
+        },
+        nullptr));
     entered.get_future().wait();
     EXPECT_TRUE(writer.submit([](sqlite::Connection&) {}, nullptr));
     EXPECT_TRUE(writer.submit([](sqlite::Connection&) {}, nullptr));

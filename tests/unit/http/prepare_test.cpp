@@ -11,7 +11,7 @@ namespace fieldgate::http {
 namespace {
 
 class DeferredService : public Service {
-public:
+  public:
     std::size_t body_limit(const Request&) const override { return 1024; }
     void handle(Request request, Respond respond) override {
         io_thread = std::this_thread::get_id();
