@@ -1,5 +1,6 @@
 #include "catalog.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -54,6 +55,7 @@ Catalog Catalog::from_json(const nlohmann::json& doc, const std::string& source_
             info.message = read_message(j.at("message"));
             catalog.reasons_.emplace(code, std::move(info));
         }
+        catalog.progress_ = doc.at("progress").get<std::vector<std::string>>();
     } catch (const nlohmann::json::exception& e) {
         throw std::runtime_error(source_name + ": " + e.what());
     }
@@ -71,7 +73,7 @@ const OutcomeInfo* Catalog::outcome(const std::string& code) const {
 }
 
 bool Catalog::is_progress(const std::string& code) const {
-    return code == "acknowledged" || code == "en_route" || code == "on_site";
+    return std::find(progress_.begin(), progress_.end(), code) != progress_.end();
 }
 
 }  // namespace fieldgate

@@ -56,6 +56,7 @@ class Catalog {
     std::string version_;
     std::map<std::string, ReasonInfo> reasons_;
     std::map<std::string, OutcomeInfo> outcomes_;
+    std::vector<std::string> progress_;
 };
 
 }  // namespace fieldgate

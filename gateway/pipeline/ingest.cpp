@@ -338,7 +338,6 @@ IngestReport apply_ingest(sqlite::Connection& db, const IngestContext& ctx,
     if (req.refused || req.normalized.payload_error) {
         ApiError error =
             req.refused ? *req.refused : record_error_to_api(*req.normalized.payload_error);
-        if (!req.refused && error.type == "malformed") error.status = 400;
         applier.quarantine_error(error, "");
         report.payload_error = std::move(error);
     } else if (req.normalized.records.empty()) {

@@ -325,11 +325,6 @@ std::int64_t quarantine(sqlite::Connection& db, QuarantineEntry e,
     return db.last_insert_rowid();
 }
 
-std::int64_t count_open_quarantine(sqlite::Connection& db) {
-    auto q = db.prepare("SELECT COUNT(*) FROM quarantine WHERE state = 'open'");
-    return q->step() ? q->integer(0) : 0;
-}
-
 std::optional<StoredResponse> find_stored_response(sqlite::Connection& db,
                                                    const std::string& vendor,
                                                    const std::string& key) {
@@ -380,13 +375,6 @@ OutboxEvent read_event(const sqlite::Statement& q) {
                        q.optional_integer(4), q.optional_text(5), q.text(6)};
 }
 }  // namespace
-
-std::optional<OutboxEvent> find_event(sqlite::Connection& db, std::int64_t id) {
-    auto q = db.prepare(std::string("SELECT ") + kEventColumns + " FROM outbox WHERE id = ?");
-    q->bind(1, id);
-    if (!q->step()) return std::nullopt;
-    return read_event(*q);
-}
 
 std::vector<OutboxEvent> events_of(sqlite::Connection& db, const std::string& work_order_id) {
     auto q = db.prepare(std::string("SELECT ") + kEventColumns +

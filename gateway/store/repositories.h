@@ -50,7 +50,6 @@ std::int64_t store_raw_payload(sqlite::Connection& db, const RawPayload& raw);
 // attempt instead of a new entry, and `raw_payload_id` is asked for only for a new entry.
 std::int64_t quarantine(sqlite::Connection& db, QuarantineEntry entry,
                         const std::function<std::int64_t()>& raw_payload_id);
-std::int64_t count_open_quarantine(sqlite::Connection& db);
 
 // idempotency keys
 std::optional<StoredResponse> find_stored_response(sqlite::Connection& db,
@@ -61,7 +60,6 @@ void store_response(sqlite::Connection& db, const std::string& vendor, const std
 
 // outbox
 std::int64_t enqueue_event(sqlite::Connection& db, const OutboxEvent& event);
-std::optional<OutboxEvent> find_event(sqlite::Connection& db, std::int64_t id);
 std::vector<OutboxEvent> events_of(sqlite::Connection& db, const std::string& work_order_id);
 
 }  // namespace fieldgate::store

@@ -50,14 +50,6 @@ Statement& Statement::bind_null(int index) {
     return *this;
 }
 
-Statement& Statement::bind_blob(int index, std::string_view bytes) {
-    check(db_,
-          sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
-                            SQLITE_TRANSIENT),
-          "bind");
-    return *this;
-}
-
 Statement& Statement::bind_blob_static(int index, std::string_view bytes) {
     check(db_,
           sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),

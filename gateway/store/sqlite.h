@@ -41,7 +41,6 @@ class Statement {
     Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
     Statement& bind(int index, double value);
     Statement& bind_null(int index);
-    Statement& bind_blob(int index, std::string_view bytes);
     // No copy: `bytes` must stay alive until the statement is stepped and reset.
     Statement& bind_blob_static(int index, std::string_view bytes);
     template <typename T>

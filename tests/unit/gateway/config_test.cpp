@@ -59,6 +59,10 @@ TEST(Catalog, TheShippedCatalogHasEveryReasonOfTheDesign) {
         EXPECT_NE(catalog.outcome(code), nullptr) << code;
     }
     EXPECT_FALSE(catalog.outcome("COMPLETED")->reason_required);
+    for (const char* code : {"acknowledged", "en_route", "on_site"})
+        EXPECT_TRUE(catalog.is_progress(code)) << code;
+    EXPECT_FALSE(catalog.is_progress("COMPLETED"));
+    EXPECT_FALSE(catalog.is_progress("dispatched"));
 }
 
 TEST(Catalog, AnInvalidCatalogIsRefusedWithItsPointer) {
