@@ -10,7 +10,7 @@ namespace fieldgate::store {
 namespace {
 
 // Append only: a migration that has shipped is never edited.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     // 1: work orders, outcomes, raw payloads, quarantine, idempotency keys, outbox.
     R"sql(
 CREATE TABLE work_orders (
@@ -144,6 +144,47 @@ CREATE TABLE outbox (
   delivered_at    TEXT
 );
 CREATE INDEX outbox_pending ON outbox (state, work_order_id, id);
+)sql",
+    // 2: delivery to the CRM and to vendors, the vendors' dispatch feed, the watchdog.
+    R"sql(
+-- An outbox row goes to one destination: 'crm' or 'vendor:<id>' (dispatch pushed to a vendor).
+-- Rows of one work order and destination are delivered strictly in id order: the delivery
+-- worker walks the pending rows in id order (outbox_due), so the first it meets of an order is
+-- that order's head.
+ALTER TABLE outbox ADD COLUMN destination TEXT NOT NULL DEFAULT 'crm';
+ALTER TABLE outbox ADD COLUMN last_status INTEGER;
+-- Why next_attempt_at is set: 'event' (this event failed) or 'endpoint' (the endpoint was
+-- down or throttling); endpoint deferrals are released at once when the endpoint recovers.
+ALTER TABLE outbox ADD COLUMN deferred_by TEXT;
+DROP INDEX outbox_pending;
+CREATE INDEX outbox_due ON outbox (id) WHERE state = 'pending';
+CREATE INDEX outbox_dead ON outbox (destination, id) WHERE state = 'dead';
+
+-- Delivery endpoints: a 410 disables one until staff enable it again.
+CREATE TABLE delivery_endpoints (
+  name            TEXT PRIMARY KEY,
+  state           TEXT NOT NULL DEFAULT 'active',
+  disabled_at     TEXT,
+  disabled_reason TEXT,
+  updated_at      TEXT NOT NULL
+);
+
+-- What each vendor pulls with a cursor (seq): orders assigned to it, cancelled, rescheduled,
+-- taken away.
+CREATE TABLE vendor_feed (
+  seq           INTEGER PRIMARY KEY,
+  vendor        TEXT NOT NULL,
+  work_order_id TEXT NOT NULL,
+  change        TEXT NOT NULL,
+  created_at    TEXT NOT NULL
+);
+CREATE INDEX vendor_feed_vendor ON vendor_feed (vendor, seq);
+
+ALTER TABLE work_orders ADD COLUMN postal_code TEXT;
+-- Set by the watchdog when the scheduled window ended with no outcome.
+ALTER TABLE work_orders ADD COLUMN overdue_at TEXT;
+-- The watchdog scans recent dates only; written at insert, never on the result path.
+CREATE INDEX work_orders_scheduled ON work_orders (scheduled_date);
 )sql",
 };
 
