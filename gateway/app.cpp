@@ -5,8 +5,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "admin_routes.h"
+#include "crm_profiles.h"
+#include "delivery_worker.h"
+#include "repositories.h"
 #include "router.h"
 #include "server.h"
+#include "watchdog.h"
 #include "work_orders.h"
 
 namespace fieldgate {
@@ -36,8 +41,22 @@ Gateway::Gateway(GatewayConfig config)
     writer_options.path = config_.store_path;
     writer_options.synchronous = config_.synchronous;
     writer_options.checkpoint_every = std::chrono::milliseconds(config_.checkpoint_interval_ms);
+    writer_options.on_commit = [this] {
+        if (auto* worker = delivery_.load(std::memory_order_acquire)) worker->notify();
+    };
     writer_ = std::make_unique<store::Writer>(writer_options);
     reads_ = std::make_unique<store::ReadPool>(config_.store_path);
+    start_delivery();
+    if (config_.watchdog_enabled) {
+        WatchdogOptions w;
+        w.interval = std::chrono::seconds(config_.watchdog_interval_s);
+        w.grace = std::chrono::seconds(config_.watchdog_grace_s);
+        w.lookback_days = config_.watchdog_lookback_days;
+        w.city_zone = config_.city_time_zone;
+        w.events = EventContext{config_.event_type_prefix, config_.event_source};
+        watchdog_ = std::make_unique<Watchdog>(w, *writer_, *reads_, nullptr);
+    }
+    admin_ = std::make_unique<AdminRoutes>(secrets_, *writer_, *reads_, delivery_worker_.get());
     work_orders_ = std::make_unique<WorkOrderService>(config_, *catalog_, *writer_, *reads_,
                                                       [this](const std::string& id) {
                                                           auto v = vendors();
@@ -50,6 +69,7 @@ Gateway::Gateway(GatewayConfig config)
     parts.work_orders = work_orders_.get();
     parts.secrets = &secrets_;
     parts.vendors = [this] { return vendors(); };
+    parts.admin = admin_.get();
     router_ = std::make_unique<Router>(std::move(parts));
 
     http::ServerOptions options;
@@ -62,15 +82,60 @@ Gateway::Gateway(GatewayConfig config)
 }
 
 Gateway::~Gateway() {
-    // The server goes first so no handler submits to a writer that is gone; the writer then
-    // drains what was queued.
+    // The server goes first so no handler submits to a writer that is gone; then what else
+    // writes (watchdog, delivery bookkeeping); the writer last drains what was queued.
     server_.reset();
     router_.reset();
+    if (watchdog_) watchdog_->stop();
+    delivery_.store(nullptr);
+    if (delivery_worker_) delivery_worker_->stop();
+    admin_.reset();
     work_orders_.reset();
     writer_.reset();
 }
 
+void Gateway::start_delivery() {
+    if (config_.crm_endpoint.empty()) {
+        spdlog::warn("crm.endpoint is not set: events stay in the outbox until it is");
+        return;
+    }
+    const auto profile = delivery::parse_crm_profile(config_.crm_profile);
+    if (secrets_.values(config_.crm_signing_secret).empty()) {
+        throw std::runtime_error("crm.endpoint is set but its signing secret '" +
+                                 config_.crm_signing_secret + "' is not configured");
+    }
+    delivery::DeliveryOptions options;
+    options.concurrency = config_.delivery_concurrency;
+    options.timeout = std::chrono::milliseconds(config_.delivery_timeout_ms);
+    std::vector<std::chrono::seconds> steps;
+    for (int s : config_.delivery_backoff_s) steps.emplace_back(s);
+    options.schedule = delivery::BackoffSchedule(std::move(steps));
+    options.dead_letter_after = std::chrono::seconds(config_.delivery_dead_letter_after_s);
+    options.poll_interval = std::chrono::milliseconds(config_.delivery_poll_interval_ms);
+    options.max_pause = std::chrono::seconds(config_.delivery_max_pause_s);
+
+    std::vector<delivery::Endpoint> endpoints = {
+        {"crm", config_.crm_endpoint, config_.crm_signing_secret}};
+    const EventContext events{config_.event_type_prefix, config_.event_source};
+    auto renderer = [this, profile, events](sqlite::Connection& db, const delivery::Endpoint& ep,
+                                            const store::OutboxEvent& event) {
+        auto wo = store::find_work_order(db, event.work_order_id);
+        if (!wo) throw std::runtime_error("work order " + event.work_order_id + " is gone");
+        if (ep.name != "crm") throw std::runtime_error("no renderer for " + ep.name);
+        std::optional<store::OutcomeRow> outcome;
+        if (event.outcome_id) outcome = store::find_outcome(db, *event.outcome_id);
+        return delivery::render_crm_event(profile, events, *catalog_, event, *wo,
+                                          outcome ? &*outcome : nullptr);
+    };
+    delivery_worker_ = std::make_unique<delivery::DeliveryWorker>(
+        options, std::move(endpoints), renderer, *writer_, *reads_, secrets_);
+    delivery_.store(delivery_worker_.get(), std::memory_order_release);
+    spdlog::info("delivering CRM events to {} ({})", config_.crm_endpoint, config_.crm_profile);
+}
+
 void Gateway::start() {
+    if (delivery_worker_) delivery_worker_->start();
+    if (watchdog_) watchdog_->start();
     server_->start();
     spdlog::info("listening on {}:{} (store {}, synchronous={})", config_.listen_address,
                  server_->port(), config_.store_path, config_.synchronous);

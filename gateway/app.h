@@ -16,6 +16,11 @@ namespace fieldgate {
 
 class WorkOrderService;
 class Router;
+class AdminRoutes;
+class Watchdog;
+namespace delivery {
+class DeliveryWorker;
+}
 namespace http {
 class Server;
 }
@@ -33,6 +38,8 @@ class Gateway {
     std::shared_ptr<const VendorRegistry> vendors() const;
 
   private:
+    void start_delivery();
+
     GatewayConfig config_;
     std::shared_ptr<const Catalog> catalog_;
     SecretStore secrets_;
@@ -40,6 +47,10 @@ class Gateway {
     std::shared_ptr<const VendorRegistry> vendors_;
     std::unique_ptr<store::Writer> writer_;
     std::unique_ptr<store::ReadPool> reads_;
+    std::atomic<delivery::DeliveryWorker*> delivery_{nullptr};  // the writer's commit listener
+    std::unique_ptr<delivery::DeliveryWorker> delivery_worker_;
+    std::unique_ptr<Watchdog> watchdog_;
+    std::unique_ptr<AdminRoutes> admin_;
     std::unique_ptr<WorkOrderService> work_orders_;
     std::unique_ptr<Router> router_;
     std::unique_ptr<http::Server> server_;

@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "dead_letters_command.h"
 #include "summary.h"
 
 namespace {
@@ -60,9 +61,35 @@ int main(int argc, char** argv) {
         ->check(CLI::ExistingFile);
     stats_cmd->add_flag("--json", stats_json, "print JSON instead of a table");
 
+    fieldgate::DeadLetterArgs dead;
+    auto* dead_cmd = app.add_subcommand(
+        "dead-letters", "events the CRM or a vendor refused for good: list them, replay them");
+    dead_cmd->require_subcommand(1);
+    auto* dead_list = dead_cmd->add_subcommand("list", "list dead letters (JSON lines)");
+    auto* dead_replay = dead_cmd->add_subcommand(
+        "replay", "put dead letters back in line; the running gateway sends them within a second");
+    for (auto* c : {dead_list, dead_replay}) {
+        c->add_option("--config", dead.config_path, "gateway.json")
+            ->required()
+            ->check(CLI::ExistingFile);
+        c->add_option("--destination", dead.destination, "crm or vendor:<id>");
+    }
+    dead_list->add_option("--limit", dead.limit, "at most this many")->check(CLI::Range(1, 100000));
+    auto* ids = dead_replay->add_option("--id", dead.ids, "dead letter id (repeatable)");
+    auto* all = dead_replay->add_flag("--all", dead.all, "every dead letter (of --destination)");
+    ids->excludes(all);
+
     CLI11_PARSE(app, argc, argv);
     try {
         if (*serve_cmd) return serve(config_path);
+        if (*dead_list) return fieldgate::list_dead_letters(dead, std::cout);
+        if (*dead_replay) {
+            if (dead.ids.empty() && !dead.all) {
+                std::cerr << "dead-letters replay: give --id N (repeatable) or --all\n";
+                return 2;
+            }
+            return fieldgate::replay_dead_letters(dead, std::cout);
+        }
         if (*stats_cmd) {
             const auto config = fieldgate::load_config(stats_config);
             const auto summary = fieldgate::store::summarize(config.store_path);

@@ -82,6 +82,21 @@ GatewayConfig load_config(const std::string& path) {
     const auto& crm = doc.contains("crm") ? doc["crm"] : empty;
     take(crm, "event_type_prefix", c.event_type_prefix);
     take(crm, "event_source", c.event_source);
+    take(crm, "endpoint", c.crm_endpoint);
+    take(crm, "profile", c.crm_profile);
+    take(crm, "signing_secret", c.crm_signing_secret);
+    const auto& delivery = doc.contains("delivery") ? doc["delivery"] : empty;
+    take(delivery, "concurrency", c.delivery_concurrency);
+    take(delivery, "timeout_ms", c.delivery_timeout_ms);
+    take(delivery, "backoff_s", c.delivery_backoff_s);
+    take(delivery, "dead_letter_after_s", c.delivery_dead_letter_after_s);
+    take(delivery, "poll_interval_ms", c.delivery_poll_interval_ms);
+    take(delivery, "max_pause_s", c.delivery_max_pause_s);
+    const auto& watchdog = doc.contains("watchdog") ? doc["watchdog"] : empty;
+    take(watchdog, "enabled", c.watchdog_enabled);
+    take(watchdog, "interval_s", c.watchdog_interval_s);
+    take(watchdog, "grace_s", c.watchdog_grace_s);
+    take(watchdog, "lookback_days", c.watchdog_lookback_days);
     if (doc.contains("assignment") && doc["assignment"].contains("rules")) {
         for (const auto& r : doc["assignment"]["rules"]) {
             c.assignment_rules.push_back(

@@ -41,6 +41,21 @@ struct GatewayConfig {
     std::string city_time_zone = "America/Los_Angeles";
     std::string event_type_prefix = "gov.sanjose.workorder";
     std::string event_source = "urn:fieldgate";
+    // CRM delivery: nothing is delivered while crm_endpoint is empty.
+    std::string crm_endpoint;
+    std::string crm_profile = "cloudevents";  // cloudevents | open311
+    std::string crm_signing_secret = "crm/webhook-secret";
+    int delivery_concurrency = 16;
+    int delivery_timeout_ms = 10000;
+    std::vector<int> delivery_backoff_s = {0, 5, 300, 1800, 7200, 18000, 36000, 36000};
+    int delivery_dead_letter_after_s = 72 * 3600;
+    int delivery_poll_interval_ms = 1000;
+    int delivery_max_pause_s = 30;
+    // watchdog
+    bool watchdog_enabled = true;
+    int watchdog_interval_s = 60;
+    int watchdog_grace_s = 0;
+    int watchdog_lookback_days = 14;
     std::vector<AssignmentRule> assignment_rules;
     std::string log_level = "info";
 };

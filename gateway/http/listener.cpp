@@ -81,11 +81,15 @@ void Listener::stop() {
 
 void Listener::do_accept() {
     if (!acceptor_.is_open()) return;
-    // Each connection gets its own strand.
-    acceptor_.async_accept(net::make_strand(ioc_),
-                           [self = shared_from_this()](error_code ec, tcp::socket socket) {
-                               self->on_accept(ec, std::move(socket));
-                           });
+    auto on_accept = [self = shared_from_this()](error_code ec, tcp::socket socket) {
+        self->on_accept(ec, std::move(socket));
+    };
+    // With one I/O thread every handler is already serialized: a strand per connection would
+    // only add a mutex and a queue hop to every completion (measured ~+4% ingest without).
+    if (ctx_->options.threads <= 1)
+        acceptor_.async_accept(ioc_.get_executor(), std::move(on_accept));
+    else
+        acceptor_.async_accept(net::make_strand(ioc_), std::move(on_accept));
 }
 
 void Listener::on_accept(error_code ec, tcp::socket socket) {

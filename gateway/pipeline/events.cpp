@@ -54,6 +54,11 @@ std::string event_id(std::int64_t outbox_id) {
     return "evt_" + std::to_string(outbox_id);
 }
 
+std::string event_sequence(std::int64_t outbox_id) {
+    std::string digits = std::to_string(outbox_id);
+    return std::string(digits.size() < 20 ? 20 - digits.size() : 0, '0') + digits;
+}
+
 store::OutboxEvent status_event(const EventContext& ctx, const store::WorkOrder& wo,
                                 const std::string& status, std::optional<std::int64_t> outcome_id,
                                 const std::string& at) {
@@ -84,6 +89,7 @@ nlohmann::json render_event(const EventContext& ctx, const Catalog& catalog,
         {"type", event.event_type},
         {"subject", wo.crm_case_id},
         {"time", event.created_at},
+        {"sequence", event_sequence(event.id)},
         {"datacontenttype", "application/json"},
         {"data", std::move(data)},
     };

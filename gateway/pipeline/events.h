@@ -29,6 +29,9 @@ nlohmann::json render_event(const EventContext& ctx, const Catalog& catalog,
                             const store::OutboxEvent& event, const store::WorkOrder& wo,
                             const store::OutcomeRow* outcome);
 std::string event_id(std::int64_t outbox_id);
+// The CloudEvents `sequence` extension: the outbox id as 20 zero-padded digits, so it orders
+// the events of one work order as strings too (outbox ids only grow).
+std::string event_sequence(std::int64_t outbox_id);
 
 // The outcome block shared by the CRM event and the work order API.
 nlohmann::json outcome_json(const Catalog& catalog, const store::OutcomeRow& outcome);

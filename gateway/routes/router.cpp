@@ -1,5 +1,6 @@
 #include "router.h"
 
+#include "admin_routes.h"
 #include "ids.h"
 #include "repositories.h"
 #include "time_util.h"
@@ -121,6 +122,16 @@ void Router::handle(http::Request request, http::Respond respond) {
             get_work_order(id, respond);
             return;
         }
+    }
+    if (parts_.admin && AdminRoutes::owns(path)) {
+        if (request.body_too_large) {
+            respond(problem(413, "payload-too-large", "Payload too large",
+                            "the body is larger than " +
+                                std::to_string(parts_.config->max_body_bytes) + " bytes"));
+            return;
+        }
+        parts_.admin->handle(request, respond);
+        return;
     }
     respond(problem(404, "not-found", "Not found", "no route for " + method + " " + path));
 }

@@ -16,6 +16,8 @@
 namespace fieldgate {
 
 // What the router needs from the running gateway.
+class AdminRoutes;
+
 struct GatewayParts {
     const GatewayConfig* config = nullptr;
     const Catalog* catalog = nullptr;
@@ -23,6 +25,7 @@ struct GatewayParts {
     WorkOrderService* work_orders = nullptr;
     const SecretStore* secrets = nullptr;
     std::function<std::shared_ptr<const VendorRegistry>()> vendors;
+    AdminRoutes* admin = nullptr;  // staff routes under /v1/admin
 };
 
 class Router : public http::Service {

@@ -156,6 +156,7 @@ ALTER TABLE outbox ADD COLUMN last_status INTEGER;
 -- Why next_attempt_at is set: 'event' (this event failed) or 'endpoint' (the endpoint was
 -- down or throttling); endpoint deferrals are released at once when the endpoint recovers.
 ALTER TABLE outbox ADD COLUMN deferred_by TEXT;
+ALTER TABLE outbox ADD COLUMN dead_at TEXT;
 DROP INDEX outbox_pending;
 CREATE INDEX outbox_due ON outbox (id) WHERE state = 'pending';
 CREATE INDEX outbox_dead ON outbox (destination, id) WHERE state = 'dead';

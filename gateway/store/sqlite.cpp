@@ -2,7 +2,20 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
+
 namespace fieldgate::sqlite {
+
+namespace {
+
+// Before the first connection: SQLite's memory statistics take a process-wide mutex on every
+// allocation, which the writer and the readers then contend on. Nothing here reads them.
+void configure_library_once() {
+    static std::once_flag once;
+    std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+}  // namespace
 
 bool Error::disk_full() const {
     const int primary = code_ & 0xff;
@@ -110,6 +123,7 @@ std::optional<double> Statement::optional_real(int column) const {
 }
 
 Connection::Connection(const std::string& path, const OpenOptions& options) {
+    configure_library_once();
     const int flags =
         options.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     const int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);

@@ -120,6 +120,13 @@ void Writer::commit_batch(std::deque<Item>& batch) {
         else
             ++stats_.failed_commits;
     }
+    if (committed && options_.on_commit) {
+        try {
+            options_.on_commit();
+        } catch (...) {
+            // A listener must not take the writer down.
+        }
+    }
     for (auto& item : batch) {
         if (!item.done) continue;
         try {

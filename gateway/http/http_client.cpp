@@ -19,7 +19,7 @@
 #include <limits>
 #include <stdexcept>
 
-namespace fieldgate::sim {
+namespace fieldgate::http {
 namespace {
 
 namespace beast = boost::beast;
@@ -294,4 +294,4 @@ RawReply HttpClient::raw_exchange_detailed(const std::string& host, std::uint16_
     return reply;
 }
 
-}  // namespace fieldgate::sim
+}  // namespace fieldgate::http

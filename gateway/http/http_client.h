@@ -1,5 +1,6 @@
-// A small synchronous HTTP/1.1 client with one keep-alive connection, for tests and
-// simulators. Beast stays in http_client.cpp.
+// A small synchronous HTTP/1.1 client with one keep-alive connection: the delivery worker's
+// transport, and what tests and simulators talk to the gateway with. Beast stays in
+// http_client.cpp.
 //
 // Retry rule: a request is sent at most once. Before writing on a reused connection the client
 // checks whether the server has closed it (the usual idle keep-alive close); if so it
@@ -18,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-namespace fieldgate::sim {
+namespace fieldgate::http {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
@@ -86,4 +87,12 @@ class HttpClient {
     std::unique_ptr<Impl> impl_;
 };
 
+}  // namespace fieldgate::http
+
+// The simulators and tests came first and call it by these names.
+namespace fieldgate::sim {
+using http::ClientResponse;
+using http::HeaderList;
+using http::HttpClient;
+using http::RawReply;
 }  // namespace fieldgate::sim

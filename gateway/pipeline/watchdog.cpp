@@ -1,0 +1,132 @@
+#include "watchdog.h"
+
+#include <date/date.h>
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "lifecycle.h"
+#include "repositories.h"
+
+namespace fieldgate {
+
+std::optional<SysMillis> window_deadline(const std::string& scheduled_date,
+                                         const std::optional<std::string>& window_end,
+                                         const std::string& zone) {
+    if (window_end) {
+        if (auto t = parse_rfc3339(*window_end)) return t;
+        return local_to_instant(scheduled_date, *window_end, zone);
+    }
+    return local_to_instant(scheduled_date, "23:59:59", zone);
+}
+
+Watchdog::Watchdog(WatchdogOptions options, store::Writer& writer, store::ReadPool& reads,
+                   std::function<void()> on_flagged)
+    : options_(std::move(options)),
+      writer_(writer),
+      reads_(reads),
+      on_flagged_(std::move(on_flagged)) {}
+
+Watchdog::~Watchdog() {
+    stop();
+}
+
+void Watchdog::start() {
+    thread_ = std::thread([this] { loop(); });
+}
+
+void Watchdog::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void Watchdog::loop() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        lock.unlock();
+        try {
+            sweep(now_millis());
+        } catch (const std::exception& e) {
+            spdlog::warn("watchdog: sweep failed: {}", e.what());
+        }
+        lock.lock();
+        wake_.wait_for(lock, options_.interval, [this] { return stopping_; });
+    }
+}
+
+namespace {
+
+struct Candidate {
+    std::string id;
+    std::string scheduled_date;
+    std::optional<std::string> window_end;
+};
+
+}  // namespace
+
+int Watchdog::sweep(SysMillis now) {
+    const auto today = date::year_month_day(std::chrono::floor<date::days>(now));
+    const auto first =
+        date::year_month_day(date::sys_days(today) - date::days(options_.lookback_days));
+    std::vector<Candidate> due;
+    {
+        auto db = reads_.acquire();
+        auto q = db->prepare(
+            "SELECT id, scheduled_date, window_end FROM work_orders "
+            "WHERE scheduled_date BETWEEN ? AND ? AND overdue_at IS NULL "
+            "AND status IN ('dispatched', 'acknowledged', 'en_route', 'on_site')");
+        // One day ahead: a window in a zone east of UTC may end before UTC's date changes.
+        q->bind(1, date::format("%F", first))
+            .bind(2, date::format("%F", date::sys_days(today) + date::days(1)));
+        while (q->step()) {
+            Candidate c{q->text(0), q->text(1), q->optional_text(2)};
+            const auto deadline =
+                window_deadline(c.scheduled_date, c.window_end, options_.city_zone);
+            if (deadline && *deadline + options_.grace < now) due.push_back(std::move(c));
+        }
+    }
+    if (due.empty()) return 0;
+
+    int flagged = 0;
+    const auto events = options_.events;
+    const std::string at = format_utc(now);
+    writer_.run_sync([&](sqlite::Connection& db) {
+        for (const auto& c : due) {
+            // Checked again inside the transaction: an outcome may have arrived meanwhile.
+            auto wo = store::find_work_order(db, c.id);
+            if (!wo || is_terminal_status(wo->status) || wo->status == "received") continue;
+            db.prepare("UPDATE work_orders SET overdue_at = ? WHERE id = ? AND overdue_at IS NULL")
+                ->bind(1, at)
+                .bind(2, c.id)
+                .run();
+            if (db.changes() == 0) continue;
+            const std::string window_end =
+                format_utc(*window_deadline(c.scheduled_date, c.window_end, options_.city_zone));
+            store::append_history(
+                db, wo->id,
+                store::HistoryEntry{
+                    at, wo->status, wo->status, "watchdog", std::nullopt,
+                    "overdue: the window ended at " + window_end + " with no outcome"});
+            auto event = status_event(events, *wo, wo->status, std::nullopt, at);
+            event.event_type = events.type_prefix + ".overdue";
+            event.extra_json = nlohmann::json{{"overdue", true},
+                                              {"window_end", window_end},
+                                              {"scheduled_date", wo->scheduled_date},
+                                              {"vendor", wo->vendor ? *wo->vendor : ""}}
+                                   .dump();
+            store::enqueue_event(db, event);
+            ++flagged;
+        }
+    });
+    if (flagged > 0) {
+        spdlog::info("watchdog: {} work order(s) overdue", flagged);
+        if (on_flagged_) on_flagged_();
+    }
+    return flagged;
+}
+
+}  // namespace fieldgate

@@ -1,0 +1,57 @@
+// The watchdog: a dispatched work order whose scheduled window has ended with no outcome is
+// flagged overdue (once), recorded in its history and announced to the CRM with an `overdue`
+// event; reports count it against the vendor.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "events.h"
+#include "read_pool.h"
+#include "time_util.h"
+#include "writer.h"
+
+namespace fieldgate {
+
+struct WatchdogOptions {
+    std::chrono::seconds interval{60};
+    std::chrono::seconds grace{0};  // after the window's end before an order counts as overdue
+    int lookback_days = 14;         // scheduled dates older than this are not looked at again
+    std::string city_zone = "America/Los_Angeles";
+    EventContext events;
+};
+
+// When the window of an order ends: its window end (HH:MM local on the scheduled date, or an
+// RFC 3339 time), else the end of the scheduled day, in the city's zone.
+std::optional<SysMillis> window_deadline(const std::string& scheduled_date,
+                                         const std::optional<std::string>& window_end,
+                                         const std::string& zone);
+
+class Watchdog {
+  public:
+    Watchdog(WatchdogOptions options, store::Writer& writer, store::ReadPool& reads,
+             std::function<void()> on_flagged);
+    ~Watchdog();
+    void start();
+    void stop();
+    // One sweep now; returns how many orders it flagged. Also what the thread runs.
+    int sweep(SysMillis now);
+
+  private:
+    void loop();
+    WatchdogOptions options_;
+    store::Writer& writer_;
+    store::ReadPool& reads_;
+    std::function<void()> on_flagged_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace fieldgate
