@@ -31,16 +31,23 @@ struct Secrets {
     std::string bay_hmac = "bay-hmac-789";
     std::string valley = "valley-pass-abc";
     std::string curbside = "curb-key-def";
+    std::string admin = "admin-token-xyz";
+    std::string crm_webhook;  // whsec_<base64>; written only when set
 };
 
 class GatewayProcess {
   public:
-    explicit GatewayProcess(nlohmann::json extra_config = nlohmann::json::object()) {
+    explicit GatewayProcess(nlohmann::json extra_config = nlohmann::json::object(),
+                            Secrets secrets_in = {})
+        : secrets(std::move(secrets_in)) {
         dir_.write("secrets/crm/api-token", secrets.crm);
         dir_.write("secrets/bay-hauling/api-key", secrets.bay);
         dir_.write("secrets/bay-hauling/hmac-secret", secrets.bay_hmac);
         dir_.write("secrets/valley-disposal/password", secrets.valley);
         dir_.write("secrets/curbside-coop/api-key", secrets.curbside);
+        dir_.write("secrets/admin/api-token", secrets.admin);
+        if (!secrets.crm_webhook.empty())
+            dir_.write("secrets/crm/webhook-secret", secrets.crm_webhook);
         nlohmann::json config = {
             {"listen", {{"address", "127.0.0.1"}, {"port", 0}, {"port_file", "port"}}},
             {"store", {{"path", "fieldgate.db"}}},
@@ -125,6 +132,9 @@ class GatewayProcess {
     const TempDir& dir() const { return dir_; }
 
     sim::HeaderList crm_headers() const { return {{"Authorization", "Bearer " + secrets.crm}}; }
+    sim::HeaderList admin_headers() const {
+        return {{"Authorization", "Bearer " + secrets.admin}};
+    }
 
     // Creates a work order through the CRM API; returns its JSON (asserting 201/200 is the
     // caller's).

@@ -1,0 +1,363 @@
+// CRM delivery end to end: the real gateway posting to the real CRM simulator over loopback.
+// The simulator verifies every signature with its own verifier, de-duplicates by webhook-id
+// and checks the order of events per service request.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "support/crm_sim_process.h"
+#include "support/gateway_process.h"
+#include "support/vendor_payloads.h"
+
+namespace fieldgate::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (done()) return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return done();
+}
+
+class Rig {
+  public:
+    explicit Rig(nlohmann::json extra = nlohmann::json::object()) : crm_() {
+        nlohmann::json config = {
+            {"crm",
+             {{"endpoint", "http://127.0.0.1:" + std::to_string(crm_.port()) + "/events"},
+              {"event_type_prefix", "gov.sanjose.workorder"}}},
+            {"delivery", {{"poll_interval_ms", 200}, {"max_pause_s", 1}, {"concurrency", 8}}},
+            {"watchdog", {{"enabled", false}}},
+        };
+        config.merge_patch(extra);
+        Secrets secrets;
+        secrets.crm_webhook = whsec(crm_.key());
+        gw_ = std::make_unique<GatewayProcess>(config, secrets);
+    }
+
+    GatewayProcess& gw() { return *gw_; }
+    CrmSimProcess& crm() { return crm_; }
+
+    nlohmann::json report() {
+        auto c = crm_.control_client();
+        return nlohmann::json::parse(c.get("/_report").body);
+    }
+    nlohmann::json events() {
+        auto c = crm_.control_client();
+        return nlohmann::json::parse(c.get("/_events").body);
+    }
+    void control(const nlohmann::json& command) {
+        auto c = crm_.control_client();
+        const auto r = c.post("/_control", command.dump());
+        ASSERT_LT(r.status, 300) << r.body;
+    }
+    std::int64_t stored() { return report()["stored"].get<std::int64_t>(); }
+    std::int64_t answered(const std::string& status) {
+        const auto r = report();
+        return r["answered"].contains(status) ? r["answered"][status].get<std::int64_t>() : 0;
+    }
+
+    // A work order for Bay Hauling; returns its id.
+    std::string create(sim::HttpClient& c, const std::string& sr) {
+        const auto r = gw_->create_order(c, work_order_body(sr, "bay-hauling"));
+        EXPECT_EQ(r.status, 201) << r.body;
+        return nlohmann::json::parse(r.body)["id"].get<std::string>();
+    }
+    void post_result(sim::HttpClient& c, const std::string& ticket, const std::string& sr,
+                     const std::string& status = "Confirmed Negative",
+                     const std::string& code = "NSO") {
+        const auto r = c.post("/v1/vendors/bay-hauling/results",
+                              bay_result(ticket, sr, status, code).dump(), "application/json",
+                              {{"Authorization", "Bearer " + gw_->secrets.bay}});
+        EXPECT_EQ(r.status, 200) << r.body;
+    }
+
+  private:
+    CrmSimProcess crm_;
+    std::unique_ptr<GatewayProcess> gw_;
+};
+
+// Events of one service request, in the order the CRM received them.
+std::map<std::string, std::vector<nlohmann::json>> by_subject(const nlohmann::json& events) {
+    std::map<std::string, std::vector<nlohmann::json>> out;
+    for (const auto& e : events) out[e["subject"].get<std::string>()].push_back(e);
+    return out;
+}
+
+TEST(CrmDelivery, EveryOutcomeArrivesSignedInOrderWithTheStandardCodes) {
+    Rig rig;
+    auto c = rig.gw().client();
+    constexpr int kOrders = 30;
+    for (int i = 0; i < kOrders; ++i) {
+        const std::string sr = "SR-DLV-" + std::to_string(i);
+        rig.create(c, sr);
+        if (i % 3 == 0)
+            rig.post_result(c, "BH-" + std::to_string(i), sr, "Confirmed Positive", "");
+        else
+            rig.post_result(c, "BH-" + std::to_string(i), sr);  // NSO: not set out
+    }
+    // Each order: dispatched, then its outcome.
+    ASSERT_TRUE(wait_until([&] { return rig.stored() == 2 * kOrders; }, 20s)) << rig.report();
+    const auto report = rig.report();
+    EXPECT_EQ(report["bad_signatures"], 0);
+    EXPECT_EQ(report["out_of_order"], 0);
+    EXPECT_EQ(report["duplicates"], 0);
+
+    const auto subjects = by_subject(rig.events());
+    ASSERT_EQ(subjects.size(), static_cast<std::size_t>(kOrders));
+    for (int i = 0; i < kOrders; ++i) {
+        const auto& list = subjects.at("SR-DLV-" + std::to_string(i));
+        ASSERT_EQ(list.size(), 2u);
+        EXPECT_EQ(list[0]["type_or_status"], "gov.sanjose.workorder.dispatched");
+        const auto& body = list[1]["body"];
+        EXPECT_EQ(body["specversion"], "1.0");
+        EXPECT_EQ(body["id"], list[1]["webhook_id"]);
+        const auto& outcome = body["data"]["outcome"];
+        if (i % 3 == 0) {
+            // Closed as completed only because the field said so.
+            EXPECT_EQ(body["type"], "gov.sanjose.workorder.completed");
+            EXPECT_EQ(outcome["code"], "COMPLETED");
+        } else {
+            EXPECT_EQ(body["type"], "gov.sanjose.workorder.not_collected");
+            EXPECT_EQ(outcome["code"], "NOT_COLLECTED");
+            EXPECT_EQ(outcome["reason"], "NOT_SET_OUT");
+            EXPECT_EQ(outcome["attribution"], "resident");
+            EXPECT_TRUE(outcome["customer_message"].is_string());
+            EXPECT_EQ(outcome["occurred_at"], "2026-02-03T10:42:17-08:00");
+            EXPECT_EQ(outcome["vendor_ref"], "BH-" + std::to_string(i));
+            EXPECT_EQ(outcome["photos"].size(), 1u);
+        }
+        EXPECT_LT(list[0]["sequence"].get<std::string>(), list[1]["sequence"].get<std::string>());
+    }
+}
+
+TEST(CrmDelivery, AnOutageUnderLoadEndsWithEveryEventDeliveredOnce) {
+    Rig rig;
+    auto c = rig.gw().client();
+    // The CRM goes down (connections refused) while results keep coming for ~90 s, then it
+    // answers 500 for a while, then throttles with Retry-After, then recovers.
+    rig.control({{"mode", "down"}});
+    int orders = 0;
+    auto post_some = [&](int n) {
+        for (int i = 0; i < n; ++i, ++orders) {
+            const std::string sr = "SR-OUT-" + std::to_string(orders);
+            rig.create(c, sr);
+            rig.post_result(c, "BH-OUT-" + std::to_string(orders), sr);
+        }
+    };
+    const auto outage_end = std::chrono::steady_clock::now() + 90s;
+    while (std::chrono::steady_clock::now() < outage_end) {
+        post_some(20);
+        std::this_thread::sleep_for(200ms);
+    }
+    EXPECT_EQ(rig.stored(), 0);
+    rig.control({{"mode", "error500"}});
+    post_some(20);
+    std::this_thread::sleep_for(3s);
+    rig.control({{"mode", "throttle429"}, {"retry_after_s", 1}});
+    post_some(20);
+    std::this_thread::sleep_for(3s);
+    rig.control({{"mode", "ok"}});
+    post_some(20);
+
+    const std::int64_t expected = 2 * orders;
+    ASSERT_TRUE(wait_until([&] { return rig.stored() >= expected; }, 120s)) << rig.report();
+    const auto report = rig.report();
+    EXPECT_EQ(report["stored"], expected);
+    EXPECT_EQ(report["duplicates"], 0);
+    EXPECT_EQ(report["out_of_order"], 0);
+    EXPECT_EQ(report["bad_signatures"], 0);
+    std::set<std::string> ids;
+    for (const auto& e : rig.events()) ids.insert(e["webhook_id"].get<std::string>());
+    EXPECT_EQ(ids.size(), static_cast<std::size_t>(expected));
+    std::printf("outage: %d orders, %lld events delivered once, answered %s\n", orders,
+                static_cast<long long>(expected), report["answered"].dump().c_str());
+}
+
+TEST(CrmDelivery, RetryAfterIsHonoured) {
+    Rig rig;
+    rig.control({{"mode", "throttle429"}, {"retry_after_s", 4}});
+    auto c = rig.gw().client();
+    rig.create(c, "SR-429");
+    ASSERT_TRUE(wait_until([&] { return rig.answered("429") >= 1; }, 10s)) << rig.report();
+    // Well inside the 4 s the CRM asked for, and several poll intervals and probe pauses (1 s)
+    // later: nothing was sent again.
+    std::this_thread::sleep_for(2500ms);
+    EXPECT_EQ(rig.answered("429"), 1) << rig.report();
+    rig.control({{"mode", "ok"}});
+    ASSERT_TRUE(wait_until([&] { return rig.stored() == 1; }, 15s)) << rig.report();
+    EXPECT_EQ(rig.answered("429"), 1);
+}
+
+TEST(CrmDelivery, ARefusedEventIsDeadLetteredAndReplayDeliversIt) {
+    Rig rig;
+    // In a fresh store the first order's events are evt_1 (dispatched) and evt_2 (outcome).
+    rig.control({{"reject_ids", {"evt_2"}}});
+    auto c = rig.gw().client();
+    rig.create(c, "SR-DEAD");
+    rig.post_result(c, "BH-DEAD", "SR-DEAD");
+    auto dead = [&] {
+        auto r = c.get("/v1/admin/dead-letters", rig.gw().admin_headers());
+        EXPECT_EQ(r.status, 200) << r.body;
+        return nlohmann::json::parse(r.body)["items"];
+    };
+    ASSERT_TRUE(wait_until([&] { return dead().size() == 1; }, 15s));
+    const auto letter = dead()[0];
+    EXPECT_EQ(letter["event_id"], "evt_2");
+    EXPECT_EQ(letter["crm_case_id"], "SR-DEAD");
+    EXPECT_EQ(letter["last_status"], 400);
+    EXPECT_EQ(letter["destination"], "crm");
+    EXPECT_EQ(rig.stored(), 1);  // only the dispatched event
+
+    // Staff cannot be anyone: the CRM token does not open the staff API.
+    EXPECT_EQ(c.get("/v1/admin/dead-letters", rig.gw().crm_headers()).status, 401);
+
+    rig.control({{"reject_ids", nlohmann::json::array()}});
+    const auto replay = c.post("/v1/admin/dead-letters/replay", R"({"ids": [2]})",
+                               "application/json", rig.gw().admin_headers());
+    ASSERT_EQ(replay.status, 200) << replay.body;
+    EXPECT_EQ(nlohmann::json::parse(replay.body)["replayed"], 1);
+    ASSERT_TRUE(wait_until([&] { return rig.stored() == 2; }, 15s)) << rig.report();
+    EXPECT_TRUE(dead().empty());
+    // Replaying again changes nothing.
+    const auto again = c.post("/v1/admin/dead-letters/replay", R"({"ids": [2]})",
+                              "application/json", rig.gw().admin_headers());
+    EXPECT_EQ(nlohmann::json::parse(again.body)["replayed"], 0);
+    const auto bad = c.post("/v1/admin/dead-letters/replay", R"({"ids": ["two"]})",
+                            "application/json", rig.gw().admin_headers());
+    EXPECT_EQ(bad.status, 422);
+    EXPECT_EQ(nlohmann::json::parse(bad.body)["pointer"], "/ids/0");
+}
+
+TEST(CrmDelivery, TheCliListsAndReplaysDeadLetters) {
+    Rig rig;
+    rig.control({{"reject_ids", {"evt_1"}}});
+    auto c = rig.gw().client();
+    rig.create(c, "SR-CLI");
+    ASSERT_TRUE(wait_until([&] { return rig.answered("400") >= 1; }, 15s)) << rig.report();
+    const std::string binary = std::string(FIELDGATE_BINARY_DIR) + "/gateway/fieldgate";
+    auto run = [&](const std::string& args) {
+        std::string out;
+        FILE* p = popen((binary + " " + args + " 2>&1").c_str(), "r");
+        char buf[4096];
+        while (p && fgets(buf, sizeof buf, p)) out += buf;
+        if (p) pclose(p);
+        return out;
+    };
+    std::string listed;
+    ASSERT_TRUE(wait_until(
+        [&] {
+            listed = run("dead-letters list --config " + rig.gw().config_path());
+            return listed.find("\"id\":1") != std::string::npos;
+        },
+        10s))
+        << listed;
+    EXPECT_NE(listed.find("SR-CLI"), std::string::npos);
+    rig.control({{"reject_ids", nlohmann::json::array()}});
+    EXPECT_NE(run("dead-letters replay --id 1 --config " + rig.gw().config_path())
+                  .find("replayed 1"),
+              std::string::npos);
+    // The running gateway notices within its poll interval.
+    ASSERT_TRUE(wait_until([&] { return rig.stored() == 1; }, 15s)) << rig.report();
+}
+
+TEST(CrmDelivery, GoneDisablesTheEndpointUntilStaffEnableIt) {
+    Rig rig;
+    rig.control({{"mode", "gone410"}});
+    auto c = rig.gw().client();
+    rig.create(c, "SR-GONE");
+    ASSERT_TRUE(wait_until([&] { return rig.answered("410") == 1; }, 15s)) << rig.report();
+    auto endpoint = [&] {
+        auto r = c.get("/v1/admin/endpoints", rig.gw().admin_headers());
+        return nlohmann::json::parse(r.body)["items"][0];
+    };
+    ASSERT_TRUE(wait_until([&] { return endpoint()["state"] == "disabled"; }, 5s));
+    EXPECT_EQ(endpoint()["pending"], 1);
+    rig.control({{"mode", "ok"}});
+    rig.create(c, "SR-GONE-2");
+    // Disabled means nothing is attempted, however long it waits (many poll intervals here).
+    std::this_thread::sleep_for(1500ms);
+    EXPECT_EQ(rig.report()["received"], 1);
+    EXPECT_NE(rig.gw().log_text().find("ALERT"), std::string::npos);
+
+    EXPECT_EQ(c.post("/v1/admin/endpoints/crm/enable", "", "application/json",
+                     rig.gw().admin_headers())
+                  .status,
+              200);
+    ASSERT_TRUE(wait_until([&] { return rig.stored() == 2; }, 15s)) << rig.report();
+    EXPECT_EQ(endpoint()["state"], "active");
+    EXPECT_EQ(c.post("/v1/admin/endpoints/nope/enable", "", "application/json",
+                     rig.gw().admin_headers())
+                  .status,
+              404);
+}
+
+TEST(CrmDelivery, Open311ProfileSendsServiceRequestUpdates) {
+    Rig rig({{"crm", {{"profile", "open311"}}}});
+    auto c = rig.gw().client();
+    rig.create(c, "SR-311");
+    rig.post_result(c, "BH-311", "SR-311");
+    ASSERT_TRUE(wait_until([&] { return rig.stored() == 2; }, 15s)) << rig.report();
+    const auto events = rig.events();
+    EXPECT_EQ(rig.report()["out_of_order"], 0);
+    const auto& open = events[0]["body"];
+    EXPECT_EQ(open["service_request_id"], "SR-311");
+    EXPECT_EQ(open["status"], "open");
+    const auto& closed = events[1]["body"];
+    EXPECT_EQ(closed["status"], "closed");
+    EXPECT_EQ(closed["external_status_code"], "NOT_SET_OUT");
+    EXPECT_EQ(closed["media_url"], "https://media.bayhauling.example/stops/BH-311/1.jpg");
+    EXPECT_TRUE(closed["status_notes"].is_string());
+    EXPECT_FALSE(closed["status_notes"].get<std::string>().empty());
+}
+
+TEST(CrmDelivery, TheWatchdogFlagsAnOrderWhoseWindowEndedAndTellsTheCrm) {
+    Rig rig({{"watchdog", {{"enabled", true}, {"interval_s", 1}}}});
+    auto c = rig.gw().client();
+    // Scheduled yesterday (in every zone): its window is over and nothing was reported.
+    const auto yesterday = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) -
+                           std::chrono::days(2);
+    const std::string date = date::format("%F", yesterday);
+    auto body = work_order_body("SR-LATE", "bay-hauling", "R-1", 1, date);
+    const auto created = rig.gw().create_order(c, body);
+    ASSERT_EQ(created.status, 201) << created.body;
+    const auto id = nlohmann::json::parse(created.body)["id"].get<std::string>();
+    // A current order is left alone.
+    rig.create(c, "SR-ON-TIME");
+
+    ASSERT_TRUE(wait_until(
+        [&] {
+            for (const auto& e : rig.events())
+                if (e["type_or_status"] == "gov.sanjose.workorder.overdue") return true;
+            return false;
+        },
+        15s))
+        << rig.events().dump();
+    std::this_thread::sleep_for(1500ms);  // more sweeps: still flagged once
+    int overdue = 0;
+    for (const auto& e : rig.events()) {
+        if (e["type_or_status"] != "gov.sanjose.workorder.overdue") continue;
+        ++overdue;
+        EXPECT_EQ(e["subject"], "SR-LATE");
+        EXPECT_EQ(e["body"]["data"]["extra"]["overdue"], true);
+        EXPECT_EQ(e["body"]["data"]["vendor"], "bay-hauling");
+    }
+    EXPECT_EQ(overdue, 1);
+    const auto order = nlohmann::json::parse(
+        c.get("/v1/work-orders/" + id, rig.gw().crm_headers()).body);
+    EXPECT_EQ(order["history"].back()["source"], "watchdog");
+}
+
+}  // namespace
+}  // namespace fieldgate::test
