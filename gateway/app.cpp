@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "order_changes.h"
 #include "router.h"
 #include "server.h"
 #include "work_orders.h"
@@ -39,15 +40,16 @@ Gateway::Gateway(GatewayConfig config)
     writer_ = std::make_unique<store::Writer>(writer_options);
     reads_ = std::make_unique<store::ReadPool>(config_.store_path);
     work_orders_ = std::make_unique<WorkOrderService>(config_, *catalog_, *writer_, *reads_,
-                                                      [this](const std::string& id) {
-                                                          auto v = vendors();
-                                                          return v && v->find(id) != nullptr;
-                                                      });
+                                                      [this] { return vendors(); });
+    order_changes_ = std::make_unique<OrderChangeService>(config_, *writer_, *work_orders_,
+                                                          [this] { return vendors(); });
     GatewayParts parts;
     parts.config = &config_;
     parts.catalog = catalog_.get();
     parts.writer = writer_.get();
     parts.work_orders = work_orders_.get();
+    parts.order_changes = order_changes_.get();
+    parts.reads = reads_.get();
     parts.secrets = &secrets_;
     parts.vendors = [this] { return vendors(); };
     router_ = std::make_unique<Router>(std::move(parts));
@@ -66,6 +68,7 @@ Gateway::~Gateway() {
     // drains what was queued.
     server_.reset();
     router_.reset();
+    order_changes_.reset();
     work_orders_.reset();
     writer_.reset();
 }

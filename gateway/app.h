@@ -15,6 +15,7 @@
 namespace fieldgate {
 
 class WorkOrderService;
+class OrderChangeService;
 class Router;
 namespace http {
 class Server;
@@ -41,6 +42,7 @@ class Gateway {
     std::unique_ptr<store::Writer> writer_;
     std::unique_ptr<store::ReadPool> reads_;
     std::unique_ptr<WorkOrderService> work_orders_;
+    std::unique_ptr<OrderChangeService> order_changes_;
     std::unique_ptr<Router> router_;
     std::unique_ptr<http::Server> server_;
 };
