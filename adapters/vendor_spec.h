@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,18 @@ struct ResponseSpec {
     std::string soap_namespace;  // soap: e.g. http://valleydisposal.example/ens
 };
 
+// How work orders reach the vendor: it pulls its feed (GET /v1/vendors/<id>/work-orders with a
+// cursor), or the gateway pushes each change to push_url, signed with `secret`.
+struct DispatchSpec {
+    std::string mode = "pull";  // pull | push
+    std::string push_url;       // push: http://host[:port]/path
+    std::string push_host;      // push_url taken apart when the folder loads
+    std::uint16_t push_port = 80;
+    std::string push_target;  // path and query, "/" at least
+    std::string secret;       // push: secret name of the signing key
+    bool push() const { return mode == "push"; }
+};
+
 struct VendorSpec {
     std::string id;               // folder name == registry key == vendor_id
     std::string name;             // display name
@@ -47,7 +60,9 @@ struct VendorSpec {
     std::size_t max_body_bytes = 1 << 20;
     AuthSpec auth;
     ResponseSpec response;
-    std::vector<std::string> customer_fields_allowed;  // resident fields this vendor may see
+    // Resident fields (name, phone, email) this vendor may see; none when the file lists none.
+    std::vector<std::string> customer_fields_allowed;
+    DispatchSpec dispatch;
 };
 
 }  // namespace fieldgate

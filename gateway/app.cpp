@@ -9,6 +9,8 @@
 #include "crm_profiles.h"
 #include "delivery_worker.h"
 #include "repositories.h"
+#include "order_changes.h"
+#include "vendor_view.h"
 #include "router.h"
 #include "server.h"
 #include "watchdog.h"
@@ -58,15 +60,16 @@ Gateway::Gateway(GatewayConfig config)
     }
     admin_ = std::make_unique<AdminRoutes>(secrets_, *writer_, *reads_, delivery_worker_.get());
     work_orders_ = std::make_unique<WorkOrderService>(config_, *catalog_, *writer_, *reads_,
-                                                      [this](const std::string& id) {
-                                                          auto v = vendors();
-                                                          return v && v->find(id) != nullptr;
-                                                      });
+                                                      [this] { return vendors(); });
+    order_changes_ = std::make_unique<OrderChangeService>(config_, *writer_, *work_orders_,
+                                                          [this] { return vendors(); });
     GatewayParts parts;
     parts.config = &config_;
     parts.catalog = catalog_.get();
     parts.writer = writer_.get();
     parts.work_orders = work_orders_.get();
+    parts.order_changes = order_changes_.get();
+    parts.reads = reads_.get();
     parts.secrets = &secrets_;
     parts.vendors = [this] { return vendors(); };
     parts.admin = admin_.get();
@@ -90,20 +93,33 @@ Gateway::~Gateway() {
     delivery_.store(nullptr);
     if (delivery_worker_) delivery_worker_->stop();
     admin_.reset();
+    order_changes_.reset();
     work_orders_.reset();
     writer_.reset();
 }
 
 void Gateway::start_delivery() {
+    std::vector<delivery::Endpoint> endpoints;
     if (config_.crm_endpoint.empty()) {
-        spdlog::warn("crm.endpoint is not set: events stay in the outbox until it is");
-        return;
+        spdlog::warn("crm.endpoint is not set: CRM events stay in the outbox until it is");
+    } else {
+        if (secrets_.values(config_.crm_signing_secret).empty()) {
+            throw std::runtime_error("crm.endpoint is set but its signing secret '" +
+                                     config_.crm_signing_secret + "' is not configured");
+        }
+        endpoints.push_back({"crm", config_.crm_endpoint, config_.crm_signing_secret});
     }
+    for (const auto& id : vendors_->ids()) {
+        const auto& spec = vendors_->find(id)->spec;
+        if (!spec.dispatch.push()) continue;
+        if (secrets_.values(spec.dispatch.secret).empty()) {
+            throw std::runtime_error("vendor " + id + " takes dispatch pushes but its signing "
+                                     "secret '" + spec.dispatch.secret + "' is not configured");
+        }
+        endpoints.push_back({"vendor:" + id, spec.dispatch.push_url, spec.dispatch.secret});
+    }
+    if (endpoints.empty()) return;
     const auto profile = delivery::parse_crm_profile(config_.crm_profile);
-    if (secrets_.values(config_.crm_signing_secret).empty()) {
-        throw std::runtime_error("crm.endpoint is set but its signing secret '" +
-                                 config_.crm_signing_secret + "' is not configured");
-    }
     delivery::DeliveryOptions options;
     options.concurrency = config_.delivery_concurrency;
     options.timeout = std::chrono::milliseconds(config_.delivery_timeout_ms);
@@ -114,23 +130,29 @@ void Gateway::start_delivery() {
     options.poll_interval = std::chrono::milliseconds(config_.delivery_poll_interval_ms);
     options.max_pause = std::chrono::seconds(config_.delivery_max_pause_s);
 
-    std::vector<delivery::Endpoint> endpoints = {
-        {"crm", config_.crm_endpoint, config_.crm_signing_secret}};
     const EventContext events{config_.event_type_prefix, config_.event_source};
     auto renderer = [this, profile, events](sqlite::Connection& db, const delivery::Endpoint& ep,
                                             const store::OutboxEvent& event) {
         auto wo = store::find_work_order(db, event.work_order_id);
         if (!wo) throw std::runtime_error("work order " + event.work_order_id + " is gone");
-        if (ep.name != "crm") throw std::runtime_error("no renderer for " + ep.name);
+        if (ep.name.rfind("vendor:", 0) == 0) {
+            const auto registry = vendors();
+            const auto* vendor = registry->find(ep.name.substr(7));
+            if (!vendor) throw std::runtime_error(ep.name + " is no longer configured");
+            return delivery::RenderedEvent{
+                event_id(event.id), "application/json",
+                render_vendor_dispatch(event, *wo, vendor->spec).dump()};
+        }
         std::optional<store::OutcomeRow> outcome;
         if (event.outcome_id) outcome = store::find_outcome(db, *event.outcome_id);
         return delivery::render_crm_event(profile, events, *catalog_, event, *wo,
                                           outcome ? &*outcome : nullptr);
     };
+    const auto names = endpoints;
     delivery_worker_ = std::make_unique<delivery::DeliveryWorker>(
         options, std::move(endpoints), renderer, *writer_, *reads_, secrets_);
     delivery_.store(delivery_worker_.get(), std::memory_order_release);
-    spdlog::info("delivering CRM events to {} ({})", config_.crm_endpoint, config_.crm_profile);
+    for (const auto& e : names) spdlog::info("delivering {} events to {}", e.name, e.url);
 }
 
 void Gateway::start() {

@@ -15,6 +15,7 @@
 namespace fieldgate {
 
 class WorkOrderService;
+class OrderChangeService;
 class Router;
 class AdminRoutes;
 class Watchdog;
@@ -52,6 +53,7 @@ class Gateway {
     std::unique_ptr<Watchdog> watchdog_;
     std::unique_ptr<AdminRoutes> admin_;
     std::unique_ptr<WorkOrderService> work_orders_;
+    std::unique_ptr<OrderChangeService> order_changes_;
     std::unique_ptr<Router> router_;
     std::unique_ptr<http::Server> server_;
 };

@@ -1,11 +1,62 @@
 #include "engine/spec_parser.h"
 
 #include <cstdio>
+#include <string>
+#include <string_view>
 
 #include <openssl/evp.h>
 #include <nlohmann/json.hpp>
 
 namespace fieldgate::engine {
+
+namespace {
+
+// "http://host[:port]/path" -> host, port, target; false when it is not that (no IPv6 literal:
+// name the host).
+bool split_http_url(const std::string& url, DispatchSpec& out) {
+    constexpr std::string_view kScheme = "http://";
+    if (url.rfind(kScheme, 0) != 0) return false;
+    const auto rest = url.substr(kScheme.size());
+    const auto slash = rest.find('/');
+    const auto authority = rest.substr(0, slash);
+    out.push_target = slash == std::string::npos ? "/" : rest.substr(slash);
+    if (authority.find_first_of("[]") != std::string::npos) return false;  // no IPv6 literals
+    const auto colon = authority.rfind(':');
+    if (colon != std::string::npos) {
+        const auto port = authority.substr(colon + 1);
+        if (port.empty() || port.size() > 5 ||
+            port.find_first_not_of("0123456789") != std::string::npos)
+            return false;
+        const int n = std::stoi(port);
+        if (n < 1 || n > 65535) return false;
+        out.push_port = static_cast<std::uint16_t>(n);
+        out.push_host = authority.substr(0, colon);
+    } else {
+        out.push_host = authority;
+    }
+    return !out.push_host.empty();
+}
+
+template <typename Fail>
+void parse_dispatch(const nlohmann::json& d, DispatchSpec& out, Fail& fail) {
+    out.mode = d.value("mode", "pull");
+    out.push_url = d.value("push_url", "");
+    out.secret = d.value("secret", "");
+    if (!out.push()) {
+        if (d.contains("push_url"))
+            fail("/dispatch/push_url", "push_url only applies to mode push");
+        if (d.contains("secret")) fail("/dispatch/secret", "secret only applies to mode push");
+        return;
+    }
+    if (out.push_url.empty())
+        fail("/dispatch", "mode push needs push_url (http://host:port/path)");
+    else if (!split_http_url(out.push_url, out))
+        fail("/dispatch/push_url", "push_url must be http://host[:port]/path with a port 1-65535");
+    if (out.secret.empty())
+        fail("/dispatch", "mode push needs secret (the secret that signs each push)");
+}
+
+}  // namespace
 
 std::vector<LoadError> parse_vendor_spec(const nlohmann::json& doc, const std::string& file,
                                          VendorSpec& out) {
@@ -71,6 +122,7 @@ std::vector<LoadError> parse_vendor_spec(const nlohmann::json& doc, const std::s
             out.customer_fields_allowed =
                 doc.at("customer_fields_allowed").get<std::vector<std::string>>();
         }
+        if (doc.contains("dispatch")) parse_dispatch(doc.at("dispatch"), out.dispatch, fail);
     } catch (const nlohmann::json::exception& e) {
         fail("", std::string("cannot read the vendor settings: ") + e.what());
     }

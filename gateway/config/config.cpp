@@ -99,8 +99,16 @@ GatewayConfig load_config(const std::string& path) {
     take(watchdog, "lookback_days", c.watchdog_lookback_days);
     if (doc.contains("assignment") && doc["assignment"].contains("rules")) {
         for (const auto& r : doc["assignment"]["rules"]) {
-            c.assignment_rules.push_back(
-                {r.at("service_type").get<std::string>(), r.at("vendor").get<std::string>()});
+            AssignmentRule rule;
+            rule.service_type = r.at("service_type").get<std::string>();
+            rule.vendor = r.at("vendor").get<std::string>();
+            take(r, "postal_codes", rule.postal_codes);
+            take(r, "weekdays", rule.weekdays);
+            if (r.contains("polygon")) {
+                for (const auto& vertex : r["polygon"])
+                    rule.polygon.push_back({vertex[0].get<double>(), vertex[1].get<double>()});
+            }
+            c.assignment_rules.push_back(std::move(rule));
         }
     }
     if (doc.contains("log")) take(doc["log"], "level", c.log_level);

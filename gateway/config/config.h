@@ -8,9 +8,20 @@
 
 namespace fieldgate {
 
+// A vertex of an assignment zone, in GeoJSON order.
+struct GeoPoint {
+    double lon = 0;
+    double lat = 0;
+};
+
+// One rule of `assignment.rules`: the first rule whose every condition holds names the vendor.
+// An empty list is no condition.
 struct AssignmentRule {
     std::string service_type;  // "*" matches every type
     std::string vendor;
+    std::vector<std::string> postal_codes;  // 5-digit ZIP codes
+    std::vector<GeoPoint> polygon;          // the zone; the order's location must lie inside
+    std::vector<std::string> weekdays;      // mon..sun: the weekday of scheduled_date
 };
 
 struct GatewayConfig {

@@ -1,47 +1,34 @@
 #include "work_orders.h"
 
+#include "assignment.h"
+#include "dispatch_rows.h"
 #include "ids.h"
 #include "repositories.h"
+#include "schedule.h"
 #include "time_util.h"
 
 namespace fieldgate {
 
 WorkOrderService::WorkOrderService(const GatewayConfig& config, const Catalog& catalog,
-                                   store::Writer& writer, store::ReadPool& reads,
-                                   VendorExists vendor_exists)
+                                   store::Writer& writer, store::ReadPool& reads, Vendors vendors)
     : config_(config),
       catalog_(catalog),
       writer_(writer),
       reads_(reads),
-      vendor_exists_(std::move(vendor_exists)),
+      vendors_(std::move(vendors)),
       schema_(JsonSchema::from_file(config.api_schemas_dir + "/work-order.schema.json")),
       events_{config.event_type_prefix, config.event_source} {}
 
-std::optional<std::string> WorkOrderService::assign(const std::string& service_type) const {
-    for (const auto& rule : config_.assignment_rules) {
-        if (rule.service_type == service_type || rule.service_type == "*") return rule.vendor;
-    }
-    return std::nullopt;
-}
-
-namespace {
-
-bool valid_window_bound(const std::string& v) {
-    if (parse_rfc3339(v)) return true;
-    // HH:MM or HH:MM:SS local time on the scheduled date
-    if (v.size() != 5 && v.size() != 8) return false;
-    auto digits = [&](std::size_t at) {
-        return std::isdigit(static_cast<unsigned char>(v[at])) &&
-               std::isdigit(static_cast<unsigned char>(v[at + 1]));
-    };
-    if (!digits(0) || v[2] != ':' || !digits(3)) return false;
-    if (std::stoi(v.substr(0, 2)) > 23 || std::stoi(v.substr(3, 2)) > 59) return false;
-    return v.size() == 5 || (v[5] == ':' && digits(6) && std::stoi(v.substr(6, 2)) <= 59);
-}
-
-}  // namespace
-
 std::variant<ApiError, store::WorkOrder> WorkOrderService::parse(const std::string& body) const {
+    const auto vendors = vendors_();
+    return parse(body, vendors.get());
+}
+
+std::variant<ApiError, store::WorkOrder> WorkOrderService::parse(
+    const std::string& body, const VendorRegistry* vendors) const {
+    auto vendor_exists = [vendors](const std::string& id) {
+        return vendors != nullptr && vendors->find(id) != nullptr;
+    };
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(body);
@@ -58,24 +45,16 @@ std::variant<ApiError, store::WorkOrder> WorkOrderService::parse(const std::stri
     wo.address = j["address"];
     wo.lat = j["location"]["lat"].get<double>();
     wo.lon = j["location"]["lon"].get<double>();
-    wo.scheduled_date = j["scheduled_date"];
-    if (!is_iso_date(wo.scheduled_date)) {
-        return unprocessable("invalid-field",
-                             "scheduled_date must be a real calendar date YYYY-MM-DD",
-                             "/scheduled_date");
-    }
-    if (j.contains("window")) {
-        for (const char* key : {"start", "end"}) {
-            if (!valid_window_bound(j["window"][key])) {
-                return unprocessable(
-                    "invalid-field",
-                    std::string("window.") + key + " must be HH:MM (local) or an RFC 3339 time",
-                    std::string("/window/") + key);
-            }
-        }
-        wo.window_start = j["window"]["start"].get<std::string>();
-        wo.window_end = j["window"]["end"].get<std::string>();
-    }
+    if (j.contains("postal_code"))
+        wo.postal_code = j["postal_code"].get<std::string>();
+    else
+        wo.postal_code = zip_from_address(wo.address);
+    auto schedule = parse_schedule(j);
+    if (auto* error = std::get_if<ApiError>(&schedule)) return std::move(*error);
+    auto& when = std::get<Schedule>(schedule);
+    wo.scheduled_date = std::move(when.scheduled_date);
+    wo.window_start = std::move(when.window_start);
+    wo.window_end = std::move(when.window_end);
     wo.items_json = j.value("items", nlohmann::json::array()).dump();
     wo.instructions = j.value("instructions", "");
     wo.customer_json = j.value("customer", nlohmann::json::object()).dump();
@@ -91,22 +70,29 @@ std::variant<ApiError, store::WorkOrder> WorkOrderService::parse(const std::stri
     }
     if (j.contains("vendor")) {
         wo.vendor = j["vendor"].get<std::string>();
-        if (!vendor_exists_(*wo.vendor))
+        if (!vendor_exists(*wo.vendor))
             return unprocessable("unknown-vendor", "no vendor '" + *wo.vendor + "' is configured",
                                  "/vendor");
     } else {
-        wo.vendor = assign(wo.service_type);
-        if (!wo.vendor) {
-            return unprocessable("no-assignment",
-                                 "no assignment rule matches service_type '" + wo.service_type +
-                                     "'; name a vendor or add a rule",
-                                 "/service_type");
+        const AssignmentFacts facts{wo.service_type, wo.postal_code, *wo.lat, *wo.lon,
+                                    wo.scheduled_date};
+        const AssignmentRule* rule = match_rule(config_.assignment_rules, facts);
+        if (rule == nullptr) {
+            return unprocessable(
+                "no-assignment",
+                "no assignment rule matches this order (service_type '" + wo.service_type +
+                    "', postal code " + wo.postal_code.value_or("none") + ", " +
+                    weekday_of(wo.scheduled_date).value_or("?") + ", location " +
+                    nlohmann::json(*wo.lat).dump() + "," + nlohmann::json(*wo.lon).dump() +
+                    "); name a vendor or add a rule",
+                "/service_type");
         }
-        if (!vendor_exists_(*wo.vendor)) {
+        wo.vendor = rule->vendor;
+        if (!vendor_exists(*wo.vendor)) {
             return ApiError{500,
                             "misconfigured-assignment",
                             "Assignment rule names an unknown vendor",
-                            "the assignment rule for '" + wo.service_type + "' names vendor '" +
+                            "the assignment rule for '" + rule->service_type + "' names vendor '" +
                                 *wo.vendor + "', which is not configured",
                             "",
                             nlohmann::json::object()};
@@ -118,14 +104,15 @@ std::variant<ApiError, store::WorkOrder> WorkOrderService::parse(const std::stri
 
 void WorkOrderService::create(const std::string& body,
                               std::function<void(std::variant<ApiError, CreatedWorkOrder>)> done) {
-    auto parsed = parse(body);
+    auto vendors = vendors_();
+    auto parsed = parse(body, vendors.get());
     if (auto* error = std::get_if<ApiError>(&parsed)) {
         done(std::move(*error));
         return;
     }
     auto wo = std::make_shared<store::WorkOrder>(std::get<store::WorkOrder>(std::move(parsed)));
     auto outcome = std::make_shared<std::variant<ApiError, CreatedWorkOrder>>();
-    auto job = [this, wo, outcome](sqlite::Connection& db) {
+    auto job = [this, wo, outcome, vendors](sqlite::Connection& db) {
         if (auto existing = store::find_work_order_by_case(db, wo->crm_case_id)) {
             if (existing->content_hash == wo->content_hash) {
                 *outcome = CreatedWorkOrder{200, to_json(db, *existing)};
@@ -156,6 +143,9 @@ void WorkOrderService::create(const std::string& body,
                                   store::HistoryEntry{now, "received", "dispatched", "gateway",
                                                       std::nullopt, "assigned to " + *wo->vendor});
             store::enqueue_event(db, status_event(events_, *wo, "dispatched", std::nullopt, now));
+            const auto* vendor = vendors ? vendors->find(*wo->vendor) : nullptr;
+            record_dispatch(db, *wo, vendor ? &vendor->spec : nullptr, DispatchChange::assigned,
+                            now);
         }
         *outcome = CreatedWorkOrder{201, to_json(db, *wo)};
     };
@@ -178,6 +168,7 @@ nlohmann::json WorkOrderService::to_json(sqlite::Connection& db, const store::Wo
     j["crm_case_id"] = wo.crm_case_id;
     j["service_type"] = wo.service_type;
     j["address"] = wo.address;
+    j["postal_code"] = wo.postal_code ? nlohmann::json(*wo.postal_code) : nlohmann::json(nullptr);
     j["location"] = {{"lat", wo.lat ? *wo.lat : 0.0}, {"lon", wo.lon ? *wo.lon : 0.0}};
     j["scheduled_date"] = wo.scheduled_date;
     j["window"] = wo.window_start

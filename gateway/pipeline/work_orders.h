@@ -17,6 +17,7 @@
 #include "json_schema.h"
 #include "read_pool.h"
 #include "records.h"
+#include "registry.h"
 #include "writer.h"
 
 namespace fieldgate {
@@ -28,9 +29,10 @@ struct CreatedWorkOrder {
 
 class WorkOrderService {
   public:
-    using VendorExists = std::function<bool(const std::string&)>;
+    // The vendors as configured now (the registry is swapped whole on reload).
+    using Vendors = std::function<std::shared_ptr<const VendorRegistry>()>;
     WorkOrderService(const GatewayConfig& config, const Catalog& catalog, store::Writer& writer,
-                     store::ReadPool& reads, VendorExists vendor_exists);
+                     store::ReadPool& reads, Vendors vendors);
 
     // Validates on the caller's thread; commits on the writer; `done` runs after the commit.
     void create(const std::string& body,
@@ -41,15 +43,18 @@ class WorkOrderService {
     // Exposed for tests: the request body -> a work order row, or the first problem.
     std::variant<ApiError, store::WorkOrder> parse(const std::string& body) const;
 
-  private:
+    // The work order as the CRM reads it: with its outcome and history.
     nlohmann::json to_json(sqlite::Connection& db, const store::WorkOrder& wo) const;
-    std::optional<std::string> assign(const std::string& service_type) const;
+
+  private:
+    std::variant<ApiError, store::WorkOrder> parse(const std::string& body,
+                                                   const VendorRegistry* vendors) const;
 
     const GatewayConfig& config_;
     const Catalog& catalog_;
     store::Writer& writer_;
     store::ReadPool& reads_;
-    VendorExists vendor_exists_;
+    Vendors vendors_;
     JsonSchema schema_;
     EventContext events_;
 };

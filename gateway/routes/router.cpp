@@ -43,7 +43,10 @@ std::string media_type(std::optional<std::string_view> header) {
 
 }  // namespace
 
-Router::Router(GatewayParts parts) : parts_(std::move(parts)) {
+Router::Router(GatewayParts parts)
+    : parts_(std::move(parts)),
+      dispatch_(*parts_.reads, *parts_.secrets, parts_.vendors),
+      order_changes_(*parts_.order_changes) {
     ingest_context_.catalog = parts_.catalog;
     ingest_context_.events =
         EventContext{parts_.config->event_type_prefix, parts_.config->event_source};
@@ -84,6 +87,7 @@ void Router::handle(http::Request request, http::Respond respond) {
                                               {"write_queue", parts_.writer->queue_depth()}}));
         return;
     }
+    if (dispatch_.handle(request, respond)) return;
     if (auto vendor = vendor_of(path); !vendor.empty()) {
         if (method != "POST") {
             respond(problem(405, "method-not-allowed", "Method not allowed",
@@ -107,6 +111,7 @@ void Router::handle(http::Request request, http::Respond respond) {
             respond(std::move(r));
             return;
         }
+        if (order_changes_.handle(request, respond)) return;
         if (path == "/v1/work-orders") {
             if (method == "POST")
                 post_work_order(request, respond);

@@ -6,7 +6,9 @@
 #include <string>
 
 #include "config.h"
+#include "dispatch_routes.h"
 #include "ingest.h"
+#include "order_change_routes.h"
 #include "registry.h"
 #include "secrets.h"
 #include "types.h"
@@ -23,6 +25,8 @@ struct GatewayParts {
     const Catalog* catalog = nullptr;
     store::Writer* writer = nullptr;
     WorkOrderService* work_orders = nullptr;
+    OrderChangeService* order_changes = nullptr;
+    store::ReadPool* reads = nullptr;
     const SecretStore* secrets = nullptr;
     std::function<std::shared_ptr<const VendorRegistry>()> vendors;
     AdminRoutes* admin = nullptr;  // staff routes under /v1/admin
@@ -44,6 +48,8 @@ class Router : public http::Service {
 
     GatewayParts parts_;
     IngestContext ingest_context_;
+    DispatchRoutes dispatch_;
+    OrderChangeRoutes order_changes_;
 };
 
 }  // namespace fieldgate

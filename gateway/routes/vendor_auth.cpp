@@ -4,6 +4,7 @@
 #include <array>
 #include <regex>
 
+#include <openssl/evp.h>
 #include <pugixml.hpp>
 
 #include "ids.h"
@@ -121,7 +122,56 @@ std::optional<ApiError> check_signature(const SignatureSpec& sig, const http::Re
     return unauthorized(sig.signature_header + " does not match the body");
 }
 
+// Standard base64 with padding; nullopt when it is not that.
+std::optional<std::string> base64_decode(std::string_view in) {
+    if (in.empty() || in.size() % 4 != 0 || in.size() > 4096) return std::nullopt;
+    std::string out(in.size() / 4 * 3, '\0');
+    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                  reinterpret_cast<const unsigned char*>(in.data()),
+                                  static_cast<int>(in.size()));
+    if (n < 0) return std::nullopt;
+    std::size_t size = static_cast<std::size_t>(n);
+    if (in.back() == '=') --size;  // EVP_DecodeBlock counts padding as zero bytes
+    if (in[in.size() - 2] == '=') --size;
+    out.resize(size);
+    return out;
+}
+
+std::optional<ApiError> check_basic(const AuthSpec& auth, const http::Request& request,
+                                    const SecretStore& secrets) {
+    const auto header = request.header("authorization");
+    constexpr std::string_view kPrefix = "Basic ";
+    if (!header || header->size() <= kPrefix.size() || header->substr(0, kPrefix.size()) != kPrefix)
+        return unauthorized(
+            "missing Authorization: Basic <user:password>, the same user name and "
+            "password as the WS-Security UsernameToken",
+            "Authorization");
+    const auto decoded = base64_decode(header->substr(kPrefix.size()));
+    const auto colon = decoded ? decoded->find(':') : std::string::npos;
+    if (colon == std::string::npos)
+        return unauthorized("Authorization: Basic must carry base64 of <user>:<password>",
+                            "Authorization");
+    if (decoded->substr(0, colon) != auth.username ||
+        !secrets.matches(auth.secret, std::string_view(*decoded).substr(colon + 1))) {
+        return unauthorized("user name or password is wrong", "Authorization");
+    }
+    return std::nullopt;
+}
+
 }  // namespace
+
+std::optional<ApiError> authenticate_vendor_read(const VendorSpec& spec,
+                                                 const http::Request& request,
+                                                 const SecretStore& secrets,
+                                                 std::chrono::system_clock::time_point now) {
+    if (spec.auth.scheme != "wsse_username_token")
+        return authenticate_vendor(spec, request, secrets, now);
+    if (secrets.values(spec.auth.secret).empty())
+        return unauthorized("vendor " + spec.id + " has no credentials configured on the gateway");
+    if (auto error = check_basic(spec.auth, request, secrets)) return error;
+    if (spec.auth.signature) return check_signature(*spec.auth.signature, request, secrets, now);
+    return std::nullopt;
+}
 
 std::optional<ApiError> authenticate_vendor(const VendorSpec& spec, const http::Request& request,
                                             const SecretStore& secrets,

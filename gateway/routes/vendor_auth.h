@@ -18,6 +18,14 @@ std::optional<ApiError> authenticate_vendor(const VendorSpec& spec, const http::
                                             const SecretStore& secrets,
                                             std::chrono::system_clock::time_point now);
 
+// For the vendor's GET routes (its dispatch feed): the same credentials as for its results,
+// except that a WS-Security vendor, which has no SOAP envelope on a GET, sends HTTP Basic with
+// the same user name and password. A required HMAC signature signs the empty body.
+std::optional<ApiError> authenticate_vendor_read(const VendorSpec& spec,
+                                                 const http::Request& request,
+                                                 const SecretStore& secrets,
+                                                 std::chrono::system_clock::time_point now);
+
 // The raw body with WS-Security passwords blanked, for storage.
 std::string redact_credentials(const VendorSpec& spec, const std::string& body);
 

@@ -32,6 +32,7 @@ struct WorkOrder {
     std::string content_hash;
     std::string created_at;
     std::string updated_at;
+    std::optional<std::string> postal_code;  // ZIP or ZIP+4, given or taken from the address
 };
 
 struct HistoryEntry {

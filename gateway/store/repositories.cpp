@@ -11,13 +11,13 @@ namespace {
 constexpr const char* kWorkOrderColumns =
     "id, crm_case_id, service_type, address, lat, lon, scheduled_date, window_start, window_end, "
     "items, instructions, customer, vendor, route_id, route_date, stop_seq, status, outcome_id, "
-    "content_hash, created_at, updated_at";
+    "content_hash, created_at, updated_at, postal_code";
 
 // The same columns without the resident's details and the item list: what result checks read.
 constexpr const char* kWorkOrderStateColumns =
     "id, crm_case_id, service_type, address, lat, lon, scheduled_date, window_start, window_end, "
     "'[]', '', '{}', vendor, route_id, route_date, stop_seq, status, outcome_id, "
-    "content_hash, created_at, updated_at";
+    "content_hash, created_at, updated_at, postal_code";
 
 WorkOrder read_work_order(const sqlite::Statement& q) {
     WorkOrder wo;
@@ -42,6 +42,7 @@ WorkOrder read_work_order(const sqlite::Statement& q) {
     wo.content_hash = q.text(18);
     wo.created_at = q.text(19);
     wo.updated_at = q.text(20);
+    wo.postal_code = q.optional_text(21);
     return wo;
 }
 
@@ -78,7 +79,7 @@ std::optional<WorkOrder> find_work_order_state_by_case(sqlite::Connection& db,
 
 void insert_work_order(sqlite::Connection& db, const WorkOrder& wo) {
     auto q = db.prepare(std::string("INSERT INTO work_orders (") + kWorkOrderColumns +
-                        ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                        ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     q->bind(1, wo.id)
         .bind(2, wo.crm_case_id)
         .bind(3, wo.service_type)
@@ -100,6 +101,7 @@ void insert_work_order(sqlite::Connection& db, const WorkOrder& wo) {
         .bind(19, wo.content_hash)
         .bind(20, wo.created_at)
         .bind(21, wo.updated_at)
+        .bind(22, wo.postal_code)
         .run();
 }
 

@@ -204,3 +204,82 @@ TEST(adapters_Loader, VendorSpecsOfTheRealVendors) {
 
 }  // namespace
 }  // namespace fieldgate::testing
+
+namespace fieldgate::testing {
+namespace {
+
+TEST(adapters_Loader, DispatchIsPullAndNoResidentFieldsByDefault) {
+    TempDir dir;
+    auto load = load_mapping(dir, base_mapping("test-vendor", "json"));
+    ASSERT_TRUE(load.vendor) << all_errors(load.errors);
+    EXPECT_EQ(load.vendor->spec.dispatch.mode, "pull");
+    EXPECT_FALSE(load.vendor->spec.dispatch.push());
+    EXPECT_TRUE(load.vendor->spec.customer_fields_allowed.empty());
+}
+
+TEST(adapters_Loader, APushVendorNamesItsUrlAndSigningSecret) {
+    TempDir dir;
+    auto m = base_mapping("test-vendor", "json");
+    m["dispatch"] = {{"mode", "push"},
+                     {"push_url", "http://127.0.0.1:9099/hooks/orders?v=2"},
+                     {"secret", "test-vendor/push-secret"}};
+    m["customer_fields_allowed"] = {"name", "phone"};
+    auto load = load_mapping(dir, m);
+    ASSERT_TRUE(load.vendor) << all_errors(load.errors);
+    const auto& d = load.vendor->spec.dispatch;
+    EXPECT_TRUE(d.push());
+    EXPECT_EQ(d.push_host, "127.0.0.1");
+    EXPECT_EQ(d.push_port, 9099);
+    EXPECT_EQ(d.push_target, "/hooks/orders?v=2");
+    EXPECT_EQ(d.secret, "test-vendor/push-secret");
+    EXPECT_EQ(load.vendor->spec.customer_fields_allowed,
+              (std::vector<std::string>{"name", "phone"}));
+
+    m["dispatch"]["push_url"] = "http://dispatch.example";
+    load = load_mapping(dir, m);
+    ASSERT_TRUE(load.vendor) << all_errors(load.errors);
+    EXPECT_EQ(load.vendor->spec.dispatch.push_port, 80);
+    EXPECT_EQ(load.vendor->spec.dispatch.push_target, "/");
+}
+
+TEST(adapters_Loader, DispatchSettingsThatDoNotFitTheModeAreRefused) {
+    TempDir dir;
+    auto m = base_mapping("test-vendor", "json");
+    m["dispatch"] = {{"mode", "push"}};
+    auto load = load_mapping(dir, m);
+    EXPECT_FALSE(load.vendor);
+    EXPECT_TRUE(has_error(load.errors, "/dispatch", "push_url")) << all_errors(load.errors);
+    EXPECT_TRUE(has_error(load.errors, "/dispatch", "secret")) << all_errors(load.errors);
+
+    m["dispatch"] = {{"mode", "pull"}, {"push_url", "http://x:1/"}};
+    load = load_mapping(dir, m);
+    EXPECT_TRUE(has_error(load.errors, "/dispatch/push_url", "only applies"))
+        << all_errors(load.errors);
+
+    m["dispatch"] = {{"mode", "push"}, {"push_url", "http://x:70000/"}, {"secret", "s"}};
+    load = load_mapping(dir, m);
+    EXPECT_TRUE(has_error(load.errors, "/dispatch/push_url", "port")) << all_errors(load.errors);
+
+    m["dispatch"] = {{"mode", "push"}, {"push_url", "ftp://x/"}, {"secret", "s"}};
+    EXPECT_FALSE(load_mapping(dir, m).vendor);  // the meta-schema's pattern
+    m["dispatch"] = {{"mode", "carrier-pigeon"}};
+    EXPECT_FALSE(load_mapping(dir, m).vendor);
+    m.erase("dispatch");
+    m["customer_fields_allowed"] = {"ssn"};
+    EXPECT_FALSE(load_mapping(dir, m).vendor);
+}
+
+TEST(adapters_Loader, TheShippedVendorsArePulledAndSeeNoResidentContact) {
+    auto load = loader().load_all(vendor_schemas_dir());
+    ASSERT_TRUE(load.ok()) << all_errors(load.errors);
+    for (const auto& [id, entry] : load.registry->vendors()) {
+        EXPECT_EQ(entry.spec.dispatch.mode, "pull") << id;
+        for (const auto& field : entry.spec.customer_fields_allowed) {
+            EXPECT_NE(field, "phone") << id;
+            EXPECT_NE(field, "email") << id;
+        }
+    }
+}
+
+}  // namespace
+}  // namespace fieldgate::testing

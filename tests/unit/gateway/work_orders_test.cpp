@@ -19,9 +19,12 @@ class WorkOrdersTest : public ::testing::Test {
             Catalog::load(config_.catalog_path, config_.catalog_schema_path));
         writer_ = std::make_unique<store::Writer>(store::WriterOptions{config_.store_path});
         reads_ = std::make_unique<store::ReadPool>(config_.store_path);
-        service_ = std::make_unique<WorkOrderService>(
-            config_, *catalog_, *writer_, *reads_,
-            [](const std::string& v) { return v == "bay-hauling" || v == "valley-disposal"; });
+        std::vector<VendorEntry> entries(2);
+        entries[0].spec.id = "bay-hauling";
+        entries[1].spec.id = "valley-disposal";
+        vendors_ = VendorRegistry::from_entries(std::move(entries)).registry;
+        service_ = std::make_unique<WorkOrderService>(config_, *catalog_, *writer_, *reads_,
+                                                      [this] { return vendors_; });
     }
 
     static nlohmann::json body() {
@@ -53,6 +56,7 @@ class WorkOrdersTest : public ::testing::Test {
     std::unique_ptr<Catalog> catalog_;
     std::unique_ptr<store::Writer> writer_;
     std::unique_ptr<store::ReadPool> reads_;
+    std::shared_ptr<const VendorRegistry> vendors_;
     std::unique_ptr<WorkOrderService> service_;
 };
 
