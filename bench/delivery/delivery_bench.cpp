@@ -11,12 +11,12 @@
 #include <unordered_map>
 
 #include <CLI/CLI.hpp>
-#include <date/date.h>
 #include <nlohmann/json.hpp>
 
 #include "bay_load.h"
 #include "http_client.h"
 #include "load_engine.h"
+#include "time_util.h"
 
 namespace {
 
@@ -52,11 +52,9 @@ struct Sim {
 };
 
 std::optional<std::chrono::system_clock::time_point> parse_utc(const std::string& s) {
-    std::istringstream in(s);
-    date::sys_time<std::chrono::milliseconds> t;
-    in >> date::parse("%FT%TZ", t);
-    if (in.fail()) return std::nullopt;
-    return t;
+    const auto t = fieldgate::parse_rfc3339(s);
+    if (!t) return std::nullopt;
+    return std::chrono::time_point_cast<std::chrono::system_clock::duration>(*t);
 }
 
 double percentile(std::vector<double>& v, double p) {

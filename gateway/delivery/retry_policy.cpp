@@ -32,7 +32,7 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
     }
     // IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
     std::istringstream in{std::string(value)};
-    date::sys_seconds when;
+    date::sys_seconds when{};
     in >> date::parse("%a, %d %b %Y %H:%M:%S GMT", when);
     if (in.fail()) return std::nullopt;
     const auto delta = std::chrono::duration_cast<std::chrono::seconds>(when - now);

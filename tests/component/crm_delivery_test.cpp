@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include <date/date.h>
 #include <nlohmann/json.hpp>
 
 #include "support/crm_sim_process.h"
@@ -304,7 +305,7 @@ TEST(CrmDelivery, GoneDisablesTheEndpointUntilStaffEnableIt) {
 }
 
 TEST(CrmDelivery, Open311ProfileSendsServiceRequestUpdates) {
-    Rig rig({{"crm", {{"profile", "open311"}}}});
+    Rig rig(nlohmann::json{{"crm", {{"profile", "open311"}}}});
     auto c = rig.gw().client();
     rig.create(c, "SR-311");
     rig.post_result(c, "BH-311", "SR-311");
@@ -323,7 +324,7 @@ TEST(CrmDelivery, Open311ProfileSendsServiceRequestUpdates) {
 }
 
 TEST(CrmDelivery, TheWatchdogFlagsAnOrderWhoseWindowEndedAndTellsTheCrm) {
-    Rig rig({{"watchdog", {{"enabled", true}, {"interval_s", 1}}}});
+    Rig rig(nlohmann::json{{"watchdog", {{"enabled", true}, {"interval_s", 1}}}});
     auto c = rig.gw().client();
     // Scheduled yesterday (in every zone): its window is over and nothing was reported.
     const auto yesterday = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) -
