@@ -8,11 +8,11 @@
 #include "admin_routes.h"
 #include "crm_profiles.h"
 #include "delivery_worker.h"
-#include "repositories.h"
 #include "order_changes.h"
-#include "vendor_view.h"
+#include "repositories.h"
 #include "router.h"
 #include "server.h"
+#include "vendor_view.h"
 #include "watchdog.h"
 #include "work_orders.h"
 
@@ -113,8 +113,10 @@ void Gateway::start_delivery() {
         const auto& spec = vendors_->find(id)->spec;
         if (!spec.dispatch.push()) continue;
         if (secrets_.values(spec.dispatch.secret).empty()) {
-            throw std::runtime_error("vendor " + id + " takes dispatch pushes but its signing "
-                                     "secret '" + spec.dispatch.secret + "' is not configured");
+            throw std::runtime_error("vendor " + id +
+                                     " takes dispatch pushes but its signing "
+                                     "secret '" +
+                                     spec.dispatch.secret + "' is not configured");
         }
         endpoints.push_back({"vendor:" + id, spec.dispatch.push_url, spec.dispatch.secret});
     }
@@ -139,9 +141,8 @@ void Gateway::start_delivery() {
             const auto registry = vendors();
             const auto* vendor = registry->find(ep.name.substr(7));
             if (!vendor) throw std::runtime_error(ep.name + " is no longer configured");
-            return delivery::RenderedEvent{
-                event_id(event.id), "application/json",
-                render_vendor_dispatch(event, *wo, vendor->spec).dump()};
+            return delivery::RenderedEvent{event_id(event.id), "application/json",
+                                           render_vendor_dispatch(event, *wo, vendor->spec).dump()};
         }
         std::optional<store::OutcomeRow> outcome;
         if (event.outcome_id) outcome = store::find_outcome(db, *event.outcome_id);

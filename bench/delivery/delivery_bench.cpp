@@ -71,7 +71,8 @@ int main(int argc, char** argv) {
     options.connections = 16;
     options.rate = 1000;
     std::size_t orders = 30000;
-    std::string secrets_dir, events_file, mode = "latency", prefix = "D" + std::to_string(::time(nullptr));
+    std::string secrets_dir, events_file, mode = "latency",
+                                          prefix = "D" + std::to_string(::time(nullptr));
     Sim sim{0};
     app.add_option("--port", options.port, "gateway port")->required();
     app.add_option("--secrets-dir", secrets_dir, "crm/api-token, bay-hauling/api-key")->required();
@@ -90,10 +91,11 @@ int main(int argc, char** argv) {
     create.duration = std::chrono::minutes(30);
     create.rate = 0;
     create.keep_records = false;
-    const auto created = fb::run_load(create, [&](std::size_t i) -> std::optional<fb::PreparedRequest> {
-        if (i >= orders) return std::nullopt;
-        return fb::create_order_request(prefix, i, crm);
-    });
+    const auto created =
+        fb::run_load(create, [&](std::size_t i) -> std::optional<fb::PreparedRequest> {
+            if (i >= orders) return std::nullopt;
+            return fb::create_order_request(prefix, i, crm);
+        });
     std::cout << "create work orders: " << fb::format_summary(created.summary) << "\n";
     // Their `dispatched` events reach the CRM first; then start from a clean slate.
     if (!sim.wait_stored(static_cast<std::int64_t>(orders), 600s)) {
@@ -108,10 +110,11 @@ int main(int argc, char** argv) {
     options.keep_records = mode == "latency";
     const auto offset = std::chrono::system_clock::now().time_since_epoch() -
                         std::chrono::steady_clock::now().time_since_epoch();
-    const auto posted = fb::run_load(options, [&](std::size_t i) -> std::optional<fb::PreparedRequest> {
-        if (i >= orders) return std::nullopt;
-        return fb::bay_result_request(prefix, i, bay);
-    });
+    const auto posted =
+        fb::run_load(options, [&](std::size_t i) -> std::optional<fb::PreparedRequest> {
+            if (i >= orders) return std::nullopt;
+            return fb::bay_result_request(prefix, i, bay);
+        });
     std::cout << "post results: " << fb::format_summary(posted.summary) << "\n";
     const auto n = static_cast<std::int64_t>(posted.summary.ok);
 
@@ -124,12 +127,14 @@ int main(int argc, char** argv) {
             std::cerr << "the backlog did not drain within an hour\n";
             return 1;
         }
-        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double s =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         const auto report = sim.get("/_report");
-        std::cout << "drain: " << n << " events in " << s << " s = "
-                  << static_cast<long>(static_cast<double>(n) / s) << " events/s; duplicates "
-                  << report["duplicates"] << ", out of order " << report["out_of_order"]
-                  << ", bad signatures " << report["bad_signatures"] << "\n";
+        std::cout << "drain: " << n << " events in " << s
+                  << " s = " << static_cast<long>(static_cast<double>(n) / s)
+                  << " events/s; duplicates " << report["duplicates"] << ", out of order "
+                  << report["out_of_order"] << ", bad signatures " << report["bad_signatures"]
+                  << "\n";
         return 0;
     }
 

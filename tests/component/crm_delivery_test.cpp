@@ -78,9 +78,9 @@ class Rig {
     void post_result(sim::HttpClient& c, const std::string& ticket, const std::string& sr,
                      const std::string& status = "Confirmed Negative",
                      const std::string& code = "NSO") {
-        const auto r = c.post("/v1/vendors/bay-hauling/results",
-                              bay_result(ticket, sr, status, code).dump(), "application/json",
-                              {{"Authorization", "Bearer " + gw_->secrets.bay}});
+        const auto r =
+            c.post("/v1/vendors/bay-hauling/results", bay_result(ticket, sr, status, code).dump(),
+                   "application/json", {{"Authorization", "Bearer " + gw_->secrets.bay}});
         EXPECT_EQ(r.status, 200) << r.body;
     }
 
@@ -266,9 +266,9 @@ TEST(CrmDelivery, TheCliListsAndReplaysDeadLetters) {
         << listed;
     EXPECT_NE(listed.find("SR-CLI"), std::string::npos);
     rig.control({{"reject_ids", nlohmann::json::array()}});
-    EXPECT_NE(run("dead-letters replay --id 1 --config " + rig.gw().config_path())
-                  .find("replayed 1"),
-              std::string::npos);
+    EXPECT_NE(
+        run("dead-letters replay --id 1 --config " + rig.gw().config_path()).find("replayed 1"),
+        std::string::npos);
     // The running gateway notices within its poll interval.
     ASSERT_TRUE(wait_until([&] { return rig.stored() == 1; }, 15s)) << rig.report();
 }
@@ -292,16 +292,16 @@ TEST(CrmDelivery, GoneDisablesTheEndpointUntilStaffEnableIt) {
     EXPECT_EQ(rig.report()["received"], 1);
     EXPECT_NE(rig.gw().log_text().find("ALERT"), std::string::npos);
 
-    EXPECT_EQ(c.post("/v1/admin/endpoints/crm/enable", "", "application/json",
-                     rig.gw().admin_headers())
-                  .status,
-              200);
+    EXPECT_EQ(
+        c.post("/v1/admin/endpoints/crm/enable", "", "application/json", rig.gw().admin_headers())
+            .status,
+        200);
     ASSERT_TRUE(wait_until([&] { return rig.stored() == 2; }, 15s)) << rig.report();
     EXPECT_EQ(endpoint()["state"], "active");
-    EXPECT_EQ(c.post("/v1/admin/endpoints/nope/enable", "", "application/json",
-                     rig.gw().admin_headers())
-                  .status,
-              404);
+    EXPECT_EQ(
+        c.post("/v1/admin/endpoints/nope/enable", "", "application/json", rig.gw().admin_headers())
+            .status,
+        404);
 }
 
 TEST(CrmDelivery, Open311ProfileSendsServiceRequestUpdates) {
@@ -355,8 +355,8 @@ TEST(CrmDelivery, TheWatchdogFlagsAnOrderWhoseWindowEndedAndTellsTheCrm) {
         EXPECT_EQ(e["body"]["data"]["vendor"], "bay-hauling");
     }
     EXPECT_EQ(overdue, 1);
-    const auto order = nlohmann::json::parse(
-        c.get("/v1/work-orders/" + id, rig.gw().crm_headers()).body);
+    const auto order =
+        nlohmann::json::parse(c.get("/v1/work-orders/" + id, rig.gw().crm_headers()).body);
     EXPECT_EQ(order["history"].back()["source"], "watchdog");
 }
 
