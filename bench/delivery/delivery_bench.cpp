@@ -102,8 +102,7 @@ int main(int argc, char** argv) {
         std::cerr << "the dispatched events did not all arrive\n";
         return 1;
     }
-    sim.post("/_reset", nlohmann::json::object());
-    std::ofstream(events_file, std::ios::trunc).close();
+    sim.post("/_reset", nlohmann::json::object());  // also empties the events file
 
     if (mode == "drain") sim.post("/_control", {{"mode", "down"}});
     options.duration = std::chrono::seconds(static_cast<long>(orders / options.rate) + 60);
@@ -113,7 +112,9 @@ int main(int argc, char** argv) {
     const auto posted =
         fb::run_load(options, [&](std::size_t i) -> std::optional<fb::PreparedRequest> {
             if (i >= orders) return std::nullopt;
-            return fb::bay_result_request(prefix, i, bay);
+            auto r = fb::bay_result_request(prefix, i, bay);
+            r.tag = fb::case_id(prefix, i);  // the CRM event's subject
+            return r;
         });
     std::cout << "post results: " << fb::format_summary(posted.summary) << "\n";
     const auto n = static_cast<std::int64_t>(posted.summary.ok);
