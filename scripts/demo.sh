@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, builds and runs the demo: the gateway on its embedded SQLite store, the CRM's work
 # orders created, the vendor simulator posting results for all three vendors in their own
-# formats (with bad payloads and retries), then the summary of what the store holds.
+# formats (with bad payloads and retries), the CRM simulator receiving every status change as a
+# signed CloudEvent, then the summary of what the store holds and what the CRM received.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/install-deps.sh"
@@ -10,13 +11,20 @@ build=${BUILD_DIR:-$root/build}
 orders=${DEMO_ORDERS:-120}
 
 work=$(mktemp -d)
-trap 'kill $gw 2>/dev/null || true; wait $gw 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $gw $crm 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 for secret in crm/api-token bay-hauling/api-key bay-hauling/hmac-secret valley-disposal/password curbside-coop/api-key; do
   mkdir -p "$work/secrets/$(dirname "$secret")"
   head -c 24 /dev/urandom | base64 > "$work/secrets/$secret"
 done
+echo "whsec_$(head -c 32 /dev/urandom | base64)" > "$work/secrets/crm/webhook-secret"
+"$build/simulators/crm_sim/fieldgate-crm-sim" --port 0 --port-file "$work/crm-port" \
+  --control-port 0 --control-port-file "$work/crm-control-port" \
+  --secret-file "$work/secrets/crm/webhook-secret" > "$work/crm-sim.out" 2>&1 &
+crm=$!
+for _ in $(seq 100); do [ -s "$work/crm-port" ] && [ -s "$work/crm-control-port" ] && break; sleep 0.1; done
 cat > "$work/gateway.json" <<JSON
 {
+  "crm": {"endpoint": "http://127.0.0.1:$(cat "$work/crm-port")/events"},
   "listen": {"address": "127.0.0.1", "port": 0, "port_file": "port"},
   "store": {"path": "fieldgate.db", "synchronous": "FULL"},
   "secrets": {"dir": "secrets"},
@@ -36,4 +44,14 @@ status=0
 echo
 echo "== what the gateway stored (fieldgate stats)"
 "$build/gateway/fieldgate" stats --config "$work/gateway.json"
+echo
+echo "== what the CRM simulator received (signed CloudEvents, verified; per-request order checked)"
+control="127.0.0.1:$(cat "$work/crm-control-port")"
+for _ in $(seq 50); do  # let the last events arrive
+  pending=$(sqlite3 "$work/fieldgate.db" "SELECT COUNT(*) FROM outbox WHERE state = 'pending'")
+  [ "$pending" = 0 ] && break
+  sleep 0.2
+done
+curl -s "http://$control/_report"
+echo
 exit $status

@@ -2,7 +2,7 @@
 # Installs what fieldgate needs on Debian 12 (run as root). Debian packages only.
 set -euo pipefail
 packages=(
-  build-essential cmake pkg-config ccache git
+  build-essential cmake pkg-config ccache git curl
   libboost-dev libboost-system-dev
   nlohmann-json3-dev libvalijson-dev libcli11-dev libspdlog-dev libpugixml-dev
   libhowardhinnant-date-dev tzdata

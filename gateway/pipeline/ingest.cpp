@@ -1,6 +1,7 @@
 #include "ingest.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "evidence.h"
 #include "ids.h"
@@ -48,7 +49,11 @@ std::string content_hash(const NormalizedResult& r) {
         canonical += '\x1f';
     };
     auto add_number = [&add](std::optional<double> v) {
-        add(v ? std::to_string(*v) : std::string());
+        // Shortest round-trip form: no printf (measurable on the I/O thread), and two values that
+        // differ always hash apart.
+        char buf[32];
+        const auto end = v ? std::to_chars(buf, buf + sizeof buf, *v).ptr : buf;
+        add(std::string_view(buf, static_cast<std::size_t>(end - buf)));
     };
     add(r.outcome);
     add(r.progress);

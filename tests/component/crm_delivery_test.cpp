@@ -146,8 +146,9 @@ TEST(CrmDelivery, EveryOutcomeArrivesSignedInOrderWithTheStandardCodes) {
 TEST(CrmDelivery, AnOutageUnderLoadEndsWithEveryEventDeliveredOnce) {
     Rig rig;
     auto c = rig.gw().client();
-    // The CRM goes down (connections refused) while results keep coming for ~90 s, then it
-    // answers 500 for a while, then throttles with Retry-After, then recovers.
+    // The CRM goes down (connections refused) while results keep coming for 120 s, then it
+    // answers 500 for a while, then throttles with Retry-After, then recovers. Two minutes down:
+    // long enough that every deferred event outlives its first backoff steps.
     rig.control({{"mode", "down"}});
     int orders = 0;
     auto post_some = [&](int n) {
@@ -157,7 +158,7 @@ TEST(CrmDelivery, AnOutageUnderLoadEndsWithEveryEventDeliveredOnce) {
             rig.post_result(c, "BH-OUT-" + std::to_string(orders), sr);
         }
     };
-    const auto outage_end = std::chrono::steady_clock::now() + 90s;
+    const auto outage_end = std::chrono::steady_clock::now() + 120s;
     while (std::chrono::steady_clock::now() < outage_end) {
         post_some(20);
         std::this_thread::sleep_for(200ms);
