@@ -43,9 +43,19 @@ std::string time_ordered_id(std::string_view prefix) {
 }
 
 std::string sha256_hex(std::string_view bytes) {
+    // OpenSSL 3 looks the algorithm up (a lock and a table search) on every EVP_sha256() digest
+    // unless it is fetched once: that lookup was half of this function on the request path.
+    static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    struct Ctx {
+        EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+        ~Ctx() { EVP_MD_CTX_free(ctx); }
+    };
+    thread_local Ctx local;
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int n = 0;
-    if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &n, EVP_sha256(), nullptr) != 1) {
+    if (!sha256 || !local.ctx || EVP_DigestInit_ex2(local.ctx, sha256, nullptr) != 1 ||
+        EVP_DigestUpdate(local.ctx, bytes.data(), bytes.size()) != 1 ||
+        EVP_DigestFinal_ex(local.ctx, digest.data(), &n) != 1) {
         throw std::runtime_error("sha256 failed");
     }
     return to_hex(digest.data(), n);

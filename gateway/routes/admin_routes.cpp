@@ -17,16 +17,6 @@ namespace {
 constexpr std::string_view kPrefix = "/v1/admin/";
 constexpr std::string_view kEndpoints = "/v1/admin/endpoints";
 
-http::Response json_response(int status, const nlohmann::json& body) {
-    return http::Response{status, "application/json", {}, body.dump(), false, {}};
-}
-
-http::Response problem(int status, std::string type, std::string title, std::string detail,
-                       std::string pointer = {}) {
-    return problem_response(ApiError{status, std::move(type), std::move(title), std::move(detail),
-                                     std::move(pointer), nlohmann::json::object()});
-}
-
 std::optional<std::int64_t> integer_param(const http::Request& r, std::string_view name,
                                           std::int64_t fallback, std::int64_t lo, std::int64_t hi,
                                           bool& bad) {

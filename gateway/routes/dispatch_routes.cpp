@@ -40,10 +40,6 @@ std::optional<Target> parse_target(std::string_view path) {
     return t;
 }
 
-http::Response json_response(int status, const nlohmann::json& body) {
-    return http::Response{status, "application/json", {}, body.dump(), false, {}};
-}
-
 // A query parameter that must be an integer in [min, max]; `fallback` when absent.
 std::variant<ApiError, std::int64_t> integer_param(const http::Request& request,
                                                    std::string_view name, std::int64_t fallback,

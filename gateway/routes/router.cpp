@@ -14,16 +14,6 @@ namespace {
 constexpr std::string_view kVendorPrefix = "/v1/vendors/";
 constexpr std::string_view kWorkOrderPrefix = "/v1/work-orders/";
 
-http::Response json_response(int status, const nlohmann::json& body) {
-    return http::Response{status, "application/json", {}, body.dump(), false, {}};
-}
-
-http::Response problem(int status, std::string type, std::string title, std::string detail,
-                       std::string pointer = {}) {
-    return problem_response(ApiError{status, std::move(type), std::move(title), std::move(detail),
-                                     std::move(pointer), nlohmann::json::object()});
-}
-
 // "/v1/vendors/<id>/results" -> <id>; empty when the path is not that route.
 std::string vendor_of(std::string_view path) {
     if (path.substr(0, kVendorPrefix.size()) != kVendorPrefix) return {};

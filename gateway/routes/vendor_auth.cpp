@@ -212,6 +212,28 @@ std::string redact_credentials(const VendorSpec& spec, const std::string& body) 
     return std::regex_replace(body, password, "$1[redacted]$3");
 }
 
+namespace {
+
+// Headers are nearly always plain ASCII: escape those by hand (nlohmann per header was
+// measurable on the request path); anything else goes through nlohmann, which replaces invalid
+// UTF-8 instead of storing it.
+void append_header_json(std::string& out, std::string_view s) {
+    const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u >= 0x20 && u < 0x7f && c != '"' && c != '\\';
+    });
+    if (!plain) {
+        out += nlohmann::json(std::string(s))
+                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        return;
+    }
+    out += '"';
+    out += s;
+    out += '"';
+}
+
+}  // namespace
+
 std::string safe_headers_json(const http::Request& request) {
     static constexpr std::array<std::string_view, 9> kKept = {
         "content-type",    "content-length", "user-agent",   "request-tracking-id", "soapaction",
@@ -220,10 +242,9 @@ std::string safe_headers_json(const http::Request& request) {
     for (const auto& h : request.headers) {
         if (std::find(kKept.begin(), kKept.end(), h.name) == kKept.end()) continue;
         if (out.size() > 1) out += ',';
-        out += nlohmann::json(h.name).dump();
+        append_header_json(out, h.name);
         out += ':';
-        out +=
-            nlohmann::json(h.value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        append_header_json(out, h.value);
     }
     return out + "}";
 }

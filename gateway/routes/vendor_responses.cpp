@@ -288,4 +288,14 @@ http::Response render_ingest(const ResponseSpec& style, const IngestReport& repo
     return json_report(report, request_id);
 }
 
+http::Response json_response(int status, const nlohmann::json& body) {
+    return http::Response{status, "application/json", {}, body.dump(), false, {}};
+}
+
+http::Response problem(int status, std::string type, std::string title, std::string detail,
+                       std::string pointer) {
+    return problem_response(ApiError{status, std::move(type), std::move(title), std::move(detail),
+                                     std::move(pointer), nlohmann::json::object()});
+}
+
 }  // namespace fieldgate

@@ -15,5 +15,9 @@ http::Response render_ingest(const ResponseSpec& style, const IngestReport& repo
                              const std::string& request_id);
 http::Response render_vendor_error(const ResponseSpec& style, const ApiError& error);
 http::Response problem_response(const ApiError& error);
+// The two plain answers every route gives: JSON, and a problem document built in place.
+http::Response json_response(int status, const nlohmann::json& body);
+http::Response problem(int status, std::string type, std::string title, std::string detail,
+                       std::string pointer = {});
 
 }  // namespace fieldgate

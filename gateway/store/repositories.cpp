@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dispatch_repository.h"
 #include "ids.h"
 
 namespace fieldgate::store {
@@ -355,18 +356,7 @@ void store_response(sqlite::Connection& db, const std::string& vendor, const std
 }
 
 std::int64_t enqueue_event(sqlite::Connection& db, const OutboxEvent& e) {
-    auto q = db.prepare(
-        "INSERT INTO outbox (work_order_id, event_type, status, outcome_id, extra, created_at, "
-        "state) "
-        "VALUES (?,?,?,?,?,?,'pending')");
-    q->bind(1, e.work_order_id)
-        .bind(2, e.event_type)
-        .bind(3, e.status)
-        .bind(4, e.outcome_id)
-        .bind(5, e.extra_json)
-        .bind(6, e.created_at)
-        .run();
-    return db.last_insert_rowid();
+    return enqueue_event_to(db, e, "crm");
 }
 
 namespace {
