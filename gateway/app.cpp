@@ -149,11 +149,10 @@ void Gateway::start_delivery() {
         return delivery::render_crm_event(profile, events, *catalog_, event, *wo,
                                           outcome ? &*outcome : nullptr);
     };
-    const auto names = endpoints;
+    for (const auto& e : endpoints) spdlog::info("delivering {} events to {}", e.name, e.url);
     delivery_worker_ = std::make_unique<delivery::DeliveryWorker>(
         options, std::move(endpoints), renderer, *writer_, *reads_, secrets_);
     delivery_.store(delivery_worker_.get(), std::memory_order_release);
-    for (const auto& e : names) spdlog::info("delivering {} events to {}", e.name, e.url);
 }
 
 void Gateway::start() {

@@ -62,8 +62,7 @@ namespace {
 
 struct Candidate {
     std::string id;
-    std::string scheduled_date;
-    std::optional<std::string> window_end;
+    SysMillis deadline;
 };
 
 }  // namespace
@@ -83,10 +82,10 @@ int Watchdog::sweep(SysMillis now) {
         q->bind(1, date::format("%F", first))
             .bind(2, date::format("%F", date::sys_days(today) + date::days(1)));
         while (q->step()) {
-            Candidate c{q->text(0), q->text(1), q->optional_text(2)};
             const auto deadline =
-                window_deadline(c.scheduled_date, c.window_end, options_.city_zone);
-            if (deadline && *deadline + options_.grace < now) due.push_back(std::move(c));
+                window_deadline(q->text(1), q->optional_text(2), options_.city_zone);
+            if (deadline && *deadline + options_.grace < now)
+                due.push_back({q->text(0), *deadline});
         }
     }
     if (due.empty()) return 0;
@@ -104,8 +103,7 @@ int Watchdog::sweep(SysMillis now) {
                 .bind(2, c.id)
                 .run();
             if (db.changes() == 0) continue;
-            const std::string window_end =
-                format_utc(*window_deadline(c.scheduled_date, c.window_end, options_.city_zone));
+            const std::string window_end = format_utc(c.deadline);
             store::append_history(
                 db, wo->id,
                 store::HistoryEntry{
