@@ -27,6 +27,8 @@ std::variant<ApiError, store::WorkOrder> WorkOrderService::parse(const std::stri
 std::variant<ApiError, store::WorkOrder> WorkOrderService::parse(
     const std::string& body, const VendorRegistry* vendors) const {
     auto vendor_exists = [vendors](const std::string& id) {
+        // "crew:<crew>": a city crew on tablets (gateway/sync), not a configured vendor.
+        if (id.rfind("crew:", 0) == 0 && id.size() > 5) return true;
         return vendors != nullptr && vendors->find(id) != nullptr;
     };
     nlohmann::json j;

@@ -36,7 +36,8 @@ std::string media_type(std::optional<std::string_view> header) {
 Router::Router(GatewayParts parts)
     : parts_(std::move(parts)),
       dispatch_(*parts_.reads, *parts_.secrets, parts_.vendors),
-      order_changes_(*parts_.order_changes) {
+      order_changes_(*parts_.order_changes),
+      sync_(*parts_.config, *parts_.catalog, *parts_.writer, *parts_.reads, *parts_.secrets) {
     ingest_context_.catalog = parts_.catalog;
     ingest_context_.events =
         EventContext{parts_.config->event_type_prefix, parts_.config->event_source};
@@ -78,6 +79,7 @@ void Router::handle(http::Request request, http::Respond respond) {
         return;
     }
     if (dispatch_.handle(request, respond)) return;
+    if (sync_.handle(request, respond)) return;
     if (auto vendor = vendor_of(path); !vendor.empty()) {
         if (method != "POST") {
             respond(problem(405, "method-not-allowed", "Method not allowed",

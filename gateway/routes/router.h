@@ -11,6 +11,7 @@
 #include "order_change_routes.h"
 #include "registry.h"
 #include "secrets.h"
+#include "sync_routes.h"
 #include "types.h"
 #include "work_orders.h"
 #include "writer.h"
@@ -50,6 +51,7 @@ class Router : public http::Service {
     IngestContext ingest_context_;
     DispatchRoutes dispatch_;
     OrderChangeRoutes order_changes_;
+    SyncRoutes sync_;  // crew tablets
 };
 
 }  // namespace fieldgate

@@ -188,6 +188,61 @@ ALTER TABLE work_orders ADD COLUMN overdue_at TEXT;
 -- The watchdog scans recent dates only; written at insert, never on the result path.
 CREATE INDEX work_orders_scheduled ON work_orders (scheduled_date);
 )sql",
+    // Crew tablets (offline sync): devices, the actions they pushed, photos uploaded in chunks.
+    R"sql(
+-- A tablet issued by staff to a crew. The enrollment token and the device secret are kept as
+-- SHA-256 digests only; the token stays valid until the device first authenticates with its
+-- secret, so an enrollment whose answer was lost can be repeated.
+CREATE TABLE crew_devices (
+  id                 TEXT PRIMARY KEY,
+  crew               TEXT NOT NULL,
+  name               TEXT NOT NULL,
+  token_sha256       TEXT,
+  secret_sha256      TEXT,
+  created_at         TEXT NOT NULL,
+  enrolled_at        TEXT,
+  last_seen_at       TEXT,
+  app_version        TEXT,
+  state              TEXT NOT NULL DEFAULT 'active'
+);
+
+-- Every action a device pushed, once: (device, client action id) is the idempotency key, and
+-- the verdict answered the first time is answered again to every repeat.
+CREATE TABLE crew_actions (
+  device_id      TEXT NOT NULL,
+  action_id      TEXT NOT NULL,
+  device_seq     INTEGER NOT NULL,
+  work_order_id  TEXT,
+  type           TEXT NOT NULL,
+  request_sha256 TEXT NOT NULL,
+  device_time    TEXT,
+  occurred_at    TEXT,
+  clock_skew_ms  INTEGER,
+  time_flag      TEXT,
+  verdict        TEXT NOT NULL,
+  result         TEXT NOT NULL,
+  received_at    TEXT NOT NULL,
+  PRIMARY KEY (device_id, action_id)
+) WITHOUT ROWID;
+CREATE INDEX crew_actions_order ON crew_actions (work_order_id);
+
+-- Photos by content hash; chunks are committed one by one, so an upload resumes at `received`.
+CREATE TABLE crew_photos (
+  sha256       TEXT PRIMARY KEY,
+  device_id    TEXT NOT NULL,
+  size         INTEGER NOT NULL,
+  received     INTEGER NOT NULL DEFAULT 0,
+  state        TEXT NOT NULL DEFAULT 'uploading',
+  created_at   TEXT NOT NULL,
+  completed_at TEXT
+) WITHOUT ROWID;
+CREATE TABLE crew_photo_chunks (
+  sha256 TEXT NOT NULL,
+  offset INTEGER NOT NULL,
+  bytes  BLOB NOT NULL,
+  PRIMARY KEY (sha256, offset)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

@@ -1,0 +1,445 @@
+#include "sync_routes.h"
+
+#include <openssl/crypto.h>
+
+#include <charconv>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "crew_actions.h"
+#include "ids.h"
+#include "photo_store.h"
+#include "repositories.h"
+#include "time_util.h"
+#include "vendor_feed.h"
+#include "vendor_responses.h"
+#include "vendor_view.h"
+
+namespace fieldgate {
+
+namespace {
+
+constexpr std::string_view kSyncPrefix = "/v1/sync/";
+constexpr std::string_view kPhotoPrefix = "/v1/sync/photos/";
+constexpr const char* kAdminDevices = "/v1/admin/devices";
+
+bool same_digest(const std::string& a, const std::string& b) {
+    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::optional<std::string> bearer(const http::Request& request) {
+    const auto header = request.header("authorization");
+    constexpr std::string_view kPrefix = "Bearer ";
+    if (!header || header->size() <= kPrefix.size() || header->substr(0, kPrefix.size()) != kPrefix)
+        return std::nullopt;
+    return std::string(header->substr(kPrefix.size()));
+}
+
+http::Response unauthorized(const std::string& detail) {
+    auto r = problem(401, "unauthorized", "Unauthorized", detail, "Authorization");
+    r.headers.push_back({"www-authenticate", "Bearer"});
+    return r;
+}
+
+std::optional<std::int64_t> integer_param(const http::Request& request, std::string_view name,
+                                          std::int64_t fallback, std::int64_t min, std::int64_t max,
+                                          http::Respond& respond) {
+    const auto text = request.query_param(name);
+    if (!text) return fallback;
+    std::int64_t value = 0;
+    const auto* end = text->data() + text->size();
+    const auto [ptr, ec] = std::from_chars(text->data(), end, value);
+    if (text->empty() || ec != std::errc() || ptr != end || value < min || value > max) {
+        respond(problem(400, "invalid-parameter", "Bad request",
+                        std::string(name) + " must be an integer from " + std::to_string(min) +
+                            " to " + std::to_string(max),
+                        std::string(name)));
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::string iso_date(std::chrono::sys_days d) {
+    const std::chrono::year_month_day ymd{d};
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return buf;
+}
+
+std::optional<std::chrono::sys_days> parse_date(const std::string& s) {
+    if (!is_iso_date(s)) return std::nullopt;
+    using namespace std::chrono;
+    return sys_days{year{std::stoi(s.substr(0, 4))} /
+                    month{static_cast<unsigned>(std::stoi(s.substr(5, 2)))} /
+                    day{static_cast<unsigned>(std::stoi(s.substr(8, 2)))}};
+}
+
+VendorSpec crew_spec(const sync::DeviceRow& device) {
+    VendorSpec spec;
+    spec.id = sync::crew_target(device.crew);
+    spec.name = "crew " + device.crew;
+    return spec;  // no resident contact field is allowed
+}
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+}  // namespace
+
+SyncRoutes::SyncRoutes(const GatewayConfig& config, const Catalog& catalog, store::Writer& writer,
+                       store::ReadPool& reads, const SecretStore& secrets)
+    : config_(config), writer_(writer), reads_(reads), secrets_(secrets) {
+    ingest_context_.catalog = &catalog;
+    ingest_context_.events = EventContext{config.event_type_prefix, config.event_source};
+    ingest_context_.city_zone = config.city_time_zone;
+    catalog_json_ = read_text(config.catalog_path);
+}
+
+bool SyncRoutes::handle(const http::Request& request, http::Respond& respond) {
+    const auto& path = request.path;
+    if (path == kAdminDevices) {
+        if (request.method != "POST") {
+            respond(problem(405, "method-not-allowed", "Method not allowed", "use POST"));
+            return true;
+        }
+        create_device(request, respond);
+        return true;
+    }
+    if (path.rfind(kSyncPrefix, 0) != 0) return false;
+    if (request.body_too_large) {
+        respond(problem(413, "payload-too-large", "Payload too large",
+                        "the body is larger than " + std::to_string(config_.max_body_bytes) +
+                            " bytes; send smaller batches or chunks"));
+        return true;
+    }
+    if (path == "/v1/sync/enroll") {
+        if (request.method != "POST")
+            respond(problem(405, "method-not-allowed", "Method not allowed", "use POST"));
+        else
+            enroll(request, respond);
+        return true;
+    }
+    auto device = authenticate(request, respond);
+    if (!device) return true;
+    const std::string method = request.method;
+    if (path == "/v1/sync/assignments" && method == "GET") {
+        assignments(*device, request, respond);
+    } else if (path == "/v1/sync/changes" && method == "GET") {
+        changes(*device, request, respond);
+    } else if (path == "/v1/sync/actions" && method == "POST") {
+        actions(*device, request, respond);
+    } else if (path.rfind(kPhotoPrefix, 0) == 0) {
+        const std::string sha = path.substr(kPhotoPrefix.size());
+        if (!sync::is_sha256_hex(sha)) {
+            respond(problem(400, "invalid-parameter", "Bad request",
+                            "a photo is named by the lower-case SHA-256 hex of its content",
+                            "sha256"));
+        } else if (method == "GET") {
+            photo_status(sha, respond);
+        } else if (method == "PUT") {
+            photo_chunk(*device, sha, request, respond);
+        } else {
+            respond(problem(405, "method-not-allowed", "Method not allowed", "use GET or PUT"));
+        }
+    } else {
+        respond(problem(404, "not-found", "Not found", "no route for " + method + " " + path));
+    }
+    return true;
+}
+
+void SyncRoutes::submit(store::Writer::Job job, std::function<http::Response()> answer,
+                        http::Respond& respond) {
+    const bool queued = writer_.submit(std::move(job), [answer, respond](std::exception_ptr error) {
+        if (error) {
+            auto r = problem_response(store_unavailable(error));
+            r.headers.push_back({"retry-after", "5"});
+            respond(std::move(r));
+            return;
+        }
+        http::Response deferred;
+        deferred.prepare = [answer](http::Response& r) { r = answer(); };
+        respond(std::move(deferred));
+    });
+    if (!queued) {
+        auto r = problem(503, "overloaded", "Gateway overloaded",
+                         "the write queue is full; retry later");
+        r.headers.push_back({"retry-after", "1"});
+        respond(std::move(r));
+    }
+}
+
+void SyncRoutes::create_device(const http::Request& request, http::Respond& respond) {
+    const auto token = bearer(request);
+    if (!token || !secrets_.matches("admin/api-token", *token)) {
+        respond(unauthorized("a valid admin bearer token is required"));
+        return;
+    }
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(request.body);
+    } catch (const nlohmann::json::parse_error&) {
+        respond(problem(400, "malformed", "Bad request", "the body is not valid JSON"));
+        return;
+    }
+    auto text = [&j](const char* key) {
+        return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>()
+                                                                      : std::string();
+    };
+    sync::DeviceRow row;
+    row.crew = text("crew");
+    row.name = text("name");
+    row.id = text("device_id");
+    if (row.crew.empty() || row.crew.size() > 60 || row.crew.find(':') != std::string::npos) {
+        respond(problem(422, "invalid-field", "Unprocessable content",
+                        "crew is required: the crew id (no ':'), work orders go to crew:<crew>",
+                        "/crew"));
+        return;
+    }
+    if (row.id.empty()) row.id = random_id("dev_");
+    if (row.id.size() > 64) {
+        respond(problem(422, "invalid-field", "Unprocessable content",
+                        "device_id is at most 64 characters", "/device_id"));
+        return;
+    }
+    const std::string enrollment_token = random_id("enr_") + random_id("");
+    row.token_sha256 = sha256_hex(enrollment_token);
+    row.created_at = now_utc();
+    auto inserted = std::make_shared<bool>(false);
+    submit([row, inserted](sqlite::Connection& db) { *inserted = sync::insert_device(db, row); },
+           [row, inserted, enrollment_token]() {
+               if (!*inserted)
+                   return problem(409, "device-exists", "Device exists",
+                                  "device " + row.id + " is already registered", "/device_id");
+               return json_response(201, {{"device_id", row.id},
+                                          {"crew", row.crew},
+                                          {"name", row.name},
+                                          {"enrollment_token", enrollment_token},
+                                          {"dispatch_target", sync::crew_target(row.crew)}});
+           },
+           respond);
+}
+
+void SyncRoutes::enroll(const http::Request& request, http::Respond& respond) {
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(request.body);
+    } catch (const nlohmann::json::parse_error&) {
+        respond(problem(400, "malformed", "Bad request", "the body is not valid JSON"));
+        return;
+    }
+    auto text = [&j](const char* key) {
+        return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>()
+                                                                      : std::string();
+    };
+    const std::string id = text("device_id");
+    const std::string token = text("enrollment_token");
+    const std::string app_version = text("app_version");
+    std::optional<sync::DeviceRow> device;
+    {
+        auto db = reads_.acquire();
+        if (!id.empty()) device = sync::find_device(*db, id);
+    }
+    if (!device || !device->token_sha256 || token.empty() ||
+        !same_digest(*device->token_sha256, sha256_hex(token)) || device->state != "active") {
+        respond(unauthorized(
+            "device_id and enrollment_token do not match a device awaiting enrollment"));
+        return;
+    }
+    // The token stays valid until the secret is first used: an answer lost on the way can be
+    // asked for again (the previous secret is then replaced).
+    const std::string secret = random_id("dsk_") + random_id("");
+    const std::string secret_sha = sha256_hex(secret);
+    const std::string now = now_utc();
+    const auto crew = device->crew;
+    submit(
+        [id, secret_sha, app_version, now](sqlite::Connection& db) {
+            sync::set_device_secret(db, id, secret_sha, app_version, now);
+        },
+        [id, crew, secret]() {
+            return json_response(200,
+                                 {{"device_id", id}, {"crew", crew}, {"device_secret", secret}});
+        },
+        respond);
+}
+
+std::optional<sync::DeviceRow> SyncRoutes::authenticate(const http::Request& request,
+                                                        http::Respond& respond) {
+    const auto id = request.header("x-device-id");
+    const auto secret = bearer(request);
+    if (!id || !secret) {
+        respond(unauthorized("X-Device-Id and Authorization: Bearer <device secret> are required"));
+        return std::nullopt;
+    }
+    std::optional<sync::DeviceRow> device;
+    {
+        auto db = reads_.acquire();
+        device = sync::find_device(*db, std::string(*id));
+    }
+    if (!device || !device->secret_sha256 || device->state != "active" ||
+        !same_digest(*device->secret_sha256, sha256_hex(*secret))) {
+        respond(unauthorized("unknown device or wrong device secret"));
+        return std::nullopt;
+    }
+    return device;
+}
+
+void SyncRoutes::assignments(const sync::DeviceRow& device, const http::Request& request,
+                             http::Respond& respond) {
+    const auto days = integer_param(request, "days", 7, 1, 31, respond);
+    if (!days) return;
+    std::chrono::sys_days from =
+        std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) -
+        std::chrono::days{1};
+    if (auto given = request.query_param("from")) {
+        auto parsed = parse_date(*given);
+        if (!parsed) {
+            respond(problem(400, "invalid-parameter", "Bad request",
+                            "from must be a date YYYY-MM-DD", "from"));
+            return;
+        }
+        from = *parsed;
+    }
+    const std::string first = iso_date(from);
+    const std::string last = iso_date(from + std::chrono::days{*days});
+    const auto spec = crew_spec(device);
+    nlohmann::json orders = nlohmann::json::array();
+    std::int64_t cursor = 0;
+    {
+        auto db = reads_.acquire();
+        // One snapshot: the cursor and the orders agree, so no change falls between them.
+        db->exec("BEGIN");
+        try {
+            cursor = sync::crew_feed_head(*db, spec.id);
+            for (const auto& id : sync::crew_order_ids(*db, spec.id, first, last)) {
+                if (auto wo = store::find_work_order(*db, id))
+                    orders.push_back(vendor_view(*wo, spec));
+            }
+            db->exec("COMMIT");
+        } catch (...) {
+            db->exec("ROLLBACK");
+            throw;
+        }
+    }
+    nlohmann::json body = {{"device_id", device.id}, {"crew", device.crew},
+                           {"from", first},          {"to", last},
+                           {"cursor", cursor},       {"assignments", orders}};
+    body["catalog"] = nlohmann::json::parse(catalog_json_, nullptr, false);
+    respond(json_response(200, body));
+}
+
+void SyncRoutes::changes(const sync::DeviceRow& device, const http::Request& request,
+                         http::Respond& respond) {
+    const auto after = integer_param(request, "after", 0, 0, INT64_MAX, respond);
+    if (!after) return;
+    const auto limit =
+        integer_param(request, "limit", kFeedDefaultLimit, 1, kFeedMaxLimit, respond);
+    if (!limit) return;
+    auto db = reads_.acquire();
+    respond(
+        json_response(200, read_feed(*db, crew_spec(device), *after, static_cast<int>(*limit))));
+}
+
+void SyncRoutes::actions(const sync::DeviceRow& device, const http::Request& request,
+                         http::Respond& respond) {
+    auto parsed = sync::parse_action_batch(request.body);
+    if (auto* error = std::get_if<ApiError>(&parsed)) {
+        respond(problem_response(*error));
+        return;
+    }
+    auto batch =
+        std::make_shared<sync::ActionBatch>(std::move(std::get<sync::ActionBatch>(parsed)));
+    auto body = std::make_shared<std::string>(request.body);
+    auto answer = std::make_shared<nlohmann::json>();
+    const IngestContext* context = &ingest_context_;
+    const auto received = now_millis();
+    submit(
+        [batch, body, answer, context, device, received](sqlite::Connection& db) {
+            *answer = sync::apply_action_batch(db, *context, device, *batch, *body, received);
+        },
+        [answer]() { return json_response(200, *answer); }, respond);
+}
+
+void SyncRoutes::photo_status(const std::string& sha256, http::Respond& respond) {
+    auto db = reads_.acquire();
+    const auto state = sync::find_photo(*db, sha256);
+    respond(
+        json_response(200, {{"sha256", sha256},
+                            {"size", state ? nlohmann::json(state->size) : nlohmann::json(nullptr)},
+                            {"received", state ? state->received : 0},
+                            {"complete", state && state->complete}}));
+}
+
+void SyncRoutes::photo_chunk(const sync::DeviceRow& device, const std::string& sha256,
+                             const http::Request& request, http::Respond& respond) {
+    const auto offset = integer_param(request, "offset", -1, 0, INT64_MAX, respond);
+    if (!offset) return;
+    const auto size = integer_param(request, "size", -1, 1, INT64_MAX, respond);
+    if (!size) return;
+    if (*offset < 0 || *size < 0) {
+        respond(problem(400, "missing-field", "Bad request", "offset and size are required",
+                        *offset < 0 ? "offset" : "size"));
+        return;
+    }
+    auto chunk = std::make_shared<std::string>(request.body);
+    auto outcome = std::make_shared<sync::ChunkOutcome>();
+    const std::string device_id = device.id;
+    const std::string now = now_utc();
+    const std::int64_t off = *offset;
+    const std::int64_t total = *size;
+    submit(
+        [=](sqlite::Connection& db) {
+            *outcome = sync::append_photo_chunk(db, device_id, sha256, total, off, *chunk, now);
+        },
+        [outcome]() {
+            const auto& s = outcome->state;
+            nlohmann::json state = {{"sha256", s.sha256},
+                                    {"size", s.size},
+                                    {"received", s.received},
+                                    {"complete", s.complete}};
+            switch (outcome->result) {
+                case sync::ChunkResult::stored:
+                case sync::ChunkResult::completed:
+                case sync::ChunkResult::already_complete:
+                    return json_response(200, state);
+                case sync::ChunkResult::offset_mismatch: {
+                    ApiError e{409,
+                               "offset-mismatch",
+                               "Offset mismatch",
+                               "the gateway holds " + std::to_string(s.received) +
+                                   " bytes of this photo; continue from there",
+                               "offset",
+                               state};
+                    return problem_response(e);
+                }
+                case sync::ChunkResult::size_mismatch: {
+                    ApiError e{409,
+                               "size-mismatch",
+                               "Size mismatch",
+                               "this photo was started with size " + std::to_string(s.size),
+                               "size",
+                               state};
+                    return problem_response(e);
+                }
+                case sync::ChunkResult::too_long:
+                    return problem_response(ApiError{422, "chunk-too-long", "Chunk too long",
+                                                     "the chunk ends past the photo's size",
+                                                     "offset", state});
+                case sync::ChunkResult::hash_mismatch:
+                    return problem_response(
+                        ApiError{422, "photo-hash-mismatch", "Photo hash mismatch",
+                                 "the uploaded bytes do not hash to the photo's name; upload it "
+                                 "again from offset 0",
+                                 "sha256", state});
+            }
+            return json_response(200, state);
+        },
+        respond);
+}
+
+}  // namespace fieldgate

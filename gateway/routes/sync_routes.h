@@ -1,0 +1,59 @@
+// Crew tablets' sync API, and the staff route that issues tablets their credentials:
+//   POST /v1/admin/devices                      (admin token) a device and its one-time token
+//   POST /v1/sync/enroll                        token -> device secret
+//   GET  /v1/sync/assignments?from=&days=       the crew's orders for the coming days + catalog
+//   GET  /v1/sync/changes?after=&limit=         assigned/cancelled/rescheduled since a cursor
+//   POST /v1/sync/actions                       a batch of crew actions (idempotent per action)
+//   GET  /v1/sync/photos/{sha256}               how much of a photo the gateway holds
+//   PUT  /v1/sync/photos/{sha256}?offset=&size= one chunk of a photo
+// Every /v1/sync route but enroll needs X-Device-Id and Authorization: Bearer <device secret>.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "catalog.h"
+#include "config.h"
+#include "crew_store.h"
+#include "ingest.h"
+#include "read_pool.h"
+#include "secrets.h"
+#include "types.h"
+#include "writer.h"
+
+namespace fieldgate {
+
+class SyncRoutes {
+  public:
+    SyncRoutes(const GatewayConfig& config, const Catalog& catalog, store::Writer& writer,
+               store::ReadPool& reads, const SecretStore& secrets);
+
+    // False when the request is not for one of these routes (nothing was answered).
+    bool handle(const http::Request& request, http::Respond& respond);
+
+  private:
+    void create_device(const http::Request& request, http::Respond& respond);
+    void enroll(const http::Request& request, http::Respond& respond);
+    std::optional<sync::DeviceRow> authenticate(const http::Request& request,
+                                                http::Respond& respond);
+    void assignments(const sync::DeviceRow& device, const http::Request& request,
+                     http::Respond& respond);
+    void changes(const sync::DeviceRow& device, const http::Request& request,
+                 http::Respond& respond);
+    void actions(const sync::DeviceRow& device, const http::Request& request,
+                 http::Respond& respond);
+    void photo_status(const std::string& sha256, http::Respond& respond);
+    void photo_chunk(const sync::DeviceRow& device, const std::string& sha256,
+                     const http::Request& request, http::Respond& respond);
+    void submit(store::Writer::Job job, std::function<http::Response()> answer,
+                http::Respond& respond);
+
+    const GatewayConfig& config_;
+    store::Writer& writer_;
+    store::ReadPool& reads_;
+    const SecretStore& secrets_;
+    IngestContext ingest_context_;
+    std::string catalog_json_;
+};
+
+}  // namespace fieldgate

@@ -1,0 +1,455 @@
+#include "fieldgate/offline.h"
+
+#include <fstream>
+#include <mutex>
+#include <random>
+
+#include <nlohmann/json.hpp>
+
+#include "gateway_link.h"
+#include "ids.h"
+#include "local_store.h"
+#include "time_util.h"
+
+namespace fieldgate::offline {
+
+namespace {
+
+std::string rfc3339(std::chrono::system_clock::time_point t) {
+    return format_utc(std::chrono::time_point_cast<std::chrono::milliseconds>(t));
+}
+
+Assignment assignment_from_view(const nlohmann::json& v) {
+    Assignment a;
+    auto text = [&v](const char* key) {
+        return v.contains(key) && v[key].is_string() ? v[key].get<std::string>() : std::string();
+    };
+    a.work_order_id = text("id");
+    a.crm_case_id = text("crm_case_id");
+    a.service_type = text("service_type");
+    a.address = text("address");
+    a.scheduled_date = text("scheduled_date");
+    a.instructions = text("instructions");
+    a.status = text("status");
+    if (v.contains("location") && v["location"].is_object()) {
+        const auto& l = v["location"];
+        if (l.contains("lat") && l["lat"].is_number()) a.lat = l["lat"].get<double>();
+        if (l.contains("lon") && l["lon"].is_number()) a.lon = l["lon"].get<double>();
+    }
+    if (v.contains("window") && v["window"].is_object()) {
+        a.window_start = v["window"].value("start", "");
+        a.window_end = v["window"].value("end", "");
+    }
+    a.items_json = v.contains("items") ? v["items"].dump() : "[]";
+    return a;
+}
+
+std::string random_hex(std::size_t n) {
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string s(n, '0');
+    for (auto& c : s) c = kHex[rng() & 0xf];
+    return s;
+}
+
+void upsert_assignment(sqlite::Connection& db, const nlohmann::json& view, const std::string& now) {
+    db.prepare(
+          "INSERT INTO assignments (work_order_id, scheduled_date, status, view, updated_at) "
+          "VALUES (?,?,?,?,?) ON CONFLICT (work_order_id) DO UPDATE SET scheduled_date = "
+          "excluded.scheduled_date, status = excluded.status, view = excluded.view, updated_at = "
+          "excluded.updated_at")
+        ->bind(1, view.value("id", ""))
+        .bind(2, view.value("scheduled_date", ""))
+        .bind(3, view.value("status", ""))
+        .bind(4, view.dump())
+        .bind(5, now)
+        .run();
+}
+
+}  // namespace
+
+struct Tablet::Impl {
+    mutable std::mutex mutex;  // one connection, one operation at a time
+    sqlite::Connection db;
+    DeviceClock clock;
+
+    Impl(const std::string& path, DeviceClock c)
+        : db(path, sqlite::OpenOptions{false, "FULL", 5000}), clock(std::move(c)) {
+        if (!clock) clock = [] { return std::chrono::system_clock::now(); };
+        migrate_tablet(db);
+    }
+
+    std::string setting(const std::string& key, const std::string& fallback = {}) {
+        return get_setting(db, key).value_or(fallback);
+    }
+
+    Credentials credentials() {
+        Credentials c;
+        c.device_id = setting("device_id");
+        c.secret = setting("device_secret");
+        c.gateway.host = setting("gateway_host", "127.0.0.1");
+        c.gateway.port = static_cast<std::uint16_t>(std::stoi(setting("gateway_port", "8080")));
+        if (c.device_id.empty() || c.secret.empty())
+            throw InvalidArgument("the tablet is not enrolled: run enroll (register) first");
+        return c;
+    }
+    std::string now() { return rfc3339(clock()); }
+
+    // Push: every pending action, in device order, in batches. Returns false when cut short.
+    void push(GatewayLink& link, const SyncOptions& options, SyncReport& report) {
+        for (;;) {
+            std::vector<std::int64_t> seqs;
+            nlohmann::json actions = nlohmann::json::array();
+            {
+                auto q = db.prepare(
+                    "SELECT seq, body FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?");
+                q->bind(1, static_cast<std::int64_t>(options.batch_size));
+                while (q->step()) {
+                    seqs.push_back(q->integer(0));
+                    actions.push_back(nlohmann::json::parse(q->text(1)));
+                }
+            }
+            if (seqs.empty()) return;
+            nlohmann::json body = {{"device_time", now()}, {"actions", std::move(actions)}};
+            const auto answer = link.post_json("/v1/sync/actions", body.dump());
+            ++report.batches;
+            const std::string settled_at = now();
+            LocalTransaction tx(db);
+            std::size_t settled_now = 0;
+            for (const auto& r : answer.value("results", nlohmann::json::array())) {
+                const std::string verdict = r.value("verdict", "");
+                if (verdict.empty()) continue;
+                db.prepare(
+                      "UPDATE outbox SET state = 'settled', verdict = ?, result = ?, settled_at = "
+                      "? WHERE action_id = ? AND state = 'pending'")
+                    ->bind(1, verdict)
+                    .bind(2, r.dump())
+                    .bind(3, settled_at)
+                    .bind(4, r.value("action_id", ""))
+                    .run();
+                if (db.changes() == 0) continue;
+                ++settled_now;
+                if (verdict == "accepted")
+                    ++report.accepted;
+                else if (verdict == "duplicate")
+                    ++report.duplicate;
+                else if (verdict == "late")
+                    ++report.late;
+                else if (verdict == "conflict")
+                    ++report.conflict;
+                else if (verdict == "cancelled")
+                    ++report.cancelled;
+                else if (verdict == "noted")
+                    ++report.noted;
+                else
+                    ++report.rejected;
+            }
+            tx.commit();
+            report.settled += settled_now;
+            if (settled_now == 0)
+                throw Refused(200, "the gateway answered no verdict for the pushed actions");
+        }
+    }
+
+    void upload_photos(GatewayLink& link, const SyncOptions& options, SyncReport& report) {
+        struct Pending {
+            std::string sha;
+            std::string path;
+            std::int64_t size;
+        };
+        std::vector<Pending> pending;
+        {
+            auto q = db.prepare("SELECT sha256, path, size FROM photos WHERE state = 'pending'");
+            while (q->step()) pending.push_back({q->text(0), q->text(1), q->integer(2)});
+        }
+        for (const auto& p : pending) {
+            auto state = link.get_json("/v1/sync/photos/" + p.sha);
+            std::int64_t offset = state.value("received", std::int64_t{0});
+            bool complete = state.value("complete", false);
+            int restarts = 0;
+            std::ifstream in(p.path, std::ios::binary);
+            if (!complete && !in) {
+                db.prepare("UPDATE photos SET state = 'missing' WHERE sha256 = ?")
+                    ->bind(1, p.sha)
+                    .run();
+                continue;
+            }
+            std::string chunk;
+            while (!complete) {
+                const auto length = std::min<std::int64_t>(
+                    static_cast<std::int64_t>(options.photo_chunk_bytes), p.size - offset);
+                chunk.resize(static_cast<std::size_t>(length));
+                in.clear();
+                in.seekg(offset);
+                in.read(chunk.data(), length);
+                if (in.gcount() != length)
+                    throw InvalidArgument("photo " + p.path + " changed on disk");
+                const auto reply = link.put_chunk(p.sha, offset, p.size, chunk);
+                if (reply.status == 200) {
+                    offset = reply.body.value("received", offset + length);
+                    complete = reply.body.value("complete", false);
+                } else if (reply.status == 409 && reply.body.contains("received")) {
+                    offset = reply.body["received"].get<std::int64_t>();  // resume where it is
+                } else if (reply.status == 422 &&
+                           reply.body.value("type", "").find("photo-hash-mismatch") !=
+                               std::string::npos) {
+                    if (++restarts > 1) {
+                        db.prepare("UPDATE photos SET state = 'corrupt' WHERE sha256 = ?")
+                            ->bind(1, p.sha)
+                            .run();
+                        break;
+                    }
+                    offset = 0;
+                } else {
+                    throw Refused(reply.status, "photo upload refused: " + reply.body.dump());
+                }
+                db.prepare("UPDATE photos SET uploaded = ? WHERE sha256 = ?")
+                    ->bind(1, offset)
+                    .bind(2, p.sha)
+                    .run();
+            }
+            if (complete) {
+                db.prepare("UPDATE photos SET state = 'complete', uploaded = size WHERE sha256 = ?")
+                    ->bind(1, p.sha)
+                    .run();
+                ++report.photos_uploaded;
+            }
+        }
+    }
+
+    void pull_changes(GatewayLink& link, SyncReport& report) {
+        for (;;) {
+            const std::int64_t cursor = std::stoll(setting("cursor", "0"));
+            const auto page =
+                link.get_json("/v1/sync/changes?after=" + std::to_string(cursor) + "&limit=500");
+            const auto& items = page.at("items");
+            if (items.empty()) return;
+            const std::string at = now();
+            LocalTransaction tx(db);
+            for (const auto& item : items) {
+                const auto& view = item.at("work_order");
+                if (item.value("change", "") == "unassigned") {
+                    db.prepare("DELETE FROM assignments WHERE work_order_id = ?")
+                        ->bind(1, view.value("id", ""))
+                        .run();
+                } else {
+                    upsert_assignment(db, view, at);
+                }
+                ++report.changes_applied;
+            }
+            put_setting(db, "cursor", std::to_string(page.at("next_cursor").get<std::int64_t>()));
+            tx.commit();
+        }
+    }
+};
+
+Tablet::Tablet(const std::string& db_path, DeviceClock clock)
+    : impl_(std::make_unique<Impl>(db_path, std::move(clock))) {}
+Tablet::~Tablet() = default;
+
+void Tablet::enroll(const GatewayAddress& gateway, const std::string& device_id,
+                    const std::string& enrollment_token, const std::string& app_version) {
+    std::lock_guard lock(impl_->mutex);
+    if (device_id.empty() || enrollment_token.empty())
+        throw InvalidArgument("device id and enrollment token are required");
+    GatewayLink link(gateway, {}, std::chrono::seconds(30));
+    const auto answer =
+        link.post_json("/v1/sync/enroll", nlohmann::json{{"device_id", device_id},
+                                                         {"enrollment_token", enrollment_token},
+                                                         {"app_version", app_version}}
+                                              .dump());
+    LocalTransaction tx(impl_->db);
+    put_setting(impl_->db, "device_id", answer.at("device_id").get<std::string>());
+    put_setting(impl_->db, "crew", answer.at("crew").get<std::string>());
+    put_setting(impl_->db, "device_secret", answer.at("device_secret").get<std::string>());
+    put_setting(impl_->db, "gateway_host", gateway.host);
+    put_setting(impl_->db, "gateway_port", std::to_string(gateway.port));
+    tx.commit();
+}
+
+bool Tablet::enrolled() const {
+    std::lock_guard lock(impl_->mutex);
+    return !impl_->setting("device_secret").empty();
+}
+
+void Tablet::set_gateway(const GatewayAddress& gateway) {
+    std::lock_guard lock(impl_->mutex);
+    LocalTransaction tx(impl_->db);
+    put_setting(impl_->db, "gateway_host", gateway.host);
+    put_setting(impl_->db, "gateway_port", std::to_string(gateway.port));
+    tx.commit();
+}
+
+std::size_t Tablet::pull(int days, std::chrono::milliseconds timeout) {
+    std::lock_guard lock(impl_->mutex);
+    if (days < 1 || days > 31) throw InvalidArgument("days must be from 1 to 31");
+    const auto creds = impl_->credentials();
+    GatewayLink link(creds.gateway, creds, timeout);
+    const auto answer = link.get_json("/v1/sync/assignments?days=" + std::to_string(days));
+    const std::string at = impl_->now();
+    LocalTransaction tx(impl_->db);
+    const auto& orders = answer.at("assignments");
+    for (const auto& view : orders) upsert_assignment(impl_->db, view, at);
+    if (answer.contains("catalog")) put_setting(impl_->db, "catalog", answer["catalog"].dump());
+    // The first download fixes where the change feed starts; later ones leave it to sync.
+    if (!get_setting(impl_->db, "cursor"))
+        put_setting(impl_->db, "cursor", std::to_string(answer.at("cursor").get<std::int64_t>()));
+    tx.commit();
+    return orders.size();
+}
+
+std::vector<Assignment> Tablet::assignments() const {
+    std::lock_guard lock(impl_->mutex);
+    std::vector<Assignment> out;
+    auto q =
+        impl_->db.prepare("SELECT view FROM assignments ORDER BY scheduled_date, work_order_id");
+    while (q->step()) out.push_back(assignment_from_view(nlohmann::json::parse(q->text(0))));
+    return out;
+}
+
+std::optional<Assignment> Tablet::assignment(const std::string& work_order_id) const {
+    std::lock_guard lock(impl_->mutex);
+    auto q = impl_->db.prepare("SELECT view FROM assignments WHERE work_order_id = ?");
+    q->bind(1, work_order_id);
+    if (!q->step()) return std::nullopt;
+    return assignment_from_view(nlohmann::json::parse(q->text(0)));
+}
+
+std::string Tablet::catalog_json() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->setting("catalog");
+}
+
+RecordedAction Tablet::record(const ActionInput& action) {
+    std::lock_guard lock(impl_->mutex);
+    static const char* kTypes[] = {"arrived", "completed", "partial", "not_collected", "note"};
+    if (std::find(std::begin(kTypes), std::end(kTypes), action.type) == std::end(kTypes))
+        throw InvalidArgument("type must be arrived, completed, partial, not_collected or note");
+    if (action.work_order_id.empty()) throw InvalidArgument("a work order id is required");
+    const bool needs_reason = action.type == "partial" || action.type == "not_collected";
+    if (needs_reason && action.reason.empty())
+        throw InvalidArgument(action.type + " needs a reason from the catalog");
+    if (!needs_reason && !action.reason.empty())
+        throw InvalidArgument("only partial and not_collected take a reason");
+    if (!action.reason.empty()) {
+        const auto catalog = impl_->setting("catalog");
+        if (!catalog.empty()) {
+            const auto c = nlohmann::json::parse(catalog, nullptr, false);
+            if (c.is_object() && c.contains("reasons") && !c["reasons"].contains(action.reason))
+                throw InvalidArgument("'" + action.reason + "' is not a reason of the catalog");
+        }
+    }
+    RecordedAction recorded;
+    std::vector<std::pair<std::string, std::int64_t>> photo_files;
+    for (const auto& path : action.photo_paths) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw InvalidArgument("cannot read photo " + path);
+        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        recorded.photo_sha256.push_back(sha256_hex(bytes));
+        photo_files.emplace_back(path, static_cast<std::int64_t>(bytes.size()));
+    }
+    const auto occurred = action.occurred_at ? *action.occurred_at : impl_->clock();
+    const std::string now = impl_->now();
+
+    auto& db = impl_->db;
+    LocalTransaction tx(db);
+    std::int64_t seq = 1;
+    {
+        auto q = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'");
+        if (q->step()) seq = q->integer(0) + 1;
+    }
+    recorded.seq = seq;
+    recorded.action_id = "a" + std::to_string(seq) + "-" + random_hex(12);
+    nlohmann::json body = {{"action_id", recorded.action_id},
+                           {"seq", seq},
+                           {"work_order_id", action.work_order_id},
+                           {"type", action.type},
+                           {"occurred_at", rfc3339(occurred)}};
+    if (!action.reason.empty()) body["reason"] = action.reason;
+    if (!action.detail.empty()) body["detail"] = action.detail;
+    if (action.lat) body["lat"] = *action.lat;
+    if (action.lon) body["lon"] = *action.lon;
+    if (action.gps_accuracy_m) body["gps_accuracy_m"] = *action.gps_accuracy_m;
+    if (action.items_collected) body["items_collected"] = *action.items_collected;
+    if (!recorded.photo_sha256.empty()) body["photos"] = recorded.photo_sha256;
+    db.prepare(
+          "INSERT INTO outbox (seq, action_id, work_order_id, type, body, recorded_at) VALUES "
+          "(?,?,?,?,?,?)")
+        ->bind(1, seq)
+        .bind(2, recorded.action_id)
+        .bind(3, action.work_order_id)
+        .bind(4, action.type)
+        .bind(5, body.dump())
+        .bind(6, now)
+        .run();
+    for (std::size_t i = 0; i < photo_files.size(); ++i) {
+        db.prepare(
+              "INSERT INTO photos (sha256, path, size, action_seq) VALUES (?,?,?,?) ON CONFLICT "
+              "(sha256) DO NOTHING")
+            ->bind(1, recorded.photo_sha256[i])
+            .bind(2, photo_files[i].first)
+            .bind(3, photo_files[i].second)
+            .bind(4, seq)
+            .run();
+    }
+    tx.commit();
+    return recorded;
+}
+
+SyncReport Tablet::sync(const SyncOptions& options) {
+    std::lock_guard lock(impl_->mutex);
+    SyncReport report;
+    try {
+        const auto creds = impl_->credentials();
+        GatewayLink link(creds.gateway, creds, options.timeout);
+        impl_->push(link, options, report);
+        impl_->upload_photos(link, options, report);
+        impl_->pull_changes(link, report);
+        report.complete = true;
+        LocalTransaction tx(impl_->db);
+        put_setting(impl_->db, "last_sync_at", impl_->now());
+        tx.commit();
+    } catch (const std::exception& e) {
+        report.error = e.what();
+    }
+    return report;
+}
+
+Status Tablet::status() const {
+    std::lock_guard lock(impl_->mutex);
+    Status s;
+    auto& db = impl_->db;
+    s.device_id = impl_->setting("device_id");
+    s.crew = impl_->setting("crew");
+    s.gateway = impl_->setting("gateway_host") + ":" + impl_->setting("gateway_port");
+    s.cursor = std::stoll(impl_->setting("cursor", "0"));
+    s.last_sync_at = impl_->setting("last_sync_at");
+    auto count = [&db](const char* sql) {
+        auto q = db.prepare(sql);
+        return q->step() ? static_cast<std::size_t>(q->integer(0)) : std::size_t{0};
+    };
+    s.assignments = count("SELECT COUNT(*) FROM assignments");
+    s.pending_actions = count("SELECT COUNT(*) FROM outbox WHERE state = 'pending'");
+    s.settled_actions = count("SELECT COUNT(*) FROM outbox WHERE state = 'settled'");
+    s.pending_photos = count("SELECT COUNT(*) FROM photos WHERE state = 'pending'");
+    s.next_seq = static_cast<std::int64_t>(count(
+                     "SELECT IFNULL((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)")) +
+                 1;
+    return s;
+}
+
+std::vector<OutboxEntry> Tablet::outbox(bool pending_only) const {
+    std::lock_guard lock(impl_->mutex);
+    std::vector<OutboxEntry> out;
+    auto q = impl_->db.prepare(
+        pending_only ? "SELECT seq, action_id, work_order_id, type, state, IFNULL(verdict, ''), "
+                       "IFNULL(result, '') FROM outbox WHERE state = 'pending' ORDER BY seq"
+                     : "SELECT seq, action_id, work_order_id, type, state, IFNULL(verdict, ''), "
+                       "IFNULL(result, '') FROM outbox ORDER BY seq");
+    while (q->step())
+        out.push_back({q->integer(0), q->text(1), q->text(2), q->text(3), q->text(4), q->text(5),
+                       q->text(6)});
+    return out;
+}
+
+}  // namespace fieldgate::offline
