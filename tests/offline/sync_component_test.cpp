@@ -185,12 +185,13 @@ TEST_F(CrewSync, ABadBatchIsRefusedNamingTheField) {
     EXPECT_EQ(nlohmann::json::parse(r.body).at("pointer"), "/device_time");
 }
 
-TEST_F(CrewSync, ATabletPullsRecordsOfflineSyncsAndLearnsOfCancellations) {
+TEST_F(CrewSync, ATabletPullsRecordsOfflineSyncsAndLearnsOfCancellationsAndReschedules) {
     const auto d = issue_device(*gw_, "north", "north-1");
     const auto keep = create_crew_order(*gw_, "north", "SR-NORTH-1");
     const auto drop = create_crew_order(*gw_, "north", "SR-NORTH-2");
+    const auto moved = create_crew_order(*gw_, "north", "SR-NORTH-3");
     auto tablet = enrolled_tablet(*gw_, dir_, d);
-    EXPECT_EQ(tablet->pull(3), 2u);
+    EXPECT_EQ(tablet->pull(3), 3u);
     const auto a = tablet->assignment(keep);
     ASSERT_TRUE(a);
     EXPECT_EQ(a->address, "200 E Santa Clara St, San Jose, CA 95113");
@@ -199,6 +200,14 @@ TEST_F(CrewSync, ATabletPullsRecordsOfflineSyncsAndLearnsOfCancellations) {
 
     // Offline: the CRM cancels one order meanwhile; the crew still records on both.
     ASSERT_EQ(cancel_order(*gw_, drop), 200);
+    {
+        auto c = gw_->client();
+        const auto r =
+            c.post("/v1/work-orders/" + moved + "/reschedule",
+                   R"({"scheduled_date":"2031-05-06","window":{"start":"08:00","end":"12:00"}})",
+                   "application/json", gw_->crm_headers());
+        ASSERT_EQ(r.status, 200) << r.body;
+    }
     ActionInput done{"completed", keep, "", "", 37.3377, -121.8863, 5.0, {}, 2, std::nullopt};
     tablet->record(done);
     ActionInput missed{"not_collected", drop, "NOT_SET_OUT", "", {}, {}, {}, {}, {}, std::nullopt};
@@ -210,6 +219,9 @@ TEST_F(CrewSync, ATabletPullsRecordsOfflineSyncsAndLearnsOfCancellations) {
     EXPECT_EQ(report.accepted, 1u);
     EXPECT_EQ(report.cancelled, 1u);  // kept and flagged, not applied
     EXPECT_EQ(tablet->assignment(drop)->status, "cancelled");
+    EXPECT_EQ(report.changes_applied, 2u);
+    EXPECT_EQ(tablet->assignment(moved)->scheduled_date, "2031-05-06");
+    EXPECT_EQ(tablet->assignment(moved)->window_start, "08:00");
     EXPECT_EQ(get_order(*gw_, keep)["status"], "completed");
     EXPECT_EQ(get_order(*gw_, drop)["status"], "cancelled");
     auto db = gateway_db(*gw_);
