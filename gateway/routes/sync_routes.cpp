@@ -104,11 +104,12 @@ SyncRoutes::SyncRoutes(const GatewayConfig& config, const Catalog& catalog, stor
 bool SyncRoutes::handle(const http::Request& request, http::Respond& respond) {
     const auto& path = request.path;
     if (path == kAdminDevices) {
-        if (request.method != "POST") {
-            respond(problem(405, "method-not-allowed", "Method not allowed", "use POST"));
-            return true;
-        }
-        create_device(request, respond);
+        if (request.method == "POST")
+            create_device(request, respond);
+        else if (request.method == "GET")
+            list_devices(request, respond);
+        else
+            respond(problem(405, "method-not-allowed", "Method not allowed", "use GET or POST"));
         return true;
     }
     if (path.rfind(kSyncPrefix, 0) != 0) return false;
@@ -223,6 +224,31 @@ void SyncRoutes::create_device(const http::Request& request, http::Respond& resp
                                           {"dispatch_target", sync::crew_target(row.crew)}});
            },
            respond);
+}
+
+void SyncRoutes::list_devices(const http::Request& request, http::Respond& respond) {
+    const auto token = bearer(request);
+    if (!token || !secrets_.matches("admin/api-token", *token)) {
+        respond(unauthorized("a valid admin bearer token is required"));
+        return;
+    }
+    nlohmann::json items = nlohmann::json::array();
+    auto db = reads_.acquire();
+    auto opt = [](const std::optional<std::string>& v) {
+        return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+    };
+    for (const auto& [d, actions] : sync::list_devices(*db)) {
+        items.push_back({{"device_id", d.id},
+                         {"crew", d.crew},
+                         {"name", d.name},
+                         {"state", d.state},
+                         {"enrolled", d.secret_sha256.has_value()},
+                         {"enrolled_at", opt(d.enrolled_at)},
+                         {"last_seen_at", opt(d.last_seen_at)},
+                         {"app_version", opt(d.app_version)},
+                         {"actions", actions}});
+    }
+    respond(json_response(200, {{"items", items}}));
 }
 
 void SyncRoutes::enroll(const http::Request& request, http::Respond& respond) {

@@ -215,6 +215,7 @@ CREATE TABLE crew_actions (
   work_order_id  TEXT,
   type           TEXT NOT NULL,
   request_sha256 TEXT NOT NULL,
+  body           TEXT NOT NULL,
   device_time    TEXT,
   occurred_at    TEXT,
   clock_skew_ms  INTEGER,

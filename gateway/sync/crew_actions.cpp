@@ -134,7 +134,8 @@ std::variant<ApiError, ActionBatch> parse_action_batch(const std::string& body) 
             return unprocessable("invalid-field",
                                  "seq is required: the device's sequence, 1 or more", at + "/seq");
         action.seq = a["seq"].get<std::int64_t>();
-        action.request_sha256 = sha256_hex(a.dump());
+        action.body = a.dump();
+        action.request_sha256 = sha256_hex(action.body);
         parse_content(a, at, action);
         batch.actions.push_back(std::move(action));
     }
@@ -213,6 +214,7 @@ nlohmann::json apply_action_batch(sqlite::Connection& db, const IngestContext& c
         row.device_seq = a.seq;
         row.type = a.type;
         row.request_sha256 = a.request_sha256;
+        row.body = a.body;
         row.received_at = now;
         if (!a.work_order_id.empty()) row.work_order_id = a.work_order_id;
         if (batch.device_time) row.device_time = format_utc(*batch.device_time);

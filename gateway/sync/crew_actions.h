@@ -35,7 +35,8 @@ struct CrewAction {
     std::optional<double> gps_accuracy_m;
     std::vector<std::string> photos;  // sha256 of each photo's content
     std::optional<std::int64_t> items_collected;
-    std::string request_sha256;     // of the action as sent: tells a repeat from a reuse
+    std::string body;               // the action as sent (JSON)
+    std::string request_sha256;     // of `body`: tells a repeat from a reuse
     std::optional<ApiError> error;  // the action itself is unusable (answered rejected)
 };
 

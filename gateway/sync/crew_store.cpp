@@ -92,16 +92,33 @@ void insert_crew_action(sqlite::Connection& db, const CrewActionRow& r) {
     auto q = db.prepare(
         "INSERT INTO crew_actions (device_id, action_id, device_seq, work_order_id, type, "
         "request_sha256, device_time, occurred_at, clock_skew_ms, time_flag, verdict, result, "
-        "received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "received_at, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     q->bind(1, r.device_id).bind(2, r.action_id).bind(3, r.device_seq).bind(4, r.work_order_id);
     q->bind(5, r.type).bind(6, r.request_sha256).bind(7, r.device_time).bind(8, r.occurred_at);
     q->bind(9, r.clock_skew_ms).bind(10, r.time_flag).bind(11, r.verdict).bind(12, r.result_json);
-    q->bind(13, r.received_at).run();
+    q->bind(13, r.received_at).bind(14, r.body).run();
 }
 
 }  // namespace fieldgate::sync
 
 namespace fieldgate::sync {
+
+std::vector<std::pair<DeviceRow, std::int64_t>> list_devices(sqlite::Connection& db) {
+    std::vector<std::string> ids;
+    {
+        auto q = db.prepare("SELECT id FROM crew_devices ORDER BY created_at, id");
+        while (q->step()) ids.push_back(q->text(0));
+    }
+    std::vector<std::pair<DeviceRow, std::int64_t>> out;
+    for (const auto& id : ids) {
+        auto device = find_device(db, id);
+        if (!device) continue;
+        auto q = db.prepare("SELECT COUNT(*) FROM crew_actions WHERE device_id = ?");
+        q->bind(1, id);
+        out.emplace_back(std::move(*device), q->step() ? q->integer(0) : 0);
+    }
+    return out;
+}
 
 std::vector<std::string> crew_order_ids(sqlite::Connection& db, const std::string& target,
                                         const std::string& from, const std::string& to) {

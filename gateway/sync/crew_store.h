@@ -43,6 +43,7 @@ struct CrewActionRow {
     std::optional<std::string> work_order_id;
     std::string type;
     std::string request_sha256;
+    std::string body;  // the action as the device sent it (a note's text and photos live here)
     std::optional<std::string> device_time;
     std::optional<std::string> occurred_at;
     std::optional<std::int64_t> clock_skew_ms;
@@ -60,6 +61,9 @@ void touch_device(sqlite::Connection& db, const std::string& id, const std::stri
 }  // namespace fieldgate::sync
 
 namespace fieldgate::sync {
+
+// Every device, oldest first, with how many actions each has pushed.
+std::vector<std::pair<DeviceRow, std::int64_t>> list_devices(sqlite::Connection& db);
 
 // Ids of `target`'s orders scheduled from `from` to `to` (YYYY-MM-DD, inclusive).
 std::vector<std::string> crew_order_ids(sqlite::Connection& db, const std::string& target,

@@ -1,5 +1,6 @@
 #include "fieldgate/offline.h"
 
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 #include <random>

@@ -78,6 +78,19 @@ TEST_F(CrewSync, DeviceCredentialsAreRequiredAndTheTokenIsSpentOnceTheSecretIsUs
                      nlohmann::json{{"device_id", d.id}, {"enrollment_token", d.token}}.dump())
                   .status,
               401);
+    // Staff see the device, its last contact and what it pushed.
+    EXPECT_EQ(c.get("/v1/admin/devices").status, 401);
+    const auto list = nlohmann::json::parse(c.get("/v1/admin/devices", gw_->admin_headers()).body);
+    bool found = false;
+    for (const auto& item : list.at("items")) {
+        if (item["device_id"] != d.id) continue;
+        found = true;
+        EXPECT_EQ(item["crew"], "auth");
+        EXPECT_EQ(item["enrolled"], true);
+        EXPECT_EQ(item["actions"], 1);
+        EXPECT_TRUE(item["last_seen_at"].is_string());
+    }
+    EXPECT_TRUE(found);
 }
 
 TEST_F(CrewSync, TheSameBatchPushedTwiceChangesNothingAndAnswersTheSameVerdicts) {

@@ -174,6 +174,10 @@ TEST_F(CrewStoreTest, ARepeatedActionAnswersItsFirstVerdictAndWritesNothing) {
         auto a = db.prepare("SELECT COUNT(*) FROM crew_actions");
         ASSERT_TRUE(a->step());
         EXPECT_EQ(a->integer(0), 3);
+        // A note changes no status but is kept as sent.
+        auto n = db.prepare("SELECT body FROM crew_actions WHERE action_id = 'a3'");
+        ASSERT_TRUE(n->step());
+        EXPECT_EQ(nlohmann::json::parse(n->text(0)).at("detail"), "dog in yard");
     });
 }
 
