@@ -42,9 +42,21 @@ class Rng {
     std::mt19937_64 engine_;
 };
 
+// "POST /v1/sync/actions: ..." -> "POST /v1/sync/actions" (photo hashes and queries dropped).
+std::string step_of(const std::string& error) {
+    const auto space = error.find(' ');
+    if (space == std::string::npos) return "other";
+    auto end = error.find_first_of(":?", space);
+    std::string step = error.substr(0, end);
+    if (const auto photos = step.find("/photos/"); photos != std::string::npos)
+        step = step.substr(0, photos + 7);
+    return step;
+}
+
 struct Totals {
     std::size_t trials = 0, actions = 0, photos = 0, cuts = 0, offline_attempts = 0,
                 failed_syncs = 0, cancellations = 0, conflicts = 0, skewed = 0;
+    std::map<std::string, std::size_t> failed_at;  // which step each failed attempt stopped at
 };
 
 class CrewSyncTrials : public ::testing::Test {
@@ -111,7 +123,8 @@ TEST_F(CrewSyncTrials, EveryActionArrivesExactlyOnceThroughCutsAndOfflineSpells)
             arm_fault(rng, proxy, totals, attempt < 10);
             try {
                 pulled = tablet->pull(2) == orders.size();
-            } catch (const std::exception&) {
+            } catch (const std::exception& e) {
+                ++totals.failed_at[step_of(e.what())];
             }
         }
         proxy.disarm();
@@ -188,7 +201,11 @@ TEST_F(CrewSyncTrials, EveryActionArrivesExactlyOnceThroughCutsAndOfflineSpells)
             }
             if (rng.chance(0.4)) {
                 arm_fault(rng, proxy, totals, true);
-                if (!tablet->sync(options).complete) ++totals.failed_syncs;
+                const auto report = tablet->sync(options);
+                if (!report.complete) {
+                    ++totals.failed_syncs;
+                    ++totals.failed_at[step_of(report.error)];
+                }
             }
         }
 
@@ -198,7 +215,10 @@ TEST_F(CrewSyncTrials, EveryActionArrivesExactlyOnceThroughCutsAndOfflineSpells)
             arm_fault(rng, proxy, totals, attempt < 12);
             const auto report = tablet->sync(options);
             complete = report.complete;
-            if (!complete) ++totals.failed_syncs;
+            if (!complete) {
+                ++totals.failed_syncs;
+                ++totals.failed_at[step_of(report.error)];
+            }
         }
         proxy.disarm();
         proxy.set_offline(false);
@@ -289,7 +309,17 @@ TEST_F(CrewSyncTrials, EveryActionArrivesExactlyOnceThroughCutsAndOfflineSpells)
         "syncs cut short, %zu cancellations, %zu conflicts, %zu skewed clocks\n",
         totals.trials, totals.actions, totals.photos, totals.cuts, totals.offline_attempts,
         totals.failed_syncs, totals.cancellations, totals.conflicts, totals.skewed);
+    for (const auto& [step, n] : totals.failed_at)
+        std::printf("  stopped at %s: %zu\n", step.c_str(), n);
     EXPECT_EQ(totals.trials, trials);
+    // Faults hit every step of a sync (and the day's download), not just the first request.
+    if (trials >= 200) {
+        for (const char* step :
+             {"GET /v1/sync/assignments", "POST /v1/sync/actions", "GET /v1/sync/photos",
+              "PUT /v1/sync/photos", "GET /v1/sync/changes"}) {
+            EXPECT_GT(totals.failed_at[step], 0u) << step;
+        }
+    }
     // The harness really injected faults (else the trials prove little).
     EXPECT_GT(totals.cuts, trials / 2);
 }
