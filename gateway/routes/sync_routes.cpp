@@ -312,6 +312,13 @@ std::optional<sync::DeviceRow> SyncRoutes::authenticate(const http::Request& req
         respond(unauthorized("unknown device or wrong device secret"));
         return std::nullopt;
     }
+    if (device->token_sha256) {
+        // The secret works: the enrollment token is of no further use. Nothing waits for this.
+        const auto id = device->id;
+        writer_.submit(
+            [id](sqlite::Connection& db) { sync::spend_enrollment_token(db, id, now_utc()); },
+            [](std::exception_ptr) {});
+    }
     return device;
 }
 
@@ -405,7 +412,7 @@ void SyncRoutes::photo_chunk(const sync::DeviceRow& device, const std::string& s
                              const http::Request& request, http::Respond& respond) {
     const auto offset = integer_param(request, "offset", -1, 0, INT64_MAX, respond);
     if (!offset) return;
-    const auto size = integer_param(request, "size", -1, 1, INT64_MAX, respond);
+    const auto size = integer_param(request, "size", -1, 1, sync::kMaxPhotoBytes, respond);
     if (!size) return;
     if (*offset < 0 || *size < 0) {
         respond(problem(400, "missing-field", "Bad request", "offset and size are required",

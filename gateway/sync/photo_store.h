@@ -12,6 +12,8 @@
 
 namespace fieldgate::sync {
 
+inline constexpr std::int64_t kMaxPhotoBytes = 32 << 20;
+
 struct PhotoState {
     std::string sha256;
     std::int64_t size = 0;

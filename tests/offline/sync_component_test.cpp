@@ -63,7 +63,7 @@ TEST_F(CrewSync, DeviceCredentialsAreRequiredAndTheTokenIsSpentOnceTheSecretIsUs
     EXPECT_EQ(c.get("/v1/sync/assignments", device_headers(d.id, lost)).status, 401);
     EXPECT_EQ(c.get("/v1/sync/changes", device_headers(d.id, secret)).status, 200);
     EXPECT_EQ(c.get("/v1/sync/changes", device_headers("auth-2", secret)).status, 401);
-    // Pushing with the secret spends the token.
+    // A push with the secret spends the token, in the push's own commit.
     auto order = create_crew_order(*gw_, "auth", "SR-AUTH-1");
     nlohmann::json batch = {{"actions",
                              {{{"action_id", "x1"},
@@ -78,6 +78,22 @@ TEST_F(CrewSync, DeviceCredentialsAreRequiredAndTheTokenIsSpentOnceTheSecretIsUs
                      nlohmann::json{{"device_id", d.id}, {"enrollment_token", d.token}}.dump())
                   .status,
               401);
+    // A read spends it too, without making the answer wait for the write: poll the store.
+    const auto reader = issue_device(*gw_, "auth", "auth-3");
+    const auto reader_secret = enroll_raw(*gw_, reader);
+    EXPECT_EQ(c.get("/v1/sync/changes", device_headers(reader.id, reader_secret)).status, 200);
+    auto db = gateway_db(*gw_);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (count_rows(db, "SELECT COUNT(*) FROM crew_devices WHERE id = ? AND token_sha256 IS NULL",
+                      {reader.id}) != 1 &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(
+        c.post("/v1/sync/enroll",
+               nlohmann::json{{"device_id", reader.id}, {"enrollment_token", reader.token}}.dump())
+            .status,
+        401);
     // Staff see the device, its last contact and what it pushed.
     EXPECT_EQ(c.get("/v1/admin/devices").status, 401);
     const auto list = nlohmann::json::parse(c.get("/v1/admin/devices", gw_->admin_headers()).body);
