@@ -283,6 +283,17 @@ TEST_F(CrewSync, FirstTerminalOutcomeWinsAndALaterContradictionIsKeptAsConflict)
                          "'conflict' AND source = ?",
                          {order, "crew:east-2"}),
               1);
+    // Only the first outcome went to the CRM.
+    EXPECT_EQ(count_rows(db,
+                         "SELECT COUNT(*) FROM outbox o JOIN outcomes c ON o.outcome_id = c.id "
+                         "WHERE o.work_order_id = ? AND o.destination = 'crm' AND c.source = ?",
+                         {order, "crew:east-2"}),
+              0);
+    EXPECT_EQ(count_rows(db,
+                         "SELECT COUNT(*) FROM outbox o JOIN outcomes c ON o.outcome_id = c.id "
+                         "WHERE o.work_order_id = ? AND o.destination = 'crm' AND c.source = ?",
+                         {order, "crew:east-1"}),
+              1);
 }
 
 TEST_F(CrewSync, ASkewedDeviceClockIsCorrectedAndFlagged) {

@@ -261,6 +261,12 @@ TEST_F(CrewSyncTrials, EveryActionArrivesExactlyOnceThroughCutsAndOfflineSpells)
         EXPECT_EQ(
             count_rows(db, "SELECT COUNT(*) FROM outcomes WHERE source = ?", {"crew:" + device.id}),
             with_outcome);
+        // Policy: a conflict (or a late progress) is kept, never sent to the CRM.
+        EXPECT_EQ(count_rows(db,
+                             "SELECT COUNT(*) FROM outbox o JOIN outcomes c ON o.outcome_id = c.id "
+                             "WHERE c.source = ? AND c.disposition != 'applied'",
+                             {"crew:" + device.id}),
+                  0);
         totals.actions += recorded;
 
         // Every photo arrived whole, under its hash.
