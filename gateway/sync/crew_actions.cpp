@@ -250,8 +250,21 @@ nlohmann::json apply_action_batch(sqlite::Connection& db, const IngestContext& c
                                   at + "/reason");
 
         if (!error && a.type == "note") {
-            r["verdict"] = "noted";
             r["work_order_id"] = a.work_order_id;
+            const auto wo = store::find_work_order(db, a.work_order_id);
+            if (!wo || !wo->vendor || *wo->vendor != target) {
+                // As for outcomes: another crew's order answers like an unknown one.
+                r["verdict"] = "rejected";
+                r["problem"] = unprocessable("unknown-work-order",
+                                             "no work order '" + a.work_order_id +
+                                                 "' is assigned to " + target,
+                                             at + "/work_order_id")
+                                   .to_problem();
+                row.verdict = "rejected";
+                results[i] = std::move(r);
+                continue;
+            }
+            r["verdict"] = "noted";
             r["occurred_at"] = time_json(occurred);
             if (row.time_flag) r["time_flag"] = *row.time_flag;
             row.verdict = "noted";

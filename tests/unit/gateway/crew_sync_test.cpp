@@ -157,13 +157,16 @@ TEST_F(CrewStoreTest, ARepeatedActionAnswersItsFirstVerdictAndWritesNothing) {
         {"action_id":"a1","seq":1,"work_order_id":"wo_1","type":"completed","occurred_at":"2026-02-03T17:00:00Z"},
         {"action_id":"a1","seq":1,"work_order_id":"wo_1","type":"completed","occurred_at":"2026-02-03T17:00:00Z"},
         {"action_id":"a2","seq":2,"work_order_id":"wo_1","type":"not_collected","reason":"NOT_SET_OUT","occurred_at":"2026-02-03T17:05:00Z"},
-        {"action_id":"a3","seq":3,"work_order_id":"wo_1","type":"note","detail":"dog in yard","occurred_at":"2026-02-03T17:06:00Z"}]})";
+        {"action_id":"a3","seq":3,"work_order_id":"wo_1","type":"note","detail":"dog in yard","occurred_at":"2026-02-03T17:06:00Z"},
+        {"action_id":"a4","seq":4,"work_order_id":"wo_other","type":"note","detail":"x","occurred_at":"2026-02-03T17:06:00Z"}]})";
     const auto first = push(body);
     const auto& r = first.at("results");
     EXPECT_EQ(r[0]["verdict"], "accepted");
     EXPECT_EQ(r[1], r[0]);                   // the same action twice in one batch
     EXPECT_EQ(r[2]["verdict"], "conflict");  // first terminal outcome wins
     EXPECT_EQ(r[3]["verdict"], "noted");
+    EXPECT_EQ(r[4]["verdict"], "rejected");  // a note on an order that is not the crew's
+    EXPECT_EQ(r[4]["problem"]["pointer"], "/actions/4/work_order_id");
     EXPECT_EQ(first.at("clock_skew_ms"), 0);
     const auto second = push(body);
     EXPECT_EQ(second.at("results"), r);
@@ -173,7 +176,7 @@ TEST_F(CrewStoreTest, ARepeatedActionAnswersItsFirstVerdictAndWritesNothing) {
         EXPECT_EQ(q->integer(0), 2);
         auto a = db.prepare("SELECT COUNT(*) FROM crew_actions");
         ASSERT_TRUE(a->step());
-        EXPECT_EQ(a->integer(0), 3);
+        EXPECT_EQ(a->integer(0), 4);
         // A note changes no status but is kept as sent.
         auto n = db.prepare("SELECT body FROM crew_actions WHERE action_id = 'a3'");
         ASSERT_TRUE(n->step());
