@@ -23,6 +23,7 @@ namespace {
 constexpr std::string_view kSyncPrefix = "/v1/sync/";
 constexpr std::string_view kPhotoPrefix = "/v1/sync/photos/";
 constexpr const char* kAdminDevices = "/v1/admin/devices";
+constexpr std::string_view kAdminPhotos = "/v1/admin/photos/";
 
 bool same_digest(const std::string& a, const std::string& b) {
     return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
@@ -110,6 +111,13 @@ bool SyncRoutes::handle(const http::Request& request, http::Respond& respond) {
             list_devices(request, respond);
         else
             respond(problem(405, "method-not-allowed", "Method not allowed", "use GET or POST"));
+        return true;
+    }
+    if (path.rfind(kAdminPhotos, 0) == 0) {
+        if (request.method != "GET")
+            respond(problem(405, "method-not-allowed", "Method not allowed", "use GET"));
+        else
+            get_photo(path.substr(kAdminPhotos.size()), request, respond);
         return true;
     }
     if (path.rfind(kSyncPrefix, 0) != 0) return false;
@@ -249,6 +257,30 @@ void SyncRoutes::list_devices(const http::Request& request, http::Respond& respo
                          {"actions", actions}});
     }
     respond(json_response(200, {{"items", items}}));
+}
+
+void SyncRoutes::get_photo(const std::string& sha256, const http::Request& request,
+                           http::Respond& respond) {
+    const auto token = bearer(request);
+    if (!token || !secrets_.matches("admin/api-token", *token)) {
+        respond(unauthorized("a valid admin bearer token is required"));
+        return;
+    }
+    std::optional<std::string> content;
+    if (sync::is_sha256_hex(sha256)) {
+        auto db = reads_.acquire();
+        content = sync::read_photo(*db, sha256);
+    }
+    if (!content) {
+        respond(problem(404, "not-found", "Photo not found",
+                        "no complete photo with SHA-256 " + sha256));
+        return;
+    }
+    http::Response r;
+    r.status = 200;
+    r.content_type = "application/octet-stream";
+    r.body = std::move(*content);
+    respond(std::move(r));
 }
 
 void SyncRoutes::enroll(const http::Request& request, http::Respond& respond) {

@@ -1,6 +1,7 @@
 // Crew tablets' sync API, and the staff route that issues tablets their credentials:
 //   POST /v1/admin/devices                      (admin token) a device and its one-time token
 //   GET  /v1/admin/devices                      (admin token) devices, last seen, actions
+//   GET  /v1/admin/photos/{sha256}              (admin token) a complete crew photo's bytes
 //   POST /v1/sync/enroll                        token -> device secret
 //   GET  /v1/sync/assignments?from=&days=       the crew's orders for the coming days + catalog
 //   GET  /v1/sync/changes?after=&limit=         assigned/cancelled/rescheduled since a cursor
@@ -35,6 +36,7 @@ class SyncRoutes {
   private:
     void create_device(const http::Request& request, http::Respond& respond);
     void list_devices(const http::Request& request, http::Respond& respond);
+    void get_photo(const std::string& sha256, const http::Request& request, http::Respond& respond);
     void enroll(const http::Request& request, http::Respond& respond);
     std::optional<sync::DeviceRow> authenticate(const http::Request& request,
                                                 http::Respond& respond);

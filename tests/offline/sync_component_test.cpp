@@ -346,6 +346,13 @@ TEST_F(CrewSync, APhotoUploadCutInTheMiddleResumesAndArrivesIntact) {
     q->bind(1, sha);
     while (q->step()) stored += q->text(0);
     EXPECT_EQ(sha256_hex(stored), sha);
+    // Staff read it back by its hash.
+    auto c = gw_->client();
+    EXPECT_EQ(c.get("/v1/admin/photos/" + sha).status, 401);
+    const auto fetched = c.get("/v1/admin/photos/" + sha, gw_->admin_headers());
+    ASSERT_EQ(fetched.status, 200);
+    EXPECT_EQ(fetched.body, bytes);
+    EXPECT_EQ(c.get("/v1/admin/photos/" + sha256_hex("none"), gw_->admin_headers()).status, 404);
     EXPECT_EQ(
         count_rows(db, "SELECT COUNT(*) FROM crew_photos WHERE sha256 = ? AND state = 'complete'",
                    {sha}),
