@@ -11,6 +11,7 @@
 #include "order_change_routes.h"
 #include "registry.h"
 #include "secrets.h"
+#include "truck_routes.h"
 #include "types.h"
 #include "work_orders.h"
 #include "writer.h"
@@ -30,6 +31,8 @@ struct GatewayParts {
     const SecretStore* secrets = nullptr;
     std::function<std::shared_ptr<const VendorRegistry>()> vendors;
     AdminRoutes* admin = nullptr;  // staff routes under /v1/admin
+    // Set when MQTT is configured: /readyz then also needs the broker connection.
+    std::function<bool()> mqtt_connected;
 };
 
 class Router : public http::Service {
@@ -50,6 +53,7 @@ class Router : public http::Service {
     IngestContext ingest_context_;
     DispatchRoutes dispatch_;
     OrderChangeRoutes order_changes_;
+    TruckRoutes trucks_;
 };
 
 }  // namespace fieldgate
