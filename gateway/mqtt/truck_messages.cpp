@@ -269,7 +269,7 @@ void TruckMessages::on_status(const Parsed& p, const Message& m) {
         [truck = p.truck, vendor = v.vendor, value](sqlite::Connection& db) {
             store::set_truck_state(db, truck, vendor, value, now_utc());
         },
-        m.qos > 0, "status of " + p.truck);
+        false, "status of " + p.truck);
 }
 
 void TruckMessages::on_assignment(const Parsed& p, const Message& m) {
@@ -295,7 +295,7 @@ void TruckMessages::on_assignment(const Parsed& p, const Message& m) {
         [truck = p.truck, vendor = v.vendor, route = *route, date = *date](sqlite::Connection& db) {
             store::set_truck_route(db, truck, vendor, route, date, now_utc());
         },
-        m.qos > 0, "route of " + p.truck);
+        false, "route of " + p.truck);
     directory_.assign(p.truck, *route, *date);
     if (on_assigned_) on_assigned_();
 }

@@ -6,10 +6,12 @@
 //   <prefix>/<truck>/<route-event> QoS 1: applies to every open stop of the route
 // Anything else (unknown vendor or truck, malformed, too large) is quarantined with the topic.
 //
-// Messages that change state (everything but positions) are committed before handle() returns.
-// Paho C acknowledges a QoS 1 PUBLISH before it calls the application, so returning only after
-// the commit does not delay the PUBACK; what it does is keep at most one message per connection
-// between the broker's hands and the store (see README: MQTT durability).
+// Results (stop and route events) and quarantined QoS 1 messages are committed before handle()
+// returns. Paho C acknowledges a QoS 1 PUBLISH before it calls the application, so returning
+// only after the commit does not delay the PUBACK; what it does is keep at most one result per
+// connection between the broker's hands and the store (see README: MQTT durability). Status and
+// route assignments (retained, last value wins) and positions go to the writer without waiting:
+// waiting for one fsync each would serialize a 10,000-truck fleet's announcements.
 #pragma once
 
 #include <atomic>

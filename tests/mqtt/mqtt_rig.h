@@ -33,7 +33,9 @@ inline bool wait_until(const std::function<bool()>& done, std::chrono::milliseco
 
 class MqttRig {
   public:
-    explicit MqttRig(nlohmann::json extra = nlohmann::json::object()) {
+    explicit MqttRig(nlohmann::json extra = nlohmann::json::object(),
+                     std::optional<BrokerSecurity> security = std::nullopt)
+        : broker_(std::move(security)) {
         nlohmann::json config = {
             {"crm", {{"endpoint", "http://127.0.0.1:" + std::to_string(crm_.port()) + "/events"}}},
             {"delivery", {{"poll_interval_ms", 200}, {"max_pause_s", 1}}},

@@ -49,7 +49,10 @@ class MosquittoProcess {
                            "log_dest file " +
                            dir_.file("mosquitto.log") +
                            "\n"
-                           "log_type error\nlog_type warning\nlog_type notice\n";
+                           "log_type error\nlog_type warning\nlog_type notice\n"
+                           // Run as root, Mosquitto would switch to the `mosquitto` user, which
+                           // cannot read the test's private temporary directory.
+                           "user root\n";
         if (security) {
             const auto passwd = dir_.write("passwd", "");
             for (const auto& [user, password] : security->users) {
