@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -40,21 +41,26 @@ class MqttTestClient {
         if (!options.user.empty()) builder.user_name(options.user).password(options.password);
         if (options.will)
             builder.will(mqtt::message(options.will->first, options.will->second, 1, true));
-        client_.connect(builder.finalize())->wait();
+        if (!client_.connect(builder.finalize())->wait_for(std::chrono::seconds(30)))
+            throw std::runtime_error("no CONNACK within 30 s");
     }
     ~MqttTestClient() {
         try {
-            if (client_.is_connected()) client_.disconnect()->wait();
+            // Bounded: a connection the broker is dropping may never answer the DISCONNECT.
+            if (client_.is_connected()) client_.disconnect()->wait_for(std::chrono::seconds(5));
         } catch (const mqtt::exception&) {
         }
     }
 
     void publish(const std::string& topic, const std::string& payload, int qos = 1,
                  bool retained = false) {
-        client_.publish(topic, payload.data(), payload.size(), qos, retained)->wait();
+        if (!client_.publish(topic, payload.data(), payload.size(), qos, retained)
+                 ->wait_for(std::chrono::seconds(30)))
+            throw std::runtime_error("publish to " + topic + " not acknowledged within 30 s");
     }
     void subscribe(const std::string& filter, int qos = 1) {
-        client_.subscribe(filter, qos)->wait();
+        if (!client_.subscribe(filter, qos)->wait_for(std::chrono::seconds(30)))
+            throw std::runtime_error("no SUBACK within 30 s");
     }
     // Waits until a message matching `pred` arrived (or `limit` passed).
     template <typename Pred>
