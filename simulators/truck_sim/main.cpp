@@ -75,8 +75,19 @@ class Link {
         if (client_.is_connected()) client_.disconnect()->wait();
     }
     bool connected() const { return client_.is_connected(); }
+    // Paho refuses a publish while its send queue is full: back off briefly and try again (this
+    // is the publisher's flow control when flooding), up to 30 s.
     void publish(const std::string& topic, const std::string& payload, int qos, bool retained) {
-        client_.publish(topic, payload.data(), payload.size(), qos, retained);
+        const auto give_up = Clock::now() + std::chrono::seconds(30);
+        while (true) {
+            try {
+                client_.publish(topic, payload.data(), payload.size(), qos, retained);
+                return;
+            } catch (const mqtt::exception&) {
+                if (Clock::now() >= give_up) throw;
+                std::this_thread::sleep_for(std::chrono::microseconds(200));
+            }
+        }
     }
     void wait_acks() {
         for (auto& t : client_.get_pending_delivery_tokens()) t->wait();

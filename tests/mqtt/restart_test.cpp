@@ -59,6 +59,13 @@ TEST(MqttRestart, BrokerRestartLosesNoStopEvent) {
     publish_stops(rig, 10, 20);
     // 3. Broker down and up again while the gateway keeps retrying.
     rig.broker().stop();
+    ASSERT_TRUE(wait_until(
+        [&] {
+            auto c = rig.gw().client();
+            const auto r = c.get("/readyz");
+            return r.status == 503 && r.body.find("disconnected") != std::string::npos;
+        },
+        30s));  // readiness follows the broker connection
     rig.broker().start();
     ASSERT_TRUE(rig.wait_ready());
     publish_stops(rig, 20, kEvents);
