@@ -78,7 +78,10 @@ Gateway::Gateway(GatewayConfig config)
     parts.secrets = &secrets_;
     parts.vendors = [this] { return vendors(); };
     parts.admin = admin_.get();
-    if (trucks_) parts.mqtt_connected = [this] { return trucks_->connected(); };
+    if (trucks_) {
+        parts.mqtt_connected = [this] { return trucks_->connected(); };
+        parts.mqtt_stats = [this] { return trucks_->stats(); };
+    }
     router_ = std::make_unique<Router>(std::move(parts));
 
     http::ServerOptions options;

@@ -21,6 +21,13 @@ std::optional<TruckInfo> TruckDirectory::find(const std::string& truck_id) const
     return it->second;
 }
 
+std::optional<std::string> TruckDirectory::vendor_of(const std::string& truck_id) const {
+    std::lock_guard lock(mutex_);
+    const auto it = trucks_.find(truck_id);
+    if (it == trucks_.end()) return std::nullopt;
+    return it->second.vendor;
+}
+
 bool TruckDirectory::claim(const std::string& truck_id, const std::string& vendor) {
     std::lock_guard lock(mutex_);
     auto [it, inserted] = trucks_.try_emplace(truck_id, TruckInfo{truck_id, vendor, "", ""});

@@ -24,6 +24,8 @@ class TruckDirectory {
   public:
     void load(store::ReadPool& reads);
     std::optional<TruckInfo> find(const std::string& truck_id) const;
+    // The vendor a truck was first seen under; nullopt for a truck never seen.
+    std::optional<std::string> vendor_of(const std::string& truck_id) const;
     // Records the truck under `vendor`; false when the id is another vendor's.
     bool claim(const std::string& truck_id, const std::string& vendor);
     void assign(const std::string& truck_id, const std::string& route_id,

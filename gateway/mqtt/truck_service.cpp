@@ -81,3 +81,18 @@ bool TruckService::connected() const {
 }
 
 }  // namespace fieldgate::mqtt
+
+namespace fieldgate::mqtt {
+
+nlohmann::json TruckService::stats() const {
+    const auto& m = messages_->stats();
+    const auto p = positions_->stats();
+    return {{"connections", client_->connections()}, {"positions", m.positions.load()},
+            {"positions_stored", p.stored},          {"positions_dropped", p.dropped},
+            {"positions_pruned", p.pruned},          {"stop_events", m.stops.load()},
+            {"route_events", m.route_events.load()}, {"statuses", m.statuses.load()},
+            {"assignments", m.assignments.load()},   {"quarantined", m.quarantined.load()},
+            {"arrivals", arrivals_->transitions()},  {"dispatches", dispatch_->published()}};
+}
+
+}  // namespace fieldgate::mqtt

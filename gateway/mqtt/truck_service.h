@@ -6,6 +6,8 @@
 #include <functional>
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "catalog.h"
 #include "config.h"
 #include "ingest.h"
@@ -33,6 +35,7 @@ class TruckService {
     void start();
     void stop();
     bool connected() const;
+    nlohmann::json stats() const;  // counters for /readyz
 
   private:
     std::unique_ptr<TruckDirectory> directory_;

@@ -77,6 +77,7 @@ void Router::handle(http::Request request, http::Respond respond) {
         if (parts_.mqtt_connected) {
             const bool mqtt = parts_.mqtt_connected();
             body["mqtt"] = mqtt ? "connected" : "disconnected";
+            if (parts_.mqtt_stats) body["mqtt_messages"] = parts_.mqtt_stats();
             ready = ready && mqtt;
         }
         body["status"] = ready ? "ready" : "not_ready";

@@ -33,6 +33,7 @@ struct GatewayParts {
     AdminRoutes* admin = nullptr;  // staff routes under /v1/admin
     // Set when MQTT is configured: /readyz then also needs the broker connection.
     std::function<bool()> mqtt_connected;
+    std::function<nlohmann::json()> mqtt_stats;
 };
 
 class Router : public http::Service {
