@@ -206,6 +206,8 @@ int main(int argc, char** argv) {
 
     const auto start = Clock::now();
     const double total_rate = o.flood ? 0 : o.rate * o.fleet.trucks;
+    // Sleep about a hundred times a second, whatever the rate.
+    const auto pace_every = static_cast<std::uint64_t>(std::max(1.0, total_rate / 100));
     auto next_drop = start + std::chrono::duration_cast<Clock::duration>(
                                  std::chrono::duration<double>(o.drop_every_s));
     for (std::uint64_t k = 0;; ++k) {
@@ -216,7 +218,7 @@ int main(int argc, char** argv) {
         } else {
             elapsed = static_cast<double>(k) / total_rate;
             if (elapsed > o.duration_s) break;
-            if (k % 64 == 0)
+            if (k % pace_every == 0)
                 std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(
                                                           std::chrono::duration<double>(elapsed)));
         }
