@@ -47,7 +47,7 @@ class MqttTestClient {
     ~MqttTestClient() {
         try {
             // Bounded: a connection the broker is dropping may never answer the DISCONNECT.
-            if (client_.is_connected()) client_.disconnect()->wait_for(std::chrono::seconds(5));
+            if (client_.is_connected()) client_.disconnect()->wait_for(std::chrono::seconds(2));
         } catch (const mqtt::exception&) {
         }
     }
