@@ -12,6 +12,7 @@
 #include "repositories.h"
 #include "router.h"
 #include "server.h"
+#include "truck_service.h"
 #include "vendor_view.h"
 #include "watchdog.h"
 #include "work_orders.h"
@@ -63,6 +64,10 @@ Gateway::Gateway(GatewayConfig config)
                                                       [this] { return vendors(); });
     order_changes_ = std::make_unique<OrderChangeService>(config_, *writer_, *work_orders_,
                                                           [this] { return vendors(); });
+    if (config_.mqtt) {
+        trucks_ = std::make_unique<mqtt::TruckService>(config_, *catalog_, secrets_, *writer_,
+                                                       *reads_, [this] { return vendors(); });
+    }
     GatewayParts parts;
     parts.config = &config_;
     parts.catalog = catalog_.get();
@@ -73,6 +78,10 @@ Gateway::Gateway(GatewayConfig config)
     parts.secrets = &secrets_;
     parts.vendors = [this] { return vendors(); };
     parts.admin = admin_.get();
+    if (trucks_) {
+        parts.mqtt_connected = [this] { return trucks_->connected(); };
+        parts.mqtt_stats = [this] { return trucks_->stats(); };
+    }
     router_ = std::make_unique<Router>(std::move(parts));
 
     http::ServerOptions options;
@@ -89,6 +98,8 @@ Gateway::~Gateway() {
     // writes (watchdog, delivery bookkeeping); the writer last drains what was queued.
     server_.reset();
     router_.reset();
+    if (trucks_) trucks_->stop();  // no MQTT message is being handled after this
+    trucks_.reset();
     if (watchdog_) watchdog_->stop();
     delivery_.store(nullptr);
     if (delivery_worker_) delivery_worker_->stop();
@@ -158,6 +169,7 @@ void Gateway::start_delivery() {
 void Gateway::start() {
     if (delivery_worker_) delivery_worker_->start();
     if (watchdog_) watchdog_->start();
+    if (trucks_) trucks_->start();
     server_->start();
     spdlog::info("listening on {}:{} (store {}, synchronous={})", config_.listen_address,
                  server_->port(), config_.store_path, config_.synchronous);

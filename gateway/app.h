@@ -25,6 +25,9 @@ class DeliveryWorker;
 namespace http {
 class Server;
 }
+namespace mqtt {
+class TruckService;
+}
 
 class Gateway {
   public:
@@ -54,6 +57,7 @@ class Gateway {
     std::unique_ptr<AdminRoutes> admin_;
     std::unique_ptr<WorkOrderService> work_orders_;
     std::unique_ptr<OrderChangeService> order_changes_;
+    std::unique_ptr<mqtt::TruckService> trucks_;  // only when the config has `mqtt`
     std::unique_ptr<Router> router_;
     std::unique_ptr<http::Server> server_;
 };

@@ -112,6 +112,40 @@ GatewayConfig load_config(const std::string& path) {
         }
     }
     if (doc.contains("log")) take(doc["log"], "level", c.log_level);
+    if (doc.contains("mqtt")) {
+        const auto& m = doc["mqtt"];
+        MqttConfig mq;
+        take(m, "uri", mq.uri);
+        take(m, "client_id", mq.client_id);
+        take(m, "username", mq.username);
+        take(m, "password_secret", mq.password_secret);
+        if (m.contains("tls")) {
+            take(m["tls"], "ca_file", mq.ca_file);
+            take(m["tls"], "cert_file", mq.cert_file);
+            take(m["tls"], "key_file", mq.key_file);
+        }
+        take(m, "subscriptions", mq.subscriptions);
+        take(m, "persistence_dir", mq.persistence_dir);
+        take(m, "keep_alive_s", mq.keep_alive_s);
+        take(m, "reconnect_min_ms", mq.reconnect_min_ms);
+        take(m, "reconnect_max_ms", mq.reconnect_max_ms);
+        take(m, "position_flush_ms", mq.position_flush_ms);
+        take(m, "position_flush_rows", mq.position_flush_rows);
+        take(m, "position_history_days", mq.position_history_days);
+        take(m, "prune_interval_s", mq.prune_interval_s);
+        take(m, "en_route_radius_m", mq.en_route_radius_m);
+        take(m, "on_site_radius_m", mq.on_site_radius_m);
+        take(m, "dispatch_interval_s", mq.dispatch_interval_s);
+        std::string topics_schema;
+        take(m, "topics_schema", topics_schema);
+        mq.topics_schema = topics_schema.empty()
+                               ? resolve(data_root, "gateway/mqtt/mqtt.schema.json")
+                               : resolve(base, topics_schema);
+        mq.ca_file = resolve(base, mq.ca_file);
+        mq.cert_file = resolve(base, mq.cert_file);
+        mq.key_file = resolve(base, mq.key_file);
+        c.mqtt = std::move(mq);
+    }
 
     if (const char* v = std::getenv("FIELDGATE_LISTEN_PORT"); v && *v)
         c.listen_port = static_cast<std::uint16_t>(std::stoi(v));
@@ -121,6 +155,14 @@ GatewayConfig load_config(const std::string& path) {
     c.store_path = resolve(base, c.store_path);
     c.secrets_dir = resolve(base, c.secrets_dir);
     c.port_file = resolve(base, c.port_file);
+    if (c.mqtt) {
+        c.mqtt->persistence_dir = c.mqtt->persistence_dir.empty()
+                                      ? c.store_path + ".mqtt"
+                                      : resolve(base, c.mqtt->persistence_dir);
+        if (c.mqtt->on_site_radius_m > c.mqtt->en_route_radius_m)
+            throw std::runtime_error(path +
+                                     "#/mqtt/on_site_radius_m: must not exceed en_route_radius_m");
+    }
     return c;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,30 @@ struct AssignmentRule {
     std::vector<std::string> postal_codes;  // 5-digit ZIP codes
     std::vector<GeoPoint> polygon;          // the zone; the order's location must lie inside
     std::vector<std::string> weekdays;      // mon..sun: the weekday of scheduled_date
+};
+
+// `mqtt`: trucks and devices (gateway/mqtt/). Absent = no MQTT client at all.
+struct MqttConfig {
+    std::string uri = "tcp://127.0.0.1:1883";  // tcp:// or ssl://
+    std::string client_id = "fieldgate";       // fixed: the broker keeps the session under it
+    std::string username;
+    std::string password_secret;  // secret name (SecretStore), never the password itself
+    std::string ca_file;          // TLS: trust store, client certificate and key (files)
+    std::string cert_file;
+    std::string key_file;
+    std::vector<std::string> subscriptions = {"fleet/#"};
+    std::string persistence_dir;  // Paho's client store; default: <store path>.mqtt
+    int keep_alive_s = 30;
+    int reconnect_min_ms = 250;
+    int reconnect_max_ms = 30000;
+    int position_flush_ms = 250;     // history goes to the writer this often...
+    int position_flush_rows = 2000;  // ...or when this many rows wait
+    int position_history_days = 7;   // older positions are pruned
+    int prune_interval_s = 3600;
+    double en_route_radius_m = 1000;  // arrival detection around a stop's location
+    double on_site_radius_m = 75;
+    int dispatch_interval_s = 5;  // how often trucks' stops are compared with what was published
+    std::string topics_schema;    // JSON Schema of vendor mqtt.json files
 };
 
 struct GatewayConfig {
@@ -69,6 +94,7 @@ struct GatewayConfig {
     int watchdog_lookback_days = 14;
     std::vector<AssignmentRule> assignment_rules;
     std::string log_level = "info";
+    std::optional<MqttConfig> mqtt;
 };
 
 // Reads, validates (unknown keys are an error naming their JSON pointer) and resolves paths.

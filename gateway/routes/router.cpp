@@ -37,7 +37,8 @@ Router::Router(GatewayParts parts)
     : parts_(std::move(parts)),
       dispatch_(*parts_.reads, *parts_.secrets, parts_.vendors),
       order_changes_(*parts_.order_changes),
-      sync_(*parts_.config, *parts_.catalog, *parts_.writer, *parts_.reads, *parts_.secrets) {
+      sync_(*parts_.config, *parts_.catalog, *parts_.writer, *parts_.reads, *parts_.secrets),
+      trucks_(*parts_.reads, *parts_.secrets) {
     ingest_context_.catalog = parts_.catalog;
     ingest_context_.events =
         EventContext{parts_.config->event_type_prefix, parts_.config->event_source};
@@ -71,15 +72,22 @@ void Router::handle(http::Request request, http::Respond respond) {
     }
     if (path == "/readyz") {
         auto registry = parts_.vendors();
-        const bool ready = registry && !registry->ids().empty();
-        respond(
-            json_response(ready ? 200 : 503, {{"status", ready ? "ready" : "not_ready"},
-                                              {"vendors", registry ? registry->ids().size() : 0},
-                                              {"write_queue", parts_.writer->queue_depth()}}));
+        bool ready = registry && !registry->ids().empty();
+        nlohmann::json body = {{"vendors", registry ? registry->ids().size() : 0},
+                               {"write_queue", parts_.writer->queue_depth()}};
+        if (parts_.mqtt_connected) {
+            const bool mqtt = parts_.mqtt_connected();
+            body["mqtt"] = mqtt ? "connected" : "disconnected";
+            if (parts_.mqtt_stats) body["mqtt_messages"] = parts_.mqtt_stats();
+            ready = ready && mqtt;
+        }
+        body["status"] = ready ? "ready" : "not_ready";
+        respond(json_response(ready ? 200 : 503, body));
         return;
     }
     if (dispatch_.handle(request, respond)) return;
     if (sync_.handle(request, respond)) return;
+    if (trucks_.handle(request, respond)) return;
     if (auto vendor = vendor_of(path); !vendor.empty()) {
         if (method != "POST") {
             respond(problem(405, "method-not-allowed", "Method not allowed",

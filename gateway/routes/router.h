@@ -12,6 +12,7 @@
 #include "registry.h"
 #include "secrets.h"
 #include "sync_routes.h"
+#include "truck_routes.h"
 #include "types.h"
 #include "work_orders.h"
 #include "writer.h"
@@ -31,6 +32,9 @@ struct GatewayParts {
     const SecretStore* secrets = nullptr;
     std::function<std::shared_ptr<const VendorRegistry>()> vendors;
     AdminRoutes* admin = nullptr;  // staff routes under /v1/admin
+    // Set when MQTT is configured: /readyz then also needs the broker connection.
+    std::function<bool()> mqtt_connected;
+    std::function<nlohmann::json()> mqtt_stats;
 };
 
 class Router : public http::Service {
@@ -52,6 +56,7 @@ class Router : public http::Service {
     DispatchRoutes dispatch_;
     OrderChangeRoutes order_changes_;
     SyncRoutes sync_;  // crew tablets
+    TruckRoutes trucks_;
 };
 
 }  // namespace fieldgate

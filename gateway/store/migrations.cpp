@@ -244,6 +244,36 @@ CREATE TABLE crew_photo_chunks (
   PRIMARY KEY (sha256, offset)
 ) WITHOUT ROWID;
 )sql",
+    // Trucks over MQTT (gateway/mqtt/): each truck's latest state, its position history
+    // (pruned after the configured days) and the route the vendor assigned it.
+    R"sql(
+CREATE TABLE trucks (
+  truck_id      TEXT PRIMARY KEY,
+  vendor        TEXT NOT NULL,
+  state         TEXT NOT NULL DEFAULT 'unknown',
+  state_at      TEXT,
+  last_seen_at  TEXT,
+  fix_time      TEXT,
+  lat           REAL,
+  lon           REAL,
+  speed_kmh     REAL,
+  heading       REAL,
+  route_id      TEXT,
+  route_date    TEXT,
+  updated_at    TEXT NOT NULL
+);
+CREATE INDEX trucks_vendor ON trucks (vendor, truck_id);
+CREATE TABLE truck_positions (
+  id          INTEGER PRIMARY KEY,
+  truck_id    TEXT NOT NULL,
+  fix_time    TEXT NOT NULL,
+  lat         REAL NOT NULL,
+  lon         REAL NOT NULL,
+  speed_kmh   REAL,
+  heading     REAL
+);
+CREATE INDEX truck_positions_track ON truck_positions (truck_id, fix_time);
+)sql",
 };
 
 }  // namespace

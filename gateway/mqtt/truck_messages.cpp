@@ -1,0 +1,354 @@
+#include "truck_messages.h"
+
+#include <future>
+#include <regex>
+
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include "time_util.h"
+#include "truck_repository.h"
+
+namespace fieldgate::mqtt {
+
+struct TruckMessages::Parsed {
+    const VendorTopics* vendor = nullptr;
+    std::string truck;
+    std::string kind;  // the topic's last level
+};
+
+namespace {
+
+const nlohmann::json* at_pointer(const nlohmann::json& doc, const std::string& pointer) {
+    if (pointer.empty()) return nullptr;
+    try {
+        const nlohmann::json::json_pointer ptr(pointer);
+        if (!doc.contains(ptr)) return nullptr;
+        return &doc.at(ptr);
+    } catch (const nlohmann::json::exception&) {
+        return nullptr;
+    }
+}
+
+std::optional<std::string> text_at(const nlohmann::json& doc, const std::string& pointer) {
+    const auto* v = at_pointer(doc, pointer);
+    if (!v || !v->is_string()) return std::nullopt;
+    return v->get<std::string>();
+}
+
+std::optional<double> number_at(const nlohmann::json& doc, const std::string& pointer) {
+    const auto* v = at_pointer(doc, pointer);
+    if (!v || !v->is_number()) return std::nullopt;
+    return v->get<double>();
+}
+
+std::vector<std::string> split_topic(const std::string& topic) {
+    std::vector<std::string> levels;
+    std::size_t start = 0;
+    while (true) {
+        const auto slash = topic.find('/', start);
+        levels.push_back(topic.substr(start, slash - start));
+        if (slash == std::string::npos) break;
+        start = slash + 1;
+    }
+    return levels;
+}
+
+}  // namespace
+
+TruckMessages::TruckMessages(std::vector<VendorTopics> topics, Vendors vendors,
+                             IngestContext context, store::Writer& writer, PositionStore& positions,
+                             ArrivalDetector& arrivals, TruckDirectory& directory,
+                             Assigned on_assigned)
+    : topics_(std::move(topics)),
+      vendors_(std::move(vendors)),
+      context_(std::move(context)),
+      writer_(writer),
+      positions_(positions),
+      arrivals_(arrivals),
+      directory_(directory),
+      on_assigned_(std::move(on_assigned)) {}
+
+void TruckMessages::handle(const Message& m) {
+    const VendorTopics* vendor = nullptr;
+    for (const auto& t : topics_) {
+        if (m.topic.size() > t.prefix.size() + 1 &&
+            m.topic.compare(0, t.prefix.size(), t.prefix) == 0 && m.topic[t.prefix.size()] == '/') {
+            vendor = &t;
+            break;
+        }
+    }
+    if (!vendor) {
+        quarantine(m, "", 404, "unknown-vendor", "Unknown vendor",
+                   "no vendor has MQTT topics under '" + m.topic +
+                       "'; topics are <vendor prefix>/<truck>/<kind>",
+                   "");
+        return;
+    }
+    const auto rest = split_topic(m.topic.substr(vendor->prefix.size() + 1));
+    if (rest.size() != 2 || rest[0].empty()) {
+        quarantine(m, vendor->vendor, 400, "unknown-topic", "Unknown topic",
+                   "expected " + vendor->prefix + "/<truck>/<kind>, got " + m.topic);
+        return;
+    }
+    Parsed p{vendor, rest[0], rest[1]};
+    if (p.kind == vendor->dispatch_topic) return;  // our own publication, echoed by fleet/#
+    if (m.payload.size() > vendor->max_payload_bytes) {
+        quarantine(m, vendor->vendor, 413, "payload-too-large", "Payload too large",
+                   "the message (" + std::to_string(m.payload.size()) + " bytes) is larger than " +
+                       vendor->vendor + "'s limit of " + std::to_string(vendor->max_payload_bytes) +
+                       " bytes");
+        return;
+    }
+    // The pattern is checked the first time a truck is seen (std::regex is slow for every
+    // position of a 10,000-truck fleet).
+    const auto owner = directory_.vendor_of(p.truck);
+    if (!owner && !std::regex_match(p.truck, vendor->truck_pattern)) {
+        quarantine(m, vendor->vendor, 422, "unknown-truck", "Unknown truck",
+                   "'" + p.truck + "' is not a truck id of " + vendor->vendor);
+        return;
+    }
+    if (owner ? *owner != vendor->vendor : !directory_.claim(p.truck, vendor->vendor)) {
+        quarantine(m, vendor->vendor, 422, "unknown-truck", "Unknown truck",
+                   "truck '" + p.truck + "' belongs to another vendor");
+        return;
+    }
+    if (p.kind == vendor->position_topic)
+        on_position(p, m);
+    else if (p.kind == vendor->stop_topic)
+        on_stop(p, m);
+    else if (p.kind == vendor->status_topic)
+        on_status(p, m);
+    else if (!vendor->assignment_topic.empty() && p.kind == vendor->assignment_topic)
+        on_assignment(p, m);
+    else if (!vendor->route_event_topic.empty() && p.kind == vendor->route_event_topic)
+        on_route_event(p, m);
+    else
+        quarantine(m, vendor->vendor, 400, "unknown-topic", "Unknown topic",
+                   "'" + p.kind + "' is not one of " + vendor->vendor + "'s topics");
+}
+
+void TruckMessages::commit(std::function<void(sqlite::Connection&)> job, bool wait,
+                           const std::string& what) {
+    if (!wait) {
+        if (!writer_.submit(std::move(job), [what](std::exception_ptr e) {
+                if (e) spdlog::error("mqtt: {} not stored", what);
+            }))
+            spdlog::error("mqtt: writer queue full, {} not stored", what);
+        return;
+    }
+    auto done = std::make_shared<std::promise<std::exception_ptr>>();
+    auto result = done->get_future();
+    if (!writer_.submit(std::move(job), [done](std::exception_ptr e) { done->set_value(e); })) {
+        spdlog::error("mqtt: writer queue full, {} not stored", what);
+        return;
+    }
+    if (auto error = result.get()) {
+        try {
+            std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+            spdlog::error("mqtt: {} not stored: {}", what, e.what());
+        }
+    }
+}
+
+std::shared_ptr<IngestRequest> TruckMessages::new_request(const Message& m,
+                                                          const std::string& vendor,
+                                                          const std::string& truck) const {
+    auto req = std::make_shared<IngestRequest>();
+    req->vendor = vendor;
+    req->source = truck.empty() ? "mqtt" : "truck:" + truck;
+    req->raw.vendor = vendor.empty() ? std::nullopt : std::optional<std::string>(vendor);
+    req->raw.channel = "mqtt";
+    req->raw.received_at = now_utc();
+    req->raw.content_type = "application/json";
+    req->raw.request_id = m.topic;
+    req->raw.headers_json =
+        nlohmann::json({{"topic", m.topic}, {"qos", m.qos}, {"retained", m.retained}}).dump();
+    return req;
+}
+
+void TruckMessages::run_ingest(std::shared_ptr<IngestRequest> req, bool wait) {
+    prepare_ingest(*req);
+    const auto what = "message on " + req->raw.request_id;
+    commit([req, context = context_](sqlite::Connection& db) { apply_ingest(db, context, *req); },
+           wait, what);
+}
+
+void TruckMessages::quarantine(const Message& m, const std::string& vendor, int status,
+                               std::string type, std::string title, std::string detail,
+                               std::string pointer) {
+    ++stats_.quarantined;
+    auto req = new_request(m, vendor, "");
+    if (m.payload.size() > 1 << 20) {
+        req->raw.body = m.payload.substr(0, 1 << 20);
+        req->raw.truncated = true;
+    } else {
+        req->raw.body = m.payload;
+    }
+    ApiError error{status,
+                   std::move(type),
+                   std::move(title),
+                   std::move(detail),
+                   std::move(pointer),
+                   nlohmann::json::object()};
+    error.extra["topic"] = m.topic;
+    spdlog::warn("mqtt: quarantined message on {}: {}", m.topic, error.detail);
+    req->refused = std::move(error);
+    run_ingest(std::move(req), m.qos > 0);
+}
+
+void TruckMessages::on_position(const Parsed& p, const Message& m) {
+    const auto doc = nlohmann::json::parse(m.payload, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) {
+        quarantine(m, p.vendor->vendor, 400, "malformed", "Malformed payload",
+                   "the position is not a JSON object");
+        return;
+    }
+    const auto& v = *p.vendor;
+    const auto time_text = text_at(doc, v.position_time);
+    const auto time = time_text ? parse_rfc3339(*time_text) : std::nullopt;
+    if (!time) {
+        quarantine(m, v.vendor, 422, "invalid-field", "Invalid position",
+                   "the fix time must be an RFC 3339 time", v.position_time);
+        return;
+    }
+    const auto lat = number_at(doc, v.position_lat);
+    const auto lon = number_at(doc, v.position_lon);
+    if (!lat || *lat < -90 || *lat > 90) {
+        quarantine(m, v.vendor, 422, "invalid-field", "Invalid position",
+                   "the latitude must be a number in [-90, 90]", v.position_lat);
+        return;
+    }
+    if (!lon || *lon < -180 || *lon > 180) {
+        quarantine(m, v.vendor, 422, "invalid-field", "Invalid position",
+                   "the longitude must be a number in [-180, 180]", v.position_lon);
+        return;
+    }
+    store::PositionRow row;
+    row.truck_id = p.truck;
+    row.vendor = v.vendor;
+    row.fix_time = format_utc(*time);  // UTC, so history compares and sorts as text
+    row.lat = *lat;
+    row.lon = *lon;
+    row.speed_kmh = number_at(doc, v.position_speed);
+    row.heading = number_at(doc, v.position_heading);
+    ++stats_.positions;
+    if (auto truck = directory_.find(p.truck)) arrivals_.on_position(*truck, row, m.payload);
+    positions_.add(std::move(row));
+}
+
+void TruckMessages::on_stop(const Parsed& p, const Message& m) {
+    const auto registry = vendors_();
+    const VendorEntry* entry = registry ? registry->find(p.vendor->vendor) : nullptr;
+    if (!entry) {
+        quarantine(m, p.vendor->vendor, 404, "unknown-vendor", "Unknown vendor",
+                   "vendor '" + p.vendor->vendor + "' is not configured");
+        return;
+    }
+    ++stats_.stops;
+    auto req = new_request(m, entry->spec.id, p.truck);
+    req->mapping_version = entry->spec.mapping_version;
+    req->raw.body = m.payload;
+    req->normalized = entry->adapter->normalize(m.payload);
+    run_ingest(std::move(req), m.qos > 0);
+}
+
+void TruckMessages::on_status(const Parsed& p, const Message& m) {
+    const auto doc = nlohmann::json::parse(m.payload, nullptr, false);
+    const auto& v = *p.vendor;
+    const auto state = doc.is_discarded() ? std::nullopt : text_at(doc, v.status_state);
+    std::string value;
+    if (state && *state == v.status_online) value = "online";
+    if (state && *state == v.status_offline) value = "offline";
+    if (value.empty()) {
+        quarantine(m, v.vendor, 422, "invalid-field", "Invalid status",
+                   "the state must be '" + v.status_online + "' or '" + v.status_offline + "'",
+                   v.status_state);
+        return;
+    }
+    ++stats_.statuses;
+    commit(
+        [truck = p.truck, vendor = v.vendor, value](sqlite::Connection& db) {
+            store::set_truck_state(db, truck, vendor, value, now_utc());
+        },
+        false, "status of " + p.truck);
+}
+
+void TruckMessages::on_assignment(const Parsed& p, const Message& m) {
+    const auto doc = nlohmann::json::parse(m.payload, nullptr, false);
+    const auto& v = *p.vendor;
+    const auto route = doc.is_discarded() ? std::nullopt : text_at(doc, v.assignment_route);
+    const auto date_text = doc.is_discarded() ? std::nullopt : text_at(doc, v.assignment_date);
+    if (!route || route->empty()) {
+        quarantine(m, v.vendor, 422, "missing-field", "Invalid route assignment",
+                   "the route id is missing", v.assignment_route);
+        return;
+    }
+    const auto date =
+        date_text ? parse_vendor_date(*date_text, v.assignment_date_format) : std::nullopt;
+    if (!date) {
+        quarantine(m, v.vendor, 422, "invalid-field", "Invalid route assignment",
+                   "the route date is missing or not a date in the vendor's format",
+                   v.assignment_date);
+        return;
+    }
+    ++stats_.assignments;
+    commit(
+        [truck = p.truck, vendor = v.vendor, route = *route, date = *date](sqlite::Connection& db) {
+            store::set_truck_route(db, truck, vendor, route, date, now_utc());
+        },
+        false, "route of " + p.truck);
+    directory_.assign(p.truck, *route, *date);
+    if (on_assigned_) on_assigned_();
+}
+
+void TruckMessages::on_route_event(const Parsed& p, const Message& m) {
+    const auto doc = nlohmann::json::parse(m.payload, nullptr, false);
+    const auto& v = *p.vendor;
+    if (doc.is_discarded() || !doc.is_object()) {
+        quarantine(m, v.vendor, 400, "malformed", "Malformed payload",
+                   "the route event is not a JSON object");
+        return;
+    }
+    const auto registry = vendors_();
+    const VendorEntry* entry = registry ? registry->find(v.vendor) : nullptr;
+    auto req = new_request(m, v.vendor, p.truck);
+    req->mapping_version = (entry ? entry->spec.mapping_version : std::string("-")) + "+mqtt";
+    req->raw.body = m.payload;
+    RecordResult rec;
+    auto error = [&](std::string pointer, std::string code, std::string detail) {
+        rec.errors.push_back(RecordError{pointer, pointer, std::move(code), std::move(detail)});
+    };
+    NormalizedResult r;
+    r.route_level = true;
+    r.truck = p.truck;
+    r.vendor_ref = text_at(doc, v.route_event_id).value_or("");
+    if (r.vendor_ref.empty()) error(v.route_event_id, "missing_field", "the event id is missing");
+    r.route.id = text_at(doc, v.route_event_route).value_or("");
+    if (r.route.id.empty()) error(v.route_event_route, "missing_field", "the route id is missing");
+    const auto date = text_at(doc, v.route_event_date);
+    if (auto iso = date ? parse_vendor_date(*date, v.route_event_date_format) : std::nullopt)
+        r.route.date = *iso;
+    else
+        error(v.route_event_date, "invalid_value", "the route date is missing or not a date");
+    r.vendor_reason = text_at(doc, v.route_event_code).value_or("");
+    if (const auto it = v.route_event_codes.find(r.vendor_reason);
+        it != v.route_event_codes.end()) {
+        r.outcome = it->second.outcome;
+        r.reason = it->second.reason;
+    } else {
+        error(v.route_event_code, "unmapped_code",
+              "'" + r.vendor_reason + "' is not a route-level code of " + v.vendor);
+    }
+    r.detail = text_at(doc, v.route_event_detail).value_or("");
+    r.occurred_at = text_at(doc, v.route_event_occurred_at);
+    r.service_date = r.route.date;
+    r.pointer = "";
+    rec.result = std::move(r);
+    req->normalized.records.push_back(std::move(rec));
+    ++stats_.route_events;
+    run_ingest(std::move(req), m.qos > 0);
+}
+
+}  // namespace fieldgate::mqtt

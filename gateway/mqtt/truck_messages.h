@@ -1,0 +1,84 @@
+// What each MQTT message becomes, by topic (transport-free: the client hands messages in).
+//   <prefix>/<truck>/<position>  QoS 0: memory + batched history, arrival detection; never waits
+//   <prefix>/<truck>/<stop>      QoS 1: the vendor's adapter -> prepare_ingest/apply_ingest
+//   <prefix>/<truck>/<status>    QoS 1, retained, last will: online/offline, last seen
+//   <prefix>/<truck>/<route>     QoS 1: the vendor assigns the truck to a route and day
+//   <prefix>/<truck>/<route-event> QoS 1: applies to every open stop of the route
+// Anything else (unknown vendor or truck, malformed, too large) is quarantined with the topic.
+//
+// Results (stop and route events) and quarantined QoS 1 messages are committed before handle()
+// returns. Paho C acknowledges a QoS 1 PUBLISH before it calls the application, so returning
+// only after the commit does not delay the PUBACK; what it does is keep at most one result per
+// connection between the broker's hands and the store (see README: MQTT durability). Status and
+// route assignments (retained, last value wins) and positions go to the writer without waiting:
+// waiting for one fsync each would serialize a 10,000-truck fleet's announcements.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "arrival_detector.h"
+#include "ingest.h"
+#include "mqtt_client.h"
+#include "position_store.h"
+#include "registry.h"
+#include "truck_directory.h"
+#include "vendor_topics.h"
+#include "writer.h"
+
+namespace fieldgate::mqtt {
+
+struct MessageStats {
+    std::atomic<std::uint64_t> positions{0};
+    std::atomic<std::uint64_t> stops{0};
+    std::atomic<std::uint64_t> statuses{0};
+    std::atomic<std::uint64_t> assignments{0};
+    std::atomic<std::uint64_t> route_events{0};
+    std::atomic<std::uint64_t> quarantined{0};
+};
+
+class TruckMessages {
+  public:
+    using Vendors = std::function<std::shared_ptr<const VendorRegistry>()>;
+    using Assigned = std::function<void()>;  // a truck's route changed
+
+    TruckMessages(std::vector<VendorTopics> topics, Vendors vendors, IngestContext context,
+                  store::Writer& writer, PositionStore& positions, ArrivalDetector& arrivals,
+                  TruckDirectory& directory, Assigned on_assigned);
+
+    void handle(const Message& m);
+    const MessageStats& stats() const { return stats_; }
+    const std::vector<VendorTopics>& topics() const { return topics_; }
+
+  private:
+    struct Parsed;
+    void on_position(const Parsed& p, const Message& m);
+    void on_stop(const Parsed& p, const Message& m);
+    void on_status(const Parsed& p, const Message& m);
+    void on_assignment(const Parsed& p, const Message& m);
+    void on_route_event(const Parsed& p, const Message& m);
+    // Quarantines the message as refused, with the topic and the error; waits for the commit
+    // when the message was QoS 1.
+    void quarantine(const Message& m, const std::string& vendor, int status, std::string type,
+                    std::string title, std::string detail, std::string pointer = {});
+    void run_ingest(std::shared_ptr<IngestRequest> req, bool wait);
+    std::shared_ptr<IngestRequest> new_request(const Message& m, const std::string& vendor,
+                                               const std::string& truck) const;
+    // Runs `job` on the writer; waits for its commit when `wait`.
+    void commit(std::function<void(sqlite::Connection&)> job, bool wait, const std::string& what);
+
+    std::vector<VendorTopics> topics_;
+    Vendors vendors_;
+    IngestContext context_;
+    store::Writer& writer_;
+    PositionStore& positions_;
+    ArrivalDetector& arrivals_;
+    TruckDirectory& directory_;
+    Assigned on_assigned_;
+    MessageStats stats_;
+};
+
+}  // namespace fieldgate::mqtt

@@ -1,0 +1,49 @@
+// Trucks and devices over MQTT, wired: the client, the message handler, the position store,
+// arrival detection and dispatch to trucks. Built by the gateway only when the config has an
+// `mqtt` section.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog.h"
+#include "config.h"
+#include "ingest.h"
+#include "read_pool.h"
+#include "registry.h"
+#include "secrets.h"
+#include "writer.h"
+
+namespace fieldgate::mqtt {
+
+class MqttClient;
+class PositionStore;
+class ArrivalDetector;
+class TruckDirectory;
+class TruckMessages;
+class DispatchPublisher;
+
+class TruckService {
+  public:
+    using Vendors = std::function<std::shared_ptr<const VendorRegistry>()>;
+    TruckService(const GatewayConfig& config, const Catalog& catalog, const SecretStore& secrets,
+                 store::Writer& writer, store::ReadPool& reads, Vendors vendors);
+    ~TruckService();  // stops the client first, then flushes positions
+
+    void start();
+    void stop();
+    bool connected() const;
+    nlohmann::json stats() const;  // counters for /readyz
+
+  private:
+    std::unique_ptr<TruckDirectory> directory_;
+    std::unique_ptr<PositionStore> positions_;
+    std::unique_ptr<ArrivalDetector> arrivals_;
+    std::unique_ptr<TruckMessages> messages_;
+    std::unique_ptr<MqttClient> client_;
+    std::unique_ptr<DispatchPublisher> dispatch_;
+};
+
+}  // namespace fieldgate::mqtt

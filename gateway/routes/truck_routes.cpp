@@ -1,0 +1,140 @@
+#include "truck_routes.h"
+
+#include "time_util.h"
+#include "truck_repository.h"
+#include "vendor_responses.h"
+
+namespace fieldgate {
+
+namespace {
+
+constexpr std::string_view kPrefix = "/v1/trucks";
+
+nlohmann::json position_json(const store::PositionRow& p) {
+    nlohmann::json j = {{"time", p.fix_time}, {"lat", p.lat}, {"lon", p.lon}};
+    j["speed_kmh"] = p.speed_kmh ? nlohmann::json(*p.speed_kmh) : nlohmann::json();
+    j["heading"] = p.heading ? nlohmann::json(*p.heading) : nlohmann::json();
+    return j;
+}
+
+nlohmann::json truck_json(const store::TruckRow& t) {
+    nlohmann::json j = {
+        {"id", t.truck_id},
+        {"vendor", t.vendor},
+        {"state", t.state},
+        {"state_at", t.state_at ? nlohmann::json(*t.state_at) : nlohmann::json()},
+        {"last_seen_at", t.last_seen_at ? nlohmann::json(*t.last_seen_at) : nlohmann::json()}};
+    j["position"] = t.position ? position_json(*t.position) : nlohmann::json();
+    j["route"] = t.route_id
+                     ? nlohmann::json({{"id", *t.route_id}, {"date", t.route_date.value_or("")}})
+                     : nlohmann::json();
+    return j;
+}
+
+}  // namespace
+
+TruckRoutes::TruckRoutes(store::ReadPool& reads, const SecretStore& secrets)
+    : reads_(reads), secrets_(secrets) {}
+
+bool TruckRoutes::authorized(const http::Request& request) const {
+    const auto header = request.header("authorization");
+    constexpr std::string_view kBearer = "Bearer ";
+    if (!header || header->size() <= kBearer.size() || header->substr(0, kBearer.size()) != kBearer)
+        return false;
+    const auto token = header->substr(kBearer.size());
+    return secrets_.matches("crm/api-token", token) || secrets_.matches("admin/api-token", token);
+}
+
+bool TruckRoutes::handle(const http::Request& request, http::Respond& respond) {
+    const std::string_view path = request.path;
+    if (path.substr(0, kPrefix.size()) != kPrefix) return false;
+    const auto rest = path.substr(kPrefix.size());
+    if (!rest.empty() && rest.front() != '/') return false;
+    if (!authorized(request)) {
+        auto r = problem(401, "unauthorized", "Unauthorized",
+                         "a valid CRM or admin bearer token is required", "Authorization");
+        r.headers.push_back({"www-authenticate", "Bearer"});
+        respond(std::move(r));
+        return true;
+    }
+    if (request.method != "GET") {
+        respond(problem(405, "method-not-allowed", "Method not allowed", "use GET"));
+        return true;
+    }
+    if (rest.empty() || rest == "/") {
+        const auto vendor = request.query_param("vendor");
+        auto db = reads_.acquire();
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& t : store::list_trucks(
+                 *db, vendor ? std::optional<std::string>(std::string(*vendor)) : std::nullopt))
+            items.push_back(truck_json(t));
+        respond(json_response(200, {{"items", std::move(items)}}));
+        return true;
+    }
+    std::string id(rest.substr(1));
+    constexpr std::string_view kTrack = "/track";
+    if (id.size() > kTrack.size() &&
+        id.compare(id.size() - kTrack.size(), kTrack.size(), kTrack) == 0) {
+        track(id.substr(0, id.size() - kTrack.size()), request, respond);
+        return true;
+    }
+    if (id.find('/') != std::string::npos) {
+        respond(problem(404, "not-found", "Not found", "no route for GET " + request.path));
+        return true;
+    }
+    auto db = reads_.acquire();
+    if (auto t = store::find_truck(*db, id)) {
+        respond(json_response(200, truck_json(*t)));
+        return true;
+    }
+    respond(problem(404, "not-found", "Truck not found", "no truck " + id));
+    return true;
+}
+
+void TruckRoutes::track(const std::string& id, const http::Request& request,
+                        http::Respond& respond) {
+    std::string bounds[2];
+    const char* names[2] = {"from", "to"};
+    for (int i = 0; i < 2; ++i) {
+        const auto value = request.query_param(names[i]);
+        if (!value || value->empty()) {
+            respond(problem(400, "missing-field", "Missing query parameter",
+                            std::string("give ?") + names[i] + "=<RFC 3339 time>", names[i]));
+            return;
+        }
+        const auto t = parse_rfc3339(*value);
+        if (!t) {
+            respond(problem(400, "invalid-field", "Invalid query parameter",
+                            std::string(names[i]) + " must be an RFC 3339 time", names[i]));
+            return;
+        }
+        bounds[i] = format_utc(*t);
+    }
+    int limit = 10000;
+    if (const auto l = request.query_param("limit"); l && !l->empty()) {
+        try {
+            limit = std::stoi(std::string(*l));
+        } catch (const std::exception&) {
+            limit = 0;
+        }
+        if (limit < 1 || limit > 100000) {
+            respond(problem(400, "invalid-field", "Invalid query parameter",
+                            "limit must be an integer in [1, 100000]", "limit"));
+            return;
+        }
+    }
+    auto db = reads_.acquire();
+    if (!store::find_truck(*db, id)) {
+        respond(problem(404, "not-found", "Truck not found", "no truck " + id));
+        return;
+    }
+    nlohmann::json positions = nlohmann::json::array();
+    for (const auto& p : store::track(*db, id, bounds[0], bounds[1], limit))
+        positions.push_back(position_json(p));
+    respond(json_response(200, {{"truck", id},
+                                {"from", bounds[0]},
+                                {"to", bounds[1]},
+                                {"positions", std::move(positions)}}));
+}
+
+}  // namespace fieldgate
