@@ -19,6 +19,7 @@ namespace fieldgate {
 
 // What the router needs from the running gateway.
 class AdminRoutes;
+class VendorAdminRoutes;
 
 struct GatewayParts {
     const GatewayConfig* config = nullptr;
@@ -29,7 +30,8 @@ struct GatewayParts {
     store::ReadPool* reads = nullptr;
     const SecretStore* secrets = nullptr;
     std::function<std::shared_ptr<const VendorRegistry>()> vendors;
-    AdminRoutes* admin = nullptr;  // staff routes under /v1/admin
+    AdminRoutes* admin = nullptr;               // staff routes under /v1/admin
+    VendorAdminRoutes* vendor_admin = nullptr;  // POST /v1/admin/vendors/reload
 };
 
 class Router : public http::Service {

@@ -188,6 +188,19 @@ ALTER TABLE work_orders ADD COLUMN overdue_at TEXT;
 -- The watchdog scans recent dates only; written at insert, never on the result path.
 CREATE INDEX work_orders_scheduled ON work_orders (scheduled_date);
 )sql",
+    // Where each polled vendor's poller stopped, committed with the page it stored (gateway/poll).
+    R"sql(
+CREATE TABLE poll_state (
+  vendor        TEXT PRIMARY KEY,
+  window_since  TEXT NOT NULL DEFAULT '',
+  window_until  TEXT NOT NULL DEFAULT '',
+  next_page     TEXT NOT NULL DEFAULT '',
+  cursor        TEXT NOT NULL DEFAULT '',
+  pages         INTEGER NOT NULL DEFAULT 0,
+  records       INTEGER NOT NULL DEFAULT 0,
+  updated_at    TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace
