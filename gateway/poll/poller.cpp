@@ -112,10 +112,14 @@ bool Poller::page(const VendorEntry& vendor, VendorPoll& poll) {
     PollState next = *poll.state;
     const auto target = next_target(spec, next, now_millis());
     http::HeaderList headers = {{"Accept", "application/json"}};
-    if (spec.auth_scheme == "bearer")
-        headers.emplace_back("Authorization", "Bearer " + secrets_.values(spec.secret).front());
-    else if (spec.auth_scheme == "api_key_header")
-        headers.emplace_back(spec.auth_header, secrets_.values(spec.secret).front());
+    if (spec.auth_scheme != "none") {
+        const auto keys = secrets_.values(spec.secret);  // may have changed since the cycle began
+        if (keys.empty()) return false;
+        if (spec.auth_scheme == "bearer")
+            headers.emplace_back("Authorization", "Bearer " + keys.front());
+        else
+            headers.emplace_back(spec.auth_header, keys.front());
+    }
 
     http::ClientResponse response;
     try {

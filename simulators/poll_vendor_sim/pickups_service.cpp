@@ -55,10 +55,12 @@ void PickupsService::handle(http::Request request, http::Respond respond) {
         return respond(json_answer(200, {{"failing_next", fail_count_}}));
     }
     if (request.path == "/control/stats" && request.method == "GET") {
+        std::lock_guard lock(fail_mutex_);
         return respond(json_answer(200, {{"pickups", book_.size()},
                                          {"list_requests", list_requests_.load()},
                                          {"pickups_served", served_.load()},
-                                         {"failed", failed_.load()}}));
+                                         {"failed", failed_.load()},
+                                         {"window_starts", window_starts_}}));
     }
     respond(error(404, "no route for " + request.method + " " + request.path));
 }
@@ -89,6 +91,10 @@ void PickupsService::list(const http::Request& request, http::Respond& respond) 
     if (q.page_size < 1 || q.page_size > 500)
         return respond(error(400, "page_size must be 1..500"));
     const auto token = request.query_param("page_token");
+    if (!token) {
+        std::lock_guard lock(fail_mutex_);
+        window_starts_.push_back(*since_text);
+    }
     if (token) {
         // Opaque to clients; here "o<offset>".
         const auto offset = token->size() > 1 && (*token)[0] == 'o' ? number(token->substr(1))

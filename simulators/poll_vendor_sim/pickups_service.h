@@ -4,12 +4,14 @@
 //   POST /control/orders  {"crm_case_ids": [...], "result": "done", "missed_code": 11,
 //                          "backdate_s": 0}  -> {"added": [pickup ids]}
 //   POST /control/fail    {"count": N, "status": 503}: the next N list requests fail
-//   GET  /control/stats   {"pickups", "list_requests", "pickups_served", "failed"}
+//   GET  /control/stats   {"pickups", "list_requests", "pickups_served", "failed",
+//                          "window_starts": [modified_since of every first-page request]}
 #pragma once
 
 #include <atomic>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "pickup_book.h"
 #include "types.h"
@@ -34,6 +36,7 @@ class PickupsService : public http::Service {
     std::mutex fail_mutex_;
     int fail_count_ = 0;
     int fail_status_ = 503;
+    std::vector<std::string> window_starts_;  // guarded by fail_mutex_
 };
 
 }  // namespace fieldgate::poll_sim

@@ -10,6 +10,7 @@
 #include "support/gateway_process.h"
 #include "support/poll_vendor_sim_process.h"
 #include "support/vendor_folders.h"
+#include "time_util.h"
 
 namespace fieldgate::test {
 namespace {
@@ -42,6 +43,7 @@ bool all_collected(const GatewayProcess& gw, const std::vector<std::string>& ids
 }
 
 TEST(PolledVendor, EveryResultIsCollectedOnceAcrossRestartsWithNoGap) {
+    const auto test_start = now_millis();
     PollVendorSimProcess vendor(kKey);
     VendorFolders folders;
     auto mapping = folders.mapping(kRiverbend);
@@ -116,6 +118,15 @@ TEST(PolledVendor, EveryResultIsCollectedOnceAcrossRestartsWithNoGap) {
     // The overlap really re-read results: more were served than stored.
     const auto stats = vendor.stats();
     EXPECT_GT(stats.at("pickups_served").get<int>(), 60) << stats.dump();
+    // Only the very first window reached back the initial day: after the kill -9 and the
+    // restart the poller resumed from the position it had committed.
+    int lookbacks = 0;
+    for (const auto& since : stats.at("window_starts")) {
+        const auto t = parse_rfc3339(since.get<std::string>());
+        ASSERT_TRUE(t);
+        if (*t < test_start - std::chrono::hours(1)) ++lookbacks;
+    }
+    EXPECT_EQ(lookbacks, 1) << stats.dump();
     auto state = db.prepare("SELECT next_page, records FROM poll_state WHERE vendor = ?");
     state->bind(1, std::string(kRiverbend));
     ASSERT_TRUE(state->step());
