@@ -108,6 +108,7 @@ std::vector<std::string> secret_names(const VendorSpec& spec) {
         names.push_back(spec.auth.signature->secret);
     if (spec.dispatch.push() && !spec.dispatch.secret.empty())
         names.push_back(spec.dispatch.secret);
+    if (spec.poll && !spec.poll->secret.empty()) names.push_back(spec.poll->secret);
     return names;
 }
 
