@@ -198,12 +198,24 @@ TEST(VendorReload, ABrokenMappingIsRefusedWithItsErrorWhileTheOldOneServes) {
     EXPECT_EQ(post_bay(c, gw, bay_result("BH-B2", "SR-BROKEN-2")).status, 200);
     EXPECT_EQ(outcome_version(gw, "SR-BROKEN-2"), serving);
 
-    // Fixed: accepted.
+    // Fixed, and reloaded by SIGHUP: the next results are stamped with the new version.
     broken["fields"]["status"].erase("mapp");
     folders.write_mapping(kBay, broken);
+    gw.signal(SIGHUP);
+    create_orders(gw, "SR-FIXED", 100);
+    int next = 0;
+    EXPECT_TRUE(wait_until([&] {
+        if (next >= 100) return false;
+        const auto sr = case_id("SR-FIXED", next++);
+        return post_bay(c, gw, bay_result("BH-" + sr, sr)).status == 200 &&
+               outcome_version(gw, sr).rfind("2.0.0+", 0) == 0;
+    })) << gw.log_text();
+    // The admin call agrees, and finds nothing left to change.
     const auto accepted = reload(gw);
     ASSERT_EQ(accepted.status, 200) << accepted.body;
-    EXPECT_EQ(version_of(json::parse(accepted.body), kBay).rfind("2.0.0+", 0), 0u);
+    const auto body = json::parse(accepted.body);
+    EXPECT_EQ(version_of(body, kBay).rfind("2.0.0+", 0), 0u);
+    EXPECT_TRUE(body.at("changed").empty()) << accepted.body;
 }
 
 TEST(VendorReload, TheFolderWatchPicksUpAChangeWithoutAnyCall) {
