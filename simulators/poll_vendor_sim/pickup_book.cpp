@@ -52,6 +52,15 @@ Page PickupBook::page(const PageQuery& q) const {
     return out;
 }
 
+std::vector<Pickup> PickupBook::after(std::int64_t after, std::size_t limit) const {
+    std::lock_guard lock(mutex_);
+    std::vector<Pickup> out;
+    for (const auto& p : pickups_) {  // seq order: pickups are only ever appended
+        if (p.seq > after && out.size() < limit) out.push_back(p);
+    }
+    return out;
+}
+
 std::size_t PickupBook::size() const {
     std::lock_guard lock(mutex_);
     return pickups_.size();

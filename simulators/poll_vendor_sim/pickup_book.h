@@ -46,6 +46,8 @@ class PickupBook {
                             std::optional<int> missed_code, int backdate_s, SysMillis now);
     // Everything modified in [since, before), oldest first (ties by seq), one page of it.
     Page page(const PageQuery& q) const;
+    // The change feed: pickups after sequence number `after`, in order, at most `limit`.
+    std::vector<Pickup> after(std::int64_t after, std::size_t limit) const;
     std::size_t size() const;
 
   private:

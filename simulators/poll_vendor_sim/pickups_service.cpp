@@ -44,6 +44,8 @@ std::optional<std::size_t> number(const std::optional<std::string>& text) {
 
 void PickupsService::handle(http::Request request, http::Respond respond) {
     if (request.path == "/api/v2/pickups" && request.method == "GET") return list(request, respond);
+    if (request.path == "/api/v2/pickups/changes" && request.method == "GET")
+        return changes(request, respond);
     if (request.path == "/control/orders" && request.method == "POST")
         return control_orders(request, respond);
     if (request.path == "/control/fail" && request.method == "POST") {
@@ -65,18 +67,38 @@ void PickupsService::handle(http::Request request, http::Respond respond) {
     respond(error(404, "no route for " + request.method + " " + request.path));
 }
 
-void PickupsService::list(const http::Request& request, http::Respond& respond) {
+bool PickupsService::admit(const http::Request& request, http::Respond& respond) {
     const auto key = request.header("x-riverbend-key");
-    if (!key || *key != api_key_) return respond(error(401, "X-Riverbend-Key is missing or wrong"));
-    ++list_requests_;
-    {
-        std::lock_guard lock(fail_mutex_);
-        if (fail_count_ > 0) {
-            --fail_count_;
-            ++failed_;
-            return respond(error(fail_status_, "temporarily unavailable"));
-        }
+    if (!key || *key != api_key_) {
+        respond(error(401, "X-Riverbend-Key is missing or wrong"));
+        return false;
     }
+    ++list_requests_;
+    std::lock_guard lock(fail_mutex_);
+    if (fail_count_ > 0) {
+        --fail_count_;
+        ++failed_;
+        respond(error(fail_status_, "temporarily unavailable"));
+        return false;
+    }
+    return true;
+}
+
+void PickupsService::changes(const http::Request& request, http::Respond& respond) {
+    if (!admit(request, respond)) return;
+    const auto cursor = number(request.query_param("cursor")).value_or(0);
+    const auto page_size = number(request.query_param("page_size")).value_or(50);
+    if (page_size < 1 || page_size > 500) return respond(error(400, "page_size must be 1..500"));
+    const auto page = book_.after(static_cast<std::int64_t>(cursor), page_size);
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& p : page) items.push_back(to_json(p));
+    served_ += page.size();
+    const auto next = page.empty() ? static_cast<std::int64_t>(cursor) : page.back().seq;
+    respond(json_answer(200, {{"pickups", items}, {"cursor", std::to_string(next)}}));
+}
+
+void PickupsService::list(const http::Request& request, http::Respond& respond) {
+    if (!admit(request, respond)) return;
     const auto since_text = request.query_param("modified_since");
     const auto since = since_text ? parse_rfc3339(*since_text) : std::nullopt;
     if (!since) return respond(error(400, "modified_since (RFC 3339) is required"));

@@ -1,6 +1,8 @@
 // Riverbend's HTTP API as the simulator serves it:
 //   GET  /api/v2/pickups?modified_since=&modified_before=&page_size=&page_token=
 //        header X-Riverbend-Key; {"pickups": [...], "links": {"next": "/api/v2/pickups?..."|null}}
+//   GET  /api/v2/pickups/changes?cursor=<seq>&page_size=   the same pickups as a change feed:
+//        {"pickups": [...after cursor...], "cursor": "<last seq sent, or the one given>"}
 //   POST /control/orders  {"crm_case_ids": [...], "result": "done", "missed_code": 11,
 //                          "backdate_s": 0}  -> {"added": [pickup ids]}
 //   POST /control/fail    {"count": N, "status": 503}: the next N list requests fail
@@ -26,6 +28,9 @@ class PickupsService : public http::Service {
 
   private:
     void list(const http::Request& request, http::Respond& respond);
+    void changes(const http::Request& request, http::Respond& respond);
+    // The key check and the failures ordered through /control/fail; false when answered.
+    bool admit(const http::Request& request, http::Respond& respond);
     void control_orders(const http::Request& request, http::Respond& respond);
 
     std::string api_key_;

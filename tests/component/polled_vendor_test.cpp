@@ -133,6 +133,60 @@ TEST(PolledVendor, EveryResultIsCollectedOnceAcrossRestartsWithNoGap) {
     EXPECT_GE(state->integer(1), 60);
 }
 
+TEST(PolledVendor, ACursorFeedIsFollowedAcrossAKillWithNoGapAndNoDouble) {
+    // The same vendor folder switched to the vendor's change feed: a cursor instead of a window,
+    // changed in mapping.json only.
+    PollVendorSimProcess vendor(kKey);
+    VendorFolders folders;
+    auto mapping = folders.mapping(kRiverbend);
+    auto& poll = mapping["poll"];
+    poll["url"] = vendor.url() + "/changes";
+    poll["interval_s"] = 1;
+    poll.erase("window");
+    poll.erase("pagination");
+    poll["cursor"] = {{"param", "cursor"}, {"next_pointer", "/cursor"}, {"initial", "0"}};
+    poll["page_size"]["value"] = 4;
+    folders.write_mapping(kRiverbend, mapping);
+
+    TempDir secrets;
+    const Secrets tokens;
+    secrets.write("crm/api-token", tokens.crm);
+    secrets.write("admin/api-token", tokens.admin);
+    secrets.write("riverbend-recycling/api-key", kKey);
+    GatewayProcess gw({{"vendor_schemas", folders.root().string()},
+                       {"secrets", {{"dir", secrets.path().string()}}}},
+                      tokens);
+    {
+        auto c = gw.client();
+        for (const auto& id : cases(100, 130)) {
+            const auto r = gw.create_order(c, work_order_body(id, kRiverbend));
+            ASSERT_EQ(r.status, 201) << r.body;
+        }
+    }
+    vendor.add_results(cases(100, 115), "done");
+    ASSERT_TRUE(wait_until([&] { return all_collected(gw, cases(100, 115)); })) << gw.log_text();
+    vendor.add_results(cases(115, 122), "missed");
+    gw.kill9();
+    vendor.add_results(cases(122, 130), "done");
+    gw.start();
+    ASSERT_TRUE(wait_until([&] { return all_collected(gw, cases(100, 130)); })) << gw.log_text();
+
+    sqlite::OpenOptions options;
+    options.read_only = true;
+    sqlite::Connection db(gw.db_path(), options);
+    auto q = db.prepare(
+        "SELECT COUNT(*), COUNT(DISTINCT vendor_ref) FROM outcomes "
+        "WHERE vendor = 'riverbend-recycling'");
+    ASSERT_TRUE(q->step());
+    EXPECT_EQ(q->integer(0), 30);
+    EXPECT_EQ(q->integer(1), 30);
+    auto state = db.prepare("SELECT cursor FROM poll_state WHERE vendor = 'riverbend-recycling'");
+    ASSERT_TRUE(state->step());
+    EXPECT_EQ(state->text(0), "30");  // the simulator's sequence of the last pickup
+    // A cursor re-reads at most the page that was in flight when the gateway died.
+    EXPECT_LE(vendor.stats().at("pickups_served").get<int>(), 30 + 4) << vendor.stats().dump();
+}
+
 TEST(PolledVendor, APushToAPolledVendorIsRefused) {
     // Riverbend delivers only by polling: its push key is not configured.
     VendorFolders folders;
