@@ -1,7 +1,9 @@
 #include "conventions.h"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
+#include <iterator>
 
 #include <nlohmann/json.hpp>
 
@@ -12,8 +14,18 @@ namespace fs = std::filesystem;
 std::vector<std::string> check_vendor_folder(const fs::path& folder) {
     std::vector<std::string> problems;
     const auto name = folder.filename().string();
-    if (!fs::is_regular_file(folder / "README.md"))
+    if (!fs::is_regular_file(folder / "README.md")) {
         problems.push_back(name + ": README.md is missing");
+    } else {
+        // STYLE.md 7: the README says who owns the vendor and its status.
+        std::ifstream in(folder / "README.md", std::ios::binary);
+        std::string text(std::istreambuf_iterator<char>(in), {});
+        for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (const char* word : {"owner", "status"}) {
+            if (text.find(word) == std::string::npos)
+                problems.push_back(name + ": README.md does not state the vendor's " + word);
+        }
+    }
     const auto mapping = folder / "mapping.json";
     if (!fs::is_regular_file(mapping)) {
         problems.push_back(name + ": mapping.json is missing");

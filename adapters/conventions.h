@@ -1,6 +1,7 @@
-// The vendor folder conventions (STYLE.md 7-10): each vendor_schemas/<vendor>/ has a README.md,
-// a mapping.json whose vendor_id equals the folder name, and at least one samples/<case>/ with
-// an input.* and an expected.json or expected.err. Used by the conventions test and by tools.
+// The vendor folder conventions (STYLE.md 7-10): each vendor_schemas/<vendor>/ has a README.md
+// that names the vendor's owner and status, a mapping.json whose vendor_id equals the folder
+// name, and at least one samples/<case>/ with an input.* and an expected.json or expected.err.
+// Used by the conventions test and by `fieldgate vendor check`.
 #pragma once
 
 #include <filesystem>

@@ -47,6 +47,42 @@ struct DispatchSpec {
     bool push() const { return mode == "push"; }
 };
 
+// How the gateway fetches results from a vendor that does not push them: the `poll` block of
+// mapping.json. Each page the vendor's API answers is one payload for the mapping, stored through
+// the same pipeline as a pushed one; where polling stopped is committed with the page.
+struct PollSpec {
+    std::string url;  // http://host[:port]/path[?fixed=query]
+    std::string host;
+    std::uint16_t port = 80;
+    std::string target;                // path and fixed query
+    std::string auth_scheme = "none";  // none | bearer | api_key_header
+    std::string auth_header;           // api_key_header: the header carrying the key
+    std::string secret;                // secret name of the key the gateway sends
+    int interval_s = 60;
+    int timeout_ms = 10000;
+    int max_pages_per_cycle = 100;
+    std::string mode;  // window | cursor
+    // window: [since, until) of the vendor's modification time, the next window starting
+    // overlap_s before the previous one ended (late writes at the vendor are not missed;
+    // the content hashes make the repeats duplicates).
+    std::string since_param;
+    std::string until_param;              // empty: the vendor's API takes no upper bound
+    std::string time_format = "iso8601";  // iso8601 (UTC, ms) | unix_seconds
+    int overlap_s = 300;
+    int initial_lookback_s = 86400;
+    // cursor: the vendor hands out an opaque position with every page
+    std::string cursor_param;
+    std::string cursor_pointer;  // JSON pointer of the next cursor in a page
+    std::string cursor_initial;  // sent the very first time; empty = parameter left out
+    // pagination inside a window: a next link, or a page token sent back as a parameter
+    std::string next_link_pointer;
+    std::string page_token_pointer;
+    std::string page_token_param;
+    std::string page_size_param;  // empty: none sent
+    int page_size = 100;
+    bool window() const { return mode == "window"; }
+};
+
 struct VendorSpec {
     std::string id;               // folder name == registry key == vendor_id
     std::string name;             // display name
@@ -63,6 +99,7 @@ struct VendorSpec {
     // Resident fields (name, phone, email) this vendor may see; none when the file lists none.
     std::vector<std::string> customer_fields_allowed;
     DispatchSpec dispatch;
+    std::optional<PollSpec> poll;  // set for vendors whose API the gateway polls
 };
 
 }  // namespace fieldgate

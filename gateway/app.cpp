@@ -8,11 +8,14 @@
 #include "admin_routes.h"
 #include "crm_profiles.h"
 #include "delivery_worker.h"
+#include "folder_watch.h"
 #include "order_changes.h"
+#include "poller.h"
 #include "repositories.h"
 #include "router.h"
 #include "server.h"
 #include "truck_service.h"
+#include "vendor_admin_routes.h"
 #include "vendor_view.h"
 #include "watchdog.h"
 #include "work_orders.h"
@@ -68,6 +71,23 @@ Gateway::Gateway(GatewayConfig config)
         trucks_ = std::make_unique<mqtt::TruckService>(config_, *catalog_, secrets_, *writer_,
                                                        *reads_, [this] { return vendors(); });
     }
+    reloader_ = std::make_unique<VendorReloader>(
+        LoaderOptions{catalog_, config_.mapping_schema_path, nullptr}, config_.vendor_schemas_dir,
+        [this] { return vendors(); },
+        [this](std::shared_ptr<const VendorRegistry> next) {
+            std::lock_guard lock(vendors_mutex_);
+            vendors_ = std::move(next);
+        },
+        [this] { secrets_.forget_cached(); });
+    vendor_admin_ = std::make_unique<VendorAdminRoutes>(
+        secrets_, [this](const std::string& trigger) { return reload_vendors(trigger); });
+    if (config_.poll_enabled) {
+        poller_ = std::make_unique<poll::Poller>(
+            [this] { return vendors(); }, secrets_, *writer_,
+            IngestContext{catalog_.get(),
+                          EventContext{config_.event_type_prefix, config_.event_source},
+                          config_.city_time_zone});
+    }
     GatewayParts parts;
     parts.config = &config_;
     parts.catalog = catalog_.get();
@@ -82,6 +102,7 @@ Gateway::Gateway(GatewayConfig config)
         parts.mqtt_connected = [this] { return trucks_->connected(); };
         parts.mqtt_stats = [this] { return trucks_->stats(); };
     }
+    parts.vendor_admin = vendor_admin_.get();
     router_ = std::make_unique<Router>(std::move(parts));
 
     http::ServerOptions options;
@@ -96,10 +117,12 @@ Gateway::Gateway(GatewayConfig config)
 Gateway::~Gateway() {
     // The server goes first so no handler submits to a writer that is gone; then what else
     // writes (watchdog, delivery bookkeeping); the writer last drains what was queued.
+    folder_watch_.reset();
     server_.reset();
     router_.reset();
     if (trucks_) trucks_->stop();  // no MQTT message is being handled after this
     trucks_.reset();
+    poller_.reset();
     if (watchdog_) watchdog_->stop();
     delivery_.store(nullptr);
     if (delivery_worker_) delivery_worker_->stop();
@@ -170,6 +193,13 @@ void Gateway::start() {
     if (delivery_worker_) delivery_worker_->start();
     if (watchdog_) watchdog_->start();
     if (trucks_) trucks_->start();
+    if (poller_) poller_->start();
+    if (config_.vendor_reload_watch) {
+        folder_watch_ = std::make_unique<FolderWatch>(
+            config_.vendor_schemas_dir,
+            std::chrono::milliseconds(config_.vendor_reload_debounce_ms),
+            [this] { reload_vendors("file watch"); });
+    }
     server_->start();
     spdlog::info("listening on {}:{} (store {}, synchronous={})", config_.listen_address,
                  server_->port(), config_.store_path, config_.synchronous);
@@ -191,6 +221,10 @@ void Gateway::stop() {
 }
 std::uint16_t Gateway::port() const {
     return server_->port();
+}
+
+VendorReloadOutcome Gateway::reload_vendors(const std::string& trigger) {
+    return reloader_->reload(trigger);
 }
 
 std::shared_ptr<const VendorRegistry> Gateway::vendors() const {

@@ -10,6 +10,7 @@
 #include "read_pool.h"
 #include "registry.h"
 #include "secrets.h"
+#include "vendor_reloader.h"
 #include "writer.h"
 
 namespace fieldgate {
@@ -19,6 +20,11 @@ class OrderChangeService;
 class Router;
 class AdminRoutes;
 class Watchdog;
+class VendorAdminRoutes;
+class FolderWatch;
+namespace poll {
+class Poller;
+}
 namespace delivery {
 class DeliveryWorker;
 }
@@ -40,6 +46,9 @@ class Gateway {
     void stop();   // thread-safe
     std::uint16_t port() const;
     std::shared_ptr<const VendorRegistry> vendors() const;
+    // Loads every vendor folder again; swaps the set in only when all are valid (SIGHUP, the
+    // admin route and the folder watch call this). Thread-safe.
+    VendorReloadOutcome reload_vendors(const std::string& trigger);
 
   private:
     void start_delivery();
@@ -60,6 +69,10 @@ class Gateway {
     std::unique_ptr<mqtt::TruckService> trucks_;  // only when the config has `mqtt`
     std::unique_ptr<Router> router_;
     std::unique_ptr<http::Server> server_;
+    std::unique_ptr<VendorReloader> reloader_;
+    std::unique_ptr<VendorAdminRoutes> vendor_admin_;
+    std::unique_ptr<FolderWatch> folder_watch_;
+    std::unique_ptr<poll::Poller> poller_;
 };
 
 }  // namespace fieldgate

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app.h"
+#include "cli/vendor_command.h"
 #include "config.h"
 #include "dead_letters_command.h"
 #include "summary.h"
@@ -19,6 +20,7 @@ int serve(const std::string& config_path) {
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP);  // reload the vendor folders
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
@@ -28,7 +30,8 @@ int serve(const std::string& config_path) {
     gateway.start();
     std::thread waiter([&gateway, signals] {
         int received = 0;
-        sigwait(&signals, &received);
+        while (sigwait(&signals, &received) == 0 && received == SIGHUP)
+            gateway.reload_vendors("SIGHUP");
         spdlog::info("signal {}: stopping", received);
         gateway.stop();
     });
@@ -79,9 +82,31 @@ int main(int argc, char** argv) {
     auto* all = dead_replay->add_flag("--all", dead.all, "every dead letter (of --destination)");
     ids->excludes(all);
 
+    // vendor check|try: what integration staff run before a folder goes live.
+    fieldgate::VendorCommandArgs vendor_args;
+    auto* vendor_cmd =
+        app.add_subcommand("vendor", "check a vendor folder, try a payload (docs/onboarding.md)");
+    vendor_cmd->require_subcommand(1);
+    auto* vendor_check = vendor_cmd->add_subcommand(
+        "check", "validate a vendor folder, run its samples, list unmapped vendor codes");
+    vendor_check->add_option("folder", vendor_args.folder, "vendor_schemas/<vendor>")->required();
+    auto* vendor_try = vendor_cmd->add_subcommand("try", "show what one payload becomes");
+    vendor_try->add_option("vendor", vendor_args.vendor, "vendor id or folder")->required();
+    vendor_try->add_option("payload", vendor_args.payload, "payload file")->required();
+    vendor_try->add_flag("--json", vendor_args.json, "print only the normalized JSON");
+    vendor_try->add_flag("--write-expected", vendor_args.write_expected,
+                         "write expected.json (or expected.err) beside the payload");
+    for (auto* c : {vendor_check, vendor_try}) {
+        c->add_option("--config", vendor_args.config_path,
+                      "gateway.json: its catalog, vendor_schemas and secrets")
+            ->check(CLI::ExistingFile);
+    }
+
     CLI11_PARSE(app, argc, argv);
     try {
         if (*serve_cmd) return serve(config_path);
+        if (*vendor_check) return fieldgate::vendor_check(vendor_args, std::cout);
+        if (*vendor_try) return fieldgate::vendor_try(vendor_args, std::cout);
         if (*dead_list) return fieldgate::list_dead_letters(dead, std::cout);
         if (*dead_replay) {
             if (dead.ids.empty() && !dead.all) {

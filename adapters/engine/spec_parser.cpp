@@ -123,10 +123,21 @@ std::vector<LoadError> parse_vendor_spec(const nlohmann::json& doc, const std::s
                 doc.at("customer_fields_allowed").get<std::vector<std::string>>();
         }
         if (doc.contains("dispatch")) parse_dispatch(doc.at("dispatch"), out.dispatch, fail);
+        if (doc.contains("poll")) parse_poll_spec(doc, file, out, errors);
     } catch (const nlohmann::json::exception& e) {
         fail("", std::string("cannot read the vendor settings: ") + e.what());
     }
     return errors;
+}
+
+bool parse_http_url(const std::string& url, std::string& host, std::uint16_t& port,
+                    std::string& target) {
+    DispatchSpec d;
+    if (!split_http_url(url, d)) return false;
+    host = d.push_host;
+    port = d.push_port;
+    target = d.push_target;
+    return true;
 }
 
 std::string mapping_version(const std::string& version, const std::string& file_bytes) {

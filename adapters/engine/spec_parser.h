@@ -15,6 +15,14 @@ namespace fieldgate::engine {
 std::vector<LoadError> parse_vendor_spec(const nlohmann::json& doc, const std::string& file,
                                          VendorSpec& out);
 
+// The `poll` block (adapters/engine/poll_spec_parser.cpp).
+void parse_poll_spec(const nlohmann::json& doc, const std::string& file, VendorSpec& out,
+                     std::vector<LoadError>& errors);
+
+// "http://host[:port]/path" -> host, port (80 when absent), target ("/" at least).
+bool parse_http_url(const std::string& url, std::string& host, std::uint16_t& port,
+                    std::string& target);
+
 // "<version>+<first 8 hex chars of sha256(bytes)>"
 std::string mapping_version(const std::string& version, const std::string& file_bytes);
 

@@ -146,6 +146,11 @@ GatewayConfig load_config(const std::string& path) {
         mq.key_file = resolve(base, mq.key_file);
         c.mqtt = std::move(mq);
     }
+    const auto& vendor_reload = doc.contains("vendor_reload") ? doc["vendor_reload"] : empty;
+    take(vendor_reload, "watch", c.vendor_reload_watch);
+    take(vendor_reload, "debounce_ms", c.vendor_reload_debounce_ms);
+    const auto& poll = doc.contains("poll") ? doc["poll"] : empty;
+    take(poll, "enabled", c.poll_enabled);
 
     if (const char* v = std::getenv("FIELDGATE_LISTEN_PORT"); v && *v)
         c.listen_port = static_cast<std::uint16_t>(std::stoi(v));

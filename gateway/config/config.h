@@ -93,6 +93,11 @@ struct GatewayConfig {
     int watchdog_grace_s = 0;
     int watchdog_lookback_days = 14;
     std::vector<AssignmentRule> assignment_rules;
+    // vendor folder hot reload (SIGHUP and POST /v1/admin/vendors/reload always work)
+    bool vendor_reload_watch = false;  // inotify on vendor_schemas
+    int vendor_reload_debounce_ms = 500;
+    // polled vendors (a `poll` block in their mapping.json)
+    bool poll_enabled = true;
     std::string log_level = "info";
     std::optional<MqttConfig> mqtt;
 };

@@ -49,6 +49,11 @@ std::vector<std::string> SecretStore::values(const std::string& name) const {
     return found;
 }
 
+void SecretStore::forget_cached() const {
+    std::lock_guard lock(mutex_);
+    cache_.clear();
+}
+
 bool constant_time_equal(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;

@@ -19,6 +19,8 @@ class SecretStore {
     // True when `candidate` equals one of the values (constant time per value).
     bool matches(const std::string& name, std::string_view candidate) const;
     std::string env_name(const std::string& name) const;
+    // Reads every secret again on its next use (a vendor reload: new vendors, rotated keys).
+    void forget_cached() const;
 
   private:
     std::string dir_;

@@ -4,6 +4,7 @@
 #include "ids.h"
 #include "repositories.h"
 #include "time_util.h"
+#include "vendor_admin_routes.h"
 #include "vendor_auth.h"
 #include "vendor_responses.h"
 
@@ -128,6 +129,7 @@ void Router::handle(http::Request request, http::Respond respond) {
             return;
         }
     }
+    if (parts_.vendor_admin && parts_.vendor_admin->handle(request, respond)) return;
     if (parts_.admin && AdminRoutes::owns(path)) {
         if (request.body_too_large) {
             respond(problem(413, "payload-too-large", "Payload too large",

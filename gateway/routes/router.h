@@ -21,6 +21,7 @@ namespace fieldgate {
 
 // What the router needs from the running gateway.
 class AdminRoutes;
+class VendorAdminRoutes;
 
 struct GatewayParts {
     const GatewayConfig* config = nullptr;
@@ -31,10 +32,11 @@ struct GatewayParts {
     store::ReadPool* reads = nullptr;
     const SecretStore* secrets = nullptr;
     std::function<std::shared_ptr<const VendorRegistry>()> vendors;
-    AdminRoutes* admin = nullptr;  // staff routes under /v1/admin
     // Set when MQTT is configured: /readyz then also needs the broker connection.
     std::function<bool()> mqtt_connected;
     std::function<nlohmann::json()> mqtt_stats;
+    AdminRoutes* admin = nullptr;               // staff routes under /v1/admin
+    VendorAdminRoutes* vendor_admin = nullptr;  // POST /v1/admin/vendors/reload
 };
 
 class Router : public http::Service {

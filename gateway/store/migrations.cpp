@@ -274,6 +274,19 @@ CREATE TABLE truck_positions (
 );
 CREATE INDEX truck_positions_track ON truck_positions (truck_id, fix_time);
 )sql",
+    // Where each polled vendor's poller stopped, committed with the page it stored (gateway/poll).
+    R"sql(
+CREATE TABLE poll_state (
+  vendor        TEXT PRIMARY KEY,
+  window_since  TEXT NOT NULL DEFAULT '',
+  window_until  TEXT NOT NULL DEFAULT '',
+  next_page     TEXT NOT NULL DEFAULT '',
+  cursor        TEXT NOT NULL DEFAULT '',
+  pages         INTEGER NOT NULL DEFAULT 0,
+  records       INTEGER NOT NULL DEFAULT 0,
+  updated_at    TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace

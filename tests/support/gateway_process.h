@@ -119,6 +119,10 @@ class GatewayProcess {
     }
 
     bool running() const { return pid_ > 0 && ::kill(pid_, 0) == 0; }
+    // Sends a signal (SIGHUP reloads the vendor folders).
+    void signal(int sig) const {
+        if (pid_ > 0) ::kill(pid_, sig);
+    }
     std::uint16_t port() const { return port_; }
     sim::HttpClient client() const { return sim::HttpClient("127.0.0.1", port_); }
     std::string db_path() const { return dir_.file("fieldgate.db"); }

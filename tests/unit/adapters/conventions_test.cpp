@@ -12,7 +12,8 @@ std::string joined(const std::vector<std::string>& v) {
 }
 
 void make_good_vendor(const std::filesystem::path& root, const std::string& name) {
-    write_file(root / name / "README.md", "# " + name + "\n");
+    write_file(root / name / "README.md",
+               "# " + name + "\n| owner | the city |\n| status | pilot |\n");
     write_file(root / name / "mapping.json", base_mapping(name, "json").dump());
     write_file(root / name / "samples" / "one" / "input.json", "{}");
     write_file(root / name / "samples" / "one" / "expected.err", "x\n");
@@ -37,6 +38,16 @@ TEST(adapters_Conventions, TheCheckCatchesAMissingReadme) {
     const auto p = check_vendor_folders(dir.path());
     ASSERT_EQ(p.size(), 1u) << joined(p);
     EXPECT_NE(p[0].find("README.md"), std::string::npos);
+}
+
+TEST(adapters_Conventions, TheCheckCatchesAReadmeThatDoesNotNameOwnerAndStatus) {
+    TempDir dir;
+    make_good_vendor(dir.path(), "acme");
+    write_file(dir.path() / "acme" / "README.md", "# acme\n");
+    const auto p = check_vendor_folders(dir.path());
+    ASSERT_EQ(p.size(), 2u) << joined(p);
+    EXPECT_NE(p[0].find("owner"), std::string::npos);
+    EXPECT_NE(p[1].find("status"), std::string::npos);
 }
 
 TEST(adapters_Conventions, TheCheckCatchesAMissingMapping) {

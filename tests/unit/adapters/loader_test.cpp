@@ -164,7 +164,8 @@ TEST(adapters_Loader, VendorSpecsOfTheRealVendors) {
     auto load = loader().load_all(vendor_schemas_dir());
     ASSERT_TRUE(load.ok()) << all_errors(load.errors);
     EXPECT_EQ(load.registry->ids(),
-              (std::vector<std::string>{"bay-hauling", "curbside-coop", "valley-disposal"}));
+              (std::vector<std::string>{"bay-hauling", "curbside-coop", "riverbend-recycling",
+                                        "valley-disposal"}));
 
     const auto& bay = load.registry->find("bay-hauling")->spec;
     EXPECT_EQ(bay.format, "json");

@@ -1,0 +1,130 @@
+#include "sample_check.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "result_json.h"
+
+namespace fieldgate {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_text(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// The engine words an unmapped code as "... value '<code>' is not a code the city knows ...".
+std::string quoted_value(const std::string& detail) {
+    constexpr std::string_view kStart = " value '";
+    constexpr std::string_view kEnd = "' is not a code";
+    const auto start = detail.find(kStart);
+    if (start == std::string::npos) return {};
+    const auto from = start + kStart.size();
+    const auto end = detail.find(kEnd, from);
+    return end == std::string::npos ? std::string() : detail.substr(from, end - from);
+}
+
+}  // namespace
+
+std::vector<SampleCase> list_samples(const fs::path& vendor_folder) {
+    std::vector<SampleCase> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(vendor_folder / "samples", ec)) {
+        if (!e.is_directory()) continue;
+        SampleCase c;
+        c.name = e.path().filename().string();
+        c.folder = e.path();
+        for (const auto& f : fs::directory_iterator(e.path())) {
+            if (f.is_regular_file() && f.path().stem() == "input") c.input = f.path();
+        }
+        if (fs::is_regular_file(c.folder / "expected.json"))
+            c.expected_json = c.folder / "expected.json";
+        if (fs::is_regular_file(c.folder / "expected.err"))
+            c.expected_err = c.folder / "expected.err";
+        out.push_back(std::move(c));
+    }
+    std::sort(out.begin(), out.end(),
+              [](const SampleCase& a, const SampleCase& b) { return a.name < b.name; });
+    return out;
+}
+
+bool output_has_results(const NormalizeOutput& out) {
+    if (out.payload_error) return false;
+    // An empty page (a polled vendor with nothing new) is a result too: no records, no error.
+    return out.records.empty() || std::any_of(out.records.begin(), out.records.end(),
+                                              [](const RecordResult& r) { return r.ok(); });
+}
+
+std::string expected_json_text(const NormalizeOutput& out) {
+    return to_json(out).dump(2) + "\n";
+}
+
+std::string expected_err_text(const NormalizeOutput& out) {
+    return error_lines(out);
+}
+
+std::vector<UnmappedCode> unmapped_codes(const NormalizeOutput& out, const std::string& sample) {
+    std::vector<UnmappedCode> found;
+    auto take = [&](const RecordError& e) {
+        if (e.code == "unmapped_code")
+            found.push_back(UnmappedCode{sample, e.field, e.pointer, quoted_value(e.detail)});
+    };
+    if (out.payload_error) take(*out.payload_error);
+    for (const auto& r : out.records) {
+        for (const auto& e : r.errors) take(e);
+    }
+    return found;
+}
+
+SampleRun run_sample(const VendorAdapter& adapter, const SampleCase& sample) {
+    SampleRun run;
+    run.sample = sample;
+    if (sample.input.empty()) {
+        run.problem = "no input.* file in " + sample.folder.string() +
+                      "; put the vendor's payload there as input.json, input.xml or input.csv";
+        return run;
+    }
+    run.output = adapter.normalize(read_text(sample.input));
+    run.unmapped = unmapped_codes(run.output, sample.name);
+    if (!sample.expected_json.empty()) {
+        run.actual = expected_json_text(run.output);
+        const auto text = read_text(sample.expected_json);
+        const auto expected = nlohmann::json::parse(text, nullptr, false);
+        if (expected.is_discarded()) {
+            run.expected = text;
+            run.problem = sample.expected_json.string() +
+                          " is not valid JSON; fix it or delete it "
+                          "and write it again from the output";
+            return run;
+        }
+        run.expected = expected.dump(2) + "\n";
+        run.pass = run.actual == run.expected;
+        if (!run.pass)
+            run.problem = "the normalized result differs from " + sample.expected_json.string();
+    } else if (!sample.expected_err.empty()) {
+        run.actual = expected_err_text(run.output);
+        run.expected = read_text(sample.expected_err);
+        run.pass = !run.actual.empty() && run.actual == run.expected;
+        if (run.actual.empty())
+            run.problem = "the payload normalized without errors, but " +
+                          sample.expected_err.string() + " expects it to be refused";
+        else if (!run.pass)
+            run.problem = "the errors differ from " + sample.expected_err.string();
+    } else {
+        run.actual = output_has_results(run.output) ? expected_json_text(run.output)
+                                                    : expected_err_text(run.output);
+        run.problem = "no expected.json or expected.err in " + sample.folder.string() +
+                      "; review the output below and save it as the expected file";
+    }
+    return run;
+}
+
+}  // namespace fieldgate

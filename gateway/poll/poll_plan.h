@@ -1,0 +1,32 @@
+// The pure part of polling: which request a poller sends next, and where it stands after a page.
+// No I/O, so it is unit-tested on its own.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "poll_state.h"
+#include "time_util.h"
+#include "vendor_spec.h"
+
+namespace fieldgate::poll {
+
+// The request target for the next page. Starts a new window (or uses the cursor) when `state`
+// holds no unfinished window; then updates `state`'s window bounds to the new window.
+std::string next_target(const PollSpec& spec, PollState& state, SysMillis now);
+
+// After a page was read: the position to commit with it. Returns true when the cycle should
+// fetch another page now (a next link / page token, or a cursor page that held records).
+bool advance(const PollSpec& spec, const nlohmann::json& page, std::size_t records,
+             PollState& state);
+
+// A bound as the vendor wants it: iso8601 (UTC, ms, Z) or unix_seconds.
+std::string format_bound(const std::string& format, SysMillis t);
+// Query-string escaping of one value (RFC 3986 unreserved characters kept).
+std::string query_escape(const std::string& value);
+// `target` with `name=value` appended.
+std::string with_param(const std::string& target, const std::string& name,
+                       const std::string& value);
+
+}  // namespace fieldgate::poll

@@ -1,0 +1,188 @@
+#include "poller.h"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "http_client.h"
+#include "ids.h"
+#include "poll_plan.h"
+#include "time_util.h"
+
+namespace fieldgate::poll {
+
+namespace {
+
+constexpr auto kTick = std::chrono::milliseconds(200);
+
+}  // namespace
+
+struct Poller::VendorPoll {
+    std::optional<PollState> state;  // loaded from the store on the first cycle
+    std::chrono::steady_clock::time_point due{};
+    std::string endpoint;  // host:port the client is connected to
+    std::unique_ptr<http::HttpClient> client;
+    std::string last_problem;  // logged once until it changes
+};
+
+Poller::Poller(Vendors vendors, const SecretStore& secrets, store::Writer& writer,
+               IngestContext context)
+    : vendors_(std::move(vendors)),
+      secrets_(secrets),
+      writer_(writer),
+      context_(std::move(context)) {}
+
+Poller::~Poller() {
+    stop();
+}
+
+void Poller::start() {
+    thread_ = std::thread([this] { loop(); });
+}
+
+void Poller::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void Poller::loop() {
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait_for(lock, kTick, [this] { return stopping_; });
+            if (stopping_) return;
+        }
+        const auto registry = vendors_();
+        if (!registry) continue;
+        for (const auto& [id, entry] : registry->vendors()) {
+            if (!entry.spec.poll) continue;
+            auto& poll = polls_[id];
+            if (!poll) poll = std::make_unique<VendorPoll>();
+            const auto now = std::chrono::steady_clock::now();
+            if (now < poll->due) continue;
+            poll->due = now + std::chrono::seconds(entry.spec.poll->interval_s);
+            try {
+                cycle(entry, *poll);
+            } catch (const std::exception& e) {
+                // The store refused (or the writer stopped): nothing of this page was
+                // committed, the position did not move; the next cycle asks again.
+                spdlog::error("poll {}: {}", id, e.what());
+                poll->state.reset();
+            }
+            std::lock_guard lock(mutex_);
+            if (stopping_) return;
+        }
+    }
+}
+
+void Poller::cycle(const VendorEntry& vendor, VendorPoll& poll) {
+    const auto& spec = *vendor.spec.poll;
+    if (spec.auth_scheme != "none" && secrets_.values(spec.secret).empty()) {
+        const auto problem = "secret '" + spec.secret + "' is not configured; not polling";
+        if (problem != poll.last_problem) spdlog::warn("poll {}: {}", vendor.spec.id, problem);
+        poll.last_problem = problem;
+        return;
+    }
+    if (!poll.state) {
+        writer_.run_sync(
+            [&](sqlite::Connection& db) { poll.state = load_poll_state(db, vendor.spec.id); });
+        if (!poll.state) poll.state = PollState{vendor.spec.id, "", "", "", "", 0, 0, ""};
+    }
+    const auto endpoint = spec.host + ":" + std::to_string(spec.port);
+    if (!poll.client || poll.endpoint != endpoint) {
+        poll.client = std::make_unique<http::HttpClient>(spec.host, spec.port);
+        poll.endpoint = endpoint;
+    }
+    for (int n = 0; n < spec.max_pages_per_cycle; ++n) {
+        {
+            std::lock_guard lock(mutex_);
+            if (stopping_) return;
+        }
+        if (!page(vendor, poll)) return;
+    }
+}
+
+bool Poller::page(const VendorEntry& vendor, VendorPoll& poll) {
+    const auto& spec = *vendor.spec.poll;
+    const auto& id = vendor.spec.id;
+    PollState next = *poll.state;
+    const auto target = next_target(spec, next, now_millis());
+    http::HeaderList headers = {{"Accept", "application/json"}};
+    if (spec.auth_scheme != "none") {
+        const auto keys = secrets_.values(spec.secret);  // may have changed since the cycle began
+        if (keys.empty()) return false;
+        if (spec.auth_scheme == "bearer")
+            headers.emplace_back("Authorization", "Bearer " + keys.front());
+        else
+            headers.emplace_back(spec.auth_header, keys.front());
+    }
+
+    http::ClientResponse response;
+    try {
+        response = poll.client->get(target, headers, std::chrono::milliseconds(spec.timeout_ms));
+    } catch (const std::exception& e) {
+        const auto problem = std::string("cannot reach ") + spec.url + ": " + e.what();
+        if (problem != poll.last_problem) spdlog::warn("poll {}: {}", id, problem);
+        poll.last_problem = problem;
+        poll.client->close();
+        return false;
+    }
+    if (response.status != 200) {
+        const auto problem = "GET " + target + " answered " + std::to_string(response.status) +
+                             "; retrying next interval";
+        if (problem != poll.last_problem) spdlog::warn("poll {}: {}", id, problem);
+        poll.last_problem = problem;
+        return false;
+    }
+    poll.last_problem.clear();
+
+    auto ingest = std::make_shared<IngestRequest>();
+    ingest->vendor = id;
+    ingest->source = "vendor:" + id;
+    ingest->mapping_version = vendor.spec.mapping_version;
+    ingest->raw.vendor = id;
+    ingest->raw.channel = "poll";
+    ingest->raw.received_at = now_utc();
+    ingest->raw.content_type = response.header("content-type").value_or("application/json");
+    ingest->raw.request_id = random_id("poll_");
+    ingest->raw.headers_json = nlohmann::json{{"poll_target", target}}.dump();
+    ingest->raw.body = response.body;
+    ingest->normalized = vendor.adapter->normalize(response.body);
+    prepare_ingest(*ingest);
+
+    // A page that cannot be read is quarantined and the position stays: the next cycle asks
+    // for the same page again (a repeat only counts another attempt), so nothing is skipped.
+    const bool unreadable = ingest->normalized.payload_error.has_value();
+    const auto page_json = nlohmann::json::parse(response.body, nullptr, false);
+    bool more = false;
+    if (!unreadable) more = advance(spec, page_json, ingest->normalized.records.size(), next);
+    next.updated_at = now_utc();
+
+    IngestReport report;
+    writer_.run_sync([&](sqlite::Connection& db) {
+        if (unreadable || !ingest->normalized.records.empty())
+            report = apply_ingest(db, context_, *ingest);
+        if (!unreadable) save_poll_state(db, next);
+    });
+    if (unreadable) {
+        spdlog::warn(
+            "poll {}: page {} refused ({}); kept in the quarantine, asking again next "
+            "interval",
+            id, target, ingest->normalized.payload_error->detail);
+        return false;
+    }
+    poll.state = next;
+    if (!ingest->normalized.records.empty()) {
+        spdlog::info("poll {}: {} record(s): {} accepted, {} duplicate, {} late, {} refused", id,
+                     report.records.size(), report.count(Verdict::accepted),
+                     report.count(Verdict::duplicate), report.count(Verdict::late),
+                     report.count(Verdict::rejected) + report.count(Verdict::conflict));
+    }
+    return more;
+}
+
+}  // namespace fieldgate::poll

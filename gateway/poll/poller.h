@@ -1,0 +1,60 @@
+// Polls the vendors whose mapping.json has a `poll` block: every interval_s it calls the
+// vendor's API with a time window or cursor, follows pagination, and stores each page through
+// the one ingest pipeline (raw channel "poll"), committing where it stopped in the same
+// transaction. Reads the current vendor set every tick, so a reload adds, changes or removes
+// polled vendors without a restart.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "ingest.h"
+#include "poll_state.h"
+#include "registry.h"
+#include "secrets.h"
+#include "writer.h"
+
+namespace fieldgate::http {
+class HttpClient;
+}
+
+namespace fieldgate::poll {
+
+class Poller {
+  public:
+    using Vendors = std::function<std::shared_ptr<const VendorRegistry>()>;
+    Poller(Vendors vendors, const SecretStore& secrets, store::Writer& writer,
+           IngestContext context);
+    ~Poller();  // stops and joins
+    Poller(const Poller&) = delete;
+    Poller& operator=(const Poller&) = delete;
+
+    void start();
+    void stop();
+
+  private:
+    struct VendorPoll;
+    void loop();
+    void cycle(const VendorEntry& vendor, VendorPoll& poll);
+    // One page: fetched, normalized, stored with the position. False when the cycle must stop.
+    bool page(const VendorEntry& vendor, VendorPoll& poll);
+
+    Vendors vendors_;
+    const SecretStore& secrets_;
+    store::Writer& writer_;
+    IngestContext context_;
+    std::map<std::string, std::unique_ptr<VendorPoll>> polls_;  // poller thread only
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace fieldgate::poll
