@@ -8,6 +8,9 @@
 #include "admin_routes.h"
 #include "crm_profiles.h"
 #include "delivery_worker.h"
+#include "gateway_metrics.h"
+#include "metrics_registry.h"
+#include "ops_routes.h"
 #include "order_changes.h"
 #include "repositories.h"
 #include "router.h"
@@ -46,9 +49,12 @@ Gateway::Gateway(GatewayConfig config)
     writer_options.on_commit = [this] {
         if (auto* worker = delivery_.load(std::memory_order_acquire)) worker->notify();
     };
+    writer_options.on_batch = metrics::observe_commit;
     writer_ = std::make_unique<store::Writer>(writer_options);
     reads_ = std::make_unique<store::ReadPool>(config_.store_path);
     start_delivery();
+    metrics_collector_ =
+        metrics::register_gateway_collectors(*reads_, *writer_, delivery_worker_.get());
     if (config_.watchdog_enabled) {
         WatchdogOptions w;
         w.interval = std::chrono::seconds(config_.watchdog_interval_s);
@@ -73,6 +79,9 @@ Gateway::Gateway(GatewayConfig config)
     parts.secrets = &secrets_;
     parts.vendors = [this] { return vendors(); };
     parts.admin = admin_.get();
+    ops_ = std::make_unique<OpsRoutes>(OpsParts{&config_, catalog_.get(), &secrets_, writer_.get(),
+                                                reads_.get(), [this] { return vendors(); }});
+    parts.ops = ops_.get();
     router_ = std::make_unique<Router>(std::move(parts));
 
     http::ServerOptions options;
@@ -89,10 +98,12 @@ Gateway::~Gateway() {
     // writes (watchdog, delivery bookkeeping); the writer last drains what was queued.
     server_.reset();
     router_.reset();
+    metrics::Registry::global().remove_collector(metrics_collector_);
     if (watchdog_) watchdog_->stop();
     delivery_.store(nullptr);
     if (delivery_worker_) delivery_worker_->stop();
     admin_.reset();
+    ops_.reset();
     order_changes_.reset();
     work_orders_.reset();
     writer_.reset();

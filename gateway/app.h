@@ -18,6 +18,7 @@ class WorkOrderService;
 class OrderChangeService;
 class Router;
 class AdminRoutes;
+class OpsRoutes;
 class Watchdog;
 namespace delivery {
 class DeliveryWorker;
@@ -52,6 +53,8 @@ class Gateway {
     std::unique_ptr<delivery::DeliveryWorker> delivery_worker_;
     std::unique_ptr<Watchdog> watchdog_;
     std::unique_ptr<AdminRoutes> admin_;
+    std::unique_ptr<OpsRoutes> ops_;
+    std::uint64_t metrics_collector_ = 0;  // scrape-time gauges over the store and writer
     std::unique_ptr<WorkOrderService> work_orders_;
     std::unique_ptr<OrderChangeService> order_changes_;
     std::unique_ptr<Router> router_;

@@ -19,6 +19,7 @@ namespace fieldgate {
 
 // What the router needs from the running gateway.
 class AdminRoutes;
+class OpsRoutes;
 
 struct GatewayParts {
     const GatewayConfig* config = nullptr;
@@ -30,6 +31,7 @@ struct GatewayParts {
     const SecretStore* secrets = nullptr;
     std::function<std::shared_ptr<const VendorRegistry>()> vendors;
     AdminRoutes* admin = nullptr;  // staff routes under /v1/admin
+    OpsRoutes* ops = nullptr;      // quarantine, vendor health, reports, metrics
 };
 
 class Router : public http::Service {

@@ -188,6 +188,23 @@ ALTER TABLE work_orders ADD COLUMN overdue_at TEXT;
 -- The watchdog scans recent dates only; written at insert, never on the result path.
 CREATE INDEX work_orders_scheduled ON work_orders (scheduled_date);
 )sql",
+    // 3: staff tools: quarantine replay and discard, dead-letter discard, vendor health.
+    R"sql(
+-- A replay re-runs the stored payload through the current mapping; the entry keeps the
+-- verdict it got. Entries are never deleted: a discard keeps the row and says why.
+ALTER TABLE quarantine ADD COLUMN replayed_at TEXT;
+ALTER TABLE quarantine ADD COLUMN replay_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE quarantine ADD COLUMN replay_verdict TEXT;
+ALTER TABLE quarantine ADD COLUMN replay_detail TEXT;
+ALTER TABLE quarantine ADD COLUMN discarded_at TEXT;
+ALTER TABLE quarantine ADD COLUMN discard_reason TEXT;
+CREATE INDEX quarantine_received ON quarantine (received_at, id);
+ALTER TABLE outbox ADD COLUMN discarded_at TEXT;
+ALTER TABLE outbox ADD COLUMN discard_reason TEXT;
+-- Vendor health (last seen, counts per period): one more index entry per outcome, appended
+-- at the right edge of each vendor's range.
+CREATE INDEX outcomes_vendor_received ON outcomes (vendor, received_at);
+)sql",
 };
 
 }  // namespace
