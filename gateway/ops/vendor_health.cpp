@@ -28,15 +28,16 @@ nlohmann::json optional_json(const std::optional<std::string>& v) {
 }  // namespace
 
 std::pair<std::string, std::string> unmapped_code_of(const nlohmann::json& problem) {
-    // The engine's sentence: "<field>" value "<code>" is not a code the city knows ...
+    // The engine's sentence (adapters/engine/evaluate.cpp): '<field>' value '<code>' is not a
+    // code the city knows ...
     if (!problem.is_object() || !problem.contains("detail") || !problem["detail"].is_string())
         return {};
     const auto detail = problem["detail"].get<std::string>();
-    constexpr std::string_view kValue = " value \"";
+    constexpr std::string_view kValue = " value '";
     const auto at = detail.find(kValue);
     if (at == std::string::npos) return {};
     const auto start = at + kValue.size();
-    const auto end = detail.find('"', start);
+    const auto end = detail.find("' is not a code", start);
     if (end == std::string::npos) return {};
     std::string field = problem.contains("field") && problem["field"].is_string()
                             ? problem["field"].get<std::string>()

@@ -293,14 +293,16 @@ void Router::post_vendor_results(const std::string& vendor, http::Request& reque
                 respond(std::move(r));
                 return;
             }
-            metrics::count_ingest(*ingest, *report);
             if (*stored) {
+                metrics::count_ingest(*ingest, *report);  // rare: Idempotency-Key requests
                 (*stored)->close = (*stored)->close || too_large;
                 respond(std::move(**stored));
                 return;
             }
             http::Response deferred;
-            deferred.prepare = [report, style, request_id, too_large](http::Response& r) {
+            // Counted here, on the I/O thread, not on the writer's.
+            deferred.prepare = [ingest, report, style, request_id, too_large](http::Response& r) {
+                metrics::count_ingest(*ingest, *report);
                 r = render_ingest(style, *report, request_id);
                 r.close = r.close || too_large;
             };

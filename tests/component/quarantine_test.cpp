@@ -123,6 +123,14 @@ TEST_F(Quarantine, AnUnmappedCodeIsReplayedAfterTheMappingIsFixedExactlyOnce) {
     EXPECT_EQ(shown["raw"]["headers"].dump().find(gateway_.secrets.bay), std::string::npos);
     EXPECT_NE(shown["problem"]["detail"].get<std::string>().find("ZZZ"), std::string::npos);
 
+    // Vendor health names the code to add to the mapping.
+    const auto health = admin_get("/v1/admin/vendors/bay-hauling/health");
+    ASSERT_EQ(health["unmapped_codes"].size(), 1u) << health;
+    EXPECT_EQ(health["unmapped_codes"][0]["code"], "ZZZ");
+    EXPECT_EQ(health["rejected"], 1);
+    EXPECT_EQ(health["quarantine_open"], 1);
+    EXPECT_EQ(health["top_rejection_reasons"][0]["type"], "unmapped-code");
+
     // Replayed before the fix: refused the same way, still open.
     auto early = admin_post("/v1/admin/quarantine/replay", {{"ids", {id}}});
     ASSERT_EQ(early["items"].size(), 1u) << early;

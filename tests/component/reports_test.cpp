@@ -301,11 +301,11 @@ TEST_F(Reports, VendorFiguresEqualWhatThePostedMixAddsUpTo) {
     {
         const std::string binary = std::string(FIELDGATE_BINARY_DIR) + "/gateway/fieldgate";
         std::string out;
-        FILE* pipe = popen((binary + " report vendors --vendor bay-hauling --from " + from +
-                            " --to " + to + " --format json --config " + gw_->config_path() +
-                            " 2>&1")
-                               .c_str(),
-                           "r");
+        FILE* pipe =
+            popen((binary + " report vendors --vendor bay-hauling --from " + from + " --to " + to +
+                   " --format json --config " + gw_->config_path() + " 2>&1")
+                      .c_str(),
+                  "r");
         char buf[4096];
         while (pipe && fgets(buf, sizeof buf, pipe)) out += buf;
         if (pipe) pclose(pipe);
