@@ -230,6 +230,32 @@ TEST_F(Quarantine, StaffRoutesRefuseWithoutTheAdminTokenAndBadQueriesNameThePara
     EXPECT_EQ(admin_post("/v1/admin/quarantine/replay", {{"ids", "all"}}, 422)["pointer"], "/ids");
 }
 
+TEST_F(Quarantine, TheListFiltersByVendorAndTimeAndPagesWithACursor) {
+    for (int i = 0; i < 3; ++i)
+        ASSERT_EQ(post_bay(bay_result("BH-QL-" + std::to_string(i), "SR-NONE-" + std::to_string(i),
+                                      "Confirmed Positive"))
+                      .status,
+                  422);
+    EXPECT_EQ(admin_get("/v1/admin/quarantine?vendor=valley-disposal")["items"].size(), 0u);
+    EXPECT_EQ(admin_get("/v1/admin/quarantine?from=2999-01-01T00:00:00Z")["items"].size(), 0u);
+    EXPECT_EQ(admin_get("/v1/admin/quarantine?vendor=bay-hauling&from=2000-01-01T00:00:00Z&to="
+                        "2999-01-01T00:00:00%2B01:00")["items"]
+                  .size(),
+              3u);
+    std::vector<std::int64_t> seen;
+    std::string cursor;
+    for (int page = 0; page < 5; ++page) {
+        const auto body = admin_get("/v1/admin/quarantine?vendor=bay-hauling&limit=2" +
+                                    (cursor.empty() ? "" : "&cursor=" + cursor));
+        for (const auto& e : body["items"]) seen.push_back(e["id"]);
+        if (body["next_cursor"].is_null()) break;
+        cursor = body["next_cursor"];
+    }
+    ASSERT_EQ(seen.size(), 3u);
+    EXPECT_LT(seen[0], seen[1]);
+    EXPECT_LT(seen[1], seen[2]);
+}
+
 TEST_F(Quarantine, TheCliListsShowsReplaysAndDiscardsThroughTheRunningGateway) {
     const auto sr = order("SR-QC-1");
     ASSERT_EQ(post_bay(bay_result("BH-QC-1", sr, "Confirmed Negative", "XXX")).status, 422);
