@@ -118,6 +118,7 @@ nlohmann::json vendor_health(sqlite::Connection& db, const std::string& vendor,
         codes.push_back({{"code", code.first}, {"field", code.second}, {"attempts", n}});
     h["unmapped_codes"] = codes;
 
+    // Matches the partial index work_orders_overdue term for term, so SQLite uses it.
     h["overdue_orders"] = count(db,
                                 "SELECT COUNT(*) FROM work_orders WHERE vendor = ? AND overdue_at "
                                 "IS NOT NULL AND status NOT IN "

@@ -204,6 +204,10 @@ ALTER TABLE outbox ADD COLUMN discard_reason TEXT;
 -- Vendor health (last seen, counts per period): one more index entry per outcome, appended
 -- at the right edge of each vendor's range.
 CREATE INDEX outcomes_vendor_received ON outcomes (vendor, received_at);
+-- Overdue open orders per vendor: partial, so only the few overdue open orders are in it.
+CREATE INDEX work_orders_overdue ON work_orders (vendor)
+  WHERE overdue_at IS NOT NULL
+    AND status NOT IN ('completed','partially_completed','not_collected','cancelled');
 )sql",
 };
 

@@ -13,6 +13,8 @@
 #include <sstream>
 #include <thread>
 
+#include <date/date.h>
+
 #include "read_pool.h"
 #include "support/crm_sim_process.h"
 #include "support/gateway_process.h"
@@ -324,6 +326,43 @@ TEST_F(Reports, VendorFiguresEqualWhatThePostedMixAddsUpTo) {
     EXPECT_EQ(health["rejected"], 0);
     EXPECT_FALSE(health["last_seen_at"].is_null());
     EXPECT_EQ(health["crm_delivery"]["pending"], 0);
+}
+
+}  // namespace
+}  // namespace fieldgate::test
+
+namespace fieldgate::test {
+namespace {
+
+TEST(VendorHealth, CountsTheVendorsOpenOverdueOrders) {
+    GatewayProcess gw(nlohmann::json{
+        {"watchdog",
+         {{"enabled", true}, {"interval_s", 1}, {"grace_s", 0}, {"lookback_days", 3}}}});
+    // Two days ago (UTC): the window ended whatever the time of day.
+    const auto day = date::year_month_day(
+        std::chrono::floor<date::days>(std::chrono::system_clock::now()) - date::days(2));
+    const auto date_text = date::format("%F", day);
+    auto c = gw.client();
+    for (int i = 0; i < 2; ++i)
+        ASSERT_EQ(gw.create_order(c, work_order_body("SR-OD-" + std::to_string(i), "bay-hauling",
+                                                     "R-OD", i + 1, date_text))
+                      .status,
+                  201);
+    // One of them gets its result: it is no longer open.
+    ASSERT_EQ(c.post("/v1/vendors/bay-hauling/results", bay_result("BH-OD-0", "SR-OD-0").dump(),
+                     "application/json", {{"Authorization", "Bearer " + gw.secrets.bay}})
+                  .status,
+              200);
+    auto overdue = [&] {
+        auto r = c.get("/v1/admin/vendors/bay-hauling/health", gw.admin_headers());
+        return nlohmann::json::parse(r.body)["overdue_orders"].get<int>();
+    };
+    ASSERT_TRUE(wait_until([&] { return overdue() == 1; }, 30s)) << gw.log_text();
+    auto all = c.get("/v1/admin/vendors/health", gw.admin_headers());
+    ASSERT_EQ(all.status, 200);
+    for (const auto& v : nlohmann::json::parse(all.body)["items"])
+        EXPECT_EQ(v["overdue_orders"], v["vendor"] == "bay-hauling" ? 1 : 0) << v;
+    EXPECT_EQ(c.get("/v1/admin/vendors/nobody/health", gw.admin_headers()).status, 404);
 }
 
 }  // namespace
