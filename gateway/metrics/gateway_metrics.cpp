@@ -4,6 +4,8 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <tuple>
+#include <unordered_map>
 
 #include "delivery_worker.h"
 #include "metrics_registry.h"
@@ -19,20 +21,48 @@ std::string_view method_label(std::string_view m) {
     return "other";
 }
 
-void count_response(const std::string& route, std::string_view method, int status) {
-    Registry::global()
-        .counter("fieldgate_http_requests_total", "HTTP requests answered, by route template",
-                 {{"route", route},
-                  {"method", std::string(method_label(method))},
-                  {"status", std::to_string(status)}})
-        .Increment();
+// `route` and `method` point into static storage (the route catalog, the literals above), so
+// the per-thread cache is keyed by their addresses and the status: after a thread's first
+// request of a kind, counting it builds no string and takes no lock.
+void count_response(std::string_view route, std::string_view method, int status) {
+    using Key = std::tuple<const char*, const char*, int>;
+    thread_local std::map<Key, Counter*> cache;
+    const Key key{route.data(), method.data(), status};
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+        auto& counter = Registry::global().counter("fieldgate_http_requests_total",
+                                                   "HTTP requests answered, by route template",
+                                                   {{"route", std::string(route)},
+                                                    {"method", std::string(method)},
+                                                    {"status", std::to_string(status)}});
+        it = cache.emplace(key, &counter).first;
+    }
+    it->second->Increment();
+}
+
+// Label values as views: one key string is built per call to find the counter in the thread's
+// cache; the label map only on a thread's first use of that label set.
+Counter& cached_counter(const char* name, const char* help,
+                        std::initializer_list<std::pair<const char*, std::string_view>> labels) {
+    thread_local std::unordered_map<std::string, Counter*> cache;
+    std::string key = name;
+    for (const auto& [k, v] : labels) {
+        key += '\x1f';
+        key += v;
+    }
+    if (auto it = cache.find(key); it != cache.end()) return *it->second;
+    Labels map;
+    for (const auto& [k, v] : labels) map.emplace(k, std::string(v));
+    auto& counter = Registry::global().counter(name, help, map);
+    cache.emplace(std::move(key), &counter);
+    return counter;
 }
 
 }  // namespace
 
 http::Respond count_http(std::string_view route, std::string_view method, http::Respond respond) {
-    return [route = std::string(route), method = std::string(method_label(method)),
-            respond = std::move(respond)](http::Response r) {
+    // `route` is a catalog entry or a literal: static, captured as a view.
+    return [route, method = method_label(method), respond = std::move(respond)](http::Response r) {
         if (r.prepare) {
             r.prepare = [route, method, prepare = std::move(r.prepare)](http::Response& out) {
                 prepare(out);
@@ -46,12 +76,10 @@ http::Respond count_http(std::string_view route, std::string_view method, http::
 }
 
 void count_ingest(const IngestRequest& request, const IngestReport& report) {
-    auto& registry = Registry::global();
-    auto refused = [&](const std::string& type) {
-        registry
-            .counter("fieldgate_vendor_rejections_total",
-                     "results and payloads refused (and quarantined), by problem type",
-                     {{"vendor", request.vendor}, {"type", type}})
+    auto refused = [&](std::string_view type) {
+        cached_counter("fieldgate_vendor_rejections_total",
+                       "results and payloads refused (and quarantined), by problem type",
+                       {{"vendor", request.vendor}, {"type", type}})
             .Increment();
     };
     if (report.payload_error) {
@@ -63,20 +91,20 @@ void count_ingest(const IngestRequest& request, const IngestReport& report) {
             refused(r.errors.empty() ? "invalid-record" : r.errors.front().type);
             continue;
         }
-        std::string outcome, reason;
+        std::string_view outcome, reason;
         if (r.index < request.normalized.records.size()) {
             if (const auto& res = request.normalized.records[r.index].result) {
-                outcome = res->outcome.empty() ? res->progress : res->outcome;
+                outcome = res->outcome.empty() ? std::string_view(res->progress)
+                                               : std::string_view(res->outcome);
                 reason = res->reason;
             }
         }
-        registry
-            .counter("fieldgate_vendor_results_total",
-                     "results received from vendors, by outcome, reason and verdict",
-                     {{"vendor", request.vendor},
-                      {"outcome", outcome},
-                      {"reason", reason},
-                      {"verdict", to_string(r.verdict)}})
+        cached_counter("fieldgate_vendor_results_total",
+                       "results received from vendors, by outcome, reason and verdict",
+                       {{"vendor", request.vendor},
+                        {"outcome", outcome},
+                        {"reason", reason},
+                        {"verdict", to_string(r.verdict)}})
             .Increment();
     }
 }
