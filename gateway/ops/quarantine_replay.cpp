@@ -157,7 +157,9 @@ void QuarantineReplayer::replay(const std::vector<std::int64_t>& ids, Done done)
     };
     auto pending = std::make_shared<Pending>();
     pending->remaining = payloads.size();
-    const IngestContext* context = &context_;
+    // A copy per job: a job still queued when the gateway shuts down runs after the routes
+    // (and this replayer) are gone; the catalog it points at outlives the writer.
+    const auto context = std::make_shared<const IngestContext>(context_);
     for (auto& [key, payload] : payloads) {
         auto own = std::make_shared<std::vector<ReplayItem>>();
         auto job = [payload, own, context](sqlite::Connection& db) {
