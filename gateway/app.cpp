@@ -9,6 +9,9 @@
 #include "crm_profiles.h"
 #include "delivery_worker.h"
 #include "folder_watch.h"
+#include "gateway_metrics.h"
+#include "metrics_registry.h"
+#include "ops_routes.h"
 #include "order_changes.h"
 #include "poller.h"
 #include "repositories.h"
@@ -50,9 +53,12 @@ Gateway::Gateway(GatewayConfig config)
     writer_options.on_commit = [this] {
         if (auto* worker = delivery_.load(std::memory_order_acquire)) worker->notify();
     };
+    writer_options.on_batch = metrics::observe_commit;
     writer_ = std::make_unique<store::Writer>(writer_options);
     reads_ = std::make_unique<store::ReadPool>(config_.store_path);
     start_delivery();
+    metrics_collector_ =
+        metrics::register_gateway_collectors(*reads_, *writer_, delivery_worker_.get());
     if (config_.watchdog_enabled) {
         WatchdogOptions w;
         w.interval = std::chrono::seconds(config_.watchdog_interval_s);
@@ -103,6 +109,9 @@ Gateway::Gateway(GatewayConfig config)
         parts.mqtt_stats = [this] { return trucks_->stats(); };
     }
     parts.vendor_admin = vendor_admin_.get();
+    ops_ = std::make_unique<OpsRoutes>(OpsParts{&config_, catalog_.get(), &secrets_, writer_.get(),
+                                                reads_.get(), [this] { return vendors(); }});
+    parts.ops = ops_.get();
     router_ = std::make_unique<Router>(std::move(parts));
 
     http::ServerOptions options;
@@ -123,10 +132,12 @@ Gateway::~Gateway() {
     if (trucks_) trucks_->stop();  // no MQTT message is being handled after this
     trucks_.reset();
     poller_.reset();
+    metrics::Registry::global().remove_collector(metrics_collector_);
     if (watchdog_) watchdog_->stop();
     delivery_.store(nullptr);
     if (delivery_worker_) delivery_worker_->stop();
     admin_.reset();
+    ops_.reset();
     order_changes_.reset();
     work_orders_.reset();
     writer_.reset();

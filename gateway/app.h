@@ -19,6 +19,7 @@ class WorkOrderService;
 class OrderChangeService;
 class Router;
 class AdminRoutes;
+class OpsRoutes;
 class Watchdog;
 class VendorAdminRoutes;
 class FolderWatch;
@@ -64,6 +65,8 @@ class Gateway {
     std::unique_ptr<delivery::DeliveryWorker> delivery_worker_;
     std::unique_ptr<Watchdog> watchdog_;
     std::unique_ptr<AdminRoutes> admin_;
+    std::unique_ptr<OpsRoutes> ops_;
+    std::uint64_t metrics_collector_ = 0;  // scrape-time gauges over the store and writer
     std::unique_ptr<WorkOrderService> work_orders_;
     std::unique_ptr<OrderChangeService> order_changes_;
     std::unique_ptr<mqtt::TruckService> trucks_;  // only when the config has `mqtt`

@@ -10,6 +10,8 @@
 #include "cli/vendor_command.h"
 #include "config.h"
 #include "dead_letters_command.h"
+#include "quarantine_command.h"
+#include "report_command.h"
 #include "summary.h"
 
 namespace {
@@ -101,6 +103,65 @@ int main(int argc, char** argv) {
                       "gateway.json: its catalog, vendor_schemas and secrets")
             ->check(CLI::ExistingFile);
     }
+    std::int64_t dead_discard_id = 0;
+    std::string dead_discard_reason;
+    auto* dead_discard = dead_cmd->add_subcommand(
+        "discard", "give up a dead letter for good, saying why (the row is kept)");
+    dead_discard->add_option("--config", dead.config_path, "gateway.json")
+        ->required()
+        ->check(CLI::ExistingFile);
+    dead_discard->add_option("--id", dead_discard_id, "dead letter id")->required();
+    dead_discard->add_option("--reason", dead_discard_reason, "why")->required();
+
+    fieldgate::QuarantineArgs quarantine;
+    auto* quarantine_cmd = app.add_subcommand(
+        "quarantine",
+        "payloads the gateway refused and kept: list, show, replay after a mapping fix, discard "
+        "(through the running gateway's staff API)");
+    quarantine_cmd->require_subcommand(1);
+    auto* q_list = quarantine_cmd->add_subcommand("list", "list entries (JSON lines)");
+    auto* q_show = quarantine_cmd->add_subcommand("show", "the raw payload and the error");
+    auto* q_replay = quarantine_cmd->add_subcommand(
+        "replay", "re-run payloads through the current mapping (idempotent)");
+    auto* q_discard =
+        quarantine_cmd->add_subcommand("discard", "close entries for good, saying why");
+    for (auto* c : {q_list, q_show, q_replay, q_discard}) {
+        c->add_option("--config", quarantine.config_path, "gateway.json")
+            ->required()
+            ->check(CLI::ExistingFile);
+        c->add_option("--gateway", quarantine.gateway,
+                      "host:port of the gateway (default: from the config)");
+    }
+    for (auto* c : {q_list, q_replay}) {
+        c->add_option("--vendor", quarantine.vendor, "vendor id");
+        c->add_option("--from", quarantine.from, "received at or after (RFC 3339)");
+        c->add_option("--to", quarantine.to, "received before (RFC 3339)");
+        c->add_option("--limit", quarantine.limit, "at most this many")
+            ->check(CLI::Range(1, 100000));
+    }
+    q_list->add_option("--state", quarantine.state, "open | replayed | discarded");
+    q_show->add_option("--id", quarantine.ids, "entry id (repeatable)")->required();
+    auto* q_replay_ids = q_replay->add_option("--id", quarantine.ids, "entry id (repeatable)");
+    auto* q_replay_all =
+        q_replay->add_flag("--all", quarantine.all, "every open entry matching the filters");
+    q_replay_ids->excludes(q_replay_all);
+    q_discard->add_option("--id", quarantine.ids, "entry id (repeatable)")->required();
+    q_discard->add_option("--reason", quarantine.reason, "why (kept with the entry)")->required();
+
+    fieldgate::ReportArgs report;
+    auto* report_cmd = app.add_subcommand(
+        "report", "per vendor and period: attempts, completion, reasons, evidence, service level");
+    report_cmd->add_option("name", report.name, "vendors | reasons")
+        ->required()
+        ->check(CLI::IsMember({"vendors", "reasons"}));
+    report_cmd->add_option("--config", report.config_path, "gateway.json")
+        ->required()
+        ->check(CLI::ExistingFile);
+    report_cmd->add_option("--from", report.from, "first scheduled date (YYYY-MM-DD)")->required();
+    report_cmd->add_option("--to", report.to, "last scheduled date, inclusive")->required();
+    report_cmd->add_option("--vendor", report.vendor, "one vendor");
+    report_cmd->add_option("--format", report.format, "csv (default) or json")
+        ->check(CLI::IsMember({"csv", "json"}));
 
     CLI11_PARSE(app, argc, argv);
     try {
@@ -108,6 +169,20 @@ int main(int argc, char** argv) {
         if (*vendor_check) return fieldgate::vendor_check(vendor_args, std::cout);
         if (*vendor_try) return fieldgate::vendor_try(vendor_args, std::cout);
         if (*dead_list) return fieldgate::list_dead_letters(dead, std::cout);
+        if (*dead_discard)
+            return fieldgate::dead_letter_discard(dead.config_path, dead_discard_id,
+                                                  dead_discard_reason, std::cout, std::cerr);
+        if (*report_cmd) return fieldgate::run_report(report, std::cout, std::cerr);
+        if (*q_list) return fieldgate::quarantine_list(quarantine, std::cout, std::cerr);
+        if (*q_show) return fieldgate::quarantine_show(quarantine, std::cout, std::cerr);
+        if (*q_discard) return fieldgate::quarantine_discard(quarantine, std::cout, std::cerr);
+        if (*q_replay) {
+            if (quarantine.ids.empty() && !quarantine.all && quarantine.vendor.empty()) {
+                std::cerr << "quarantine replay: give --id N (repeatable), --vendor V or --all\n";
+                return 2;
+            }
+            return fieldgate::quarantine_replay(quarantine, std::cout, std::cerr);
+        }
         if (*dead_replay) {
             if (dead.ids.empty() && !dead.all) {
                 std::cerr << "dead-letters replay: give --id N (repeatable) or --all\n";

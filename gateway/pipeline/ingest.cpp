@@ -105,7 +105,9 @@ class Applier {
     // The raw payload is stored the first time something refers to it: a request that only
     // repeats what is stored leaves nothing behind.
     std::int64_t raw_id() {
-        if (raw_id_ == 0) raw_id_ = store::store_raw_payload(db_, req_.raw);
+        if (raw_id_ == 0)
+            raw_id_ = req_.stored_raw_payload_id != 0 ? req_.stored_raw_payload_id
+                                                      : store::store_raw_payload(db_, req_.raw);
         return raw_id_;
     }
     std::int64_t stored_raw_id() const { return raw_id_; }

@@ -55,6 +55,8 @@ struct IngestRequest {
     NormalizeOutput normalized;
     std::optional<ApiError> refused;  // refused before normalization (auth, media type, size)
     std::vector<std::string> content_hashes;  // per record, filled by prepare_ingest()
+    // A replay of a stored payload refers to its row instead of storing the body again.
+    std::int64_t stored_raw_payload_id = 0;
 };
 
 // Everything that needs no database (hashes), done on the caller's thread so the writer's

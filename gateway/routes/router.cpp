@@ -1,8 +1,11 @@
 #include "router.h"
 
 #include "admin_routes.h"
+#include "gateway_metrics.h"
 #include "ids.h"
+#include "ops_routes.h"
 #include "repositories.h"
+#include "route_catalog.h"
 #include "time_util.h"
 #include "vendor_admin_routes.h"
 #include "vendor_auth.h"
@@ -66,6 +69,14 @@ bool Router::crm_authorized(const http::Request& request) const {
 void Router::handle(http::Request request, http::Respond respond) {
     const auto& path = request.path;
     const auto& method = request.method;
+    // Only declared routes are dispatched (route_catalog.h), so the catalog, the OpenAPI
+    // document checked against it, and what answers cannot drift apart.
+    const RouteSpec* route = match_route(path);
+    respond = metrics::count_http(route ? route->path : "unmatched", method, std::move(respond));
+    if (!route) {
+        respond(problem(404, "not-found", "Not found", "no route for " + method + " " + path));
+        return;
+    }
 
     if (path == "/healthz") {
         respond(json_response(200, {{"status", "ok"}}));
@@ -130,6 +141,7 @@ void Router::handle(http::Request request, http::Respond respond) {
         }
     }
     if (parts_.vendor_admin && parts_.vendor_admin->handle(request, respond)) return;
+    if (parts_.ops && parts_.ops->handle(request, respond)) return;
     if (parts_.admin && AdminRoutes::owns(path)) {
         if (request.body_too_large) {
             respond(problem(413, "payload-too-large", "Payload too large",
@@ -285,7 +297,8 @@ void Router::post_vendor_results(const std::string& vendor, http::Request& reque
     };
     const bool too_large = request.body_too_large;
     const bool queued = parts_.writer->submit(
-        job, [report, stored, respond, style, too_large, request_id](std::exception_ptr error) {
+        job,
+        [ingest, report, stored, respond, style, too_large, request_id](std::exception_ptr error) {
             if (error) {
                 auto r = render_vendor_error(style, store_unavailable(error));
                 r.headers.push_back({"retry-after", "5"});
@@ -293,12 +306,15 @@ void Router::post_vendor_results(const std::string& vendor, http::Request& reque
                 return;
             }
             if (*stored) {
+                metrics::count_ingest(*ingest, *report);  // rare: Idempotency-Key requests
                 (*stored)->close = (*stored)->close || too_large;
                 respond(std::move(**stored));
                 return;
             }
             http::Response deferred;
-            deferred.prepare = [report, style, request_id, too_large](http::Response& r) {
+            // Counted here, on the I/O thread, not on the writer's.
+            deferred.prepare = [ingest, report, style, request_id, too_large](http::Response& r) {
+                metrics::count_ingest(*ingest, *report);
                 r = render_ingest(style, *report, request_id);
                 r.close = r.close || too_large;
             };

@@ -22,6 +22,7 @@ namespace fieldgate {
 // What the router needs from the running gateway.
 class AdminRoutes;
 class VendorAdminRoutes;
+class OpsRoutes;
 
 struct GatewayParts {
     const GatewayConfig* config = nullptr;
@@ -37,6 +38,7 @@ struct GatewayParts {
     std::function<nlohmann::json()> mqtt_stats;
     AdminRoutes* admin = nullptr;               // staff routes under /v1/admin
     VendorAdminRoutes* vendor_admin = nullptr;  // POST /v1/admin/vendors/reload
+    OpsRoutes* ops = nullptr;                   // quarantine, vendor health, reports, metrics
 };
 
 class Router : public http::Service {

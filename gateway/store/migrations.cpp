@@ -188,7 +188,7 @@ ALTER TABLE work_orders ADD COLUMN overdue_at TEXT;
 -- The watchdog scans recent dates only; written at insert, never on the result path.
 CREATE INDEX work_orders_scheduled ON work_orders (scheduled_date);
 )sql",
-    // Crew tablets (offline sync): devices, the actions they pushed, photos uploaded in chunks.
+    // 3: crew tablets (offline sync): devices, the actions they pushed, photos uploaded in chunks.
     R"sql(
 -- A tablet issued by staff to a crew. The enrollment token and the device secret are kept as
 -- SHA-256 digests only; the token stays valid until the device first authenticates with its
@@ -244,7 +244,7 @@ CREATE TABLE crew_photo_chunks (
   PRIMARY KEY (sha256, offset)
 ) WITHOUT ROWID;
 )sql",
-    // Trucks over MQTT (gateway/mqtt/): each truck's latest state, its position history
+    // 4: trucks over MQTT (gateway/mqtt/): each truck's latest state, its position history
     // (pruned after the configured days) and the route the vendor assigned it.
     R"sql(
 CREATE TABLE trucks (
@@ -274,7 +274,7 @@ CREATE TABLE truck_positions (
 );
 CREATE INDEX truck_positions_track ON truck_positions (truck_id, fix_time);
 )sql",
-    // Where each polled vendor's poller stopped, committed with the page it stored (gateway/poll).
+    // 5: where each polled vendor's poller stopped, committed with the page it stored (gateway/poll).
     R"sql(
 CREATE TABLE poll_state (
   vendor        TEXT PRIMARY KEY,
@@ -286,6 +286,27 @@ CREATE TABLE poll_state (
   records       INTEGER NOT NULL DEFAULT 0,
   updated_at    TEXT NOT NULL
 );
+)sql",
+    // 6: staff tools: quarantine replay and discard, dead-letter discard, vendor health.
+    R"sql(
+-- A replay re-runs the stored payload through the current mapping; the entry keeps the
+-- verdict it got. Entries are never deleted: a discard keeps the row and says why.
+ALTER TABLE quarantine ADD COLUMN replayed_at TEXT;
+ALTER TABLE quarantine ADD COLUMN replay_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE quarantine ADD COLUMN replay_verdict TEXT;
+ALTER TABLE quarantine ADD COLUMN replay_detail TEXT;
+ALTER TABLE quarantine ADD COLUMN discarded_at TEXT;
+ALTER TABLE quarantine ADD COLUMN discard_reason TEXT;
+CREATE INDEX quarantine_received ON quarantine (received_at, id);
+ALTER TABLE outbox ADD COLUMN discarded_at TEXT;
+ALTER TABLE outbox ADD COLUMN discard_reason TEXT;
+-- Vendor health (last seen, counts per period): one more index entry per outcome, appended
+-- at the right edge of each vendor's range.
+CREATE INDEX outcomes_vendor_received ON outcomes (vendor, received_at);
+-- Overdue open orders per vendor: partial, so only the few overdue open orders are in it.
+CREATE INDEX work_orders_overdue ON work_orders (vendor)
+  WHERE overdue_at IS NOT NULL
+    AND status NOT IN ('completed','partially_completed','not_collected','cancelled');
 )sql",
 };
 

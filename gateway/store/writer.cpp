@@ -88,6 +88,7 @@ void Writer::loop() {
 void Writer::commit_batch(std::deque<Item>& batch) {
     bool committed = false;
     std::exception_ptr batch_error;
+    const auto started = std::chrono::steady_clock::now();
     try {
         // Cached statements: sqlite3_exec would parse these again for every job.
         db_->prepare("BEGIN IMMEDIATE")->run();
@@ -119,6 +120,15 @@ void Writer::commit_batch(std::deque<Item>& batch) {
             ++stats_.commits;
         else
             ++stats_.failed_commits;
+    }
+    if (options_.on_batch) {
+        try {
+            options_.on_batch(
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                batch.size());
+        } catch (...) {
+            // Metrics must not take the writer down.
+        }
     }
     if (committed && options_.on_commit) {
         try {

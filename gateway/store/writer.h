@@ -32,6 +32,9 @@ struct WriterOptions {
     // Called on the writer thread after every successful COMMIT (the delivery worker's cue that
     // new outbox rows are there). Must be cheap and must not submit.
     std::function<void()> on_commit = nullptr;
+    // Called on the writer thread after every batch (committed or not) with its duration from
+    // BEGIN to COMMIT in seconds and its job count (metrics). Must be cheap.
+    std::function<void(double, std::size_t)> on_batch = nullptr;
 };
 
 struct WriterStats {

@@ -1,0 +1,232 @@
+#include "gateway_metrics.h"
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+
+#include "delivery_worker.h"
+#include "metrics_registry.h"
+#include "time_util.h"
+
+namespace fieldgate::metrics {
+
+namespace {
+
+std::string_view method_label(std::string_view m) {
+    for (std::string_view known : {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+        if (m == known) return known;
+    return "other";
+}
+
+// `route` and `method` point into static storage (the route catalog, the literals above), so
+// the per-thread cache is keyed by their addresses and the status: after a thread's first
+// request of a kind, counting it builds no string and takes no lock.
+void count_response(std::string_view route, std::string_view method, int status) {
+    using Key = std::tuple<const char*, const char*, int>;
+    thread_local std::map<Key, Counter*> cache;
+    const Key key{route.data(), method.data(), status};
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+        auto& counter = Registry::global().counter("fieldgate_http_requests_total",
+                                                   "HTTP requests answered, by route template",
+                                                   {{"route", std::string(route)},
+                                                    {"method", std::string(method)},
+                                                    {"status", std::to_string(status)}});
+        it = cache.emplace(key, &counter).first;
+    }
+    it->second->Increment();
+}
+
+// Label values as views: one key string is built per call to find the counter in the thread's
+// cache; the label map only on a thread's first use of that label set.
+Counter& cached_counter(const char* name, const char* help,
+                        std::initializer_list<std::pair<const char*, std::string_view>> labels) {
+    thread_local std::unordered_map<std::string, Counter*> cache;
+    std::string key = name;
+    for (const auto& [k, v] : labels) {
+        key += '\x1f';
+        key += v;
+    }
+    if (auto it = cache.find(key); it != cache.end()) return *it->second;
+    Labels map;
+    for (const auto& [k, v] : labels) map.emplace(k, std::string(v));
+    auto& counter = Registry::global().counter(name, help, map);
+    cache.emplace(std::move(key), &counter);
+    return counter;
+}
+
+}  // namespace
+
+http::Respond count_http(std::string_view route, std::string_view method, http::Respond respond) {
+    // `route` is a catalog entry or a literal: static, captured as a view.
+    return [route, method = method_label(method), respond = std::move(respond)](http::Response r) {
+        if (r.prepare) {
+            r.prepare = [route, method, prepare = std::move(r.prepare)](http::Response& out) {
+                prepare(out);
+                count_response(route, method, out.status);
+            };
+        } else {
+            count_response(route, method, r.status);
+        }
+        respond(std::move(r));
+    };
+}
+
+void count_ingest(const IngestRequest& request, const IngestReport& report) {
+    auto refused = [&](std::string_view type) {
+        cached_counter("fieldgate_vendor_rejections_total",
+                       "results and payloads refused (and quarantined), by problem type",
+                       {{"vendor", request.vendor}, {"type", type}})
+            .Increment();
+    };
+    if (report.payload_error) {
+        refused(report.payload_error->type);
+        return;
+    }
+    for (const auto& r : report.records) {
+        if (r.verdict == Verdict::rejected) {
+            refused(r.errors.empty() ? "invalid-record" : r.errors.front().type);
+            continue;
+        }
+        std::string_view outcome, reason;
+        if (r.index < request.normalized.records.size()) {
+            if (const auto& res = request.normalized.records[r.index].result) {
+                outcome = res->outcome.empty() ? std::string_view(res->progress)
+                                               : std::string_view(res->outcome);
+                reason = res->reason;
+            }
+        }
+        cached_counter("fieldgate_vendor_results_total",
+                       "results received from vendors, by outcome, reason and verdict",
+                       {{"vendor", request.vendor},
+                        {"outcome", outcome},
+                        {"reason", reason},
+                        {"verdict", to_string(r.verdict)}})
+            .Increment();
+    }
+}
+
+void observe_commit(double seconds, std::size_t jobs) {
+    static auto& latency = Registry::global().histogram(
+        "fieldgate_writer_commit_seconds", "time of one writer batch from BEGIN to COMMIT",
+        latency_buckets());
+    static auto& batch = Registry::global().histogram("fieldgate_writer_batch_jobs",
+                                                      "jobs committed per writer batch",
+                                                      {1, 2, 5, 10, 20, 50, 100, 200, 512});
+    latency.Observe(seconds);
+    batch.Observe(static_cast<double>(jobs));
+}
+
+std::uint64_t register_gateway_collectors(store::ReadPool& reads, store::Writer& writer,
+                                          delivery::DeliveryWorker* worker) {
+    auto& registry = Registry::global();
+    // Label values seen before: a vendor whose quarantine emptied must read 0, not its last
+    // value. Scrapes are serialized by the registry, so these need no lock of their own.
+    auto seen_vendors = std::make_shared<std::set<std::string>>();
+    auto seen_dead = std::make_shared<std::set<std::string>>();
+    auto seen_pending = std::make_shared<std::set<std::string>>();
+    return registry.on_scrape([&registry, &reads, &writer, worker, seen_vendors, seen_dead,
+                               seen_pending] {
+        registry.gauge("fieldgate_writer_queue_depth", "jobs waiting for the store writer")
+            .Set(static_cast<double>(writer.queue_depth()));
+        const auto stats = writer.stats();
+        set_total(
+            registry.counter("fieldgate_writer_commits_total", "writer transactions committed"),
+            static_cast<double>(stats.commits));
+        set_total(registry.counter("fieldgate_writer_failed_commits_total",
+                                   "writer transactions that failed"),
+                  static_cast<double>(stats.failed_commits));
+
+        auto db = reads.acquire();
+        {
+            auto q = db->prepare(
+                "SELECT IFNULL(vendor, ''), COUNT(*) FROM quarantine WHERE state = 'open' "
+                "GROUP BY vendor");
+            std::map<std::string, double> now_open;
+            for (const auto& v : *seen_vendors) now_open[v] = 0;
+            while (q->step()) now_open[q->text(0)] = static_cast<double>(q->integer(1));
+            for (const auto& [vendor, n] : now_open) {
+                seen_vendors->insert(vendor);
+                registry
+                    .gauge("fieldgate_quarantine_open", "quarantined entries waiting for staff",
+                           {{"vendor", vendor}})
+                    .Set(n);
+            }
+        }
+        const auto now = now_millis();
+        {
+            // outbox_due is partial on state = 'pending': this walks only the pending rows.
+            auto q = db->prepare(
+                "SELECT destination, COUNT(*), MIN(created_at) FROM outbox WHERE state = "
+                "'pending' GROUP BY destination");
+            std::map<std::string, std::pair<double, double>> seen;
+            for (const auto& d : *seen_pending) seen[d] = {0.0, 0.0};
+            while (q->step()) {
+                double age = 0;
+                if (auto t = parse_rfc3339(q->text(2)))
+                    age = std::chrono::duration<double>(now - *t).count();
+                seen[q->text(0)] = {static_cast<double>(q->integer(1)), age};
+            }
+            seen.try_emplace("crm", 0.0, 0.0);
+            for (const auto& [destination, v] : seen) {
+                seen_pending->insert(destination);
+                registry
+                    .gauge("fieldgate_outbox_pending", "events waiting for delivery",
+                           {{"destination", destination}})
+                    .Set(v.first);
+                registry
+                    .gauge("fieldgate_outbox_oldest_pending_age_seconds",
+                           "age of the oldest event waiting for delivery (0 when none)",
+                           {{"destination", destination}})
+                    .Set(v.second);
+            }
+        }
+        {
+            auto q = db->prepare(
+                "SELECT destination, COUNT(*) FROM outbox WHERE state = 'dead' GROUP BY "
+                "destination");
+            std::map<std::string, double> dead;
+            for (const auto& d : *seen_dead) dead[d] = 0;
+            dead.try_emplace("crm", 0.0);
+            while (q->step()) dead[q->text(0)] = static_cast<double>(q->integer(1));
+            for (const auto& [destination, n] : dead) {
+                seen_dead->insert(destination);
+                registry
+                    .gauge("fieldgate_outbox_dead_letters", "events given up on, waiting for staff",
+                           {{"destination", destination}})
+                    .Set(n);
+            }
+        }
+        if (worker) {
+            for (const auto& s : worker->status()) {
+                const Labels labels = {{"endpoint", s.name}};
+                registry
+                    .gauge("fieldgate_delivery_lag_seconds",
+                           "created-to-delivered time over recent deliveries",
+                           {{"endpoint", s.name}, {"quantile", "0.5"}})
+                    .Set(s.lag_p50_ms / 1000.0);
+                registry
+                    .gauge("fieldgate_delivery_lag_seconds",
+                           "created-to-delivered time over recent deliveries",
+                           {{"endpoint", s.name}, {"quantile", "0.99"}})
+                    .Set(s.lag_p99_ms / 1000.0);
+                set_total(registry.counter("fieldgate_delivery_delivered_total", "events delivered",
+                                           labels),
+                          static_cast<double>(s.delivered));
+                set_total(registry.counter("fieldgate_delivery_failed_attempts_total",
+                                           "delivery attempts that failed", labels),
+                          static_cast<double>(s.failed_attempts));
+                registry
+                    .gauge("fieldgate_delivery_endpoint_up",
+                           "1 when the endpoint is active, 0 when paused, probing or disabled",
+                           labels)
+                    .Set(s.state == "active" ? 1 : 0);
+            }
+        }
+    });
+}
+
+}  // namespace fieldgate::metrics

@@ -1,0 +1,36 @@
+// The gateway's own metrics (names in docs/metrics.md): what the request and ingest paths
+// count, and the gauges read from the store and the writer when /metrics is scraped.
+#pragma once
+
+#include <string_view>
+
+#include "ingest.h"
+#include "read_pool.h"
+#include "types.h"
+#include "writer.h"
+
+namespace fieldgate {
+namespace delivery {
+class DeliveryWorker;
+}
+
+namespace metrics {
+
+// Wraps `respond` so the answer is counted by route template, method and status once it is
+// known (a deferred answer's status is known only after its prepare step).
+http::Respond count_http(std::string_view route, std::string_view method, http::Respond respond);
+
+// Results by vendor/outcome/reason/verdict and refusals by vendor/problem type.
+void count_ingest(const IngestRequest& request, const IngestReport& report);
+
+// A writer batch committed (or failed) after `seconds` with `jobs` jobs.
+void observe_commit(double seconds, std::size_t jobs);
+
+// Gauges computed at scrape time: quarantine size, outbox depth and oldest pending age, dead
+// letters, delivery lag, writer queue and commit totals. `worker` may be null.
+// Returns the handle to remove them with (Registry::remove_collector) before those go away.
+std::uint64_t register_gateway_collectors(store::ReadPool& reads, store::Writer& writer,
+                                          delivery::DeliveryWorker* worker);
+
+}  // namespace metrics
+}  // namespace fieldgate

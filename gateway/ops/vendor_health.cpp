@@ -1,0 +1,149 @@
+#include "vendor_health.h"
+
+#include <map>
+
+namespace fieldgate::ops {
+
+namespace {
+
+std::int64_t count(sqlite::Connection& db, const std::string& sql, const std::string& vendor,
+                   const std::string& since = {}) {
+    auto q = db.prepare(sql);
+    q->bind(1, vendor);
+    if (!since.empty()) q->bind(2, since);
+    return q->step() ? q->integer(0) : 0;
+}
+
+std::optional<std::string> latest(const std::optional<std::string>& a,
+                                  const std::optional<std::string>& b) {
+    if (!a) return b;
+    if (!b) return a;
+    return *a > *b ? a : b;
+}
+
+nlohmann::json optional_json(const std::optional<std::string>& v) {
+    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> unmapped_code_of(const nlohmann::json& problem) {
+    // The engine's sentence (adapters/engine/evaluate.cpp): '<field>' value '<code>' is not a
+    // code the city knows ...
+    if (!problem.is_object() || !problem.contains("detail") || !problem["detail"].is_string())
+        return {};
+    const auto detail = problem["detail"].get<std::string>();
+    constexpr std::string_view kValue = " value '";
+    const auto at = detail.find(kValue);
+    if (at == std::string::npos) return {};
+    const auto start = at + kValue.size();
+    const auto end = detail.find("' is not a code", start);
+    if (end == std::string::npos) return {};
+    std::string field = problem.contains("field") && problem["field"].is_string()
+                            ? problem["field"].get<std::string>()
+                            : std::string();
+    return {detail.substr(start, end - start), field};
+}
+
+nlohmann::json vendor_health(sqlite::Connection& db, const std::string& vendor,
+                             const std::string& since, SysMillis now) {
+    nlohmann::json h = {{"vendor", vendor}, {"since", since}};
+
+    std::optional<std::string> last_outcome, last_refusal;
+    {
+        auto q = db.prepare("SELECT MAX(received_at) FROM outcomes WHERE vendor = ?");
+        q->bind(1, vendor);
+        if (q->step()) last_outcome = q->optional_text(0);
+    }
+    {
+        auto q = db.prepare("SELECT MAX(received_at) FROM quarantine WHERE vendor = ?");
+        q->bind(1, vendor);
+        if (q->step()) last_refusal = q->optional_text(0);
+    }
+    h["last_seen_at"] = optional_json(latest(last_outcome, last_refusal));
+    h["last_result_at"] = optional_json(last_outcome);
+
+    nlohmann::json accepted = {{"applied", 0}, {"late", 0}, {"conflict", 0}};
+    {
+        auto q = db.prepare(
+            "SELECT disposition, COUNT(*) FROM outcomes WHERE vendor = ? AND received_at >= ? "
+            "GROUP BY disposition");
+        q->bind(1, vendor).bind(2, since);
+        while (q->step()) accepted[q->text(0)] = q->integer(1);
+    }
+    h["results"] = accepted;
+    h["accepted"] = accepted["applied"].get<std::int64_t>() + accepted["late"].get<std::int64_t>();
+
+    // A refusal repeated (the same body, the same error) is one entry with attempts.
+    nlohmann::json top = nlohmann::json::array();
+    std::int64_t rejected = 0;
+    {
+        auto q = db.prepare(
+            "SELECT problem_type, COUNT(*), SUM(attempts) FROM quarantine "
+            "WHERE vendor = ? AND received_at >= ? GROUP BY problem_type "
+            "ORDER BY SUM(attempts) DESC, problem_type LIMIT 100");
+        q->bind(1, vendor).bind(2, since);
+        while (q->step()) {
+            rejected += q->integer(2);
+            if (top.size() < 5)
+                top.push_back({{"type", q->text(0)},
+                               {"entries", q->integer(1)},
+                               {"attempts", q->integer(2)}});
+        }
+    }
+    h["rejected"] = rejected;
+    h["top_rejection_reasons"] = top;
+    h["quarantine_open"] =
+        count(db, "SELECT COUNT(*) FROM quarantine WHERE vendor = ? AND state = 'open'", vendor);
+
+    std::map<std::pair<std::string, std::string>, std::int64_t> unmapped;
+    {
+        auto q = db.prepare(
+            "SELECT problem, attempts FROM quarantine WHERE vendor = ? AND state = 'open' AND "
+            "problem_type = 'unmapped-code'");
+        q->bind(1, vendor);
+        while (q->step()) {
+            const auto problem = nlohmann::json::parse(q->text(0), nullptr, false);
+            std::vector<nlohmann::json> problems = {problem};
+            if (problem.is_object() && problem.contains("errors") && problem["errors"].is_array())
+                problems.assign(problem["errors"].begin(), problem["errors"].end());
+            for (const auto& p : problems) {
+                auto code = unmapped_code_of(p);
+                if (!code.first.empty()) unmapped[code] += q->integer(1);
+            }
+        }
+    }
+    nlohmann::json codes = nlohmann::json::array();
+    for (const auto& [code, n] : unmapped)
+        codes.push_back({{"code", code.first}, {"field", code.second}, {"attempts", n}});
+    h["unmapped_codes"] = codes;
+
+    // Matches the partial index work_orders_overdue term for term, so SQLite uses it.
+    h["overdue_orders"] = count(db,
+                                "SELECT COUNT(*) FROM work_orders WHERE vendor = ? AND overdue_at "
+                                "IS NOT NULL AND status NOT IN "
+                                "('completed','partially_completed','not_collected','cancelled')",
+                                vendor);
+
+    {
+        auto q = db.prepare(
+            "SELECT COUNT(*), MIN(o.created_at) FROM outbox o JOIN work_orders w ON w.id = "
+            "o.work_order_id WHERE o.state = 'pending' AND o.destination = 'crm' AND w.vendor = ?");
+        q->bind(1, vendor);
+        nlohmann::json delivery = {
+            {"pending", 0}, {"oldest_pending_at", nullptr}, {"oldest_pending_age_s", nullptr}};
+        if (q->step()) {
+            delivery["pending"] = q->integer(0);
+            if (auto oldest = q->optional_text(1)) {
+                delivery["oldest_pending_at"] = *oldest;
+                if (auto t = parse_rfc3339(*oldest))
+                    delivery["oldest_pending_age_s"] =
+                        std::chrono::duration<double>(now - *t).count();
+            }
+        }
+        h["crm_delivery"] = delivery;
+    }
+    return h;
+}
+
+}  // namespace fieldgate::ops

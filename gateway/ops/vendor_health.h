@@ -1,0 +1,23 @@
+// Per vendor: last seen, accepted and refused counts, top refusal reasons, unmapped codes
+// seen, overdue orders, and how far its outcomes wait for the CRM. Every query walks an index
+// range of that vendor (outcomes_vendor_received, quarantine_vendor, work_orders_overdue) or the
+// outbox's pending rows (outbox_due), never a whole table.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "sqlite.h"
+#include "time_util.h"
+
+namespace fieldgate::ops {
+
+// `since`: counts cover what was received at or after it (RFC 3339 UTC as stored).
+nlohmann::json vendor_health(sqlite::Connection& db, const std::string& vendor,
+                             const std::string& since, SysMillis now);
+
+// The vendor code and field an unmapped-code problem names; empty when it names none.
+std::pair<std::string, std::string> unmapped_code_of(const nlohmann::json& problem);
+
+}  // namespace fieldgate::ops

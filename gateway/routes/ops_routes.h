@@ -1,0 +1,52 @@
+// Routes of the operations tools: quarantine and dead-letter handling for staff, vendor health
+// (under /v1/admin, admin token), reports (/v1/reports, admin or CRM token) and /metrics.
+// One hook in Router::handle; handle() returns false when the request is not theirs.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "catalog.h"
+#include "config.h"
+#include "ingest.h"
+#include "quarantine_replay.h"
+#include "read_pool.h"
+#include "registry.h"
+#include "secrets.h"
+#include "types.h"
+#include "writer.h"
+
+namespace fieldgate {
+
+struct OpsParts {
+    const GatewayConfig* config = nullptr;
+    const Catalog* catalog = nullptr;
+    const SecretStore* secrets = nullptr;
+    store::Writer* writer = nullptr;
+    store::ReadPool* reads = nullptr;
+    std::function<std::shared_ptr<const VendorRegistry>()> vendors;
+};
+
+class OpsRoutes {
+  public:
+    explicit OpsRoutes(OpsParts parts);
+    bool handle(http::Request& request, http::Respond& respond);
+
+  private:
+    bool bearer(const http::Request& request, std::initializer_list<const char*> secrets) const;
+    void list_quarantine(const http::Request& request, http::Respond& respond);
+    void show_quarantine(std::int64_t id, http::Respond& respond);
+    void replay_quarantine(const http::Request& request, http::Respond& respond);
+    void discard(const std::string& what, std::int64_t id, const http::Request& request,
+                 http::Respond& respond);
+    void vendor_health(const std::string& vendor, const http::Request& request,
+                       http::Respond& respond);
+    void report(const std::string& name, const http::Request& request, http::Respond& respond);
+    void metrics(const http::Request& request, http::Respond& respond);
+
+    OpsParts parts_;
+    IngestContext ingest_context_;
+    std::unique_ptr<ops::QuarantineReplayer> replayer_;
+};
+
+}  // namespace fieldgate
