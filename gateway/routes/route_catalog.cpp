@@ -28,6 +28,19 @@ const std::vector<RouteSpec>& route_catalog() {
         {"GET", "/v1/admin/vendors/{vendor}/health", "OpsRoutes"},
         {"GET", "/v1/reports/vendors", "OpsRoutes"},
         {"GET", "/v1/reports/reasons", "OpsRoutes"},
+        {"POST", "/v1/admin/vendors/reload", "VendorAdminRoutes"},
+        {"GET", "/v1/trucks", "TruckRoutes"},
+        {"GET", "/v1/trucks/{id}", "TruckRoutes"},
+        {"GET", "/v1/trucks/{id}/track", "TruckRoutes"},
+        {"POST", "/v1/admin/devices", "SyncRoutes"},
+        {"GET", "/v1/admin/devices", "SyncRoutes"},
+        {"GET", "/v1/admin/photos/{sha256}", "SyncRoutes"},
+        {"POST", "/v1/sync/enroll", "SyncRoutes"},
+        {"GET", "/v1/sync/assignments", "SyncRoutes"},
+        {"GET", "/v1/sync/changes", "SyncRoutes"},
+        {"POST", "/v1/sync/actions", "SyncRoutes"},
+        {"GET", "/v1/sync/photos/{sha256}", "SyncRoutes"},
+        {"PUT", "/v1/sync/photos/{sha256}", "SyncRoutes"},
     };
     return routes;
 }

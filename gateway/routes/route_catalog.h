@@ -11,7 +11,7 @@
 namespace fieldgate {
 
 struct RouteSpec {
-    std::string_view method;  // GET | POST
+    std::string_view method;  // GET | POST | PUT
     std::string_view path;    // "/v1/work-orders/{id}": {name} matches one path segment
     std::string_view owner;   // the routes class that answers it
 };
