@@ -107,6 +107,8 @@ Gateway::Gateway(GatewayConfig config)
     if (trucks_) {
         parts.mqtt_connected = [this] { return trucks_->connected(); };
         parts.mqtt_stats = [this] { return trucks_->stats(); };
+        mqtt_metrics_ = metrics::register_mqtt_collector([this] { return trucks_->connected(); },
+                                                         [this] { return trucks_->stats(); });
     }
     parts.vendor_admin = vendor_admin_.get();
     ops_ = std::make_unique<OpsRoutes>(OpsParts{&config_, catalog_.get(), &secrets_, writer_.get(),
@@ -127,12 +129,21 @@ Gateway::~Gateway() {
     // The server goes first so no handler submits to a writer that is gone; then what else
     // writes (watchdog, delivery bookkeeping); the writer last drains what was queued.
     folder_watch_.reset();
+    // Writer jobs queued by HTTP handlers point into the routes (their ingest context): let every
+    // one commit while the routes exist. Their answers land on the stopped server, unsent.
+    server_->stop();
+    try {
+        writer_->run_sync([](sqlite::Connection&) {});
+    } catch (const std::exception& e) {
+        spdlog::error("stopping: the last writes did not commit: {}", e.what());
+    }
     server_.reset();
     router_.reset();
     if (trucks_) trucks_->stop();  // no MQTT message is being handled after this
     trucks_.reset();
     poller_.reset();
     metrics::Registry::global().remove_collector(metrics_collector_);
+    if (mqtt_metrics_) metrics::Registry::global().remove_collector(mqtt_metrics_);
     if (watchdog_) watchdog_->stop();
     delivery_.store(nullptr);
     if (delivery_worker_) delivery_worker_->stop();

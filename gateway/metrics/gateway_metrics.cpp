@@ -229,4 +229,36 @@ std::uint64_t register_gateway_collectors(store::ReadPool& reads, store::Writer&
     });
 }
 
+void count_sync_results(const nlohmann::json& answer) {
+    const auto results = answer.find("results");
+    if (results == answer.end() || !results->is_array()) return;
+    std::map<std::string, double> by_verdict;
+    for (const auto& r : *results) by_verdict[r.value("verdict", std::string("unknown"))] += 1;
+    for (const auto& [verdict, n] : by_verdict) {
+        Registry::global()
+            .counter("fieldgate_sync_records_total", "actions received through crew sync",
+                     {{"verdict", verdict}})
+            .Increment(n);
+    }
+}
+
+std::uint64_t register_mqtt_collector(std::function<bool()> connected,
+                                      std::function<nlohmann::json()> stats) {
+    auto& registry = Registry::global();
+    return registry.on_scrape(
+        [&registry, connected = std::move(connected), stats = std::move(stats)] {
+            registry
+                .gauge("fieldgate_mqtt_connected", "1 while connected to the broker",
+                       {{"broker", "main"}})
+                .Set(connected() ? 1 : 0);
+            const auto s = stats();
+            for (const char* kind : {"positions", "stop_events", "route_events", "statuses",
+                                     "assignments", "quarantined"}) {
+                set_total(registry.counter("fieldgate_mqtt_messages_total",
+                                           "MQTT messages taken in, by kind", {{"kind", kind}}),
+                          s.value(kind, 0.0));
+            }
+        });
+}
+
 }  // namespace fieldgate::metrics

@@ -2,7 +2,11 @@
 // count, and the gauges read from the store and the writer when /metrics is scraped.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "ingest.h"
 #include "read_pool.h"
@@ -22,6 +26,14 @@ http::Respond count_http(std::string_view route, std::string_view method, http::
 
 // Results by vendor/outcome/reason/verdict and refusals by vendor/problem type.
 void count_ingest(const IngestRequest& request, const IngestReport& report);
+
+// Crew sync: one answered action batch ({"results": [{"verdict": ...}]}), counted by verdict.
+void count_sync_results(const nlohmann::json& answer);
+
+// MQTT, read at scrape time: the broker connection and the messages taken in by kind (the
+// keys of TruckService::stats()). Returns the handle to remove it with.
+std::uint64_t register_mqtt_collector(std::function<bool()> connected,
+                                      std::function<nlohmann::json()> stats);
 
 // A writer batch committed (or failed) after `seconds` with `jobs` jobs.
 void observe_commit(double seconds, std::size_t jobs);

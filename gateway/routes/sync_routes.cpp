@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "crew_actions.h"
+#include "gateway_metrics.h"
 #include "ids.h"
 #include "photo_store.h"
 #include "repositories.h"
@@ -427,7 +428,11 @@ void SyncRoutes::actions(const sync::DeviceRow& device, const http::Request& req
         [batch, body, answer, context, device, received](sqlite::Connection& db) {
             *answer = sync::apply_action_batch(db, *context, device, *batch, *body, received);
         },
-        [answer]() { return json_response(200, *answer); }, respond);
+        [answer]() {
+            metrics::count_sync_results(*answer);
+            return json_response(200, *answer);
+        },
+        respond);
 }
 
 void SyncRoutes::photo_status(const std::string& sha256, http::Respond& respond) {

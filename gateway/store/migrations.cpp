@@ -274,7 +274,8 @@ CREATE TABLE truck_positions (
 );
 CREATE INDEX truck_positions_track ON truck_positions (truck_id, fix_time);
 )sql",
-    // 5: where each polled vendor's poller stopped, committed with the page it stored (gateway/poll).
+    // 5: where each polled vendor's poller stopped, committed with the page it stored
+    // (gateway/poll).
     R"sql(
 CREATE TABLE poll_state (
   vendor        TEXT PRIMARY KEY,
