@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "mqtt_rig.h"
+#include "time_util.h"
 
 namespace fieldgate::test {
 namespace {
@@ -149,6 +150,30 @@ TEST(MqttBadInput, IsQuarantinedWithTheTopicAndConsumingGoesOn) {
         },
         30s));
     EXPECT_TRUE(rig.gw().running());
+}
+
+}  // namespace
+}  // namespace fieldgate::test
+
+namespace fieldgate::test {
+namespace {
+
+TEST(MqttPositions, HistoryOlderThanTheRetentionIsPrunedAutomatically) {
+    MqttRig rig(nlohmann::json{{"mqtt", {{"position_history_days", 2}, {"prune_interval_s", 1}}}});
+    auto truck = rig.publisher();
+    const std::string old_fix = format_utc(now_millis() - std::chrono::hours(24 * 5));
+    const std::string new_fix = format_utc(now_millis());
+    truck->publish("fleet/bay-hauling/BH-T117/position", position(37.1, -121.1, old_fix), 0);
+    truck->publish("fleet/bay-hauling/BH-T117/position", position(37.2, -121.2, new_fix), 0);
+    // Both are stored first (the latest is the new one), then the pruning pass removes the old.
+    ASSERT_TRUE(wait_until(
+        [&] {
+            return rig.count("SELECT COUNT(*) FROM truck_positions") == 1 &&
+                   rig.count("SELECT COUNT(*) FROM truck_positions WHERE lat = 37.2") == 1;
+        },
+        30s))
+        << rig.count("SELECT COUNT(*) FROM truck_positions");
+    EXPECT_DOUBLE_EQ(rig.get("/v1/trucks/BH-T117")["position"]["lat"].get<double>(), 37.2);
 }
 
 }  // namespace
