@@ -9,6 +9,7 @@ packages=(
   libsqlite3-dev sqlite3 libssl-dev libjemalloc-dev
   libgtest-dev libgmock-dev
   mosquitto mosquitto-clients libpaho-mqttpp-dev libpaho-mqtt-dev
+  clang libclang-rt-14-dev llvm
 )
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps.sh: run as root (apt-get install)" >&2
