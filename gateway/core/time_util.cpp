@@ -3,8 +3,10 @@
 #include <cstdio>
 
 // date.h's parser trips g++ 12's -Wmaybe-uninitialized from inlined library code.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <date/date.h>
 #include <date/tz.h>
 
@@ -130,4 +132,6 @@ bool is_iso_date(std::string_view text) {
 
 }  // namespace fieldgate
 
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif

@@ -35,15 +35,6 @@ pugi::xml_node child_local(pugi::xml_node parent, std::string_view name) {
     return {};
 }
 
-pugi::xml_node find_local(pugi::xml_node node, std::string_view name) {
-    for (auto c : node.children()) {
-        if (c.type() != pugi::node_element) continue;
-        if (local_name(c.name()) == name) return c;
-        if (auto found = find_local(c, name)) return found;
-    }
-    return {};
-}
-
 std::optional<ApiError> check_wsse(const AuthSpec& auth, const http::Request& request,
                                    const SecretStore& secrets) {
     pugi::xml_document doc;

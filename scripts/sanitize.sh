@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds fieldgate with sanitizers (g++, its own build folder) and runs tests under them.
+#   scripts/sanitize.sh asan [ctest -R regex]  AddressSanitizer + UndefinedBehaviorSanitizer
+#   scripts/sanitize.sh tsan [ctest -R regex]  ThreadSanitizer
+# The component and integration tests start the fieldgate binary of the same build folder, so the
+# daemon itself runs instrumented; its first report makes it exit, which fails the test.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+mode=${1:?asan or tsan}
+regex=${2:-}
+case "$mode" in
+  asan) sanitize=address,undefined ;;
+  tsan) sanitize=thread ;;
+  *) echo "sanitize.sh: asan or tsan, not '$mode'" >&2; exit 2 ;;
+esac
+build=${SANITIZE_BUILD_DIR:-$root/build-$mode}
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFIELDGATE_WERROR=ON \
+  -DFIELDGATE_SANITIZE=$sanitize -DFIELDGATE_JEMALLOC=OFF >/dev/null
+cmake --build "$build" -j"$(nproc)"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+cd "$build"
+args=(--output-on-failure -j2 --timeout 900)
+[ -n "$regex" ] && args+=(-R "$regex")
+ctest "${args[@]}"
