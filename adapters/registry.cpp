@@ -67,7 +67,7 @@ VendorLoad VendorLoader::load_folder(const std::filesystem::path& folder) const 
     nlohmann::json doc;
     try {
         doc = nlohmann::json::parse(*bytes);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
         fail("", std::string("not valid JSON: ") + e.what());
         return out;
     }

@@ -128,7 +128,7 @@ Records read_json_records(std::string_view body, const RecordsSpec& spec) {
     auto doc = std::make_shared<json>();
     try {
         *doc = json::parse(body.begin(), body.end());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
         const std::size_t at = e.byte > 0 ? e.byte - 1 : 0;
         out.payload_error = malformed(
             "", "The body is not valid JSON (" + line_column(body, at) + ", byte " +

@@ -105,7 +105,7 @@ nlohmann::json read_json_file(const std::string& path) {
     buffer << in.rdbuf();
     try {
         return nlohmann::json::parse(buffer.str());
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
         throw std::runtime_error(path + ": not valid JSON: " + e.what());
     }
 }

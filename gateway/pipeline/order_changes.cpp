@@ -40,7 +40,7 @@ std::variant<ApiError, nlohmann::json> checked_body(const JsonSchema& schema,
     if (!(empty_ok && body.find_first_not_of(" \t\r\n") == std::string::npos)) {
         try {
             j = nlohmann::json::parse(body);
-        } catch (const nlohmann::json::parse_error& e) {
+        } catch (const nlohmann::json::exception& e) {
             return bad_request("malformed", std::string("the body is not valid JSON: ") + e.what());
         }
     }

@@ -34,7 +34,7 @@ std::variant<ApiError, store::WorkOrder> WorkOrderService::parse(
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(body);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
         return bad_request("malformed", std::string("the body is not valid JSON: ") + e.what(), "");
     }
     if (auto violations = schema_.validate(j); !violations.empty()) {

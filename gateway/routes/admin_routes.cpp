@@ -115,7 +115,7 @@ void AdminRoutes::replay_dead_letters(const http::Request& request, http::Respon
     nlohmann::json body;
     try {
         body = nlohmann::json::parse(request.body.empty() ? "{}" : request.body);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
         return respond(problem(400, "malformed", "Malformed JSON",
                                std::string("the body is not valid JSON: ") + e.what()));
     }

@@ -193,7 +193,7 @@ void SyncRoutes::create_device(const http::Request& request, http::Respond& resp
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(request.body);
-    } catch (const nlohmann::json::parse_error&) {
+    } catch (const nlohmann::json::exception&) {
         respond(problem(400, "malformed", "Bad request", "the body is not valid JSON"));
         return;
     }
@@ -288,7 +288,7 @@ void SyncRoutes::enroll(const http::Request& request, http::Respond& respond) {
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(request.body);
-    } catch (const nlohmann::json::parse_error&) {
+    } catch (const nlohmann::json::exception&) {
         respond(problem(400, "malformed", "Bad request", "the body is not valid JSON"));
         return;
     }

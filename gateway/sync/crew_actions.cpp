@@ -99,7 +99,7 @@ std::variant<ApiError, ActionBatch> parse_action_batch(const std::string& body) 
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(body);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
         return bad_request("malformed", std::string("the body is not valid JSON: ") + e.what());
     }
     if (!j.is_object()) return unprocessable("invalid-field", "the body must be an object", "");

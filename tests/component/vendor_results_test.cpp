@@ -172,6 +172,7 @@ TEST_F(VendorResults, BadInputGetsAPreciseProblemAndIsKeptForReplay) {
     auto unmapped = bay_result(unique("BH"), sr, "Confirmed Negative", "XYZ");
     const std::vector<Case> cases = {
         {"malformed", "{\"ticket_number\": \"BH-1\", \"status\": ", 400, ""},
+        {"number too large", "{\"ticket_number\": \"BH-2\", \"weight\": 1e99999}", 400, ""},
         {"missing field", missing_ticket.dump(), 422, "ticket_number"},
         {"wrong type", wrong_type.dump(), 422, "/gps/lat"},
         {"unmapped code", unmapped.dump(), 422, "/exception/code"},
@@ -187,6 +188,20 @@ TEST_F(VendorResults, BadInputGetsAPreciseProblemAndIsKeptForReplay) {
         EXPECT_GE(quarantined_with_body_containing(c.body.substr(0, 40)), 1) << c.name;
     }
     EXPECT_EQ(work_order(sr)["status"], "dispatched");  // nothing half-written
+}
+
+// Found by fuzzing: the JSON parser throws out_of_range (not parse_error) for a number no double
+// holds; the CRM's routes must answer it as malformed JSON like any other.
+TEST_F(VendorResults, ACrmBodyWithANumberTooLargeIsMalformedJson) {
+    auto c = gateway_->client();
+    const std::string body = R"({"crm_case_id": "SR-HUGE", "lat": 1e99999})";
+    const auto created =
+        c.post("/v1/work-orders", body, "application/json", gateway_->crm_headers());
+    EXPECT_EQ(created.status, 400) << created.body;
+    const auto cancel =
+        c.post("/v1/work-orders/wo_1/cancel", body, "application/json", gateway_->crm_headers());
+    EXPECT_LT(cancel.status, 500) << cancel.body;
+    EXPECT_EQ(c.get("/healthz").status, 200);  // still serving
 }
 
 TEST_F(VendorResults, CredentialsMediaTypeAndSizeAreChecked) {

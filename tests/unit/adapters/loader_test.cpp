@@ -23,6 +23,18 @@ TEST(adapters_Loader, AValidMappingLoads) {
     EXPECT_EQ(load.vendor->spec.id, "test-vendor");
 }
 
+// Found by fuzz-mapping-file: a number too large for a double made the JSON parser throw
+// out_of_range, which nothing caught, so a start or reload with such a file ended the process.
+TEST(adapters_Loader, ANumberTooLargeForADoubleIsAnErrorNotACrash) {
+    TempDir dir;
+    write_file(dir.path() / "test-vendor" / "mapping.json", R"({"$schema": 7777e77777})");
+    const auto load = loader().load_folder(dir.path() / "test-vendor");
+    EXPECT_FALSE(load.vendor);
+    ASSERT_EQ(load.errors.size(), 1u) << all_errors(load.errors);
+    EXPECT_NE(load.errors[0].message.find("not valid JSON"), std::string::npos)
+        << all_errors(load.errors);
+}
+
 TEST(adapters_Loader, AMapTargetThatIsNotACatalogCodeNamesFileAndPointer) {
     TempDir dir;
     auto m = base_mapping("test-vendor", "json");

@@ -34,6 +34,13 @@ RecordError only_error(const NormalizeOutput& out) {
     return out.records[0].errors[0];
 }
 
+// A vendor payload with a number no double holds is a malformed payload, not an exception.
+TEST(adapters_MappingJson, ANumberTooLargeForADoubleIsAPayloadError) {
+    const auto out = run(base_mapping("v", "json"), R"({"id":"J1","weight":1e99999})");
+    ASSERT_TRUE(out.payload_error) << error_lines(out);
+    EXPECT_FALSE(out.payload_error->detail.empty());
+}
+
 TEST(adapters_MappingJson, ExtractsByJsonPointer) {
     auto m = base_mapping("v", "json");
     m["fields"]["truck"] = {{"from", "/truck/id"}};
