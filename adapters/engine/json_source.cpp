@@ -128,12 +128,17 @@ Records read_json_records(std::string_view body, const RecordsSpec& spec) {
     auto doc = std::make_shared<json>();
     try {
         *doc = json::parse(body.begin(), body.end());
-    } catch (const json::exception& e) {
+    } catch (const json::parse_error& e) {
         const std::size_t at = e.byte > 0 ? e.byte - 1 : 0;
         out.payload_error = malformed(
             "", "The body is not valid JSON (" + line_column(body, at) + ", byte " +
                     std::to_string(at) +
                     "): " + std::string(e.what()).substr(std::string(e.what()).find(':') + 2));
+        return out;
+    } catch (const json::exception& e) {  // a number no double holds (out_of_range 406)
+        out.payload_error = malformed(
+            "", "The body is not valid JSON: " +
+                    std::string(e.what()).substr(std::string(e.what()).find(']') + 2));
         return out;
     }
     out.keep_alive = doc;
