@@ -136,9 +136,9 @@ Records read_json_records(std::string_view body, const RecordsSpec& spec) {
                     "): " + std::string(e.what()).substr(std::string(e.what()).find(':') + 2));
         return out;
     } catch (const json::exception& e) {  // a number no double holds (out_of_range 406)
-        out.payload_error = malformed(
-            "", "The body is not valid JSON: " +
-                    std::string(e.what()).substr(std::string(e.what()).find(']') + 2));
+        out.payload_error =
+            malformed("", "The body is not valid JSON: " +
+                              std::string(e.what()).substr(std::string(e.what()).find(']') + 2));
         return out;
     }
     out.keep_alive = doc;
