@@ -136,9 +136,7 @@ class GatewayProcess {
     const TempDir& dir() const { return dir_; }
 
     sim::HeaderList crm_headers() const { return {{"Authorization", "Bearer " + secrets.crm}}; }
-    sim::HeaderList admin_headers() const {
-        return {{"Authorization", "Bearer " + secrets.admin}};
-    }
+    sim::HeaderList admin_headers() const { return {{"Authorization", "Bearer " + secrets.admin}}; }
 
     // Creates a work order through the CRM API; returns its JSON (asserting 201/200 is the
     // caller's).
