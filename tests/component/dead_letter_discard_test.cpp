@@ -8,20 +8,12 @@
 
 #include "support/crm_sim_process.h"
 #include "support/gateway_process.h"
+#include "support/wait.h"
 
 namespace fieldgate::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (done()) return true;
-        std::this_thread::sleep_for(50ms);
-    }
-    return done();
-}
 
 std::string run_cli(const std::string& args) {
     const std::string binary = std::string(FIELDGATE_BINARY_DIR) + "/gateway/fieldgate";

@@ -19,21 +19,13 @@
 #include "support/crm_sim_process.h"
 #include "support/gateway_process.h"
 #include "support/vendor_payloads.h"
+#include "support/wait.h"
 #include "time_util.h"
 
 namespace fieldgate::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (done()) return true;
-        std::this_thread::sleep_for(50ms);
-    }
-    return done();
-}
 
 SysMillis parse_time(const std::string& text) {
     const auto t = parse_rfc3339(text);

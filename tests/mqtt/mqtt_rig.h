@@ -16,20 +16,12 @@
 #include "support/mosquitto_process.h"
 #include "support/mqtt_test_client.h"
 #include "support/vendor_payloads.h"
+#include "support/wait.h"
 #include "support/webhook_signer.h"
 
 namespace fieldgate::test {
 
 using namespace std::chrono_literals;
-
-inline bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (done()) return true;
-        std::this_thread::sleep_for(50ms);
-    }
-    return done();
-}
 
 class MqttRig {
   public:

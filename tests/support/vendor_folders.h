@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/temp_dir.h"
+#include "support/wait.h"
 
 namespace fieldgate::test {
 
@@ -43,14 +44,4 @@ class VendorFolders {
 };
 
 // Polls `condition` every 50 ms until it holds or `timeout` passes; returns whether it held.
-template <typename Condition>
-bool wait_until(Condition condition, std::chrono::seconds timeout = std::chrono::seconds(60)) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (condition()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return condition();
-}
-
 }  // namespace fieldgate::test
