@@ -4,6 +4,8 @@
 // MQTT topics of the vendors' interface documents.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include <yaml-cpp/yaml.h>
@@ -98,6 +100,8 @@ TEST(Contract, TheAsyncApiDocumentNamesTheTruckTopics) {
         {"fleet/{vendor}/{truck}/position", "publish", 0, false},
         {"fleet/{vendor}/{truck}/stop", "publish", 1, false},
         {"fleet/{vendor}/{truck}/status", "publish", 1, true},
+        {"fleet/{vendor}/{truck}/route", "publish", 1, true},
+        {"fleet/{vendor}/{truck}/route-event", "publish", 1, false},
         {"fleet/{vendor}/{truck}/dispatch", "subscribe", 1, true},
     };
     EXPECT_EQ(doc["channels"].size(), expected.size());
@@ -109,6 +113,21 @@ TEST(Contract, TheAsyncApiDocumentNamesTheTruckTopics) {
         EXPECT_EQ(op["bindings"]["mqtt"]["qos"].as<int>(), t.qos) << t.channel;
         EXPECT_EQ(op["bindings"]["mqtt"]["retain"].as<bool>(), t.retain) << t.channel;
         EXPECT_TRUE(op["message"]) << t.channel;
+    }
+    // Every topic a vendor's mqtt.json configures (what the gateway really subscribes to and
+    // publishes) is a channel of the document.
+    for (const auto& folder : std::filesystem::directory_iterator(source_path("vendor_schemas"))) {
+        const auto file = folder.path() / "mqtt.json";
+        if (!std::filesystem::exists(file)) continue;
+        std::ifstream in(file);
+        const auto topics = nlohmann::json::parse(in);
+        for (const auto& [kind, spec] : topics.items()) {
+            if (!spec.is_object() || !spec.contains("topic")) continue;
+            const auto channel = "fleet/{vendor}/{truck}/" + spec["topic"].get<std::string>();
+            EXPECT_TRUE(doc["channels"][channel])
+                << file << " configures " << kind << " on " << channel
+                << ", which docs/api/asyncapi.yaml does not document";
+        }
     }
 }
 
