@@ -12,6 +12,16 @@ all=(fuzz-vendor-bay-hauling fuzz-vendor-valley-disposal fuzz-vendor-curbside-co
      fuzz-mapping-file fuzz-http-request)
 targets=("${@:-${all[@]}}")
 
+# clang and libFuzzer are only needed here, so the test command does not install them.
+if ! command -v clang++ >/dev/null || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "fuzz.sh: needs clang, libclang-rt-14-dev and llvm (run as root to install them)" >&2
+    exit 1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    clang libclang-rt-14-dev llvm >/dev/null
+fi
+
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DFIELDGATE_FUZZ=ON -DFIELDGATE_SANITIZE=address,undefined -DFIELDGATE_JEMALLOC=OFF \
   -DFIELDGATE_TESTS=OFF -DFIELDGATE_WERROR=ON >/dev/null

@@ -10,7 +10,6 @@ packages=(
   libgtest-dev libgmock-dev
   mosquitto mosquitto-clients libpaho-mqttpp-dev libpaho-mqtt-dev
   prometheus-cpp-dev libyaml-cpp-dev
-  clang libclang-rt-14-dev llvm
 )
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps.sh: run as root (apt-get install)" >&2
