@@ -7,6 +7,10 @@
 
 namespace fieldgate::mqtt {
 
+namespace {
+constexpr int kConnectTimeoutS = 10;
+}  // namespace
+
 MqttClient::MqttClient(const MqttConfig& config, std::string password, Handler handler,
                        Connected on_connected)
     : config_(config),
@@ -54,7 +58,7 @@ bool MqttClient::connect_once() {
     auto builder = ::mqtt::connect_options_builder()
                        .clean_session(false)
                        .keep_alive_interval(std::chrono::seconds(config_.keep_alive_s))
-                       .connect_timeout(std::chrono::seconds(10))
+                       .connect_timeout(std::chrono::seconds(kConnectTimeoutS))
                        .automatic_reconnect(false);
     if (!config_.username.empty()) builder.user_name(config_.username);
     if (!password_.empty()) builder.password(password_);
@@ -65,14 +69,33 @@ bool MqttClient::connect_once() {
         if (!config_.key_file.empty()) ssl.private_key(config_.key_file);
         builder.ssl(ssl.finalize());
     }
+    // Every wait on Paho is bounded. Paho C drops a CONNECT command that it takes while an
+    // earlier connect is still in progress, without calling back, and a broker that closes the
+    // socket right after accepting it (a restart) can leave a connect unanswered: such a token
+    // never completes, and an unbounded wait would leave the gateway disconnected for good and
+    // unable to stop. A connect that does not complete in time counts as failed; the
+    // disconnect resets Paho's connect state for the next attempt.
+    const auto limit = std::chrono::seconds(kConnectTimeoutS + 5);
+    auto give_up = [this](const std::string& why) {
+        spdlog::warn("mqtt: cannot connect to {}: {}", config_.uri, why);
+        try {
+            client_->disconnect()->wait_for(std::chrono::seconds(2));
+        } catch (const ::mqtt::exception&) {
+        }
+        return false;
+    };
     try {
         auto token = client_->connect(builder.finalize());
-        token->wait();
+        if (!token->wait_for(limit))
+            return give_up("no answer to CONNECT within " + std::to_string(limit.count()) + " s");
         const bool session = token->get_connect_response().is_session_present();
         if (!session) {
             // A new session (first start, or the broker lost it): subscribe again. With a
             // session the broker still has the subscriptions and has kept QoS 1 messages.
-            for (const auto& filter : config_.subscriptions) client_->subscribe(filter, 1)->wait();
+            for (const auto& filter : config_.subscriptions) {
+                if (!client_->subscribe(filter, 1)->wait_for(limit))
+                    return give_up("no SUBACK for " + filter);
+            }
         }
         connected_ = true;
         ++connections_;
@@ -80,12 +103,7 @@ bool MqttClient::connect_once() {
                      session ? "resumed" : "new, subscribed");
         return true;
     } catch (const ::mqtt::exception& e) {
-        spdlog::warn("mqtt: cannot connect to {}: {}", config_.uri, e.what());
-        try {
-            if (client_->is_connected()) client_->disconnect()->wait();
-        } catch (const ::mqtt::exception&) {
-        }
-        return false;
+        return give_up(e.what());
     }
 }
 
