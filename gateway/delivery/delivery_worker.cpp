@@ -41,6 +41,9 @@ struct DeliveryWorker::Runtime {
     bool probing = false;
     int opens = 0;
     int consecutive_failures = 0;
+    // The events of the current run of failures that went back on their own backoff: when the
+    // run opens the circuit, they were the endpoint's failures too.
+    std::vector<std::int64_t> failing_run;
     Clock::time_point paused_until{};
     // bookkeeping
     int in_flight = 0;
@@ -202,6 +205,10 @@ void DeliveryWorker::dispatch_loop() {
 // in flight, as far as capacity goes. Returns when something deferred falls due.
 Clock::time_point DeliveryWorker::pass() {
     Clock::time_point next_wake = Clock::now() + options_.poll_interval;
+    {
+        std::lock_guard lock(mutex_);
+        if (Clock::now() < store_retry_at_) return store_retry_at_;
+    }
     const auto sys_now = now_millis();
     for (std::size_t i = 0; i < endpoints_.size(); ++i) {
         int capacity = 0;
@@ -341,6 +348,7 @@ void DeliveryWorker::settle(Job job, Attempt attempt) {
     const std::string now = now_utc();
     std::function<void(sqlite::Connection&)> write;
     bool release = false;
+    std::vector<std::int64_t> earlier;  // deferred to the endpoint along with this attempt
     {
         std::lock_guard lock(mutex_);
         auto& rt = *endpoints_[job.endpoint];
@@ -352,6 +360,7 @@ void DeliveryWorker::settle(Job job, Attempt attempt) {
                 ++rt.delivered;
                 release = rt.probing || rt.consecutive_failures > 0;
                 rt.consecutive_failures = 0;
+                rt.failing_run.clear();
                 rt.probing = rt.open = false;
                 rt.opens = 0;
                 if (const auto created = parse_rfc3339(job.row.event.created_at)) {
@@ -414,6 +423,10 @@ void DeliveryWorker::settle(Job job, Attempt attempt) {
                 }
                 const int failures = job.row.attempts + 1;
                 const auto delay = options_.schedule.next_delay(failures, attempt.retry_after);
+                if (wide)
+                    earlier.swap(rt.failing_run);
+                else if (delay)
+                    rt.failing_run.push_back(id);
                 if (!delay) {
                     ++rt.dead_lettered;
                     write = [id, status, now, error = "retries exhausted; last: " + attempt.error](
@@ -433,8 +446,10 @@ void DeliveryWorker::settle(Job job, Attempt attempt) {
     }
     const std::string destination = endpoints_[job.endpoint]->endpoint.name;
     submit_write(
-        [write = std::move(write), release, destination](sqlite::Connection& db) {
+        [write = std::move(write), release, destination,
+         earlier = std::move(earlier)](sqlite::Connection& db) {
             write(db);
+            if (!earlier.empty()) store::defer_to_endpoint(db, earlier);
             if (release) store::release_endpoint_deferrals(db, destination);
         },
         [this, job = std::move(job)] { finish(job); });
@@ -447,13 +462,31 @@ void DeliveryWorker::submit_write(std::function<void(sqlite::Connection&)> write
         ++writes_outstanding_;
     }
     auto done = [this, after](std::exception_ptr error) {
+        // Not recorded: the event stays as it was and is sent again once the store takes writes
+        // (the CRM de-duplicates by webhook-id). Until then sending pauses, 1, 2, 5 ... s.
+        std::string why;
         if (error) {
-            // Not recorded: the event stays as it was and is sent again (the CRM de-duplicates
-            // by webhook-id).
             try {
                 std::rethrow_exception(error);
             } catch (const std::exception& e) {
-                spdlog::warn("delivery: recording an attempt failed: {}", e.what());
+                why = e.what();
+            } catch (...) {
+                why = "unknown error";
+            }
+        }
+        {
+            std::lock_guard lock(mutex_);
+            if (error) {
+                if (store_failures_++ == 0)
+                    spdlog::warn("delivery: recording an attempt failed, pausing sends: {}", why);
+                store_retry_at_ =
+                    Clock::now() +
+                    std::max<Clock::duration>(options_.poll_interval,
+                                              pause_for(store_failures_, options_.max_pause));
+            } else if (store_failures_ > 0) {
+                spdlog::warn("delivery: the store records attempts again (after {} failures)",
+                             store_failures_);
+                store_failures_ = 0;
             }
         }
         after();

@@ -115,6 +115,10 @@ class DeliveryWorker {
     std::vector<std::unique_ptr<Runtime>> endpoints_;
     std::deque<Job> jobs_;
     std::unordered_set<std::int64_t> settled_since_scan_;
+    // The store could not record an attempt (disk full, I/O error): nothing is sent before
+    // store_retry_at_, since every answer would go unrecorded and its event out again at once.
+    int store_failures_ = 0;
+    std::chrono::steady_clock::time_point store_retry_at_{};
     int in_flight_ = 0;
     int writes_outstanding_ = 0;
     bool dirty_ = true;

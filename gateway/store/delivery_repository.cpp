@@ -69,6 +69,16 @@ void note_attempt(sqlite::Connection& db, std::int64_t id, int status, const std
         .run();
 }
 
+void defer_to_endpoint(sqlite::Connection& db, const std::vector<std::int64_t>& ids) {
+    for (const auto id : ids) {
+        db.prepare(
+              "UPDATE outbox SET deferred_by = 'endpoint' WHERE id = ? AND state = 'pending' "
+              "AND deferred_by = 'event'")
+            ->bind(1, id)
+            .run();
+    }
+}
+
 int release_endpoint_deferrals(sqlite::Connection& db, const std::string& destination) {
     db.prepare(
           "UPDATE outbox SET next_attempt_at = NULL, deferred_by = NULL "

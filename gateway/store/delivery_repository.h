@@ -33,6 +33,10 @@ void mark_dead(sqlite::Connection& db, std::int64_t id, int status, const std::s
                const std::string& at);
 // A 410 or a render problem: the row stays pending but the attempt is recorded.
 void note_attempt(sqlite::Connection& db, std::int64_t id, int status, const std::string& error);
+// Rows deferred on their own backoff whose failures turned out to be the endpoint's (they came
+// just before the circuit opened): deferred because of the endpoint, so its recovery releases
+// them with the rest.
+void defer_to_endpoint(sqlite::Connection& db, const std::vector<std::int64_t>& ids);
 // Makes every row deferred because the endpoint was unwell due at once; returns how many.
 int release_endpoint_deferrals(sqlite::Connection& db, const std::string& destination);
 
