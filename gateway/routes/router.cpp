@@ -300,9 +300,7 @@ void Router::post_vendor_results(const std::string& vendor, http::Request& reque
         job,
         [ingest, report, stored, respond, style, too_large, request_id](std::exception_ptr error) {
             if (error) {
-                auto r = render_vendor_error(style, store_unavailable(error));
-                r.headers.push_back({"retry-after", "5"});
-                respond(std::move(r));
+                respond(render_vendor_error(style, store_unavailable(error)));
                 return;
             }
             if (*stored) {
@@ -321,11 +319,9 @@ void Router::post_vendor_results(const std::string& vendor, http::Request& reque
             respond(std::move(deferred));
         });
     if (!queued) {
-        auto r = render_vendor_error(
+        respond(render_vendor_error(
             style, ApiError{503, "overloaded", "Gateway overloaded",
-                            "the write queue is full; retry later", "", nlohmann::json::object()});
-        r.headers.push_back({"retry-after", "1"});
-        respond(std::move(r));
+                            "the write queue is full; retry later", "", nlohmann::json::object()}));
     }
 }
 

@@ -167,9 +167,7 @@ void SyncRoutes::submit(store::Writer::Job job, std::function<http::Response()> 
                         http::Respond& respond) {
     const bool queued = writer_.submit(std::move(job), [answer, respond](std::exception_ptr error) {
         if (error) {
-            auto r = problem_response(store_unavailable(error));
-            r.headers.push_back({"retry-after", "5"});
-            respond(std::move(r));
+            respond(problem_response(store_unavailable(error)));
             return;
         }
         http::Response deferred;
@@ -177,10 +175,8 @@ void SyncRoutes::submit(store::Writer::Job job, std::function<http::Response()> 
         respond(std::move(deferred));
     });
     if (!queued) {
-        auto r = problem(503, "overloaded", "Gateway overloaded",
-                         "the write queue is full; retry later");
-        r.headers.push_back({"retry-after", "1"});
-        respond(std::move(r));
+        respond(problem(503, "overloaded", "Gateway overloaded",
+                        "the write queue is full; retry later"));
     }
 }
 

@@ -7,6 +7,13 @@ namespace fieldgate {
 
 namespace {
 
+// A 503 is a refusal for now (the store could not commit, the write queue is full): say when
+// to come back, so vendors and the CRM retry instead of giving up or hammering.
+void add_retry_after(const ApiError& error, http::Response& r) {
+    if (error.status != 503) return;
+    r.headers.push_back({"retry-after", error.type == "overloaded" ? "1" : "5"});
+}
+
 std::string xml_escape(std::string_view in) {
     std::string out;
     for (char c : in) {
@@ -229,7 +236,9 @@ http::Response soap_fault(const ApiError& error) {
         << "</status></problem></detail>"
         << "</soap:Fault></soap:Body></soap:Envelope>";
     // SOAP 1.1 sends every Fault with HTTP 500.
-    return http::Response{500, "text/xml; charset=utf-8", {}, out.str(), false, {}};
+    http::Response r{500, "text/xml; charset=utf-8", {}, out.str(), false, {}};
+    add_retry_after(error, r);
+    return r;
 }
 
 http::Response soap_report(const ResponseSpec& style, const IngestReport& report) {
@@ -273,7 +282,9 @@ http::Response csv_report(const IngestReport& report) {
 }  // namespace
 
 http::Response problem_response(const ApiError& error) {
-    return http::Response{error.status, kProblemJson, {}, error.to_problem().dump(), false, {}};
+    http::Response r{error.status, kProblemJson, {}, error.to_problem().dump(), false, {}};
+    add_retry_after(error, r);
+    return r;
 }
 
 http::Response render_vendor_error(const ResponseSpec& style, const ApiError& error) {
