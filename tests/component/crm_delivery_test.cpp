@@ -1,21 +1,18 @@
 // CRM delivery end to end: the real gateway posting to the real CRM simulator over loopback.
 // The simulator verifies every signature with its own verifier, de-duplicates by webhook-id
-// and checks the order of events per service request.
+// and checks the order of events per service request. The long outage under load (down, slow,
+// 500, 429) is the fault suite's crm-outage scenario (tests/fault/env_crm_outage_test.cpp).
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <functional>
 #include <map>
-#include <set>
 #include <string>
 #include <thread>
 
 #include <date/date.h>
 #include <nlohmann/json.hpp>
 
-#include "support/crm_sim_process.h"
-#include "support/gateway_process.h"
-#include "support/vendor_payloads.h"
+#include "support/crm_gateway_rig.h"
 #include "support/wait.h"
 
 namespace fieldgate::test {
@@ -23,63 +20,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class Rig {
-  public:
-    explicit Rig(nlohmann::json extra = nlohmann::json::object()) : crm_() {
-        nlohmann::json config = {
-            {"crm",
-             {{"endpoint", "http://127.0.0.1:" + std::to_string(crm_.port()) + "/events"},
-              {"event_type_prefix", "gov.sanjose.workorder"}}},
-            {"delivery", {{"poll_interval_ms", 200}, {"max_pause_s", 1}, {"concurrency", 8}}},
-            {"watchdog", {{"enabled", false}}},
-        };
-        config.merge_patch(extra);
-        Secrets secrets;
-        secrets.crm_webhook = whsec(crm_.key());
-        gw_ = std::make_unique<GatewayProcess>(config, secrets);
-    }
-
-    GatewayProcess& gw() { return *gw_; }
-    CrmSimProcess& crm() { return crm_; }
-
-    nlohmann::json report() {
-        auto c = crm_.control_client();
-        return nlohmann::json::parse(c.get("/_report").body);
-    }
-    nlohmann::json events() {
-        auto c = crm_.control_client();
-        return nlohmann::json::parse(c.get("/_events").body);
-    }
-    void control(const nlohmann::json& command) {
-        auto c = crm_.control_client();
-        const auto r = c.post("/_control", command.dump());
-        ASSERT_LT(r.status, 300) << r.body;
-    }
-    std::int64_t stored() { return report()["stored"].get<std::int64_t>(); }
-    std::int64_t answered(const std::string& status) {
-        const auto r = report();
-        return r["answered"].contains(status) ? r["answered"][status].get<std::int64_t>() : 0;
-    }
-
-    // A work order for Bay Hauling; returns its id.
-    std::string create(sim::HttpClient& c, const std::string& sr) {
-        const auto r = gw_->create_order(c, work_order_body(sr, "bay-hauling"));
-        EXPECT_EQ(r.status, 201) << r.body;
-        return nlohmann::json::parse(r.body)["id"].get<std::string>();
-    }
-    void post_result(sim::HttpClient& c, const std::string& ticket, const std::string& sr,
-                     const std::string& status = "Confirmed Negative",
-                     const std::string& code = "NSO") {
-        const auto r =
-            c.post("/v1/vendors/bay-hauling/results", bay_result(ticket, sr, status, code).dump(),
-                   "application/json", {{"Authorization", "Bearer " + gw_->secrets.bay}});
-        EXPECT_EQ(r.status, 200) << r.body;
-    }
-
-  private:
-    CrmSimProcess crm_;
-    std::unique_ptr<GatewayProcess> gw_;
-};
+using Rig = CrmGatewayRig;
 
 // Events of one service request, in the order the CRM received them.
 std::map<std::string, std::vector<nlohmann::json>> by_subject(const nlohmann::json& events) {
@@ -133,50 +74,6 @@ TEST(CrmDelivery, EveryOutcomeArrivesSignedInOrderWithTheStandardCodes) {
         }
         EXPECT_LT(list[0]["sequence"].get<std::string>(), list[1]["sequence"].get<std::string>());
     }
-}
-
-TEST(CrmDelivery, AnOutageUnderLoadEndsWithEveryEventDeliveredOnce) {
-    Rig rig;
-    auto c = rig.gw().client();
-    // The CRM goes down (connections refused) while results keep coming for 120 s, then it
-    // answers 500 for a while, then throttles with Retry-After, then recovers. Two minutes down:
-    // long enough that every deferred event outlives its first backoff steps.
-    rig.control({{"mode", "down"}});
-    int orders = 0;
-    auto post_some = [&](int n) {
-        for (int i = 0; i < n; ++i, ++orders) {
-            const std::string sr = "SR-OUT-" + std::to_string(orders);
-            rig.create(c, sr);
-            rig.post_result(c, "BH-OUT-" + std::to_string(orders), sr);
-        }
-    };
-    const auto outage_end = std::chrono::steady_clock::now() + 120s;
-    while (std::chrono::steady_clock::now() < outage_end) {
-        post_some(20);
-        std::this_thread::sleep_for(200ms);
-    }
-    EXPECT_EQ(rig.stored(), 0);
-    rig.control({{"mode", "error500"}});
-    post_some(20);
-    std::this_thread::sleep_for(3s);
-    rig.control({{"mode", "throttle429"}, {"retry_after_s", 1}});
-    post_some(20);
-    std::this_thread::sleep_for(3s);
-    rig.control({{"mode", "ok"}});
-    post_some(20);
-
-    const std::int64_t expected = 2 * orders;
-    ASSERT_TRUE(wait_until([&] { return rig.stored() >= expected; }, 120s)) << rig.report();
-    const auto report = rig.report();
-    EXPECT_EQ(report["stored"], expected);
-    EXPECT_EQ(report["duplicates"], 0);
-    EXPECT_EQ(report["out_of_order"], 0);
-    EXPECT_EQ(report["bad_signatures"], 0);
-    std::set<std::string> ids;
-    for (const auto& e : rig.events()) ids.insert(e["webhook_id"].get<std::string>());
-    EXPECT_EQ(ids.size(), static_cast<std::size_t>(expected));
-    std::printf("outage: %d orders, %lld events delivered once, answered %s\n", orders,
-                static_cast<long long>(expected), report["answered"].dump().c_str());
 }
 
 TEST(CrmDelivery, RetryAfterIsHonoured) {
