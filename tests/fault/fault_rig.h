@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -146,13 +147,15 @@ class FaultRig {
     }
 
     // `cycles` times: the gateway serves for a random 0.5-1.5 s while the caller's load runs,
-    // then is killed and restarted. Returns the cycles done.
-    int run_kill_cycles(int cycles, std::uint32_t seed) {
+    // then is killed (`before_kill` runs just before) and restarted. Returns the cycles done.
+    int run_kill_cycles(int cycles, std::uint32_t seed,
+                        const std::function<void()>& before_kill = {}) {
         std::mt19937 rng(seed);
         std::uniform_int_distribution<int> up_ms(500, 1500);
         int done = 0;
         for (; done < cycles; ++done) {
             std::this_thread::sleep_for(std::chrono::milliseconds(up_ms(rng)));
+            if (before_kill) before_kill();
             kill9_and_restart();
         }
         return done;
