@@ -9,9 +9,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
@@ -158,6 +160,35 @@ class FaultRig {
             if (before_kill) before_kill();
             kill9_and_restart();
         }
+        return done;
+    }
+
+    // The kill cycles while `load` runs on a thread of its own: `load` is handed a flag that is
+    // set once the cycles are over (or a restart failed) and must return soon after. What either
+    // side threw is rethrown here, once both ended. Returns the cycles done.
+    int run_kill_cycles_under(int cycles, std::uint32_t seed,
+                              const std::function<void(const std::atomic<bool>& stop)>& load,
+                              const std::function<void()>& before_kill = {}) {
+        std::atomic<bool> stop{false};
+        std::exception_ptr load_failure;
+        std::thread worker([&] {
+            try {
+                load(stop);
+            } catch (...) {
+                load_failure = std::current_exception();
+            }
+        });
+        int done = 0;
+        std::exception_ptr failure;
+        try {
+            done = run_kill_cycles(cycles, seed, before_kill);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        stop = true;
+        worker.join();
+        if (failure) std::rethrow_exception(failure);
+        if (load_failure) std::rethrow_exception(load_failure);
         return done;
     }
 

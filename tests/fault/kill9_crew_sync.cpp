@@ -94,30 +94,24 @@ TEST(FaultKill9, CrewSync) {
         ASSERT_EQ(crew.tablet->pull(1), orders);
     }
 
-    std::atomic<bool> stop{false};
-    std::vector<std::thread> tablets;
-    std::vector<std::exception_ptr> errors(crews.size());
-    for (std::size_t c = 0; c < crews.size(); ++c) {
-        tablets.emplace_back([&, c] {
-            try {
-                work_the_day(crews[c], dir, stop);
-            } catch (...) {
-                errors[c] = std::current_exception();
-            }
-        });
-    }
     FaultAccount account{"kill9-crew-sync"};
-    std::exception_ptr failure;
-    try {
-        account.cycles = static_cast<std::uint64_t>(rig.run_kill_cycles(cycles, 11));
-    } catch (...) {
-        failure = std::current_exception();
-    }
-    stop = true;
-    for (auto& t : tablets) t.join();
-    if (failure) std::rethrow_exception(failure);
-    for (const auto& e : errors)
-        if (e) std::rethrow_exception(e);
+    account.cycles = static_cast<std::uint64_t>(
+        rig.run_kill_cycles_under(cycles, 11, [&](const std::atomic<bool>& stop) {
+            std::vector<std::thread> tablets;
+            std::vector<std::exception_ptr> errors(crews.size());
+            for (std::size_t c = 0; c < crews.size(); ++c) {
+                tablets.emplace_back([&, c] {
+                    try {
+                        work_the_day(crews[c], dir, stop);
+                    } catch (...) {
+                        errors[c] = std::current_exception();
+                    }
+                });
+            }
+            for (auto& t : tablets) t.join();
+            for (const auto& e : errors)
+                if (e) std::rethrow_exception(e);
+        }));
 
     // Back to a gateway that stays up: each tablet syncs until it has nothing left to send.
     std::size_t failed_syncs = 0;

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <exception>
 #include <thread>
 
 #include "fault/fault_rig.h"
@@ -19,7 +18,7 @@ namespace {
 
 constexpr const char* kStopTopic = "fleet/bay-hauling/BH-T117/stop";
 // The truck publishes as fast as the broker acknowledges while the gateway is at most this many
-// stop events behind: the gateway is always busy with one, so every kill lands mid-message.
+// stop events behind: the gateway is kept busy, so a kill lands while it is handling one.
 constexpr std::int64_t kBacklog = 300;
 
 std::string stop_event(const std::string& prefix, std::size_t i) {
@@ -40,37 +39,22 @@ TEST(FaultKill9, MqttStop) {
     // Each stop event taken makes one outcome (a repeat makes none), and this store has no other.
     const auto stored_now = [&] { return rig.count("SELECT IFNULL(MAX(id), 0) FROM outcomes"); };
 
-    std::atomic<bool> stop{false};
     std::atomic<std::int64_t> published{0};
     std::vector<std::string> acknowledged;  // tickets whose stop event the broker PUBACKed
-    std::exception_ptr truck_failure;
-    std::thread truck([&] {
-        try {
-            MqttTestClient client(rig.broker().uri(), "k9-truck");
-            for (std::size_t i = 0; i < last && !stop.load(); ++i) {
-                client.publish(kStopTopic, stop_event(prefix, i));
-                acknowledged.push_back(bench::ticket(prefix, i));
-                ++published;
-                while (i % 20 == 0 && !stop.load() && published.load() - stored_now() > kBacklog)
-                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-            }
-        } catch (...) {
-            truck_failure = std::current_exception();
+    const auto truck = [&](const std::atomic<bool>& stop) {
+        MqttTestClient client(rig.broker().uri(), "k9-truck");
+        for (std::size_t i = 0; i < last && !stop.load(); ++i) {
+            client.publish(kStopTopic, stop_event(prefix, i));
+            acknowledged.push_back(bench::ticket(prefix, i));
+            ++published;
+            while (i % 20 == 0 && !stop.load() && published.load() - stored_now() > kBacklog)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
-    });
+    };
     FaultAccount account{"kill9-mqtt-stop"};
     std::vector<std::int64_t> backlog_at_kill;  // stop events PUBACKed to the truck, not stored
-    std::exception_ptr failure;
-    try {
-        account.cycles = static_cast<std::uint64_t>(rig.run_kill_cycles(
-            cycles, 13, [&] { backlog_at_kill.push_back(published.load() - stored_now()); }));
-    } catch (...) {
-        failure = std::current_exception();
-    }
-    stop = true;
-    truck.join();
-    if (failure) std::rethrow_exception(failure);
-    if (truck_failure) std::rethrow_exception(truck_failure);
+    account.cycles = static_cast<std::uint64_t>(rig.run_kill_cycles_under(
+        cycles, 13, truck, [&] { backlog_at_kill.push_back(published.load() - stored_now()); }));
     const std::size_t under_kills = acknowledged.size();
 
     // One more stop, after the kills: the broker hands a session's messages over in order and

@@ -5,8 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <exception>
-#include <thread>
 
 #include "fault/fault_rig.h"
 #include "fault/kill9_vendor_load.h"
@@ -28,29 +26,20 @@ TEST(FaultKill9, VendorHttp) {
 
     // One load run across every cycle: the engine reconnects to the same port after each
     // restart; a request in flight at a kill gets no answer and is posted again at the end.
-    std::atomic<bool> stop{false};
     auto options = vendor_load_options(rig.port(), std::chrono::minutes(10));
     options.connections = 32;
     options.rate = kResultsPerSecond;
     options.max_backoff = std::chrono::milliseconds(100);
     bench::LoadResult chaos;
-    std::thread load([&] {
-        chaos =
-            bench::run_load(options, [&](std::size_t i) -> std::optional<bench::PreparedRequest> {
-                if (stop.load()) return std::nullopt;
-                return bench::bay_result_request(prefix, i % orders, bay_key);
-            });
-    });
     FaultAccount account{"kill9-vendor-http"};
-    std::exception_ptr failure;
-    try {
-        account.cycles = static_cast<std::uint64_t>(rig.run_kill_cycles(cycles, 7));
-    } catch (...) {
-        failure = std::current_exception();
-    }
-    stop = true;
-    load.join();
-    if (failure) std::rethrow_exception(failure);
+    account.cycles = static_cast<std::uint64_t>(
+        rig.run_kill_cycles_under(cycles, 7, [&](const std::atomic<bool>& stop) {
+            chaos = bench::run_load(
+                options, [&](std::size_t i) -> std::optional<bench::PreparedRequest> {
+                    if (stop.load()) return std::nullopt;
+                    return bench::bay_result_request(prefix, i % orders, bay_key);
+                });
+        }));
 
     VendorAcks acks;
     acks.add(chaos);
