@@ -50,6 +50,8 @@ class TruckMessages {
                   TruckDirectory& directory, Assigned on_assigned);
 
     void handle(const Message& m);
+    // From now on a commit that failed is not tried again (the service is shutting down).
+    void stopping() { stopping_ = true; }
     const MessageStats& stats() const { return stats_; }
     const std::vector<VendorTopics>& topics() const { return topics_; }
 
@@ -79,6 +81,7 @@ class TruckMessages {
     TruckDirectory& directory_;
     Assigned on_assigned_;
     MessageStats stats_;
+    std::atomic<bool> stopping_{false};
 };
 
 }  // namespace fieldgate::mqtt
