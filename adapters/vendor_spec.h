@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "rate_limit.h"
+
 namespace fieldgate {
 
 struct SignatureSpec {
@@ -93,7 +95,11 @@ struct VendorSpec {
     std::string mapping_version;  // "<declared version>+<first 8 hex of sha256(mapping.json)>"
     std::string time_zone;        // IANA zone for local times
     std::vector<std::string> content_types;  // accepted media types, lower case, no parameters
+    // The vendor's limits, both from the `transport` block: a larger body is refused 413; more
+    // requests than the rate (counted once the vendor authenticated) are answered 429. No
+    // rate_limit: the gateway's default (vendor_rate_limit in gateway.json).
     std::size_t max_body_bytes = 1 << 20;
+    std::optional<RateLimit> rate_limit;
     AuthSpec auth;
     ResponseSpec response;
     // Resident fields (name, phone, email) this vendor may see; none when the file lists none.

@@ -29,7 +29,8 @@ Gateway::Gateway(GatewayConfig config)
     : config_(std::move(config)),
       catalog_(std::make_shared<const Catalog>(
           Catalog::load(config_.catalog_path, config_.catalog_schema_path))),
-      secrets_(config_.secrets_dir, config_.secrets_env_prefix) {
+      secrets_(config_.secrets_dir, config_.secrets_env_prefix),
+      rate_limits_(config_.vendor_rate_limit) {
     const VendorLoader loader(LoaderOptions{catalog_, config_.mapping_schema_path, nullptr});
     auto loaded = loader.load_all(config_.vendor_schemas_dir);
     if (!loaded.ok()) {
@@ -39,10 +40,13 @@ Gateway::Gateway(GatewayConfig config)
                                  " are invalid:" + all);
     }
     vendors_ = std::move(loaded.registry);
+    rate_limits_.install(*vendors_);
     for (const auto& id : vendors_->ids()) {
         const auto* v = vendors_->find(id);
-        spdlog::info("vendor {} ({}) mapping {} status {}", id, v->spec.format,
-                     v->spec.mapping_version, v->spec.status);
+        const auto limit = v->spec.rate_limit.value_or(config_.vendor_rate_limit);
+        spdlog::info("vendor {} ({}) mapping {} status {}, {} requests/s (burst {})", id,
+                     v->spec.format, v->spec.mapping_version, v->spec.status,
+                     limit.requests_per_second, limit.burst);
     }
     spdlog::info("catalog {} with {} reasons", catalog_->version(), catalog_->reasons().size());
 
@@ -81,6 +85,7 @@ Gateway::Gateway(GatewayConfig config)
         LoaderOptions{catalog_, config_.mapping_schema_path, nullptr}, config_.vendor_schemas_dir,
         [this] { return vendors(); },
         [this](std::shared_ptr<const VendorRegistry> next) {
+            rate_limits_.install(*next);  // first: no request meets a vendor without its limit
             std::lock_guard lock(vendors_mutex_);
             vendors_ = std::move(next);
         },
@@ -103,6 +108,7 @@ Gateway::Gateway(GatewayConfig config)
     parts.reads = reads_.get();
     parts.secrets = &secrets_;
     parts.vendors = [this] { return vendors(); };
+    parts.rate_limits = &rate_limits_;
     parts.admin = admin_.get();
     if (trucks_) {
         parts.mqtt_connected = [this] { return trucks_->connected(); };
@@ -112,7 +118,8 @@ Gateway::Gateway(GatewayConfig config)
     }
     parts.vendor_admin = vendor_admin_.get();
     ops_ = std::make_unique<OpsRoutes>(OpsParts{&config_, catalog_.get(), &secrets_, writer_.get(),
-                                                reads_.get(), [this] { return vendors(); }});
+                                                reads_.get(), [this] { return vendors(); },
+                                                &rate_limits_});
     parts.ops = ops_.get();
     router_ = std::make_unique<Router>(std::move(parts));
 

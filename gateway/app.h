@@ -10,6 +10,7 @@
 #include "read_pool.h"
 #include "registry.h"
 #include "secrets.h"
+#include "vendor_rate_limits.h"
 #include "vendor_reloader.h"
 #include "writer.h"
 
@@ -59,6 +60,7 @@ class Gateway {
     SecretStore secrets_;
     mutable std::mutex vendors_mutex_;
     std::shared_ptr<const VendorRegistry> vendors_;
+    VendorRateLimits rate_limits_;  // given each vendor set before it serves
     std::unique_ptr<store::Writer> writer_;
     std::unique_ptr<store::ReadPool> reads_;
     std::atomic<delivery::DeliveryWorker*> delivery_{nullptr};  // the writer's commit listener

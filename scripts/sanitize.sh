@@ -8,6 +8,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:?asan or tsan}
 regex=${2:-}
+exclude=${3:-}
 case "$mode" in
   asan) sanitize=address,undefined ;;
   tsan) sanitize=thread ;;
@@ -16,11 +17,17 @@ esac
 build=${SANITIZE_BUILD_DIR:-$root/build-$mode}
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFIELDGATE_WERROR=ON \
   -DFIELDGATE_SANITIZE=$sanitize -DFIELDGATE_JEMALLOC=OFF >/dev/null
-cmake --build "$build" -j"$(nproc)"
+if [ -n "${SANITIZE_TARGETS:-}" ]; then
+  # shellcheck disable=SC2086
+  cmake --build "$build" -j"$(nproc)" --target $SANITIZE_TARGETS
+else
+  cmake --build "$build" -j"$(nproc)"
+fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp}
 cd "$build"
 args=(--output-on-failure -j2 --timeout 900)
 [ -n "$regex" ] && args+=(-R "$regex")
+[ -n "$exclude" ] && args+=(-E "$exclude")
 ctest "${args[@]}"

@@ -1,10 +1,49 @@
 #!/usr/bin/env bash
-# Installs, builds and runs the whole test suite: unit, golden vendor samples, component tests
-# against the real gateway on loopback, and the kill -9 crash test. .ci/run runs exactly this.
+# Installs, builds and runs the whole test suite. .ci/run runs exactly this. Four stages:
+#   plain  the RelWithDebInfo build with warnings as errors: every test (unit, golden vendor
+#          samples, component, MQTT, offline, crash, fault suite)
+#   asan   AddressSanitizer + UndefinedBehaviorSanitizer build: every test but the fault suite
+#          (its kill -9 cycles and outages test the store and the protocols, not memory; they ran
+#          in the plain stage)
+#   tsan   ThreadSanitizer build: the concurrent parts (HTTP server, store writer, delivery
+#          worker, MQTT client) and the tests that drive them through the real daemon
+#   fuzz   every libFuzzer target for FUZZ_SECONDS (20) from its seed corpus (clang)
+# FIELDGATE_STAGES="plain asan" runs a subset (a developer's quick run); CI runs all four.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+stages=${FIELDGATE_STAGES:-plain asan tsan fuzz}
 bash "$root/scripts/install-deps.sh"
-bash "$root/scripts/build.sh"
-build=${BUILD_DIR:-$root/build}
-cd "$build"
-ctest --output-on-failure -j2 --timeout 900
+
+started=$SECONDS
+stage_times=()
+finish_stage() { stage_times+=("$1 $((SECONDS - $2))s"); }
+
+for stage in $stages; do
+  t0=$SECONDS
+  echo "== stage $stage"
+  case "$stage" in
+    plain)
+      bash "$root/scripts/build.sh"
+      (cd "${BUILD_DIR:-$root/build}" && ctest --output-on-failure -j2 --timeout 900)
+      ;;
+    asan)
+      bash "$root/scripts/sanitize.sh" asan "" "^fault_tests\."
+      ;;
+    tsan)
+      # The HTTP server and the load engine (unit tests on real sockets), the store writer, and
+      # the MQTT tests, which run the whole daemon (HTTP I/O thread, writer, checkpointer, MQTT
+      # client and supervisor, arrival detection, delivery worker to the CRM simulator).
+      SANITIZE_TARGETS="fieldgate fieldgate-crm-sim fieldgate-truck-sim http_tests gateway_tests
+        mqtt_tests" bash "$root/scripts/sanitize.sh" tsan "^(http_tests|gateway_tests|mqtt_tests)\."
+      ;;
+    fuzz)
+      FUZZ_SECONDS=${FUZZ_SECONDS:-20} bash "$root/scripts/fuzz.sh"
+      ;;
+    *)
+      echo "test.sh: unknown stage '$stage' (plain, asan, tsan, fuzz)" >&2
+      exit 2
+      ;;
+  esac
+  finish_stage "$stage" "$t0"
+done
+echo "stages: ${stage_times[*]}; total $((SECONDS - started))s"

@@ -73,6 +73,11 @@ std::vector<LoadError> parse_vendor_spec(const nlohmann::json& doc, const std::s
         const auto& t = doc.at("transport");
         out.content_types = t.at("content_types").get<std::vector<std::string>>();
         out.max_body_bytes = t.at("max_body_bytes").get<std::size_t>();
+        if (t.contains("rate_limit")) {
+            const auto& r = t.at("rate_limit");
+            out.rate_limit =
+                RateLimit{r.at("requests_per_second").get<double>(), r.at("burst").get<int>()};
+        }
         const auto& a = doc.at("auth");
         out.auth.scheme = a.at("scheme").get<std::string>();
         out.auth.secret = a.at("secret").get<std::string>();

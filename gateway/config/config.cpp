@@ -149,6 +149,11 @@ GatewayConfig load_config(const std::string& path) {
     const auto& vendor_reload = doc.contains("vendor_reload") ? doc["vendor_reload"] : empty;
     take(vendor_reload, "watch", c.vendor_reload_watch);
     take(vendor_reload, "debounce_ms", c.vendor_reload_debounce_ms);
+    if (doc.contains("vendor_rate_limit")) {
+        const auto& r = doc["vendor_rate_limit"];
+        c.vendor_rate_limit =
+            RateLimit{r.at("requests_per_second").get<double>(), r.at("burst").get<int>()};
+    }
     const auto& poll = doc.contains("poll") ? doc["poll"] : empty;
     take(poll, "enabled", c.poll_enabled);
 

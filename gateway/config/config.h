@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "rate_limit.h"
+
 namespace fieldgate {
 
 // A vertex of an assignment zone, in GeoJSON order.
@@ -96,6 +98,8 @@ struct GatewayConfig {
     // vendor folder hot reload (SIGHUP and POST /v1/admin/vendors/reload always work)
     bool vendor_reload_watch = false;  // inotify on vendor_schemas
     int vendor_reload_debounce_ms = 500;
+    // the rate limit of a vendor whose mapping.json declares none (transport.rate_limit)
+    RateLimit vendor_rate_limit{100, 500};
     // polled vendors (a `poll` block in their mapping.json)
     bool poll_enabled = true;
     std::string log_level = "info";

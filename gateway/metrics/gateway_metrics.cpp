@@ -109,6 +109,13 @@ void count_ingest(const IngestRequest& request, const IngestReport& report) {
     }
 }
 
+void count_rate_limited(std::string_view vendor) {
+    cached_counter("fieldgate_vendor_rate_limited_total",
+                   "vendor requests answered 429 over the vendor's rate limit (not stored)",
+                   {{"vendor", vendor}})
+        .Increment();
+}
+
 void observe_commit(double seconds, std::size_t jobs) {
     static auto& latency = Registry::global().histogram(
         "fieldgate_writer_commit_seconds", "time of one writer batch from BEGIN to COMMIT",

@@ -27,6 +27,9 @@ http::Respond count_http(std::string_view route, std::string_view method, http::
 // Results by vendor/outcome/reason/verdict and refusals by vendor/problem type.
 void count_ingest(const IngestRequest& request, const IngestReport& report);
 
+// A vendor request answered 429 because the vendor is over its rate limit (not stored).
+void count_rate_limited(std::string_view vendor);
+
 // Crew sync: one answered action batch ({"results": [{"verdict": ...}]}), counted by verdict.
 void count_sync_results(const nlohmann::json& answer);
 

@@ -1,7 +1,11 @@
 #include "truck_messages.h"
 
+#include <sqlite3.h>
+
+#include <chrono>
 #include <future>
 #include <regex>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
@@ -137,18 +141,39 @@ void TruckMessages::commit(std::function<void(sqlite::Connection&)> job, bool wa
             spdlog::error("mqtt: writer queue full, {} not stored", what);
         return;
     }
-    auto done = std::make_shared<std::promise<std::exception_ptr>>();
-    auto result = done->get_future();
-    if (!writer_.submit(std::move(job), [done](std::exception_ptr e) { done->set_value(e); })) {
-        spdlog::error("mqtt: writer queue full, {} not stored", what);
-        return;
-    }
-    if (auto error = result.get()) {
-        try {
-            std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-            spdlog::error("mqtt: {} not stored: {}", what, e.what());
+    // Paho acknowledges the message when this returns, so a commit that failed for a passing
+    // reason (the write queue full, the disk full) is tried again until it holds: the messages
+    // behind this one wait at the broker meanwhile. Only a stop gives up, after a last try.
+    auto backoff = std::chrono::milliseconds(50);
+    for (int attempt = 1;; ++attempt) {
+        auto done = std::make_shared<std::promise<std::exception_ptr>>();
+        auto result = done->get_future();
+        std::string failure;
+        bool transient = true;
+        if (!writer_.submit(job, [done](std::exception_ptr e) { done->set_value(e); })) {
+            failure = "the write queue is full";
+        } else if (auto error = result.get()) {
+            try {
+                std::rethrow_exception(error);
+            } catch (const sqlite::Error& e) {
+                failure = e.what();
+                transient = e.disk_full() || e.code() == SQLITE_BUSY;
+            } catch (const std::exception& e) {
+                failure = e.what();
+                transient = false;
+            }
+        } else {
+            if (attempt > 1) spdlog::info("mqtt: {} stored after {} attempts", what, attempt);
+            return;
         }
+        if (!transient || stopping_) {
+            spdlog::error("mqtt: ALERT {} not stored{}: {}", what,
+                          transient ? " (gateway stopping)" : "", failure);
+            return;
+        }
+        if (attempt == 1) spdlog::warn("mqtt: {} not stored yet, retrying: {}", what, failure);
+        std::this_thread::sleep_for(backoff);
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
     }
 }
 

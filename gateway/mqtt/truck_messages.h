@@ -7,9 +7,9 @@
 // Anything else (unknown vendor or truck, malformed, too large) is quarantined with the topic.
 //
 // Results (stop and route events) and quarantined QoS 1 messages are committed before handle()
-// returns. Paho C acknowledges a QoS 1 PUBLISH before it calls the application, so returning
-// only after the commit does not delay the PUBACK; what it does is keep at most one result per
-// connection between the broker's hands and the store (see README: MQTT durability). Status and
+// returns. Paho C (the library Debian 12 ships) sends a QoS 1 PUBLISH's PUBACK only after the
+// message callback returned, so this is what puts a result on disk before the broker lets go of
+// it; the messages behind it wait at the broker meanwhile (see README: MQTT durability). Status and
 // route assignments (retained, last value wins) and positions go to the writer without waiting:
 // waiting for one fsync each would serialize a 10,000-truck fleet's announcements.
 #pragma once
@@ -50,6 +50,8 @@ class TruckMessages {
                   TruckDirectory& directory, Assigned on_assigned);
 
     void handle(const Message& m);
+    // From now on a commit that failed is not tried again (the service is shutting down).
+    void stopping() { stopping_ = true; }
     const MessageStats& stats() const { return stats_; }
     const std::vector<VendorTopics>& topics() const { return topics_; }
 
@@ -79,6 +81,7 @@ class TruckMessages {
     TruckDirectory& directory_;
     Assigned on_assigned_;
     MessageStats stats_;
+    std::atomic<bool> stopping_{false};
 };
 
 }  // namespace fieldgate::mqtt

@@ -72,6 +72,7 @@ void TruckService::start() {
 
 void TruckService::stop() {
     if (dispatch_) dispatch_->stop();
+    if (messages_) messages_->stopping();
     if (client_) client_->stop();  // no message is being handled after this
     if (positions_) positions_->stop();
 }

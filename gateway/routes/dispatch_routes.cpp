@@ -60,8 +60,9 @@ std::variant<ApiError, std::int64_t> integer_param(const http::Request& request,
 
 }  // namespace
 
-DispatchRoutes::DispatchRoutes(store::ReadPool& reads, const SecretStore& secrets, Vendors vendors)
-    : reads_(reads), secrets_(secrets), vendors_(std::move(vendors)) {}
+DispatchRoutes::DispatchRoutes(store::ReadPool& reads, const SecretStore& secrets, Vendors vendors,
+                               VendorRateLimits* limits)
+    : reads_(reads), secrets_(secrets), vendors_(std::move(vendors)), limits_(limits) {}
 
 bool DispatchRoutes::handle(const http::Request& request, http::Respond& respond) {
     const auto target = parse_target(request.path);
@@ -88,6 +89,12 @@ bool DispatchRoutes::handle(const http::Request& request, http::Respond& respond
             r.headers.push_back({"www-authenticate", "Basic realm=\"fieldgate\""});
         else if (spec.auth.scheme == "bearer")
             r.headers.push_back({"www-authenticate", "Bearer"});
+        respond(std::move(r));
+        return true;
+    }
+    if (auto limited = take_vendor_request(limits_, spec)) {
+        auto r = problem_response(limited->error);
+        r.headers.push_back({"retry-after", std::to_string(limited->retry_after_s)});
         respond(std::move(r));
         return true;
     }

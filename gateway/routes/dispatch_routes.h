@@ -1,7 +1,8 @@
 // The vendors' pull side of dispatch, authenticated with each vendor's own credentials:
 //   GET /v1/vendors/{vendor}/work-orders?cursor=<seq>&limit=<1..500>   its feed of changes
 //   GET /v1/vendors/{vendor}/work-orders/{id}                          one of its orders
-// Another vendor's order answers exactly like an unknown one (404).
+// Another vendor's order answers exactly like an unknown one (404). Each read takes a token of
+// the vendor's rate limit once it authenticated (429 with Retry-After over it).
 #pragma once
 
 #include <functional>
@@ -11,13 +12,16 @@
 #include "registry.h"
 #include "secrets.h"
 #include "types.h"
+#include "vendor_rate_limits.h"
 
 namespace fieldgate {
 
 class DispatchRoutes {
   public:
     using Vendors = std::function<std::shared_ptr<const VendorRegistry>()>;
-    DispatchRoutes(store::ReadPool& reads, const SecretStore& secrets, Vendors vendors);
+    // `limits` may be null: no rate limit.
+    DispatchRoutes(store::ReadPool& reads, const SecretStore& secrets, Vendors vendors,
+                   VendorRateLimits* limits);
 
     // False when the request is not for one of these routes (nothing was answered).
     bool handle(const http::Request& request, http::Respond& respond);
@@ -26,6 +30,7 @@ class DispatchRoutes {
     store::ReadPool& reads_;
     const SecretStore& secrets_;
     Vendors vendors_;
+    VendorRateLimits* limits_;
 };
 
 }  // namespace fieldgate

@@ -413,6 +413,7 @@ void OpsRoutes::vendor_health(const std::string& vendor, const http::Request& re
         const auto* entry = registry->find(id);
         h["status"] = entry->spec.status;
         h["mapping_version"] = entry->spec.mapping_version;
+        if (parts_.rate_limits) h["rate_limit"] = parts_.rate_limits->state(id);
         items.push_back(std::move(h));
     }
     if (!vendor.empty()) return respond(json_response(200, items[0]));

@@ -14,6 +14,7 @@
 #include "registry.h"
 #include "secrets.h"
 #include "types.h"
+#include "vendor_rate_limits.h"
 #include "writer.h"
 
 namespace fieldgate {
@@ -25,6 +26,7 @@ struct OpsParts {
     store::Writer* writer = nullptr;
     store::ReadPool* reads = nullptr;
     std::function<std::shared_ptr<const VendorRegistry>()> vendors;
+    const VendorRateLimits* rate_limits = nullptr;  // vendor health shows each vendor's
 };
 
 class OpsRoutes {

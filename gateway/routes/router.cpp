@@ -39,7 +39,7 @@ std::string media_type(std::optional<std::string_view> header) {
 
 Router::Router(GatewayParts parts)
     : parts_(std::move(parts)),
-      dispatch_(*parts_.reads, *parts_.secrets, parts_.vendors),
+      dispatch_(*parts_.reads, *parts_.secrets, parts_.vendors, parts_.rate_limits),
       order_changes_(*parts_.order_changes),
       sync_(*parts_.config, *parts_.catalog, *parts_.writer, *parts_.reads, *parts_.secrets),
       trucks_(*parts_.reads, *parts_.secrets) {
@@ -245,6 +245,15 @@ void Router::post_vendor_results(const std::string& vendor, http::Request& reque
     } else if (auto denied = authenticate_vendor(spec, request, *parts_.secrets,
                                                  std::chrono::system_clock::now())) {
         ingest->refused = std::move(*denied);
+    } else if (auto limited = take_vendor_request(parts_.rate_limits, spec)) {
+        // Not quarantined: the vendor still holds the payload and sends it again, and a flood
+        // kept would let one vendor fill the disk (vendor_rate_limits.h). The status stays 429
+        // for every answer style, a SOAP Fault's too, so that the vendor's HTTP stack sees it.
+        auto r = render_vendor_error(spec.response, limited->error);
+        r.status = 429;
+        r.headers.push_back({"retry-after", std::to_string(limited->retry_after_s)});
+        respond(std::move(r));
+        return;
     } else {
         ingest->normalized = entry->adapter->normalize(request.body);
     }

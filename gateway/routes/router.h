@@ -14,6 +14,7 @@
 #include "sync_routes.h"
 #include "truck_routes.h"
 #include "types.h"
+#include "vendor_rate_limits.h"
 #include "work_orders.h"
 #include "writer.h"
 
@@ -33,6 +34,7 @@ struct GatewayParts {
     store::ReadPool* reads = nullptr;
     const SecretStore* secrets = nullptr;
     std::function<std::shared_ptr<const VendorRegistry>()> vendors;
+    VendorRateLimits* rate_limits = nullptr;  // null: vendors are not rate limited
     // Set when MQTT is configured: /readyz then also needs the broker connection.
     std::function<bool()> mqtt_connected;
     std::function<nlohmann::json()> mqtt_stats;

@@ -141,6 +141,10 @@ FaultProxy::~FaultProxy() {
         impl->io.stop();
     });
     impl_->thread.join();
+    // The handlers of the operations just aborted still hold the Impl (and the Impl holds the
+    // io_context that holds them): run them, so the last reference goes with this proxy.
+    impl_->io.restart();
+    impl_->io.poll();
 }
 
 std::uint16_t FaultProxy::port() const {

@@ -6,19 +6,11 @@
 #include <sstream>
 
 #include "support/gateway_process.h"
+#include "support/metrics_sample.h"
 #include "support/vendor_payloads.h"
 
 namespace fieldgate::test {
 namespace {
-
-// The value of the sample `series` (name and labels exactly as rendered); nullopt if absent.
-std::optional<double> sample(const std::string& text, const std::string& series) {
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
-    }
-    return std::nullopt;
-}
 
 TEST(Metrics, CountsRequestsResultsRejectionsAndStoreStateBehindAToken) {
     GatewayProcess gateway;

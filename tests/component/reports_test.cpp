@@ -352,7 +352,8 @@ TEST(VendorHealth, CountsTheVendorsOpenOverdueOrders) {
     ASSERT_TRUE(wait_until([&] { return overdue() == 1; }, 30s)) << gw.log_text();
     auto all = c.get("/v1/admin/vendors/health", gw.admin_headers());
     ASSERT_EQ(all.status, 200);
-    for (const auto& v : nlohmann::json::parse(all.body)["items"])
+    const auto health = nlohmann::json::parse(all.body);  // the loop must not outlive it
+    for (const auto& v : health["items"])
         EXPECT_EQ(v["overdue_orders"], v["vendor"] == "bay-hauling" ? 1 : 0) << v;
     EXPECT_EQ(c.get("/v1/admin/vendors/nobody/health", gw.admin_headers()).status, 404);
 }

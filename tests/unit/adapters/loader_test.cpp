@@ -95,6 +95,28 @@ TEST(adapters_Loader, MetaSchemaTypeViolationsNameThePointer) {
     EXPECT_TRUE(pointers.count("/fields/occurred_at/format")) << all_errors(load.errors);
 }
 
+TEST(adapters_Loader, ARateLimitIsReadFromTheTransportBlockAndChecked) {
+    TempDir dir;
+    auto m = base_mapping("test-vendor", "json");
+    auto none = load_mapping(dir, m);
+    ASSERT_TRUE(none.vendor) << all_errors(none.errors);
+    EXPECT_FALSE(none.vendor->spec.rate_limit);  // the gateway's default applies
+
+    m["transport"]["rate_limit"] = {{"requests_per_second", 12.5}, {"burst", 40}};
+    auto declared = load_mapping(dir, m);
+    ASSERT_TRUE(declared.vendor) << all_errors(declared.errors);
+    ASSERT_TRUE(declared.vendor->spec.rate_limit);
+    EXPECT_EQ(*declared.vendor->spec.rate_limit, (RateLimit{12.5, 40}));
+
+    m["transport"]["rate_limit"] = {{"requests_per_second", 0}, {"burst", 0}};
+    auto bad = load_mapping(dir, m);
+    std::set<std::string> pointers;
+    for (const auto& e : bad.errors) pointers.insert(e.pointer);
+    EXPECT_TRUE(pointers.count("/transport/rate_limit/requests_per_second"))
+        << all_errors(bad.errors);
+    EXPECT_TRUE(pointers.count("/transport/rate_limit/burst")) << all_errors(bad.errors);
+}
+
 TEST(adapters_Loader, VendorIdMustEqualTheFolderName) {
     TempDir dir;
     auto load = load_mapping(dir, base_mapping("test-vendor", "json"), "other-name");
@@ -183,6 +205,8 @@ TEST(adapters_Loader, VendorSpecsOfTheRealVendors) {
     EXPECT_EQ(bay.format, "json");
     EXPECT_EQ(bay.content_types, std::vector<std::string>{"application/json"});
     EXPECT_EQ(bay.max_body_bytes, 4u * 1024 * 1024);
+    EXPECT_EQ(bay.rate_limit, (RateLimit{25000, 5000}));
+    EXPECT_EQ(load.registry->find("riverbend-recycling")->spec.rate_limit, std::nullopt);
     EXPECT_EQ(bay.auth.scheme, "bearer");
     EXPECT_EQ(bay.auth.secret, "bay-hauling/api-key");
     ASSERT_TRUE(bay.auth.signature);

@@ -39,6 +39,20 @@ TEST(Config, WrongTypesAreRefused) {
     EXPECT_THROW(load_config(dir.write("c.json", R"({"listen":)")), std::runtime_error);
 }
 
+TEST(Config, TheVendorRateLimitDefaultIsReadAndChecked) {
+    test::TempDir dir;
+    const auto defaults = load_config(dir.write("a.json", "{}"));
+    EXPECT_EQ(defaults.vendor_rate_limit, (RateLimit{100, 500}));
+    const auto set = load_config(
+        dir.write("b.json", R"({"vendor_rate_limit":{"requests_per_second":2.5,"burst":10}})"));
+    EXPECT_EQ(set.vendor_rate_limit, (RateLimit{2.5, 10}));
+    EXPECT_THROW(load_config(dir.write(
+                     "c.json", R"({"vendor_rate_limit":{"requests_per_second":0,"burst":10}})")),
+                 std::runtime_error);
+    EXPECT_THROW(load_config(dir.write("d.json", R"({"vendor_rate_limit":{"burst":10}})")),
+                 std::runtime_error);
+}
+
 TEST(Catalog, TheShippedCatalogHasEveryReasonOfTheDesign) {
     const auto catalog =
         Catalog::load(test::source_path("gateway/catalog/standard-codes.json"),
