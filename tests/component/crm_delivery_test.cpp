@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <thread>
@@ -12,7 +13,9 @@
 #include <date/date.h>
 #include <nlohmann/json.hpp>
 
-#include "support/crm_gateway_rig.h"
+#include "support/crm_sim_process.h"
+#include "support/gateway_process.h"
+#include "support/vendor_payloads.h"
 #include "support/wait.h"
 
 namespace fieldgate::test {
@@ -20,7 +23,63 @@ namespace {
 
 using namespace std::chrono_literals;
 
-using Rig = CrmGatewayRig;
+class Rig {
+  public:
+    explicit Rig(nlohmann::json extra = nlohmann::json::object()) : crm_() {
+        nlohmann::json config = {
+            {"crm",
+             {{"endpoint", "http://127.0.0.1:" + std::to_string(crm_.port()) + "/events"},
+              {"event_type_prefix", "gov.sanjose.workorder"}}},
+            {"delivery", {{"poll_interval_ms", 200}, {"max_pause_s", 1}, {"concurrency", 8}}},
+            {"watchdog", {{"enabled", false}}},
+        };
+        config.merge_patch(extra);
+        Secrets secrets;
+        secrets.crm_webhook = whsec(crm_.key());
+        gw_ = std::make_unique<GatewayProcess>(config, secrets);
+    }
+
+    GatewayProcess& gw() { return *gw_; }
+    CrmSimProcess& crm() { return crm_; }
+
+    nlohmann::json report() {
+        auto c = crm_.control_client();
+        return nlohmann::json::parse(c.get("/_report").body);
+    }
+    nlohmann::json events() {
+        auto c = crm_.control_client();
+        return nlohmann::json::parse(c.get("/_events").body);
+    }
+    void control(const nlohmann::json& command) {
+        auto c = crm_.control_client();
+        const auto r = c.post("/_control", command.dump());
+        ASSERT_LT(r.status, 300) << r.body;
+    }
+    std::int64_t stored() { return report()["stored"].get<std::int64_t>(); }
+    std::int64_t answered(const std::string& status) {
+        const auto r = report();
+        return r["answered"].contains(status) ? r["answered"][status].get<std::int64_t>() : 0;
+    }
+
+    // A work order for Bay Hauling; returns its id.
+    std::string create(sim::HttpClient& c, const std::string& sr) {
+        const auto r = gw_->create_order(c, work_order_body(sr, "bay-hauling"));
+        EXPECT_EQ(r.status, 201) << r.body;
+        return nlohmann::json::parse(r.body)["id"].get<std::string>();
+    }
+    void post_result(sim::HttpClient& c, const std::string& ticket, const std::string& sr,
+                     const std::string& status = "Confirmed Negative",
+                     const std::string& code = "NSO") {
+        const auto r =
+            c.post("/v1/vendors/bay-hauling/results", bay_result(ticket, sr, status, code).dump(),
+                   "application/json", {{"Authorization", "Bearer " + gw_->secrets.bay}});
+        EXPECT_EQ(r.status, 200) << r.body;
+    }
+
+  private:
+    CrmSimProcess crm_;
+    std::unique_ptr<GatewayProcess> gw_;
+};
 
 // Events of one service request, in the order the CRM received them.
 std::map<std::string, std::vector<nlohmann::json>> by_subject(const nlohmann::json& events) {

@@ -17,17 +17,13 @@
 #include <sstream>
 #include <thread>
 
-#include "bay_load.h"
 #include "fault/env_support.h"
+#include "fault/kill9_vendor_load.h"
 #include "support/command_runner.h"
-#include "support/crm_gateway_rig.h"
 #include "support/vendor_folders.h"
-#include "support/wait.h"
 
 namespace fieldgate::test {
 namespace {
-
-using namespace std::chrono_literals;
 
 constexpr std::size_t kResults = 2000;
 
@@ -52,25 +48,11 @@ struct Breakage {
 
 TEST(FaultBadMappingAtStart, TheGatewayRefusesToStartNamingFileAndPointerAndKeepsTheStore) {
     VendorFolders folders;
-    CrmGatewayRig rig(nlohmann::json{{"vendor_schemas", folders.root().string()}});
+    FaultRigOptions options;
+    options.config = {{"vendor_schemas", folders.root().string()}};
+    FaultRig rig(options);  // on a fixed port: the vendor's connections find it again
     const std::string prefix = "BM" + std::to_string(::getpid());
-    bench::LoadOptions options;
-    options.port = rig.gw().port();
-    options.connections = 16;
-    options.duration = 60s;
-    const auto created =
-        bench::run_load(options, [&](std::size_t i) -> std::optional<bench::PreparedRequest> {
-            if (i >= kResults) return std::nullopt;
-            return bench::create_order_request(prefix, i, rig.gw().secrets.crm);
-        });
-    ASSERT_EQ(created.summary.ok, kResults) << format_summary(created.summary);
-    // Later starts listen on the same port, so the vendor's connections find the gateway again.
-    {
-        std::ifstream in(rig.gw().config_path());
-        auto config = nlohmann::json::parse(in);
-        config["listen"]["port"] = rig.gw().port();
-        std::ofstream(rig.gw().config_path()) << config.dump(2);
-    }
+    ASSERT_EQ(create_bay_orders(rig.port(), prefix, kResults, rig.gw().secrets.crm), kResults);
 
     const auto valley = folders.mapping_path("valley-disposal").string();
     const std::string good_mapping = [&] {
@@ -99,10 +81,9 @@ TEST(FaultBadMappingAtStart, TheGatewayRefusesToStartNamingFileAndPointerAndKeep
     // Bay Hauling posts at a steady rate through the restarts.
     bench::LoadResult steady;
     std::thread vendor([&] {
-        auto o = options;
+        auto o = vendor_load_options(rig.port(), 40s);
         o.connections = 8;
         o.rate = 200;
-        o.duration = 40s;
         steady = bench::run_load(o, [&](std::size_t i) -> std::optional<bench::PreparedRequest> {
             if (i >= kResults) return std::nullopt;
             return bench::bay_result_request(prefix, i, rig.gw().secrets.bay);
@@ -110,9 +91,9 @@ TEST(FaultBadMappingAtStart, TheGatewayRefusesToStartNamingFileAndPointerAndKeep
     });
     std::this_thread::sleep_for(3s);
     const auto stopped_at = std::chrono::steady_clock::now();
-    ASSERT_EQ(rig.gw().stop(), 0);
+    EXPECT_EQ(rig.gw().stop(), 0);
     const auto before = store_files(rig.gw().dir().path());
-    ASSERT_TRUE(before.count("fieldgate.db"));
+    EXPECT_TRUE(before.count("fieldgate.db"));
 
     for (const auto& b : breakages) {
         b.apply(folders);
@@ -131,35 +112,29 @@ TEST(FaultBadMappingAtStart, TheGatewayRefusesToStartNamingFileAndPointerAndKeep
         folders.write_mapping("valley-disposal", good_mapping);
     }
     rig.gw().start();
+    EXPECT_TRUE(rig.wait_ready());
     vendor.join();
-    std::set<std::string> acknowledged;
-    add_acknowledged(steady, acknowledged);
+    VendorAcks acks;
+    acks.add(steady);
+    EXPECT_TRUE(acks.unexpected.empty()) << acks.unexpected.front();
     std::size_t acknowledged_before_stop = 0;
-    for (const auto& r : steady.records) {
-        EXPECT_TRUE(r.status == 0 || r.status == 200) << r.tag << " answered " << r.status;
+    for (const auto& r : steady.records)
         if (r.status == 200 && r.completed < stopped_at) ++acknowledged_before_stop;
-    }
-    // Whatever got no answer while the gateway was down is sent again, and so is the rest.
-    const auto final_pass =
-        bench::run_load(options, [&](std::size_t i) -> std::optional<bench::PreparedRequest> {
-            if (i >= kResults) return std::nullopt;
-            return bench::bay_result_request(prefix, i, rig.gw().secrets.bay);
-        });
-    EXPECT_EQ(final_pass.summary.ok, kResults) << format_summary(final_pass.summary);
-    add_acknowledged(final_pass, acknowledged);
+    // What got no answer while the gateway was down is sent again.
+    acks.add(post_unacknowledged(rig.port(), prefix, kResults, rig.gw().secrets.bay, acks));
+    EXPECT_EQ(acks.tickets.size(), kResults);
 
     // Valley Disposal is served again: its folder is what it was.
     auto c = rig.gw().client();
     const auto ready = c.get("/readyz");
     EXPECT_EQ(nlohmann::json::parse(ready.body)["vendors"], 4) << ready.body;
 
-    ASSERT_TRUE(wait_until(
-        [&] { return delivered_outcomes(rig.events()).size() >= acknowledged.size(); }, 60s))
-        << rig.report();
-    const auto account =
-        account_of("bad-mapping-at-start", breakages.size(), acknowledged,
-                   stored_outcomes(rig.gw().db_path(), "bay-hauling", "BH-" + prefix + "-%"),
-                   delivered_outcomes(rig.events()));
+    ASSERT_TRUE(rig.wait_for_delivery()) << rig.crm_report();
+    FaultAccount account{"bad-mapping-at-start"};
+    account.cycles = breakages.size();
+    const auto stored = rig.stored_items("BH-" + prefix + "-%");
+    account_all(account, acks.tickets, stored, rig.crm_received());
+    EXPECT_EQ(stored.size(), acks.tickets.size());
     account.print();
     std::printf("bad-mapping-at-start: %zu results acknowledged before the stop\n",
                 acknowledged_before_stop);

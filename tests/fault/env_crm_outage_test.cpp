@@ -10,15 +10,11 @@
 #include <thread>
 #include <vector>
 
-#include "bay_load.h"
 #include "fault/env_support.h"
-#include "support/crm_gateway_rig.h"
-#include "support/wait.h"
+#include "fault/kill9_vendor_load.h"
 
 namespace fieldgate::test {
 namespace {
-
-using namespace std::chrono_literals;
 
 constexpr std::size_t kOrders = 4400;
 constexpr int kDeliveryTimeoutMs = 2000;
@@ -29,7 +25,14 @@ struct Phase {
 };
 
 TEST(FaultCrmOutage, EveryAcknowledgedResultIsDeliveredOnceAfterDownSlow500And429) {
-    CrmGatewayRig rig(nlohmann::json{{"delivery", {{"timeout_ms", kDeliveryTimeoutMs}}}});
+    FaultRigOptions options;
+    options.config = {{"delivery", {{"timeout_ms", kDeliveryTimeoutMs}, {"concurrency", 8}}}};
+    FaultRig rig(options);
+    auto control = [&](const nlohmann::json& command) {
+        auto c = rig.crm().control_client();
+        const auto r = c.post("/_control", command.dump());
+        EXPECT_LT(r.status, 300) << r.body;
+    };
     const std::string prefix = "CO" + std::to_string(::getpid());
     const std::vector<Phase> phases = {
         {{{"mode", "down"}}, 50s},
@@ -42,69 +45,55 @@ TEST(FaultCrmOutage, EveryAcknowledgedResultIsDeliveredOnceAfterDownSlow500And42
     for (const auto& p : phases) outage += p.length;
 
     // The orders exist before the outage (their dispatched events wait in the outbox too).
-    rig.control(phases.front().command);
-    bench::LoadOptions options;
-    options.port = rig.gw().port();
-    options.connections = 16;
-    options.duration = 60s;
-    const auto created =
-        bench::run_load(options, [&](std::size_t i) -> std::optional<bench::PreparedRequest> {
-            if (i >= kOrders) return std::nullopt;
-            return bench::create_order_request(prefix, i, rig.gw().secrets.crm);
-        });
-    ASSERT_EQ(created.summary.ok, kOrders) << format_summary(created.summary);
+    control(phases.front().command);
+    ASSERT_EQ(create_bay_orders(rig.port(), prefix, kOrders, rig.gw().secrets.crm), kOrders);
 
     std::thread faults([&] {
         for (std::size_t i = 0; i < phases.size(); ++i) {
-            if (i > 0) rig.control(phases[i].command);
+            if (i > 0) control(phases[i].command);
             std::this_thread::sleep_for(phases[i].length);
         }
-        rig.control({{"mode", "ok"}});
+        control({{"mode", "ok"}});
     });
     // The results arrive at a steady rate over the whole outage.
-    options.connections = 8;
-    options.rate = static_cast<double>(kOrders) / static_cast<double>(outage.count());
-    options.duration = outage + 20s;
+    auto load_options = vendor_load_options(rig.port(), outage + 20s);
+    load_options.connections = 8;
+    load_options.rate = static_cast<double>(kOrders) / static_cast<double>(outage.count());
     const auto load =
-        bench::run_load(options, [&](std::size_t i) -> std::optional<bench::PreparedRequest> {
+        bench::run_load(load_options, [&](std::size_t i) -> std::optional<bench::PreparedRequest> {
             if (i >= kOrders) return std::nullopt;
             return bench::bay_result_request(prefix, i, rig.gw().secrets.bay);
         });
     faults.join();
-    std::set<std::string> acknowledged;
-    add_acknowledged(load, acknowledged);
-    EXPECT_EQ(load.summary.ok, kOrders) << format_summary(load.summary);
+    VendorAcks acks;
+    acks.add(load);
+    EXPECT_EQ(acks.tickets.size(), kOrders) << format_summary(load.summary);
+    EXPECT_TRUE(acks.unexpected.empty()) << acks.unexpected.front();
 
-    const auto expected = static_cast<std::int64_t>(kOrders + acknowledged.size());
-    ASSERT_TRUE(wait_until([&] { return rig.stored() >= expected; }, 180s)) << rig.report();
-    const auto report = rig.report();
-    EXPECT_EQ(report["stored"], expected);
+    ASSERT_TRUE(rig.wait_for_delivery(180s)) << rig.crm_report();
+    const auto report = rig.crm_report();
+    // Every order's dispatched event and outcome event, each stored once, in order.
+    EXPECT_EQ(report["stored"], kOrders + acks.tickets.size());
+    EXPECT_EQ(report["subjects"], kOrders);
     EXPECT_EQ(report["out_of_order"], 0);
     EXPECT_EQ(report["bad_signatures"], 0);
     EXPECT_EQ(report["duplicate_mismatches"], 0);
     // Each fault was met: the answers that came after the client's timeout were sent again
     // (the CRM saw their webhook-ids twice), and 500s and 429s were answered.
     EXPECT_GT(report["duplicates"].get<std::int64_t>(), 0) << report;
-    EXPECT_GT(rig.answered("500"), 0) << report;
-    EXPECT_GT(rig.answered("429"), 0) << report;
+    EXPECT_GT(report["answered"].value("500", 0), 0) << report;
+    EXPECT_GT(report["answered"].value("429", 0), 0) << report;
 
-    const auto events = rig.events();
-    std::map<std::string, int> dispatched;
-    for (const auto& e : events)
-        if (e["type_or_status"] == "gov.sanjose.workorder.dispatched")
-            ++dispatched[e["subject"].get<std::string>()];
-    EXPECT_EQ(dispatched.size(), kOrders);
-    for (const auto& [subject, n] : dispatched) EXPECT_EQ(n, 1) << subject;
-
-    const auto account =
-        account_of("crm-outage", phases.size(), acknowledged,
-                   stored_outcomes(rig.gw().db_path(), "bay-hauling", "BH-" + prefix + "-%"),
-                   delivered_outcomes(events));
+    FaultAccount account{"crm-outage"};
+    account.cycles = phases.size();
+    const auto stored = rig.stored_items("BH-" + prefix + "-%");
+    account_all(account, acks.tickets, stored, rig.crm_received());
+    EXPECT_EQ(stored.size(), acks.tickets.size());
     account.print();
     std::printf(
         "crm-outage: %zu orders, %lld events stored by the CRM, %lld redeliveries of a "
         "webhook-id it already had, answered %s\n",
-        kOrders, static_cast<long long>(expected),
+        kOrders, static_cast<long long>(report["stored"].get<std::int64_t>()),
         static_cast<long long>(report["duplicates"].get<std::int64_t>()),
         report["answered"].dump().c_str());
     EXPECT_GT(account.acknowledged, 0u);

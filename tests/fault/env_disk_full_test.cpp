@@ -15,15 +15,11 @@
 #include <thread>
 #include <vector>
 
-#include "bay_load.h"
 #include "fault/env_support.h"
-#include "support/crm_gateway_rig.h"
-#include "support/wait.h"
+#include "fault/kill9_vendor_load.h"
 
 namespace fieldgate::test {
 namespace {
-
-using namespace std::chrono_literals;
 
 constexpr std::size_t kResults = 3000;  // one work order each
 constexpr std::size_t kRefused = 300;   // results for work orders that do not exist
@@ -48,7 +44,7 @@ std::size_t fill_up(const std::string& path) {
 
 class DiskFullScenario {
   public:
-    DiskFullScenario(CrmGatewayRig& rig, std::string prefix)
+    DiskFullScenario(FaultRig& rig, std::string prefix)
         : rig_(rig), prefix_(std::move(prefix)), ghost_("GH" + prefix_) {}
 
     bool good(std::size_t job) const { return job < kResults; }
@@ -62,11 +58,9 @@ class DiskFullScenario {
 
     // Posts `jobs` (at `rate` per second, 0 = as fast as possible); every answer is recorded.
     void post(const std::vector<std::size_t>& jobs, double rate) {
-        bench::LoadOptions options;
-        options.port = rig_.gw().port();
+        auto options = vendor_load_options(rig_.port(), 60s);
         options.connections = 16;
         options.rate = rate;
-        options.duration = 60s;
         const auto load =
             bench::run_load(options, [&](std::size_t i) -> std::optional<bench::PreparedRequest> {
                 if (i >= jobs.size()) return std::nullopt;
@@ -155,7 +149,7 @@ class DiskFullScenario {
     const std::map<int, std::size_t>& answers() const { return answers_; }
 
   private:
-    CrmGatewayRig& rig_;
+    FaultRig& rig_;
     std::string prefix_;
     std::string ghost_;
     std::set<std::string> acknowledged_;
@@ -172,19 +166,12 @@ TEST(FaultDiskFull, TheGatewayAnswers503WhileItCannotCommitAndLosesNothingAcknow
     Tmpfs disk(48);
     if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here: " << disk.error();
 
-    const std::string db = disk.file("fieldgate.db");
-    CrmGatewayRig rig(nlohmann::json{{"store", {{"path", db}, {"checkpoint_interval_ms", 500}}}});
+    FaultRigOptions options;
+    options.config = {
+        {"store", {{"path", disk.file("fieldgate.db")}, {"checkpoint_interval_ms", 500}}}};
+    FaultRig rig(options);
     const std::string prefix = "DF" + std::to_string(::getpid());
-    bench::LoadOptions options;
-    options.port = rig.gw().port();
-    options.connections = 16;
-    options.duration = 60s;
-    const auto created =
-        bench::run_load(options, [&](std::size_t i) -> std::optional<bench::PreparedRequest> {
-            if (i >= kResults) return std::nullopt;
-            return bench::create_order_request(prefix, i, rig.gw().secrets.crm);
-        });
-    ASSERT_EQ(created.summary.ok, kResults) << format_summary(created.summary);
+    ASSERT_EQ(create_bay_orders(rig.port(), prefix, kResults, rig.gw().secrets.crm), kResults);
     auto c = rig.gw().client();
     const auto listed =
         c.get("/v1/work-orders?crm_case_id=" + bench::case_id(prefix, 0), rig.gw().crm_headers());
@@ -216,37 +203,29 @@ TEST(FaultDiskFull, TheGatewayAnswers503WhileItCannotCommitAndLosesNothingAcknow
     scenario.post(scenario.all_jobs(), 0);
     EXPECT_TRUE(scenario.open_jobs().empty());
 
-    const std::string like = "BH-" + prefix + "-%";
-    ASSERT_TRUE(wait_until(
-        [&] { return delivered_outcomes(rig.events()).size() >= scenario.acknowledged().size(); },
-        120s))
-        << rig.report();
-    auto store_count = [&](const std::string& sql) {
-        sqlite::OpenOptions o;
-        o.read_only = true;
-        sqlite::Connection conn(db, o);
-        auto q = conn.prepare(sql);
-        return q->step() ? q->integer(0) : -1;
-    };
-    const auto stored = stored_outcomes(db, "bay-hauling", like);
-    const auto delivered = delivered_outcomes(rig.events());
-    ASSERT_EQ(rig.gw().stop(), 0) << rig.gw().log_text();
-
-    EXPECT_EQ(integrity_check(db), "ok");
-    // Every refusal answered 422 is kept once, with one attempt per 422 answer: a refusal that
-    // was answered 503 left nothing behind.
+    ASSERT_TRUE(rig.wait_for_delivery()) << rig.crm_report();
+    const auto stored = rig.stored_items("BH-" + prefix + "-%");
+    const auto crm = rig.crm_received();
     const std::string refused_where =
         " FROM quarantine WHERE vendor = 'bay-hauling' AND problem_type = 'unknown-work-order'";
-    EXPECT_EQ(store_count("SELECT COUNT(*)" + refused_where), static_cast<std::int64_t>(kRefused));
-    EXPECT_EQ(store_count("SELECT SUM(attempts)" + refused_where),
-              static_cast<std::int64_t>(scenario.refusals()));
-    const auto account =
-        account_of("disk-full", kFills, scenario.acknowledged(), stored, delivered);
+    const auto quarantined = rig.count("SELECT COUNT(*)" + refused_where);
+    const auto attempts = rig.count("SELECT SUM(attempts)" + refused_where);
+    ASSERT_EQ(rig.gw().stop(), 0) << rig.gw().log_text();
+
+    EXPECT_EQ(integrity_check(rig.store_path()), "ok");
+    // Every refusal answered 422 is kept once, with one attempt per 422 answer: a refusal that
+    // was answered 503 left nothing behind.
+    EXPECT_EQ(quarantined, static_cast<std::int64_t>(kRefused));
+    EXPECT_EQ(attempts, static_cast<std::int64_t>(scenario.refusals()));
+    FaultAccount account{"disk-full"};
+    account.cycles = kFills;
+    account_all(account, scenario.acknowledged(), stored, crm);
+    EXPECT_EQ(stored.size(), scenario.acknowledged().size());
     account.print();
     std::string answers;
     for (const auto& [status, n] : scenario.answers())
         answers += " " + std::to_string(status) + ":" + std::to_string(n);
-    const auto redeliveries = rig.report()["duplicates"].get<std::int64_t>();
+    const auto redeliveries = rig.crm_report()["duplicates"].get<std::int64_t>();
     std::printf("disk-full: answers%s; CRM redeliveries %lld\n", answers.c_str(),
                 static_cast<long long>(redeliveries));
     // While the store cannot record a delivery, the worker pauses instead of sending the same
