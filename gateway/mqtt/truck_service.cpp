@@ -52,7 +52,7 @@ TruckService::TruckService(const GatewayConfig& config, const Catalog& catalog,
                                             if (dispatch_) dispatch_->poke();
                                         });
     client_ = std::make_unique<MqttClient>(
-        mq, password, [this](const Message& m) { messages_->handle(m); },
+        mq, password, [this](const Message& m) { handle(m); },
         [this] {
             if (dispatch_) dispatch_->republish_all();
         });
@@ -74,6 +74,10 @@ void TruckService::stop() {
     if (dispatch_) dispatch_->stop();
     if (client_) client_->stop();  // no message is being handled after this
     if (positions_) positions_->stop();
+}
+
+void TruckService::handle(const Message& m) {
+    messages_->handle(m);
 }
 
 bool TruckService::connected() const {

@@ -1,0 +1,115 @@
+// The real gateway in the fuzzer's own process, so a sanitizer sees every thread: Beast's parser
+// and our session, the router, authentication, the adapters, the sync routes and the store
+// writer. The request fuzzers send raw bytes to it on a loopback socket.
+#pragma once
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "app.h"
+#include "config.h"
+#include "fuzz_support.h"
+
+namespace fieldgate::fuzz {
+
+// The credentials the committed seeds (seeds/http/*, seeds/sync/*) use.
+inline constexpr const char* kCrmToken = "fuzz-crm-token";
+inline constexpr const char* kAdminToken = "fuzz-admin-token";
+
+inline void write_file(const std::filesystem::path& p, const std::string& text) {
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+}
+
+// Starts a gateway on a free loopback port with a scratch store and the seeds' secrets; it lives
+// as long as the process (fuzzers end by exit or by signal). Returns its port.
+inline std::uint16_t start_gateway(const std::string& name) {
+    std::signal(SIGPIPE, SIG_IGN);
+    const auto dir = scratch_dir(name);
+    write_file(dir / "secrets/crm/api-token", kCrmToken);
+    write_file(dir / "secrets/bay-hauling/api-key", "fuzz-bay-key");
+    write_file(dir / "secrets/bay-hauling/hmac-secret", "fuzz-bay-hmac");
+    write_file(dir / "secrets/valley-disposal/password", "secret");
+    write_file(dir / "secrets/curbside-coop/api-key", "fuzz-curb-key");
+    write_file(dir / "secrets/admin/api-token", kAdminToken);
+    const auto root = source_root().string();
+    write_file(dir / "gateway.json", R"({
+  "listen": {"address": "127.0.0.1", "port": 0, "read_timeout_s": 2, "idle_timeout_s": 2},
+  "store": {"path": "fuzz.db", "synchronous": "OFF"},
+  "vendor_schemas": ")" + root + R"(/vendor_schemas",
+  "secrets": {"dir": "secrets"},
+  "assignment": {"rules": [{"service_type": "*", "vendor": "bay-hauling"}]},
+  "log": {"level": "off"}
+})");
+    auto config = load_config((dir / "gateway.json").string());
+    abort_on_logged_error();
+    auto* gateway = new Gateway(std::move(config));
+    gateway->start();
+    std::thread([gateway] { gateway->run(); }).detach();
+    return gateway->port();
+}
+
+// Sends the bytes, closes our side, reads the answer until the gateway closes or 2 s pass;
+// returns what the gateway sent.
+inline std::string exchange(std::uint16_t port, std::string_view input) {
+    const auto* data = input.data();
+    const auto size = input.size();
+    std::string reply;
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return reply;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval timeout{2, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        // The gateway stopped accepting: that is a finding, not noise.
+        std::abort();
+    }
+    std::size_t sent = 0;
+    while (sent < size) {
+        const auto n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL);
+        if (n <= 0) break;  // the gateway may answer and close before reading everything
+        sent += static_cast<std::size_t>(n);
+    }
+    ::shutdown(fd, SHUT_WR);
+    char buffer[16384];
+    for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
+        reply.append(buffer, static_cast<std::size_t>(n));
+    ::close(fd);
+    return reply;
+}
+
+// A request the gateway could not process (500), or one whose commit failed (503
+// store-unavailable: the scratch store never fails on its own, so the request's content made the
+// writer job throw; a tablet or vendor retrying it would be stuck forever), is a finding.
+inline void check_reply(std::string_view input, std::string_view reply) {
+    // Searched for in the reply only when the request did not carry the text itself (answers
+    // quote parts of what was sent).
+    auto says = [&](std::string_view text) {
+        return reply.find(text) != std::string_view::npos &&
+               input.find(text) == std::string_view::npos;
+    };
+    const bool internal = says("HTTP/1.1 500 ") || says("HTTP/1.0 500 ");
+    const bool store_failed = says("store-unavailable");
+    if (!internal && !store_failed) return;
+    std::fprintf(stderr, "fuzz: the gateway answered:\n%.*s\n", static_cast<int>(reply.size()),
+                 reply.data());
+    std::abort();
+}
+
+}  // namespace fieldgate::fuzz
