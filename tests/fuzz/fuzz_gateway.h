@@ -13,7 +13,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -27,11 +26,6 @@ namespace fieldgate::fuzz {
 // The credentials the committed seeds (seeds/http/*, seeds/sync/*) use.
 inline constexpr const char* kCrmToken = "fuzz-crm-token";
 inline constexpr const char* kAdminToken = "fuzz-admin-token";
-
-inline void write_file(const std::filesystem::path& p, const std::string& text) {
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-}
 
 // Starts a gateway on a free loopback port with a scratch store and the seeds' secrets; it lives
 // as long as the process (fuzzers end by exit or by signal). Returns its port.
@@ -97,7 +91,10 @@ inline std::string exchange(std::uint16_t port, std::string_view input) {
 // A request the gateway could not process (500), or one whose commit failed (503
 // store-unavailable: the scratch store never fails on its own, so the request's content made the
 // writer job throw; a tablet or vendor retrying it would be stuck forever), is a finding.
+// FUZZ_PRINT_REPLIES=1 prints every reply (to see what the seeds get, e.g. past authentication).
 inline void check_reply(std::string_view input, std::string_view reply) {
+    static const bool print = std::getenv("FUZZ_PRINT_REPLIES") != nullptr;
+    if (print) std::fprintf(stderr, "%.*s\n----\n", static_cast<int>(reply.size()), reply.data());
     // Searched for in the reply only when the request did not carry the text itself (answers
     // quote parts of what was sent).
     auto says = [&](std::string_view text) {

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -34,6 +35,11 @@ inline std::filesystem::path scratch_dir(const std::string& name) {
         (std::filesystem::temp_directory_path() / ("fieldgate-fuzz-" + name + "-XXXXXX")).string();
     if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
     return pattern;
+}
+
+inline void write_file(const std::filesystem::path& p, const std::string& text) {
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << text;
 }
 
 // Any error the gateway logs is a finding: a handler that threw (answered 500) or a writer job

@@ -13,27 +13,14 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <future>
-#include <memory>
+#include <exception>
 #include <string>
 #include <string_view>
-#include <variant>
 
-#include <nlohmann/json.hpp>
-
-#include "catalog.h"
-#include "config.h"
 #include "fleet.h"
 #include "fuzz_support.h"
-#include "read_pool.h"
-#include "registry.h"
-#include "secrets.h"
 #include "support/gateway_process.h"
-#include "truck_service.h"
-#include "work_orders.h"
-#include "writer.h"
+#include "support/truck_service_rig.h"
 
 namespace {
 
@@ -44,31 +31,10 @@ using namespace fieldgate;
 constexpr int kTrucks = 2;
 constexpr int kStops = 4;
 
-struct World {
-    GatewayConfig config;
-    std::shared_ptr<const Catalog> catalog;
-    std::unique_ptr<SecretStore> secrets;
-    std::shared_ptr<const VendorRegistry> vendors;
-    std::unique_ptr<store::Writer> writer;
-    std::unique_ptr<store::ReadPool> reads;
-    std::unique_ptr<WorkOrderService> orders;
-    std::unique_ptr<mqtt::TruckService> trucks;
-};
-World* world = nullptr;  // lives as long as the process
-
-void create_order(const nlohmann::json& body) {
-    std::promise<std::variant<ApiError, CreatedWorkOrder>> done;
-    auto result = done.get_future();
-    world->orders->create(body.dump(), [&done](auto r) { done.set_value(std::move(r)); });
-    const auto r = result.get();
-    if (const auto* e = std::get_if<ApiError>(&r)) {
-        std::fprintf(stderr, "fuzz-mqtt: work order not created: %s\n", e->detail.c_str());
-        std::abort();
-    }
-}
+test::TruckServiceRig* rig = nullptr;  // lives as long as the process
 
 void create_fleet_orders() {
-    create_order(test::work_order_body("SR-2026-118734", "bay-hauling"));
+    rig->create_order(test::work_order_body("SR-2026-118734", "bay-hauling"));
     truck_sim::FleetOptions o;
     o.trucks = kTrucks;
     o.stops = kStops;
@@ -77,81 +43,37 @@ void create_fleet_orders() {
             auto body = test::work_order_body(stop.service_request, "bay-hauling", truck.route,
                                               stop.seq, o.date);
             body["location"] = {{"lat", stop.lat}, {"lon", stop.lon}};
-            create_order(body);
+            rig->create_order(body);
         }
     }
-}
-
-std::uint64_t messages_accounted_for() {
-    const auto s = world->trucks->stats();
-    std::uint64_t n = 0;
-    for (const char* key :
-         {"positions", "stop_events", "route_events", "statuses", "assignments", "quarantined"})
-        n += s.at(key).get<std::uint64_t>();
-    return n;
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    const auto dir = fuzz::scratch_dir("mqtt");
-    std::filesystem::create_directories(dir / "secrets");
-    std::ofstream(dir / "gateway.json") << R"({
-  "store": {"path": "fuzz.db", "synchronous": "OFF"},
-  "vendor_schemas": ")" + fuzz::source_root().string() +
-                                               R"(/vendor_schemas",
-  "secrets": {"dir": "secrets"},
-  "watchdog": {"enabled": false},
-  "mqtt": {"uri": "tcp://127.0.0.1:1", "client_id": "fuzz", "position_flush_ms": 50}
-})";
-    world = new World;
-    world->config = load_config((dir / "gateway.json").string());
     // Quarantines log a warning each; "not stored" warnings and every error are findings.
     fuzz::abort_on_logged_error(spdlog::level::warn);
-    auto& w = *world;
-    w.catalog = std::make_shared<const Catalog>(
-        Catalog::load(w.config.catalog_path, w.config.catalog_schema_path));
-    w.secrets = std::make_unique<SecretStore>(w.config.secrets_dir, w.config.secrets_env_prefix);
-    const VendorLoader loader(LoaderOptions{w.catalog, w.config.mapping_schema_path, nullptr});
-    auto loaded = loader.load_all(w.config.vendor_schemas_dir);
-    if (!loaded.ok()) std::abort();
-    w.vendors = std::move(loaded.registry);
-    store::WriterOptions writer_options;
-    writer_options.path = w.config.store_path;
-    writer_options.synchronous = w.config.synchronous;
-    w.writer = std::make_unique<store::Writer>(writer_options);
-    w.reads = std::make_unique<store::ReadPool>(w.config.store_path);
-    auto vendors = [] { return world->vendors; };
-    w.orders =
-        std::make_unique<WorkOrderService>(w.config, *w.catalog, *w.writer, *w.reads, vendors);
+    rig = new test::TruckServiceRig(fuzz::scratch_dir("mqtt"));
     create_fleet_orders();
-    // Built but never started: no broker connection, no dispatch publisher thread.
-    w.trucks = std::make_unique<mqtt::TruckService>(w.config, *w.catalog, *w.secrets, *w.writer,
-                                                    *w.reads, vendors);
     return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view input(reinterpret_cast<const char*>(data), size);
     const auto newline = input.find('\n');
-    mqtt::Message m;
+    fieldgate::mqtt::Message m;
     m.topic = std::string(input.substr(0, newline));
     if (newline != std::string_view::npos) m.payload = std::string(input.substr(newline + 1));
     m.qos = m.topic.ends_with("/position") ? 0 : 1;
 
-    const auto before = messages_accounted_for();
+    const auto before = rig->messages_counted();
     try {
-        world->trucks->handle(m);
+        rig->handle(m);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "fuzz-mqtt: handle() threw: %s\n", e.what());
         std::abort();
     }
-    // What was not waited for (status, route, arrivals) commits now, so its failure is this
-    // input's.
-    world->writer->run_sync([](sqlite::Connection&) {});
-    const auto counted = messages_accounted_for() - before;
-    // The gateway's own dispatch topic is ignored when it echoes back; everything else counts
-    // once, as handled or as quarantined.
+    const auto counted = rig->messages_counted() - before;
     if (counted > 1 || (counted == 0 && !m.topic.ends_with("/dispatch"))) {
         std::fprintf(stderr, "fuzz-mqtt: message on '%s' counted %llu times\n", m.topic.c_str(),
                      static_cast<unsigned long long>(counted));

@@ -66,13 +66,14 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
         answer(c.post("/v1/admin/devices", R"({"crew":"north","device_id":"tab-fuzz"})",
                       "application/json", admin),
                201, "issuing the device");
-    const auto enrolled = answer(
-        c.post("/v1/sync/enroll", nlohmann::json({{"device_id", "tab-fuzz"},
-                                                  {"enrollment_token", device["enrollment_token"]},
-                                                  {"app_version", "fuzz"}})
-                                      .dump()),
-        200, "enrolling");
-    const std::string secret = enrolled["device_secret"];
+    const auto enrolled =
+        answer(c.post("/v1/sync/enroll",
+                      nlohmann::json({{"device_id", "tab-fuzz"},
+                                      {"enrollment_token", device.at("enrollment_token")},
+                                      {"app_version", "fuzz"}})
+                          .dump()),
+               200, "enrolling");
+    const auto secret = enrolled.at("device_secret").get<std::string>();
     placeholders.emplace_back(placeholder("dsk_FUZZ", secret), secret);
 
     // Three orders of crew north for today (the assignments window); the third is cancelled.
@@ -81,7 +82,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
                                                 "R-CREW", k, today());
         const auto order = answer(c.post("/v1/work-orders", body.dump(), "application/json", crm),
                                   201, "creating a work order");
-        const std::string id = order["id"];
+        const auto id = order.at("id").get<std::string>();
         placeholders.emplace_back(placeholder("wo_FUZZ" + std::to_string(k), id), id);
         if (k == 3)
             answer(c.post("/v1/work-orders/" + id + "/cancel", R"({"reason":"resident moved"})",
