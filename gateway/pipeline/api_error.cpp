@@ -15,7 +15,12 @@ std::string valid_utf8(std::string text) {
 }
 
 nlohmann::json ApiError::to_problem() const {
-    nlohmann::json j = extra.is_object() ? extra : nlohmann::json::object();
+    // Further members may quote what was sent too: their strings get the same replacement.
+    nlohmann::json j = !extra.is_object() ? nlohmann::json::object()
+                       : extra.empty()
+                           ? extra
+                           : nlohmann::json::parse(extra.dump(
+                                 -1, ' ', false, nlohmann::json::error_handler_t::replace));
     j["type"] = kProblemBase + valid_utf8(type);
     j["title"] = valid_utf8(title.empty() ? type : title);
     j["status"] = status;

@@ -36,6 +36,28 @@ TEST(TruckMessages, ATopicThatIsNotUtf8IsQuarantinedWithTheBadBytesReplaced) {
     EXPECT_EQ(problem.at("topic"), "fleet/valley-disposal/VD-1/positi\xef\xbf\xbdon");
 }
 
+// Found by the fuzzer: a stop event with a byte that is not UTF-8 in a JSON key. Its refusal
+// quoted the parser's message, which quotes the bytes, and could not be stored: the commit
+// failed ("not stored") and the QoS 1 message was gone without a trace.
+TEST(TruckMessages, AStopEventThatIsNotUtf8IsQuarantined) {
+    TempDir dir;
+    TruckServiceRig rig(dir.path());
+    mqtt::Message m;
+    m.topic = "fleet/bay-hauling/BH-T117/stop";
+    m.payload =
+        "{ \"ticket_number\": \"BH-2026-0203-00417\", \"service_request\": \"SR-2026-118734\", "
+        "\"status\": \"Confirmed Negative\", \"closed_\xe1"
+        "at\": \"2026-02-03T10:42:17-08:00\", \"truck\": { \"id\": \"BH-T117\" } }";
+    m.qos = 1;
+    rig.handle(m);
+    const auto rows = quarantined(rig);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].entry.channel, "mqtt");
+    EXPECT_EQ(rows[0].entry.vendor, "bay-hauling");
+    const auto problem = nlohmann::json::parse(rows[0].entry.problem_json);
+    EXPECT_NE(problem.at("detail").get<std::string>().find("\xef\xbf\xbd"), std::string::npos);
+}
+
 TEST(TruckMessages, AValidUtf8TopicIsRoutedAsItCame) {
     TempDir dir;
     TruckServiceRig rig(dir.path());
