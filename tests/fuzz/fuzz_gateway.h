@@ -7,11 +7,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -67,13 +69,18 @@ inline std::string exchange(std::uint16_t port, std::string_view input) {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    // SO_SNDTIMEO bounds connect() too: generous, since on a busy machine a niced fuzzer's
+    // gateway may not get the CPU to accept for a while.
+    timeval connect_timeout{15, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &connect_timeout, sizeof connect_timeout);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        // The gateway stopped accepting: that is a finding, not noise.
+        std::fprintf(stderr, "fuzz: cannot connect to the gateway: %s\n", std::strerror(errno));
+        std::abort();
+    }
     timeval timeout{2, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        // The gateway stopped accepting: that is a finding, not noise.
-        std::abort();
-    }
     std::size_t sent = 0;
     while (sent < size) {
         const auto n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL);

@@ -423,7 +423,7 @@ TEST_F(IngestTest, APayloadThatIsNotUtf8IsRefusedWithAProblemThatCanBeStoredAndS
     ASSERT_TRUE(report.payload_error);
     EXPECT_EQ(count("SELECT COUNT(*) FROM quarantine"), 1);
     auto db = reads_->acquire();
-    auto q = db->prepare("SELECT problem_json FROM quarantine");
+    auto q = db->prepare("SELECT problem FROM quarantine");
     ASSERT_TRUE(q->step());
     const auto problem = nlohmann::json::parse(q->text(0));
     EXPECT_NE(problem.at("detail").get<std::string>().find("\xef\xbf\xbd"), std::string::npos)
