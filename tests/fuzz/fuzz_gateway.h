@@ -4,6 +4,7 @@
 #pragma once
 
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -69,14 +70,28 @@ inline std::string exchange(std::uint16_t port, std::string_view input) {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    // SO_SNDTIMEO bounds connect() too: generous, since on a busy machine a niced fuzzer's
-    // gateway may not get the CPU to accept for a while.
-    timeval connect_timeout{15, 0};
+    // Generous (SO_SNDTIMEO bounds connect() too): on a busy machine a niced fuzzer's gateway
+    // may wait for the CPU. libFuzzer's timers (SIGALRM) interrupt blocking calls: connect()
+    // then goes on in the background, and the others are simply called again.
+    constexpr int kConnectSeconds = 15;
+    timeval connect_timeout{kConnectSeconds, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &connect_timeout, sizeof connect_timeout);
     if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        // The gateway stopped accepting: that is a finding, not noise.
-        std::fprintf(stderr, "fuzz: cannot connect to the gateway: %s\n", std::strerror(errno));
-        std::abort();
+        int error = errno;
+        if (error == EINTR) {
+            pollfd p{fd, POLLOUT, 0};
+            int ready;
+            while ((ready = ::poll(&p, 1, kConnectSeconds * 1000)) < 0 && errno == EINTR) {
+            }
+            socklen_t length = sizeof error;
+            error = ETIMEDOUT;
+            if (ready == 1) ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
+        }
+        if (error != 0) {
+            // The gateway stopped accepting: that is a finding, not noise.
+            std::fprintf(stderr, "fuzz: cannot connect to the gateway: %s\n", std::strerror(error));
+            std::abort();
+        }
     }
     timeval timeout{2, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
@@ -84,13 +99,14 @@ inline std::string exchange(std::uint16_t port, std::string_view input) {
     std::size_t sent = 0;
     while (sent < size) {
         const auto n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;  // the gateway may answer and close before reading everything
         sent += static_cast<std::size_t>(n);
     }
     ::shutdown(fd, SHUT_WR);
     char buffer[16384];
-    for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
-        reply.append(buffer, static_cast<std::size_t>(n));
+    for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0 || (n < 0 && errno == EINTR);)
+        if (n > 0) reply.append(buffer, static_cast<std::size_t>(n));
     ::close(fd);
     return reply;
 }
