@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <csignal>
 #include <cstddef>
@@ -113,24 +114,32 @@ inline std::string exchange(std::uint16_t port, std::string_view input) {
 
 // A request the gateway could not process (500 internal-error), or one whose commit failed (503
 // store-unavailable: the scratch store never fails on its own, so the request's content made the
-// writer job throw; a tablet or vendor retrying it would be stuck forever), is a finding.
-// FUZZ_PRINT_REPLIES=1 prints every reply (to see what the seeds get, e.g. past authentication).
-inline void check_reply(std::string_view input, std::string_view reply) {
+// writer job throw; a tablet or vendor retrying it would be stuck forever), is a finding. The
+// reply is walked response by response (Content-Length framing): a body may quote anything an
+// earlier input stored. FUZZ_PRINT_REPLIES=1 prints every reply.
+inline void check_reply(std::string_view reply) {
     static const bool print = std::getenv("FUZZ_PRINT_REPLIES") != nullptr;
     if (print) std::fprintf(stderr, "%.*s\n----\n", static_cast<int>(reply.size()), reply.data());
-    // Searched for in the reply only when the request did not carry the text itself (answers
-    // quote parts of what was sent).
-    auto says = [&](std::string_view text) {
-        return reply.find(text) != std::string_view::npos &&
-               input.find(text) == std::string_view::npos;
-    };
-    // Not "500" itself: SOAP 1.1 answers every Fault with 500.
-    const bool internal = says("problems/internal-error");
-    const bool store_failed = says("store-unavailable");
-    if (!internal && !store_failed) return;
-    std::fprintf(stderr, "fuzz: the gateway answered:\n%.*s\n", static_cast<int>(reply.size()),
-                 reply.data());
-    std::abort();
+    std::size_t at = 0;
+    while (at < reply.size() && reply.compare(at, 7, "HTTP/1.") == 0 && at + 12 <= reply.size()) {
+        const auto status = reply.substr(at + 9, 3);
+        const auto head_end = reply.find("\r\n\r\n", at);
+        if (head_end == std::string_view::npos) return;
+        std::string head(reply.substr(at, head_end - at));
+        for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        const auto length_at = head.find("\r\ncontent-length:");
+        if (length_at == std::string::npos) return;
+        const auto length = std::strtoull(head.c_str() + length_at + 17, nullptr, 10);
+        const auto body = reply.substr(head_end + 4, length);
+        if ((status == "500" && body.find("problems/internal-error") != std::string_view::npos) ||
+            (status == "503" &&
+             body.find("problems/store-unavailable") != std::string_view::npos)) {
+            std::fprintf(stderr, "fuzz: the gateway answered:\n%.*s\n",
+                         static_cast<int>(head_end + 4 + body.size() - at), reply.data() + at);
+            std::abort();
+        }
+        at = head_end + 4 + length;
+    }
 }
 
 }  // namespace fieldgate::fuzz
