@@ -3,23 +3,30 @@
 # runs each for FUZZ_SECONDS (default 30), seeded from the golden vendor samples and the committed
 # seeds in tests/fuzz/seeds/. Any crash, leak or sanitizer report fails the script and leaves the
 # input in $build/findings/. Usage: scripts/fuzz.sh [fuzzer ...]   (default: all)
-# A long run: FUZZ_SECONDS=600 scripts/fuzz.sh
+# A long run, one fuzzer at a time: FUZZ_SECONDS=600 nice -n 19 scripts/fuzz.sh fuzz-sync-request
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 seconds=${FUZZ_SECONDS:-30}
 all=(fuzz-vendor-bay-hauling fuzz-vendor-valley-disposal fuzz-vendor-curbside-coop
-     fuzz-mapping-file fuzz-http-request)
+     fuzz-mapping-file fuzz-http-request fuzz-sync-request fuzz-mqtt-message)
 targets=("${@:-${all[@]}}")
 
-# clang and libFuzzer are only needed here, so the test command does not install them.
-if ! command -v clang++ >/dev/null || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "fuzz.sh: needs clang, libclang-rt-14-dev and llvm (run as root to install them)" >&2
-    exit 1
+# On a fresh machine (as root): the build's Debian packages, then clang, libFuzzer and llvm, which
+# only this script needs (the test command does not install them).
+have_clang() {
+  command -v clang++ >/dev/null &&
+    ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1
+}
+if [ "$(id -u)" -eq 0 ]; then
+  bash "$root/scripts/install-deps.sh" >/dev/null
+  if ! have_clang; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      clang libclang-rt-14-dev llvm >/dev/null
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    clang libclang-rt-14-dev llvm >/dev/null
+elif ! have_clang; then
+  echo "fuzz.sh: needs clang, libclang-rt-14-dev and llvm (run as root to install them)" >&2
+  exit 1
 fi
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -44,6 +51,8 @@ seeds_for() {  # the seed folders of one fuzzer
       done
       echo "$dir" ;;
     fuzz-http-request) echo "$root/tests/fuzz/seeds/http" ;;
+    fuzz-sync-request) echo "$root/tests/fuzz/seeds/sync" ;;
+    fuzz-mqtt-message) echo "$root/tests/fuzz/seeds/mqtt" ;;
   esac
 }
 

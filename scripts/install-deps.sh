@@ -6,7 +6,7 @@ packages=(
   libboost-dev libboost-system-dev
   nlohmann-json3-dev libvalijson-dev libcli11-dev libspdlog-dev libpugixml-dev
   libhowardhinnant-date-dev tzdata
-  libsqlite3-dev sqlite3 libssl-dev libjemalloc-dev
+  libsqlite3-dev sqlite3 libssl-dev libjemalloc-dev libutfcpp-dev
   libgtest-dev libgmock-dev
   mosquitto mosquitto-clients libpaho-mqttpp-dev libpaho-mqtt-dev
   prometheus-cpp-dev libyaml-cpp-dev

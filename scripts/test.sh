@@ -8,10 +8,11 @@
 #   tsan   ThreadSanitizer build: the concurrent parts (HTTP server, store writer, delivery
 #          worker, MQTT client) and the tests that drive them through the real daemon
 #   fuzz   every libFuzzer target for FUZZ_SECONDS (20) from its seed corpus (clang)
-# FIELDGATE_STAGES="plain asan" runs a subset (a developer's quick run); CI runs all four.
+# FIELDGATE_STAGES chooses (default "plain asan": what .ci/run runs today; "plain asan tsan fuzz"
+# is the whole of it, see README "Fuzzing and sanitizers" for why tsan and fuzz are not in CI yet).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-stages=${FIELDGATE_STAGES:-plain asan tsan fuzz}
+stages=${FIELDGATE_STAGES:-plain asan}
 bash "$root/scripts/install-deps.sh"
 
 started=$SECONDS

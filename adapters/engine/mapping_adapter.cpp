@@ -1,11 +1,17 @@
 #include "engine/mapping_adapter.h"
 
+#include <utf8cpp/utf8.h>
+
+#include <cstdio>
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 #include "engine/csv_source.h"
 #include "engine/evaluate.h"
 #include "engine/json_source.h"
 #include "engine/meta_schema.h"
+#include "engine/text.h"
 #include "engine/xml_source.h"
 
 namespace fieldgate::engine {
@@ -33,12 +39,34 @@ void check_payload_schema(const JsonSchema& schema, const nlohmann::json& record
     }
 }
 
+// Every vendor document says UTF-8. The JSON parser checks it; CSV and XML are read as bytes, and
+// a value that is not UTF-8 could be stored but never sent on as JSON (the vendor's answer, the
+// problem document, the CRM event).
+std::optional<RecordError> not_utf8(std::string_view body) {
+    const auto bad = utf8::find_invalid(body.begin(), body.end());
+    if (bad == body.end()) return std::nullopt;
+    const auto at = static_cast<std::size_t>(bad - body.begin());
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X",
+                  static_cast<unsigned>(static_cast<unsigned char>(*bad)));
+    return malformed("", "The body is not valid UTF-8 (" + line_column(body, at) + ", byte " +
+                             std::to_string(at) + " is " + byte +
+                             "); the interface document says UTF-8.");
+}
+
 }  // namespace
 
 NormalizeOutput MappingAdapter::normalize(std::string_view body) const {
     NormalizeOutput out;
     try {
         const auto& m = *mapping_;
+        if (m.format != "json") {
+            if (auto error = not_utf8(body)) {
+                out.batch = m.format == "csv";
+                out.payload_error = std::move(error);
+                return out;
+            }
+        }
         Records records = m.format == "json"  ? read_json_records(body, m.records)
                           : m.format == "xml" ? read_xml_records(body, m.records)
                                               : read_csv_records(body, m.records);

@@ -74,6 +74,15 @@ TruckMessages::TruckMessages(std::vector<VendorTopics> topics, Vendors vendors,
       on_assigned_(std::move(on_assigned)) {}
 
 void TruckMessages::handle(const Message& m) {
+    // MQTT topics are UTF-8 and Mosquitto refuses any other, but a broker that does not would
+    // hand over bytes that neither the raw payload's headers nor the problem document can hold.
+    if (auto topic = valid_utf8(m.topic); topic != m.topic) {
+        Message safe = m;
+        safe.topic = std::move(topic);
+        quarantine(safe, "", 400, "invalid-topic", "Invalid topic",
+                   "the topic is not valid UTF-8 (each invalid byte shown as U+FFFD)");
+        return;
+    }
     const VendorTopics* vendor = nullptr;
     for (const auto& t : topics_) {
         if (m.topic.size() > t.prefix.size() + 1 &&

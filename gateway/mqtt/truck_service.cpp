@@ -52,7 +52,7 @@ TruckService::TruckService(const GatewayConfig& config, const Catalog& catalog,
                                             if (dispatch_) dispatch_->poke();
                                         });
     client_ = std::make_unique<MqttClient>(
-        mq, password, [this](const Message& m) { messages_->handle(m); },
+        mq, password, [this](const Message& m) { handle(m); },
         [this] {
             if (dispatch_) dispatch_->republish_all();
         });
@@ -75,6 +75,10 @@ void TruckService::stop() {
     if (messages_) messages_->stopping();
     if (client_) client_->stop();  // no message is being handled after this
     if (positions_) positions_->stop();
+}
+
+void TruckService::handle(const Message& m) {
+    messages_->handle(m);
 }
 
 bool TruckService::connected() const {

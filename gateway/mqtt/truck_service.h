@@ -11,6 +11,7 @@
 #include "catalog.h"
 #include "config.h"
 #include "ingest.h"
+#include "mqtt_client.h"
 #include "read_pool.h"
 #include "registry.h"
 #include "secrets.h"
@@ -18,7 +19,6 @@
 
 namespace fieldgate::mqtt {
 
-class MqttClient;
 class PositionStore;
 class ArrivalDetector;
 class TruckDirectory;
@@ -35,6 +35,9 @@ class TruckService {
     void start();
     void stop();
     bool connected() const;
+    // What the broker connection's callback does with each arriving message (the MQTT fuzzer
+    // hands messages in here without a broker).
+    void handle(const Message& m);
     nlohmann::json stats() const;  // counters for /readyz
 
   private:

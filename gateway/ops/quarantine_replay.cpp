@@ -160,7 +160,9 @@ void QuarantineReplayer::replay(const std::vector<std::int64_t>& ids, Done done)
     // A copy per job: a job still queued when the gateway shuts down runs after the routes
     // (and this replayer) are gone; the catalog it points at outlives the writer.
     const auto context = std::make_shared<const IngestContext>(context_);
-    for (auto& [key, payload] : payloads) {
+    for (const auto& entry : payloads) {
+        // Not a structured binding: clang before 16 (the fuzz build) cannot capture one.
+        const auto& payload = entry.second;
         auto own = std::make_shared<std::vector<ReplayItem>>();
         auto job = [payload, own, context](sqlite::Connection& db) {
             // Read again inside the transaction: a concurrent replay may have got there first.

@@ -1,14 +1,31 @@
 #include "api_error.h"
 
+#include <algorithm>
+
 namespace fieldgate {
 
+std::string valid_utf8(std::string text) {
+    if (std::all_of(text.begin(), text.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+        return text;
+    return nlohmann::json::parse(
+               nlohmann::json(std::move(text))
+                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+        .get<std::string>();
+}
+
 nlohmann::json ApiError::to_problem() const {
-    nlohmann::json j = extra.is_object() ? extra : nlohmann::json::object();
-    j["type"] = kProblemBase + type;
-    j["title"] = title.empty() ? type : title;
+    // Further members may quote what was sent too: their strings get the same replacement.
+    nlohmann::json j = !extra.is_object() ? nlohmann::json::object()
+                       : extra.empty()
+                           ? extra
+                           : nlohmann::json::parse(extra.dump(
+                                 -1, ' ', false, nlohmann::json::error_handler_t::replace));
+    j["type"] = kProblemBase + valid_utf8(type);
+    j["title"] = valid_utf8(title.empty() ? type : title);
     j["status"] = status;
-    j["detail"] = detail;
-    if (!pointer.empty()) j["pointer"] = pointer;
+    j["detail"] = valid_utf8(detail);
+    if (!pointer.empty()) j["pointer"] = valid_utf8(pointer);
     return j;
 }
 

@@ -26,6 +26,11 @@ inline constexpr const char* kProblemJson = "application/problem+json";
 ApiError store_unavailable(std::exception_ptr error);
 
 ApiError bad_request(std::string type, std::string detail, std::string pointer = {});
+
+// `text` with every byte that is not part of valid UTF-8 replaced by U+FFFD. A detail often
+// quotes what was sent (a vendor's value, a JSON parser's "last read" excerpt), and a problem
+// document that is not UTF-8 can be neither stored nor sent (nlohmann throws on it).
+std::string valid_utf8(std::string text);
 ApiError unprocessable(std::string type, std::string detail, std::string pointer = {});
 
 }  // namespace fieldgate

@@ -452,6 +452,12 @@ void SyncRoutes::photo_chunk(const sync::DeviceRow& device, const std::string& s
                         *offset < 0 ? "offset" : "size"));
         return;
     }
+    if (request.body.empty()) {
+        respond(problem(400, "missing-field", "Bad request",
+                        "the chunk is empty: a chunk carries at least one byte of the photo",
+                        "body"));
+        return;
+    }
     auto chunk = std::make_shared<std::string>(request.body);
     auto outcome = std::make_shared<sync::ChunkOutcome>();
     const std::string device_id = device.id;

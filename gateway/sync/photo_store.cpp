@@ -68,6 +68,9 @@ ChunkOutcome append_photo_chunk(sqlite::Connection& db, const std::string& devic
     if (offset != state->received) return {ChunkResult::offset_mismatch, *state};
     const auto length = static_cast<std::int64_t>(bytes.size());
     if (offset + length > size) return {ChunkResult::too_long, *state};
+    // Nothing to append (the route refuses empty chunks): a row here would take the offset the
+    // next chunk needs.
+    if (length == 0) return {ChunkResult::stored, *state};
 
     db.prepare("INSERT INTO crew_photo_chunks (sha256, offset, bytes) VALUES (?,?,?)")
         ->bind(1, sha256)

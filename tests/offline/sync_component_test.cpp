@@ -383,6 +383,24 @@ TEST_F(CrewSync, APhotoWhoseBytesDoNotMatchItsNameIsRefused) {
     EXPECT_EQ(nlohmann::json::parse(r.body).at("complete"), true);
 }
 
+// Found by tests/fuzz/sync_request_fuzzer.cpp: a chunk without a body was stored as an empty
+// chunk, and every later chunk at that offset was answered 503 store-unavailable.
+TEST_F(CrewSync, AnEmptyPhotoChunkIsRefusedAndTheUploadStillCompletes) {
+    const auto d = issue_device(*gw_, "empty", "empty-1");
+    const auto secret = enroll_raw(*gw_, d);
+    auto c = gw_->client();
+    const std::string photo = "the real photo";
+    const std::string sha = sha256_hex(photo);
+    auto r = c.request("PUT", "/v1/sync/photos/" + sha + "?offset=0&size=14",
+                       device_headers(d.id, secret), "");
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(nlohmann::json::parse(r.body).at("pointer"), "body");
+    r = c.request("PUT", "/v1/sync/photos/" + sha + "?offset=0&size=14",
+                  device_headers(d.id, secret), photo);
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(nlohmann::json::parse(r.body).at("complete"), true);
+}
+
 TEST_F(CrewSync, AConnectionCutAfterTheCommitIsSafeToRetry) {
     const auto d = issue_device(*gw_, "cut", "cut-1");
     const auto order = create_crew_order(*gw_, "cut", "SR-CUT-1");

@@ -213,5 +213,23 @@ TEST_F(CrewStoreTest, PhotosAreCommittedChunkByChunkAndCheckedAgainstTheirName) 
     });
 }
 
+// Found by tests/fuzz/sync_request_fuzzer.cpp: a PUT without a body (its Content-Length lost)
+// stored an empty chunk at the photo's offset, so every later chunk at that offset failed the
+// chunks' primary key and the upload was answered 503 store-unavailable forever.
+TEST_F(CrewStoreTest, AnEmptyChunkStoresNothingAndTheNextChunkStillFits) {
+    const std::string content = "0123456789abcdef";
+    const std::string sha = sha256_hex(content);
+    const auto now = now_utc();
+    writer_->run_sync([&](sqlite::Connection& db) {
+        using sync::ChunkResult;
+        const auto empty = sync::append_photo_chunk(db, "tab-1", sha, 16, 0, "", now);
+        EXPECT_EQ(empty.result, ChunkResult::stored);
+        EXPECT_EQ(empty.state.received, 0);
+        EXPECT_EQ(sync::append_photo_chunk(db, "tab-1", sha, 16, 0, content, now).result,
+                  ChunkResult::completed);
+        EXPECT_EQ(sync::read_photo(db, sha), content);
+    });
+}
+
 }  // namespace
 }  // namespace fieldgate

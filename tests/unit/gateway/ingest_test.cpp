@@ -4,6 +4,7 @@
 #include "catalog.h"
 #include "ingest.h"
 #include "read_pool.h"
+#include "registry.h"
 #include "repositories.h"
 #include "support/temp_dir.h"
 #include "vendor_responses.h"
@@ -380,6 +381,68 @@ TEST(VendorResponses, TheAcceptedJsonReportIsValidJsonWithEveryMember) {
     EXPECT_EQ(j["results"][1]["status"], "duplicate");
     EXPECT_EQ(j["results"][1]["route_level"], true);
     EXPECT_FALSE(j["results"][0].contains("route_level"));
+}
+
+}  // namespace
+}  // namespace fieldgate
+
+namespace fieldgate {
+namespace {
+
+// Found by tests/fuzz/mqtt_message_fuzzer.cpp: a payload with a byte that is not UTF-8 inside a
+// JSON string. The parser's message quotes the bytes it last read, the adapter's refusal quoted
+// the message, and the problem document could not be serialized: the quarantine write threw, so
+// the webhook was answered 503 store-unavailable (Bay Hauling retries that forever) and the MQTT
+// stop event was dropped.
+TEST_F(IngestTest, APayloadThatIsNotUtf8IsRefusedWithAProblemThatCanBeStoredAndSent) {
+    const VendorLoader loader(
+        LoaderOptions{std::make_shared<const Catalog>(*catalog_), {}, nullptr});
+    const auto load = loader.load_folder(test::source_path("vendor_schemas/bay-hauling"));
+    ASSERT_TRUE(load.vendor);
+    // The fuzzer's input: the document's example with one bit changed in a key ("closed_\xe1t").
+    const std::string body =
+        "{ \"ticket_number\": \"BH-2026-0203-00417\", \"service_request\": \"SR-2026-118734\", "
+        "\"status\": \"Confirmed Negative\", \"exception\": { \"code\": \"NSO\", \"description\": "
+        "\"Items not set out at curb\" }, \"service_date\": \"02/03/2026\", \"closed_\xe1"
+        "at\": \"2026-02-03T10:42:17-08:00\", \"truck\": { \"id\": \"BH-T117\" } }";
+    IngestRequest req;
+    req.vendor = "bay-hauling";
+    req.source = "vendor:bay-hauling";
+    req.mapping_version = load.vendor->spec.mapping_version;
+    req.raw.vendor = "bay-hauling";
+    req.raw.channel = "http";
+    req.raw.received_at = "2026-02-03T19:00:00Z";
+    req.raw.body = body;
+    req.normalized = load.vendor->adapter->normalize(body);
+    ASSERT_TRUE(req.normalized.payload_error);
+    prepare_ingest(req);
+
+    IngestReport report;
+    ASSERT_NO_THROW(
+        writer_->run_sync([&](sqlite::Connection& db) { report = apply_ingest(db, ctx_, req); }));
+    ASSERT_TRUE(report.payload_error);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM quarantine"), 1);
+    auto db = reads_->acquire();
+    auto q = db->prepare("SELECT problem FROM quarantine");
+    ASSERT_TRUE(q->step());
+    const auto problem = nlohmann::json::parse(q->text(0));
+    EXPECT_NE(problem.at("detail").get<std::string>().find("\xef\xbf\xbd"), std::string::npos)
+        << "the invalid byte is shown as U+FFFD";
+    // And the vendor's answer renders.
+    const auto answer = render_ingest(load.vendor->spec.response, report, "rq_1");
+    EXPECT_EQ(answer.status, 400);
+    EXPECT_TRUE(nlohmann::json::parse(answer.body, nullptr, false).is_object()) << answer.body;
+}
+
+TEST(ApiError, AProblemDocumentReplacesBytesThatAreNotUtf8) {
+    const ApiError e{422,       "invalid-field",
+                     "Invalid", "value 'ab\xff\xfe' is not a code",
+                     "/x\xc3",  nlohmann::json::object()};
+    const auto text = e.to_problem().dump();  // threw type_error 316 before
+    const auto j = nlohmann::json::parse(text);
+    EXPECT_EQ(j.at("detail"), "value 'ab\xef\xbf\xbd\xef\xbf\xbd' is not a code");
+    EXPECT_EQ(j.at("pointer"), "/x\xef\xbf\xbd");
+    EXPECT_EQ(valid_utf8("caf\xc3\xa9 ok"), "caf\xc3\xa9 ok");  // valid UTF-8 is kept as it is
 }
 
 }  // namespace
