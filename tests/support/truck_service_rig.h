@@ -74,10 +74,13 @@ class TruckServiceRig {
         writer_->run_sync([](sqlite::Connection&) {});
     }
 
+    // The service's counters (what /readyz shows).
+    nlohmann::json stats() const { return trucks_->stats(); }
+
     // Messages handled or quarantined so far: every one but the echo of the gateway's own
     // dispatch topic counts once.
     std::uint64_t messages_counted() const {
-        const auto s = trucks_->stats();
+        const auto s = stats();
         std::uint64_t n = 0;
         for (const char* key :
              {"positions", "stop_events", "route_events", "statuses", "assignments", "quarantined"})
