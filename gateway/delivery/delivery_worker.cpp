@@ -421,7 +421,10 @@ void DeliveryWorker::settle(Job job, Attempt attempt) {
                             "{} s at most",
                             rt.endpoint.name, attempt.error, options_.max_pause.count());
                 }
-                const int failures = job.row.attempts + 1;
+                // An event's own failure waits the step of its own failures: the attempts an
+                // outage took from it say nothing about the event, and counting them would park
+                // it for minutes or hours behind an endpoint that is well again.
+                const int failures = wide ? job.row.attempts + 1 : job.row.event_failures + 1;
                 const auto delay = options_.schedule.next_delay(failures, attempt.retry_after);
                 if (wide)
                     earlier.swap(rt.failing_run);

@@ -7,7 +7,7 @@ std::vector<PendingEvent> pending_events(sqlite::Connection& db, const std::stri
     // outbox_due is the partial index of pending rows: delivered ones cost nothing here.
     auto q = db.prepare(
         "SELECT id, work_order_id, event_type, status, outcome_id, extra, created_at, attempts, "
-        "next_attempt_at FROM outbox INDEXED BY outbox_due "
+        "next_attempt_at, event_failures FROM outbox INDEXED BY outbox_due "
         "WHERE state = 'pending' AND id > ? AND destination = ? ORDER BY id LIMIT ?");
     q->bind(1, after_id).bind(2, destination).bind(3, limit);
     std::vector<PendingEvent> out;
@@ -18,6 +18,7 @@ std::vector<PendingEvent> pending_events(sqlite::Connection& db, const std::stri
         p.destination = destination;
         p.attempts = static_cast<int>(q->integer(7));
         p.next_attempt_at = q->optional_text(8);
+        p.event_failures = static_cast<int>(q->integer(9));
         out.push_back(std::move(p));
     }
     return out;
@@ -37,12 +38,14 @@ void mark_retry(sqlite::Connection& db, std::int64_t id, int status, const std::
                 const std::string& next_attempt_at, const std::string& deferred_by) {
     db.prepare(
           "UPDATE outbox SET attempts = attempts + 1, last_status = ?, last_error = ?, "
-          "next_attempt_at = ?, deferred_by = ? WHERE id = ? AND state = 'pending'")
+          "next_attempt_at = ?, deferred_by = ?, "
+          "event_failures = event_failures + (? = 'event') WHERE id = ? AND state = 'pending'")
         ->bind(1, status)
         .bind(2, error)
         .bind(3, next_attempt_at)
         .bind(4, deferred_by)
-        .bind(5, id)
+        .bind(5, deferred_by)
+        .bind(6, id)
         .run();
 }
 
@@ -72,7 +75,8 @@ void note_attempt(sqlite::Connection& db, std::int64_t id, int status, const std
 void defer_to_endpoint(sqlite::Connection& db, const std::vector<std::int64_t>& ids) {
     for (const auto id : ids) {
         db.prepare(
-              "UPDATE outbox SET deferred_by = 'endpoint' WHERE id = ? AND state = 'pending' "
+              "UPDATE outbox SET deferred_by = 'endpoint', event_failures = "
+              "MAX(event_failures - 1, 0) WHERE id = ? AND state = 'pending' "
               "AND deferred_by = 'event'")
             ->bind(1, id)
             .run();
@@ -144,7 +148,8 @@ std::vector<DeadLetter> dead_letters(sqlite::Connection& db,
 int replay_dead_letters(sqlite::Connection& db, const std::vector<std::int64_t>& ids,
                         const std::optional<std::string>& destination) {
     constexpr const char* kReplay =
-        "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = NULL, "
+        "UPDATE outbox SET state = 'pending', attempts = 0, event_failures = 0, "
+        "next_attempt_at = NULL, "
         "deferred_by = NULL, dead_at = NULL ";
     int changed = 0;
     if (ids.empty()) {

@@ -17,6 +17,8 @@ struct PendingEvent {
     OutboxEvent event;
     std::string destination;
     int attempts = 0;
+    // The failed attempts that were the event's own, not the endpoint's (see mark_retry).
+    int event_failures = 0;
     std::optional<std::string> next_attempt_at;  // RFC 3339 UTC; null = due now
 };
 
@@ -26,7 +28,8 @@ std::vector<PendingEvent> pending_events(sqlite::Connection& db, const std::stri
                                          std::int64_t after_id, int limit);
 
 void mark_delivered(sqlite::Connection& db, std::int64_t id, int status, const std::string& at);
-// deferred_by: "event" or "endpoint" (released as soon as the endpoint recovers).
+// deferred_by: "event" (counted in event_failures) or "endpoint" (released as soon as the
+// endpoint recovers).
 void mark_retry(sqlite::Connection& db, std::int64_t id, int status, const std::string& error,
                 const std::string& next_attempt_at, const std::string& deferred_by);
 void mark_dead(sqlite::Connection& db, std::int64_t id, int status, const std::string& error,
@@ -35,7 +38,7 @@ void mark_dead(sqlite::Connection& db, std::int64_t id, int status, const std::s
 void note_attempt(sqlite::Connection& db, std::int64_t id, int status, const std::string& error);
 // Rows deferred on their own backoff whose failures turned out to be the endpoint's (they came
 // just before the circuit opened): deferred because of the endpoint, so its recovery releases
-// them with the rest.
+// them with the rest, and the failure no longer counts as theirs.
 void defer_to_endpoint(sqlite::Connection& db, const std::vector<std::int64_t>& ids);
 // Makes every row deferred because the endpoint was unwell due at once; returns how many.
 int release_endpoint_deferrals(sqlite::Connection& db, const std::string& destination);

@@ -309,6 +309,12 @@ CREATE INDEX work_orders_overdue ON work_orders (vendor)
   WHERE overdue_at IS NOT NULL
     AND status NOT IN ('completed','partially_completed','not_collected','cancelled');
 )sql",
+    // 7: an event's own failures, apart from those the endpoint's outages caused: its backoff
+    // schedule counts these only, so an event that waited out an outage is not made to wait
+    // hours for a single failure of its own once the endpoint is back.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN event_failures INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <date/date.h>
 #include <nlohmann/json.hpp>
 
+#include "sqlite.h"
 #include "support/crm_sim_process.h"
 #include "support/gateway_process.h"
 #include "support/vendor_payloads.h"
@@ -148,6 +149,35 @@ TEST(CrmDelivery, RetryAfterIsHonoured) {
     rig.control({{"mode", "ok"}});
     ASSERT_TRUE(wait_until([&] { return rig.stored() == 1; }, 15s)) << rig.report();
     EXPECT_EQ(rig.answered("429"), 1);
+}
+
+// An event that failed through an outage and then fails once on its own (a 500 while the
+// endpoint is well) waits its own first backoff step, not the step its outage attempts reached.
+// Found by the fault suite's crm-outage scenario: such events sat out the 5-minute step after the
+// CRM had recovered.
+TEST(CrmDelivery, AFailureOfItsOwnAfterAnOutageWaitsTheFirstStepNotTheOutages) {
+    Rig rig(nlohmann::json{{"delivery", {{"backoff_s", {0, 1, 3600, 3600, 3600}}}}});
+    auto first_event_attempts = [&] {
+        sqlite::OpenOptions o;
+        o.read_only = true;
+        sqlite::Connection db(rig.gw().db_path(), o);
+        auto q = db.prepare("SELECT attempts FROM outbox WHERE destination = 'crm' ORDER BY id");
+        return q->step() ? q->integer(0) : -1;
+    };
+    rig.control({{"mode", "down"}});
+    auto c = rig.gw().client();
+    rig.create(c, "SR-OUTAGE-FIRST");
+    // Two refused attempts: the next step of the schedule is the hour.
+    ASSERT_TRUE(wait_until([&] { return first_event_attempts() >= 2; }, 20s));
+    // The CRM is back, and fails every event's first arrival with a 500. A second order's event
+    // is the probe: it fails, is sent again a second later and delivered, which releases the
+    // first order's event; that one's first arrival is its own failure.
+    rig.control({{"mode", "ok"}, {"fail_first_n", 1}});
+    rig.create(c, "SR-OUTAGE-SECOND");
+    ASSERT_TRUE(wait_until([&] { return rig.stored() == 2; }, 60s)) << rig.report();
+    EXPECT_EQ(rig.answered("500"), 2) << rig.report();
+    const auto subjects = by_subject(rig.events());
+    EXPECT_EQ(subjects.size(), 2u);
 }
 
 TEST(CrmDelivery, ARefusedEventIsDeadLetteredAndReplayDeliversIt) {

@@ -70,7 +70,8 @@ TEST(FaultCrmOutage, EveryAcknowledgedResultIsDeliveredOnceAfterDownSlow500And42
     EXPECT_EQ(acks.tickets.size(), kOrders) << format_summary(load.summary);
     EXPECT_TRUE(acks.unexpected.empty()) << acks.unexpected.front();
 
-    ASSERT_TRUE(rig.wait_for_delivery(180s)) << rig.crm_report();
+    ASSERT_TRUE(rig.wait_for_delivery(180s)) << rig.crm_report() << "\n"
+                                             << rig.pending_crm_events();
     const auto report = rig.crm_report();
     // Every order's dispatched event and outcome event, each stored once, in order.
     EXPECT_EQ(report["stored"], kOrders + acks.tickets.size());

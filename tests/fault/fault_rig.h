@@ -233,6 +233,22 @@ class FaultRig {
             limit);
     }
 
+    // The CRM events still pending, a line each (why a drain did not finish).
+    std::string pending_crm_events() const {
+        auto db = store();
+        auto q = db.prepare(
+            "SELECT id, work_order_id, attempts, event_failures, IFNULL(deferred_by, '-'), "
+            "IFNULL(next_attempt_at, 'now'), IFNULL(last_status, 0) FROM outbox WHERE state = "
+            "'pending' AND destination = 'crm' ORDER BY id LIMIT 20");
+        std::string out;
+        while (q->step())
+            out += "event " + std::to_string(q->integer(0)) + " of " + q->text(1) + ": attempts " +
+                   std::to_string(q->integer(2)) + " (own " + std::to_string(q->integer(3)) +
+                   "), deferred by " + q->text(4) + " until " + q->text(5) + ", last status " +
+                   std::to_string(q->integer(6)) + "\n";
+        return out;
+    }
+
     // The webhook ids the CRM simulator stored; it stores each once, however often it came.
     std::set<std::string> crm_received() const {
         auto c = crm_.control_client();
