@@ -1,37 +1,24 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang under AddressSanitizer + UndefinedBehaviorSanitizer and
-# runs each for FUZZ_SECONDS (default 30), seeded from the golden vendor samples and the committed
-# seeds in tests/fuzz/seeds/. Any crash, leak or sanitizer report fails the script and leaves the
-# input in $build/findings/. Usage: scripts/fuzz.sh [fuzzer ...]   (default: all)
+# Builds the libFuzzer targets with clang under AddressSanitizer + UndefinedBehaviorSanitizer (in
+# build-asan/, the folder of scripts/sanitize.sh asan: the libraries the tests ran are the ones
+# fuzzed, built once) and runs each for FUZZ_SECONDS (default 30), seeded from the golden vendor
+# samples and the committed seeds in tests/fuzz/seeds/. Any crash, leak or sanitizer report fails
+# the script and leaves the input in $build/findings/<fuzzer>/.
+# Usage: scripts/fuzz.sh [fuzzer ...]   (default: all)
 # A long run, one fuzzer at a time: FUZZ_SECONDS=600 nice -n 19 scripts/fuzz.sh fuzz-sync-request
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
+build=${FUZZ_BUILD_DIR:-$root/build-asan}
 seconds=${FUZZ_SECONDS:-30}
 all=(fuzz-vendor-bay-hauling fuzz-vendor-valley-disposal fuzz-vendor-curbside-coop
      fuzz-mapping-file fuzz-http-request fuzz-sync-request fuzz-mqtt-message)
 targets=("${@:-${all[@]}}")
 
-# On a fresh machine (as root): the build's Debian packages, then clang, libFuzzer and llvm, which
-# only this script needs (the test command does not install them).
-have_clang() {
-  command -v clang++ >/dev/null &&
-    ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1
-}
+# On a fresh machine (as root): the build's packages, clang, libFuzzer and llvm among them.
 if [ "$(id -u)" -eq 0 ]; then
   bash "$root/scripts/install-deps.sh" >/dev/null
-  if ! have_clang; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      clang libclang-rt-14-dev llvm >/dev/null
-  fi
-elif ! have_clang; then
-  echo "fuzz.sh: needs clang, libclang-rt-14-dev and llvm (run as root to install them)" >&2
-  exit 1
 fi
-
-CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DFIELDGATE_FUZZ=ON -DFIELDGATE_SANITIZE=address,undefined -DFIELDGATE_JEMALLOC=OFF \
-  -DFIELDGATE_TESTS=OFF -DFIELDGATE_WERROR=ON >/dev/null
+bash "$root/scripts/configure-sanitized.sh" asan "$build"
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
 
 seeds_for() {  # the seed folders of one fuzzer

@@ -10,10 +10,19 @@ packages=(
   libgtest-dev libgmock-dev
   mosquitto mosquitto-clients libpaho-mqttpp-dev libpaho-mqtt-dev
   prometheus-cpp-dev libyaml-cpp-dev
+  # The ASan + UBSan build and the fuzzers (scripts/sanitize.sh asan, scripts/fuzz.sh): clang,
+  # its sanitizer and libFuzzer runtimes, llvm-symbolizer for the reports' stack traces.
+  clang libclang-rt-14-dev llvm
 )
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps.sh: run as root (apt-get install)" >&2
   exit 1
+fi
+if dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | grep -qv '^install ok installed$'; then
+  :  # something is missing
+elif [ "$(dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | wc -l)" -eq "${#packages[@]}" ]; then
+  echo "dependencies already installed"
+  exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq

@@ -1,22 +1,19 @@
 #!/usr/bin/env bash
-# Builds fieldgate with sanitizers (g++, its own build folder) and runs tests under them.
-#   scripts/sanitize.sh asan [ctest -R regex]  AddressSanitizer + UndefinedBehaviorSanitizer
-#   scripts/sanitize.sh tsan [ctest -R regex]  ThreadSanitizer
-# The component and integration tests start the fieldgate binary of the same build folder, so the
-# daemon itself runs instrumented; its first report makes it exit, which fails the test.
+# Builds fieldgate with sanitizers (its own build folder) and runs tests under them.
+#   scripts/sanitize.sh asan [ctest -R regex] [ctest -E regex]
+#       AddressSanitizer + UndefinedBehaviorSanitizer (clang; build-asan/ holds the fuzzers too)
+#   scripts/sanitize.sh tsan [ctest -R regex] [ctest -E regex]
+#       ThreadSanitizer (g++; build-tsan/)
+# SANITIZE_TARGETS limits what is built. The component and integration tests start the fieldgate
+# binary of the same build folder, so the daemon itself runs instrumented; its first report makes
+# it exit, which fails the test.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:?asan or tsan}
 regex=${2:-}
 exclude=${3:-}
-case "$mode" in
-  asan) sanitize=address,undefined ;;
-  tsan) sanitize=thread ;;
-  *) echo "sanitize.sh: asan or tsan, not '$mode'" >&2; exit 2 ;;
-esac
 build=${SANITIZE_BUILD_DIR:-$root/build-$mode}
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFIELDGATE_WERROR=ON \
-  -DFIELDGATE_SANITIZE=$sanitize -DFIELDGATE_JEMALLOC=OFF >/dev/null
+bash "$root/scripts/configure-sanitized.sh" "$mode" "$build"
 if [ -n "${SANITIZE_TARGETS:-}" ]; then
   # shellcheck disable=SC2086
   cmake --build "$build" -j"$(nproc)" --target $SANITIZE_TARGETS
