@@ -5,7 +5,7 @@
 # samples and the committed seeds in tests/fuzz/seeds/. Any crash, leak or sanitizer report fails
 # the script and leaves the input in $build/findings/<fuzzer>/.
 # Usage: scripts/fuzz.sh [fuzzer ...]   (default: all)
-# A long run, one fuzzer at a time: FUZZ_SECONDS=600 nice -n 19 scripts/fuzz.sh fuzz-sync-request
+# A long run, one fuzzer at a time: FUZZ_SECONDS=600 FUZZ_JOBS=1 nice -n 19 scripts/fuzz.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD_DIR:-$root/build-asan}
@@ -45,15 +45,26 @@ seeds_for() {  # the seed folders of one fuzzer
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# FUZZ_JOBS fuzzers at a time (default: one per core); a long run wants FUZZ_JOBS=1.
+parallel=${FUZZ_JOBS:-$(nproc)}
+run_one() {  # one fuzzer; its exit status in $build/<fuzzer>.status, its log in <fuzzer>.log
+  local t=$1 corpus="$build/corpus/$1" findings="$build/findings/$1" status=0
+  mkdir -p "$corpus" "$findings"
+  "$build/tests/fuzz/$t" "$corpus" "$(seeds_for "$t")" -max_total_time="$seconds" \
+    -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$findings/" \
+    2>"$build/$t.log" || status=$?
+  echo "$status" >"$build/$t.status"
+}
+echo "fuzz: ${#targets[@]} fuzzers, ${seconds}s each, $parallel at a time"
+for t in "${targets[@]}"; do
+  while (($(jobs -rp | wc -l) >= parallel)); do wait -n || true; done
+  run_one "$t" &
+done
+wait
 failed=()
 for t in "${targets[@]}"; do
-  corpus="$build/corpus/$t"
-  findings="$build/findings/$t"
-  mkdir -p "$corpus" "$findings"
   echo "== $t: ${seconds}s"
-  if ! "$build/tests/fuzz/$t" "$corpus" "$(seeds_for "$t")" -max_total_time="$seconds" \
-      -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$findings/" \
-      2>"$build/$t.log"; then
+  if [ "$(cat "$build/$t.status" 2>/dev/null)" != 0 ]; then
     tail -60 "$build/$t.log"
     failed+=("$t")
   else
