@@ -20,23 +20,23 @@ case "$mode" in
       exit 1
     fi
     compiler=(-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++)
+    clang=yes
     options=(-DFIELDGATE_SANITIZE=address,undefined -DFIELDGATE_FUZZ=ON)
     ;;
   tsan)
     compiler=()  # the system's c++, g++ 12
+    clang=no
     options=(-DFIELDGATE_SANITIZE=thread)
     ;;
   *) echo "configure-sanitized.sh: asan or tsan, not '$mode'" >&2; exit 2 ;;
 esac
 # A folder configured with the other compiler (an older layout) cannot be reconfigured in place.
 cache="$build/CMakeCache.txt"
-if [ -f "$cache" ]; then
-  was_clang=no
-  grep -q '^CMAKE_CXX_COMPILER:.*clang++$' "$cache" && was_clang=yes
-  if [ "$was_clang" != "$([ "$mode" = asan ] && echo yes || echo no)" ]; then
-    echo "configure-sanitized.sh: $build was configured with another compiler; starting afresh"
-    rm -rf "$build"
-  fi
+was_clang=no
+grep -qs '^CMAKE_CXX_COMPILER:.*clang++$' "$cache" && was_clang=yes
+if [ -f "$cache" ] && [ "$was_clang" != "$clang" ]; then
+  echo "configure-sanitized.sh: $build was configured with another compiler; starting afresh"
+  rm -rf "$build"
 fi
 cmake -S "$root" -B "$build" "${compiler[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$flags" -DCMAKE_C_FLAGS_RELWITHDEBINFO="$flags" \

@@ -18,9 +18,9 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps.sh: run as root (apt-get install)" >&2
   exit 1
 fi
-if dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | grep -qv '^install ok installed$'; then
-  :  # something is missing
-elif [ "$(dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | wc -l)" -eq "${#packages[@]}" ]; then
+# Every package known and installed: nothing to do (no apt-get update on each test run).
+installed=$(dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | grep -c '^install ok installed$' || true)
+if [ "$installed" -eq "${#packages[@]}" ]; then
   echo "dependencies already installed"
   exit 0
 fi

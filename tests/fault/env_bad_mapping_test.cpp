@@ -140,8 +140,7 @@ TEST(FaultBadMappingAtStart, TheGatewayRefusesToStartNamingFileAndPointerAndKeep
                 acknowledged_before_stop);
     EXPECT_GT(acknowledged_before_stop, 0u);
     EXPECT_EQ(account.acknowledged, kResults);
-    EXPECT_EQ(account.lost, 0u);
-    EXPECT_EQ(account.duplicated, 0u);
+    expect_nothing_lost_or_duplicated(account);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 // zero. Every scenario prints one line in this form; scripts/fault-suite.sh collects them.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <iostream>
 #include <string>
@@ -27,5 +29,11 @@ struct FaultAccount {
     }
     void print() const { std::cout << line() << std::endl; }
 };
+
+// What every scenario must end with: nothing lost, nothing duplicated.
+inline void expect_nothing_lost_or_duplicated(const FaultAccount& account) {
+    EXPECT_EQ(account.lost, 0u) << account.line();
+    EXPECT_EQ(account.duplicated, 0u) << account.line();
+}
 
 }  // namespace fieldgate::test

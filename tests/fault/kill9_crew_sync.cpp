@@ -171,8 +171,7 @@ TEST(FaultKill9, CrewSync) {
     EXPECT_GT(failed_syncs, 0u) << "no kill landed during a sync";
     EXPECT_GT(account.acknowledged, 0u);
     EXPECT_EQ(account.acknowledged, recorded);
-    EXPECT_EQ(account.lost, 0u);
-    EXPECT_EQ(account.duplicated, 0u);
+    expect_nothing_lost_or_duplicated(account);
 }
 
 }  // namespace

@@ -73,8 +73,7 @@ TEST(FaultKill9, VendorHttp) {
     EXPECT_GT(cut, 0u) << "no kill landed while a request was in flight";
     EXPECT_GT(account.acknowledged, 0u);
     EXPECT_EQ(account.acknowledged, orders);
-    EXPECT_EQ(account.lost, 0u);
-    EXPECT_EQ(account.duplicated, 0u);
+    expect_nothing_lost_or_duplicated(account);
 }
 
 }  // namespace
