@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app.h"
+#include "cli/catalog_command.h"
 #include "cli/vendor_command.h"
 #include "config.h"
 #include "dead_letters_command.h"
@@ -148,6 +149,14 @@ int main(int argc, char** argv) {
     q_discard->add_option("--id", quarantine.ids, "entry id (repeatable)")->required();
     q_discard->add_option("--reason", quarantine.reason, "why (kept with the entry)")->required();
 
+    std::string catalog_config;
+    auto* catalog_cmd = app.add_subcommand("catalog", "the standard code catalog");
+    catalog_cmd->require_subcommand(1);
+    auto* catalog_md = catalog_cmd->add_subcommand(
+        "markdown", "every outcome x reason with the resident's message (docs/standard-codes.md)");
+    catalog_md->add_option("--config", catalog_config, "gateway.json: its catalog")
+        ->check(CLI::ExistingFile);
+
     fieldgate::ReportArgs report;
     auto* report_cmd = app.add_subcommand(
         "report", "per vendor and period: attempts, completion, reasons, evidence, service level");
@@ -172,6 +181,8 @@ int main(int argc, char** argv) {
         if (*dead_discard)
             return fieldgate::dead_letter_discard(dead.config_path, dead_discard_id,
                                                   dead_discard_reason, std::cout, std::cerr);
+        if (*catalog_md)
+            return fieldgate::catalog_markdown_command(catalog_config, std::cout, std::cerr);
         if (*report_cmd) return fieldgate::run_report(report, std::cout, std::cerr);
         if (*q_list) return fieldgate::quarantine_list(quarantine, std::cout, std::cerr);
         if (*q_show) return fieldgate::quarantine_show(quarantine, std::cout, std::cerr);

@@ -35,19 +35,6 @@ std::string read_text(const fs::path& p) {
     return s.str();
 }
 
-// The data files the gateway would use: from --config, else the ones this build ships with.
-GatewayConfig data_config(const std::string& config_path) {
-    if (!config_path.empty()) return load_config(config_path);
-    GatewayConfig c;
-    const fs::path root = FIELDGATE_DATA_DIR;
-    c.vendor_schemas_dir = (root / c.vendor_schemas_dir).string();
-    c.catalog_path = (root / c.catalog_path).string();
-    c.catalog_schema_path = (root / c.catalog_schema_path).string();
-    c.mapping_schema_path = (root / c.mapping_schema_path).string();
-    c.secrets_dir.clear();
-    return c;
-}
-
 VendorLoader make_loader(const GatewayConfig& c) {
     auto catalog =
         std::make_shared<const Catalog>(Catalog::load(c.catalog_path, c.catalog_schema_path));
@@ -123,7 +110,7 @@ int vendor_check(const VendorCommandArgs& args, std::ostream& out) {
     }
     GatewayConfig config;
     try {
-        config = data_config(args.config_path);
+        config = config_or_shipped(args.config_path);
     } catch (const std::exception& e) {
         out << "vendor check: cannot read the configuration: " << e.what() << "\n";
         return kCannotRun;
@@ -240,7 +227,7 @@ int vendor_check(const VendorCommandArgs& args, std::ostream& out) {
 int vendor_try(const VendorCommandArgs& args, std::ostream& out) {
     GatewayConfig config;
     try {
-        config = data_config(args.config_path);
+        config = config_or_shipped(args.config_path);
     } catch (const std::exception& e) {
         out << "vendor try: cannot read the configuration: " << e.what() << "\n";
         return kCannotRun;

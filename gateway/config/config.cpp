@@ -176,4 +176,16 @@ GatewayConfig load_config(const std::string& path) {
     return c;
 }
 
+GatewayConfig config_or_shipped(const std::string& config_path) {
+    if (!config_path.empty()) return load_config(config_path);
+    GatewayConfig c;
+    const std::filesystem::path root = FIELDGATE_DATA_DIR;
+    c.vendor_schemas_dir = (root / c.vendor_schemas_dir).string();
+    c.catalog_path = (root / c.catalog_path).string();
+    c.catalog_schema_path = (root / c.catalog_schema_path).string();
+    c.mapping_schema_path = (root / c.mapping_schema_path).string();
+    c.secrets_dir.clear();
+    return c;
+}
+
 }  // namespace fieldgate

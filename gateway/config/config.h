@@ -109,5 +109,9 @@ struct GatewayConfig {
 // Reads, validates (unknown keys are an error naming their JSON pointer) and resolves paths.
 // Environment overrides: FIELDGATE_LISTEN_PORT, FIELDGATE_STORE_PATH, FIELDGATE_LOG_LEVEL.
 GatewayConfig load_config(const std::string& path);
+// The data files the gateway would use: from the config file when one is named, else the ones
+// this build ships with (the catalog, vendor_schemas, the meta-schema) and no secrets. For the
+// offline commands (vendor check/try, catalog markdown).
+GatewayConfig config_or_shipped(const std::string& config_path);
 
 }  // namespace fieldgate

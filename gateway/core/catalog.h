@@ -1,5 +1,5 @@
 // The standard code catalog: outcomes and reasons with attribution, expected evidence,
-// reschedule hint and the customer message the CRM can send.
+// reschedule hint, and what the resident is told for every outcome x reason the city allows.
 #pragma once
 
 #include <map>
@@ -29,14 +29,23 @@ struct ReasonInfo {
     EvidenceRule evidence;
     bool reschedule = false;
     bool detail_required = false;
-    CustomerMessage message;
+    // Outcome code -> the message for that pair. Its keys are the outcomes the reason may come
+    // with: a pair not listed is one the city does not allow.
+    std::map<std::string, CustomerMessage> messages;
 };
 
 struct OutcomeInfo {
     std::string code;
     std::string label;
     bool reason_required = true;
-    CustomerMessage message;
+    std::optional<CustomerMessage> message;  // the outcome without a reason (COMPLETED)
+};
+
+// What the resident is told for one outcome (and reason), and the message's id:
+// "PARTIALLY_COMPLETED/OVER_SIZE_LIMIT@1", "COMPLETED@1". The id changes whenever the text does.
+struct ResolvedMessage {
+    std::string text;
+    std::string id;
 };
 
 class Catalog {
@@ -51,6 +60,14 @@ class Catalog {
     bool is_progress(const std::string& code) const;  // acknowledged | en_route | on_site
     const std::map<std::string, ReasonInfo>& reasons() const { return reasons_; }
     const std::map<std::string, OutcomeInfo>& outcomes() const { return outcomes_; }
+
+    // Whether `reason` may come with `outcome`; an empty reason is allowed where none is required.
+    bool allows(const std::string& outcome, const std::string& reason) const;
+    // The outcomes a reason may come with, by code.
+    std::vector<std::string> outcomes_for(const std::string& reason) const;
+    // The message for a pair the catalog allows; nullopt for any other pair.
+    std::optional<ResolvedMessage> message_for(const std::string& outcome,
+                                               const std::string& reason) const;
 
   private:
     std::string version_;

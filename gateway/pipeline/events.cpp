@@ -10,21 +10,15 @@ nlohmann::json outcome_json(const Catalog& catalog, const store::OutcomeRow& o) 
     j["progress"] = r.progress.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.progress);
     j["reason"] = r.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.reason);
     const ReasonInfo* reason = r.reason.empty() ? nullptr : catalog.reason(r.reason);
-    const OutcomeInfo* outcome = r.outcome.empty() ? nullptr : catalog.outcome(r.outcome);
     j["attribution"] = reason ? nlohmann::json(reason->attribution) : nlohmann::json(nullptr);
-    if (reason) {
-        j["customer_message"] = reason->message.text;
-        j["customer_message_version"] =
-            reason->code + "@" + std::to_string(reason->message.version);
-        j["reschedule"] = reason->reschedule;
-    } else if (outcome) {
-        j["customer_message"] = outcome->message.text;
-        j["customer_message_version"] =
-            outcome->code + "@" + std::to_string(outcome->message.version);
-        j["reschedule"] = false;
-    } else {
-        j["customer_message"] = nullptr;
-    }
+    // The message of this outcome x reason (a partial pickup is told what was and was not
+    // collected); its id names the pair and the text's version, so the CRM can tell which
+    // text it sent. A progress report carries none.
+    const auto message =
+        r.outcome.empty() ? std::nullopt : catalog.message_for(r.outcome, r.reason);
+    j["customer_message"] = message ? nlohmann::json(message->text) : nlohmann::json(nullptr);
+    j["customer_message_version"] = message ? nlohmann::json(message->id) : nlohmann::json(nullptr);
+    j["reschedule"] = reason ? reason->reschedule : false;
     j["detail"] = r.detail;
     j["occurred_at"] = r.occurred_at ? nlohmann::json(*r.occurred_at) : nlohmann::json(nullptr);
     j["received_at"] = o.received_at;

@@ -1,6 +1,5 @@
 #include <gtest/gtest.h>
 
-#include "catalog.h"
 #include "config.h"
 #include "json_schema.h"
 #include "support/temp_dir.h"
@@ -51,47 +50,6 @@ TEST(Config, TheVendorRateLimitDefaultIsReadAndChecked) {
                  std::runtime_error);
     EXPECT_THROW(load_config(dir.write("d.json", R"({"vendor_rate_limit":{"burst":10}})")),
                  std::runtime_error);
-}
-
-TEST(Catalog, TheShippedCatalogHasEveryReasonOfTheDesign) {
-    const auto catalog =
-        Catalog::load(test::source_path("gateway/catalog/standard-codes.json"),
-                      test::source_path("gateway/catalog/standard-codes.schema.json"));
-    for (const char* code :
-         {"NOT_SET_OUT", "INSTRUCTIONS_NOT_FOLLOWED", "CUSTOMER_CANCELLED", "ITEMS_NOT_LISTED",
-          "OVER_SIZE_LIMIT", "UNACCEPTABLE_ITEMS", "SAFETY_HAZARD", "WRONG_WORK_ORDER_TYPE",
-          "INACCURATE_INFO", "ACCESS_BLOCKED", "VEHICLE_ISSUE", "VENDOR_MISSED", "OTHER"}) {
-        const auto* reason = catalog.reason(code);
-        ASSERT_NE(reason, nullptr) << code;
-        EXPECT_FALSE(reason->message.text.empty()) << code;
-        EXPECT_GE(reason->message.version, 1) << code;
-    }
-    EXPECT_TRUE(catalog.reason("OTHER")->detail_required);
-    EXPECT_EQ(catalog.reason("NOT_SET_OUT")->attribution, "resident");
-    EXPECT_EQ(catalog.reason("VEHICLE_ISSUE")->attribution, "vendor");
-    for (const char* code : {"COMPLETED", "PARTIALLY_COMPLETED", "NOT_COLLECTED", "CANCELLED"}) {
-        EXPECT_NE(catalog.outcome(code), nullptr) << code;
-    }
-    EXPECT_FALSE(catalog.outcome("COMPLETED")->reason_required);
-    for (const char* code : {"acknowledged", "en_route", "on_site"})
-        EXPECT_TRUE(catalog.is_progress(code)) << code;
-    EXPECT_FALSE(catalog.is_progress("COMPLETED"));
-    EXPECT_FALSE(catalog.is_progress("dispatched"));
-}
-
-TEST(Catalog, AnInvalidCatalogIsRefusedWithItsPointer) {
-    test::TempDir dir;
-    auto doc = read_json_file(test::source_path("gateway/catalog/standard-codes.json"));
-    doc["reasons"]["NOT_SET_OUT"]["attribution"] = "the weather";
-    const auto path = dir.write("codes.json", doc.dump());
-    try {
-        Catalog::load(path, test::source_path("gateway/catalog/standard-codes.schema.json"));
-        FAIL() << "accepted a bad attribution";
-    } catch (const std::runtime_error& e) {
-        EXPECT_NE(std::string(e.what()).find("#/reasons/NOT_SET_OUT/attribution"),
-                  std::string::npos)
-            << e.what();
-    }
 }
 
 }  // namespace
