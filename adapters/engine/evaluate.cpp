@@ -290,7 +290,7 @@ class Evaluator {
     }
 
     // Looks a vendor code up in a value map; an unmapped code is an error, never OTHER.
-    std::optional<std::string> map_code(const FieldSpec& f, const Value& v) {
+    std::optional<MapTarget> map_code(const FieldSpec& f, const Value& v) {
         const auto& map = m_.value_maps.at(f.map);
         auto code = map.lookup(v.text);
         if (!code) {
@@ -379,11 +379,11 @@ RecordResult evaluate_record(const CompiledMapping& m, const RecordView& r) {
     bool status_ok = false;
     if (status && status->present && status_spec) {
         n.vendor_status = status->text;
-        if (auto code = ev.map_code(*status_spec, *status)) {
-            if (m.catalog->outcome(*code))
-                n.outcome = *code;
+        if (auto target = ev.map_code(*status_spec, *status)) {
+            if (m.catalog->outcome(target->code))
+                n.outcome = target->code;
             else
-                n.progress = *code;
+                n.progress = target->code;
             status_ok = true;
         }
     }
@@ -403,9 +403,12 @@ RecordResult evaluate_record(const CompiledMapping& m, const RecordView& r) {
                         {n.pointer, ""}, "missing_field",
                         "A result with status " + q(n.vendor_status) + " needs a reason code.");
                 }
-            } else if (auto code = ev.map_code(*reason_spec, *reason)) {
-                n.reason = *code;
-                const auto* info = m.catalog->reason(*code);
+            } else if (auto target = ev.map_code(*reason_spec, *reason)) {
+                n.reason = target->code;
+                // A reason that says by itself what happened pins the outcome (the loader
+                // checked the pair against the catalog).
+                if (!target->outcome.empty()) n.outcome = target->outcome;
+                const auto* info = m.catalog->reason(n.reason);
                 if (info && info->detail_required && trim(n.detail).empty()) {
                     const auto where = detail_where.value_or(ev.where(*reason));
                     std::string names = q(where.field);
@@ -417,7 +420,7 @@ RecordResult evaluate_record(const CompiledMapping& m, const RecordView& r) {
                         }
                     }
                     ev.error(where, "missing_field",
-                             "Reason " + q(n.vendor_reason) + " (" + *code +
+                             "Reason " + q(n.vendor_reason) + " (" + n.reason +
                                  ") needs a description in " + names + " saying what happened.");
                 }
             }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/meta_schema.h"
+#include "engine/pair_check.h"
 #include "json_schema.h"
 
 namespace fieldgate::engine {
@@ -37,6 +38,9 @@ class Compiler {
         fields(*m);
         checks(*m);
         payload_schema(*m);
+        if (errors_.empty()) {
+            for (auto& e : check_outcome_reason_pairs(*m, file_)) errors_.push_back(std::move(e));
+        }
         CompileResult out;
         out.errors = std::move(errors_);
         if (out.errors.empty()) out.mapping = std::move(m);
@@ -115,25 +119,40 @@ class Compiler {
             if (use == used_by.end())
                 fail(base, "value map '" + name + "' is not used by any field");
             for (const auto& [code, target_json] : vm.at("entries").items()) {
-                const auto target = target_json.get<std::string>();
                 const std::string where = base + "/entries/" + json_pointer_token(code);
-                if (use != used_by.end()) {
-                    if (use->second == "status" && !catalog_->outcome(target) &&
-                        !catalog_->is_progress(target)) {
-                        fail(where, "'" + target +
-                                        "' is not a standard outcome or progress code (catalog " +
-                                        catalog_->version() + ")");
-                    } else if (use->second == "reason" && !catalog_->reason(target)) {
-                        fail(where, "'" + target + "' is not a standard reason code (catalog " +
-                                        catalog_->version() + ")");
-                    }
-                }
+                MapTarget target = map_target(target_json);
+                if (use != used_by.end()) check_target(use->second, target, where);
                 if (auto clash = map.add(code, target)) {
                     fail(where, "'" + code + "' matches the same vendor value as '" + *clash +
                                     "' under this map's trim/case/space rules");
                 }
             }
             m.value_maps.emplace(name, std::move(map));
+        }
+    }
+
+    // An entry is a standard code, or {"code", "outcome"} for a reason that pins its outcome.
+    static MapTarget map_target(const json& j) {
+        if (j.is_object()) return MapTarget{j.value("code", ""), j.value("outcome", "")};
+        return MapTarget{j.get<std::string>()};
+    }
+
+    void check_target(const std::string& used_by, const MapTarget& target,
+                      const std::string& where) {
+        if (used_by == "status" && !catalog_->outcome(target.code) &&
+            !catalog_->is_progress(target.code)) {
+            fail(where, "'" + target.code +
+                            "' is not a standard outcome or progress code (catalog " +
+                            catalog_->version() + ")");
+        } else if (used_by == "reason" && !catalog_->reason(target.code)) {
+            fail(where, "'" + target.code + "' is not a standard reason code (catalog " +
+                            catalog_->version() + ")");
+        }
+        if (!target.outcome.empty() && used_by != "reason") {
+            fail(
+                where + "/outcome",
+                "only the entries of the reason field's map pin an outcome; this map is used by '" +
+                    used_by + "'");
         }
     }
 

@@ -11,14 +11,14 @@ std::string ValueMap::key(const std::string& value) const {
     return k;
 }
 
-std::optional<std::string> ValueMap::add(const std::string& vendor_code,
-                                         const std::string& target) {
-    auto [it, inserted] = entries_.emplace(key(vendor_code), std::make_pair(vendor_code, target));
+std::optional<std::string> ValueMap::add(const std::string& vendor_code, MapTarget target) {
+    auto [it, inserted] =
+        entries_.emplace(key(vendor_code), std::make_pair(vendor_code, std::move(target)));
     if (!inserted) return it->second.first;
     return std::nullopt;
 }
 
-std::optional<std::string> ValueMap::lookup(const std::string& vendor_value) const {
+std::optional<MapTarget> ValueMap::lookup(const std::string& vendor_value) const {
     auto it = entries_.find(key(vendor_value));
     if (it == entries_.end()) return std::nullopt;
     return it->second.second;
@@ -27,6 +27,12 @@ std::optional<std::string> ValueMap::lookup(const std::string& vendor_value) con
 std::vector<std::string> ValueMap::vendor_codes() const {
     std::vector<std::string> out;
     for (const auto& [k, v] : entries_) out.push_back(v.first);
+    return out;
+}
+
+std::vector<std::pair<std::string, MapTarget>> ValueMap::entries() const {
+    std::vector<std::pair<std::string, MapTarget>> out;
+    for (const auto& [k, v] : entries_) out.push_back(v);
     return out;
 }
 

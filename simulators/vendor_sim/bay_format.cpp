@@ -119,8 +119,8 @@ void assign_codes(Order& o, Rng& rng) {
     if (o.intent.outcome == "PARTIALLY_COMPLETED") {
         o.vendor_status = "Partially Collected";
     } else if (o.intent.reason == "CUSTOMER_CANCELLED" && rng.chance(0.35)) {
+        // Bay also closes a door cancellation as "Cancelled": still a non-collection.
         o.vendor_status = "Cancelled";
-        o.intent.outcome = "CANCELLED";
     } else {
         o.vendor_status = "Confirmed Negative";
     }

@@ -12,8 +12,8 @@
 
 namespace fieldgate::sim::bay {
 
-// Expresses o.intent as a Bay status and exception code (may turn a customer cancellation into
-// status "Cancelled", outcome CANCELLED).
+// Expresses o.intent as a Bay status and exception code (a customer cancellation is sometimes
+// status "Cancelled": the gateway counts it as NOT_COLLECTED all the same).
 void assign_codes(Order& o, Rng& rng);
 
 std::string single_body(const Order& o, const Route& route, const CivilDate& date);

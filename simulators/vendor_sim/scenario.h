@@ -19,7 +19,7 @@ std::optional<VendorId> vendor_from_name(const std::string& name);
 
 // What the simulator means a work order to end as, in the city's standard codes.
 struct Intent {
-    std::string outcome;  // COMPLETED | PARTIALLY_COMPLETED | NOT_COLLECTED | CANCELLED
+    std::string outcome;  // COMPLETED | PARTIALLY_COMPLETED | NOT_COLLECTED
     std::string reason;   // empty for COMPLETED
 };
 // The work order status the gateway should show for an outcome: COMPLETED -> completed, ...

@@ -107,7 +107,7 @@ TEST(PolledVendor, EveryResultIsCollectedOnceAcrossRestartsWithNoGap) {
         refs.insert(q->text(0));
         orders.insert(q->text(1));
         EXPECT_EQ(q->text(2), "poll");
-        EXPECT_EQ(q->text(3).rfind("1.0.0+", 0), 0u);
+        EXPECT_EQ(q->text(3).rfind("1.1.0+", 0), 0u);
     }
     EXPECT_EQ(rows, 60);
     EXPECT_EQ(refs.size(), 60u);

@@ -48,7 +48,7 @@ TEST(VendorCheck, AGoodFolderIsReadyWithEverySampleAndItsUnmappedCodesListed) {
     const auto r = check(folder);
     EXPECT_EQ(r.exit_code, 0) << r.output;
     EXPECT_TRUE(has(r.output, "ok    README.md, mapping.json and samples are there")) << r.output;
-    EXPECT_TRUE(has(r.output, "ok    bay-hauling \"Bay Hauling\" mapping 1.0.0+")) << r.output;
+    EXPECT_TRUE(has(r.output, "ok    bay-hauling \"Bay Hauling\" mapping 1.1.0+")) << r.output;
     EXPECT_TRUE(has(r.output, "ok    doc-single (expected.json)")) << r.output;
     EXPECT_TRUE(has(r.output, "ok    unmapped-exception-code (expected.err)")) << r.output;
     EXPECT_TRUE(has(r.output, "10 of 10 samples as expected")) << r.output;

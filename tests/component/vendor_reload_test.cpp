@@ -122,7 +122,7 @@ TEST(VendorReload, AChangedMappingIsSwappedInUnderLoadWithNoRequestFailed) {
     ASSERT_TRUE(wait_until([&] { return first_round_done.load() == kThreads; }));
 
     auto mapping = folders.mapping(kBay);
-    mapping["version"] = "1.1.0";
+    mapping["version"] = "1.9.0";
     mapping["value_maps"]["status"]["entries"]["Collected"] = "COMPLETED";
     folders.write_mapping(kBay, mapping);
     const int sent_before_reload = sent.load();
@@ -137,7 +137,7 @@ TEST(VendorReload, AChangedMappingIsSwappedInUnderLoadWithNoRequestFailed) {
     EXPECT_TRUE(body.at("accepted").get<bool>());
     EXPECT_EQ(body.at("changed"), json::array({kBay}));
     const auto new_version = version_of(body, kBay);
-    ASSERT_EQ(new_version.rfind("1.1.0+", 0), 0u) << answer.body;
+    ASSERT_EQ(new_version.rfind("1.9.0+", 0), 0u) << answer.body;
 
     EXPECT_TRUE(failures.empty()) << failures.size() << " failed, first: " << failures.front();
     const auto versions = versions_in_store(gw);
@@ -145,11 +145,11 @@ TEST(VendorReload, AChangedMappingIsSwappedInUnderLoadWithNoRequestFailed) {
     EXPECT_EQ(versions.at(new_version), kPerSet);
     for (const auto& [version, count] : versions) {
         if (version != new_version) {
-            EXPECT_EQ(version.rfind("1.0.0+", 0), 0u);
+            EXPECT_EQ(version.rfind("1.1.0+", 0), 0u);
             EXPECT_EQ(count, kPerSet);
         }
     }
-    EXPECT_EQ(outcome_version(gw, "SR-BEFORE-0").rfind("1.0.0+", 0), 0u);
+    EXPECT_EQ(outcome_version(gw, "SR-BEFORE-0").rfind("1.1.0+", 0), 0u);
     EXPECT_EQ(outcome_version(gw, "SR-AFTER-0"), new_version);
 
     // The new mapping serves: a status only it knows is accepted.
@@ -167,7 +167,7 @@ TEST(VendorReload, ABrokenMappingIsRefusedWithItsErrorWhileTheOldOneServes) {
     auto c = gw.client();
     ASSERT_EQ(post_bay(c, gw, bay_result("BH-B0", "SR-BROKEN-0")).status, 200);
     const auto serving = outcome_version(gw, "SR-BROKEN-0");
-    ASSERT_EQ(serving.rfind("1.0.0+", 0), 0u);
+    ASSERT_EQ(serving.rfind("1.1.0+", 0), 0u);
 
     auto broken = folders.mapping(kBay);
     broken["version"] = "2.0.0";

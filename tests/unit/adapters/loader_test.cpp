@@ -1,5 +1,6 @@
 // Loading mapping files: the meta-schema, semantic checks with file + JSON pointer, names.
 #include "engine/spec_parser.h"
+#include "result_json.h"
 #include "test_support.h"
 
 namespace fieldgate::testing {
@@ -59,6 +60,63 @@ TEST(adapters_Loader, AReasonCodeIsNotAStatusTarget) {
     auto load = load_mapping(dir, m);
     EXPECT_TRUE(has_error(load.errors, "/value_maps/status/entries/DONE", "outcome or progress"))
         << all_errors(load.errors);
+}
+
+// The catalog says which outcomes a reason may come with. A reason map whose entry can meet a
+// status the catalog does not pair it with is refused, naming the entry and the status entry.
+TEST(adapters_Loader, AMappingThatCouldProduceAPairTheCatalogForbidsIsRefusedNamingTheEntry) {
+    TempDir dir;
+    auto m = base_mapping("test-vendor", "json");
+    m["value_maps"]["status"]["entries"]["CXLD"] = "CANCELLED";
+    auto load = load_mapping(dir, m);
+    EXPECT_FALSE(load.vendor);
+    // NOT_SET_OUT never comes with CANCELLED; OTHER may.
+    EXPECT_TRUE(has_error(load.errors, "/value_maps/reason/entries/NSO",
+                          "status 'CXLD' -> CANCELLED (/value_maps/status/entries/CXLD)"))
+        << all_errors(load.errors);
+    EXPECT_TRUE(has_error(load.errors, "/value_maps/reason/entries/NSO", "NOT_COLLECTED"))
+        << all_errors(load.errors);
+    EXPECT_FALSE(has_error(load.errors, "/value_maps/reason/entries/MISC", ""))
+        << all_errors(load.errors);
+}
+
+TEST(adapters_Loader, AReasonEntryMayPinTheOutcomeItMeans) {
+    TempDir dir;
+    auto m = base_mapping("test-vendor", "json");
+    m["value_maps"]["status"]["entries"]["PART"] = "PARTIALLY_COMPLETED";
+    m["value_maps"]["reason"]["entries"]["CXL"] = "CUSTOMER_CANCELLED";
+    auto refused = load_mapping(dir, m);
+    EXPECT_TRUE(has_error(refused.errors, "/value_maps/reason/entries/CXL", "status 'PART'"))
+        << all_errors(refused.errors);
+
+    m["value_maps"]["reason"]["entries"]["CXL"] = {{"code", "CUSTOMER_CANCELLED"},
+                                                   {"outcome", "NOT_COLLECTED"}};
+    TempDir dir2;
+    auto pinned = load_mapping(dir2, m);
+    EXPECT_TRUE(pinned.errors.empty()) << all_errors(pinned.errors);
+    ASSERT_TRUE(pinned.vendor);
+    const auto out = pinned.vendor->adapter->normalize(
+        R"({"id": "1", "sr": "SR-1", "status": "PART", "reason": "CXL"})");
+    ASSERT_EQ(out.records.size(), 1u);
+    ASSERT_TRUE(out.records[0].ok()) << error_lines(out);
+    EXPECT_EQ(out.records[0].result->outcome, "NOT_COLLECTED");
+    EXPECT_EQ(out.records[0].result->reason, "CUSTOMER_CANCELLED");
+
+    m["value_maps"]["reason"]["entries"]["CXL"]["outcome"] = "PARTIALLY_COMPLETED";
+    TempDir dir3;
+    auto wrong_pin = load_mapping(dir3, m);
+    EXPECT_TRUE(has_error(wrong_pin.errors, "/value_maps/reason/entries/CXL/outcome",
+                          "pins PARTIALLY_COMPLETED"))
+        << all_errors(wrong_pin.errors);
+
+    m["value_maps"]["status"]["entries"]["DONE"] = {{"code", "COMPLETED"},
+                                                    {"outcome", "COMPLETED"}};
+    m["value_maps"]["reason"]["entries"]["CXL"]["outcome"] = "NOT_COLLECTED";
+    TempDir dir4;
+    auto status_pin = load_mapping(dir4, m);
+    EXPECT_TRUE(has_error(status_pin.errors, "/value_maps/status/entries/DONE/outcome",
+                          "only the entries of the reason field's map"))
+        << all_errors(status_pin.errors);
 }
 
 TEST(adapters_Loader, AnUnknownKeyIsReportedAtItsPointer) {

@@ -9,40 +9,40 @@ namespace {
 
 TEST(adapters_ValueMap, TrimsByDefault) {
     ValueMap m;
-    m.add("Completed ", "COMPLETED");
-    EXPECT_EQ(m.lookup("  Completed"), "COMPLETED");
+    m.add("Completed ", MapTarget{"COMPLETED"});
+    EXPECT_EQ(m.lookup("  Completed").value().code, "COMPLETED");
     ValueMap strict(MatchRules{false, false, false});
-    strict.add("Completed", "COMPLETED");
+    strict.add("Completed", MapTarget{"COMPLETED"});
     EXPECT_FALSE(strict.lookup("Completed "));
 }
 
 TEST(adapters_ValueMap, CaseInsensitiveOnlyWhenAsked) {
     ValueMap exact;
-    exact.add("NOT OUT", "NOT_SET_OUT");
+    exact.add("NOT OUT", MapTarget{"NOT_SET_OUT"});
     EXPECT_FALSE(exact.lookup("not out"));
     ValueMap folded(MatchRules{true, true, false});
-    folded.add("NOT OUT", "NOT_SET_OUT");
-    EXPECT_EQ(folded.lookup("Not Out"), "NOT_SET_OUT");
+    folded.add("NOT OUT", MapTarget{"NOT_SET_OUT"});
+    EXPECT_EQ(folded.lookup("Not Out").value().code, "NOT_SET_OUT");
 }
 
 TEST(adapters_ValueMap, CollapsesInternalSpacesOnlyWhenAsked) {
     ValueMap plain;
-    plain.add("NO ACCESS GATE", "ACCESS_BLOCKED");
+    plain.add("NO ACCESS GATE", MapTarget{"ACCESS_BLOCKED"});
     EXPECT_FALSE(plain.lookup("NO  ACCESS   GATE"));
     ValueMap collapsing(MatchRules{true, false, true});
-    collapsing.add("NO ACCESS GATE", "ACCESS_BLOCKED");
-    EXPECT_EQ(collapsing.lookup(" NO  ACCESS \t GATE "), "ACCESS_BLOCKED");
+    collapsing.add("NO ACCESS GATE", MapTarget{"ACCESS_BLOCKED"});
+    EXPECT_EQ(collapsing.lookup(" NO  ACCESS \t GATE ").value().code, "ACCESS_BLOCKED");
 }
 
 TEST(adapters_ValueMap, EntriesThatCollideUnderTheRulesAreReported) {
     ValueMap m(MatchRules{true, true, true});
-    EXPECT_FALSE(m.add("NOT OUT", "NOT_SET_OUT"));
-    EXPECT_EQ(m.add("not  out", "NOT_SET_OUT"), "NOT OUT");
+    EXPECT_FALSE(m.add("NOT OUT", MapTarget{"NOT_SET_OUT"}));
+    EXPECT_EQ(m.add("not  out", MapTarget{"NOT_SET_OUT"}), "NOT OUT");
 }
 
 TEST(adapters_ValueMap, UnknownValuesAreNotMapped) {
     ValueMap m;
-    m.add("NSO", "NOT_SET_OUT");
+    m.add("NSO", MapTarget{"NOT_SET_OUT"});
     EXPECT_FALSE(m.lookup("XYZ"));
     EXPECT_EQ(m.vendor_codes(), std::vector<std::string>{"NSO"});
 }

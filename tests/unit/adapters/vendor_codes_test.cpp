@@ -1,5 +1,5 @@
 // Every code in each vendor's document is mapped, to the standard code the onboarding chose.
-// The tables are copied from /work/shared/vendors/*.md (the vendors' own words), not from the
+// The tables are copied from the vendors' interface documents (their own words), not from the
 // mappings, so a code dropped from a mapping fails here.
 #include "result_json.h"
 #include "test_support.h"
@@ -36,7 +36,7 @@ TEST(adapters_VendorCodes, BayHaulingStatusesAndExceptionCodes) {
     const Table statuses = {{"Confirmed Positive", "COMPLETED"},
                             {"Partially Collected", "PARTIALLY_COMPLETED"},
                             {"Confirmed Negative", "NOT_COLLECTED"},
-                            {"Cancelled", "CANCELLED"}};
+                            {"Cancelled", "NOT_COLLECTED"}};
     for (const auto& [code, expected] : statuses) {
         if (auto r = ok(a->normalize(bay(code, "NSO")), code)) {
             EXPECT_EQ(r->outcome, expected) << code;
@@ -131,6 +131,62 @@ TEST(adapters_VendorCodes, CurbsideCoopResultsAndReasons) {
         if (auto r = ok(a->normalize(csv("EXC", "  " + code + " ")), code)) {
             EXPECT_EQ(r->reason, expected) << code;
         }
+    }
+}
+
+std::string riverbend(const std::string& result, int missed_code) {
+    return R"({"pickups": [{"pickup_id": "RB-1", "city_ticket": "SR", "result": ")" + result +
+           R"(", "missed_code": )" + std::to_string(missed_code) +
+           R"(, "comment": "", "finished_at": 1770144137, "modified_at": "2026-02-03T18:42:20Z"}]})";
+}
+
+std::string curbside(const std::string& result, const std::string& reason) {
+    return "route_id,route_date,stop_seq,sr_number,result,reason,reason_text,event_time,truck,lat,"
+           "lon\nR12,2026-02-03,9,SR," +
+           result + "," + reason + ",Resident cancelled at door,2026-02-03 09:00:00,CC-3,,\n";
+}
+
+// A resident who cancels at the door is one event: the city counts it among the non-collections,
+// whichever vendor reports it and whatever status that vendor's document puts it under.
+TEST(adapters_VendorCodes, ACancellationAtTheDoorIsTheSameOutcomeFromEveryVendor) {
+    const std::vector<std::pair<std::string, std::string>> door_cancellations = {
+        {"bay-hauling", bay("Cancelled", "CXL")},
+        {"bay-hauling", bay("Confirmed Negative", "CXL")},
+        {"bay-hauling", bay("Partially Collected", "CXL")},
+        {"valley-disposal", valley("7671", "101")},
+        {"valley-disposal", valley("7672", "101")},
+        {"curbside-coop", curbside("EXC", "CANCELLED")},
+        {"riverbend-recycling", riverbend("cancelled", 13)},
+        {"riverbend-recycling", riverbend("missed", 13)},
+    };
+    for (const auto& [id, payload] : door_cancellations) {
+        auto a = vendor(id);
+        ASSERT_TRUE(a) << id;
+        if (auto r = ok(a->normalize(payload), id + ": " + payload)) {
+            EXPECT_EQ(r->outcome, "NOT_COLLECTED") << id << ": " << payload;
+            EXPECT_EQ(r->reason, "CUSTOMER_CANCELLED") << id << ": " << payload;
+        }
+    }
+}
+
+// A reason that cannot go with a partial pickup keeps the outcome it means; one that can keeps
+// the vendor's partial, so the resident hears that some items were collected.
+TEST(adapters_VendorCodes, APartialPickupKeepsItsOutcomeUnlessItsReasonRulesItOut) {
+    auto a = vendor("bay-hauling");
+    ASSERT_TRUE(a);
+    if (auto r = ok(a->normalize(bay("Partially Collected", "OVS")), "OVS")) {
+        EXPECT_EQ(r->outcome, "PARTIALLY_COMPLETED");
+        EXPECT_EQ(r->reason, "OVER_SIZE_LIMIT");
+    }
+    if (auto r = ok(a->normalize(bay("Partially Collected", "BAD")), "BAD")) {
+        EXPECT_EQ(r->outcome, "NOT_COLLECTED");
+        EXPECT_EQ(r->reason, "INACCURATE_INFO");
+    }
+    auto valley_adapter = vendor("valley-disposal");
+    ASSERT_TRUE(valley_adapter);
+    if (auto r = ok(valley_adapter->normalize(valley("7671", "48")), "48")) {
+        EXPECT_EQ(r->outcome, "CANCELLED");
+        EXPECT_EQ(r->reason, "DUPLICATE_REQUEST");
     }
 }
 
