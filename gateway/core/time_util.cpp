@@ -1,5 +1,7 @@
 #include "time_util.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 
 // date.h's parser trips g++ 12's -Wmaybe-uninitialized from inlined library code.
@@ -31,8 +33,15 @@ std::string format_utc(SysMillis t) {
     return buf;
 }
 
+// Times of record (history, outbox events, the Open311 updated_datetime) never go backwards
+// within the process, even when the wall clock is stepped back: a CRM orders updates by them.
 std::string now_utc() {
-    return format_utc(now_millis());
+    static std::atomic<std::int64_t> latest{0};
+    const std::int64_t now = now_millis().time_since_epoch().count();
+    std::int64_t seen = latest.load(std::memory_order_relaxed);
+    while (now > seen && !latest.compare_exchange_weak(seen, now, std::memory_order_relaxed)) {
+    }
+    return format_utc(SysMillis(std::chrono::milliseconds(std::max(now, seen))));
 }
 
 namespace {

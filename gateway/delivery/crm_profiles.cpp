@@ -15,27 +15,41 @@ CrmProfile parse_crm_profile(const std::string& name) {
 namespace {
 
 // Open311 knows two statuses; a case is closed once the work order reached a terminal status.
-// The standard reason (or, for a completion, the outcome) travels as external_status_code and
-// the catalog's customer message as status_notes.
+// What a GeoReport v2 client reads tells a partial pickup from a non-collection: status_notes is
+// the catalog's message for the outcome x reason, service_notice names both in words, and
+// external_status_code is the pair ("PARTIALLY_COMPLETED/OVER_SIZE_LIMIT"). updated_datetime is
+// the time of the update (when the gateway recorded the change, never earlier than the order's
+// previous update); the field's own time travels in occurred_datetime.
 nlohmann::json open311_update(const Catalog& catalog, const store::OutboxEvent& event,
                               const store::WorkOrder& wo, const store::OutcomeRow* outcome) {
     nlohmann::json body;
     body["service_request_id"] = wo.crm_case_id;
     body["status"] = is_terminal_status(event.status) ? "closed" : "open";
     body["updated_datetime"] = event.created_at;
+    body["occurred_datetime"] = nullptr;
     body["sequence"] = event_sequence(event.id);
     body["media_url"] = nullptr;
     body["external_status_code"] = event.status;
+    body["service_notice"] = nullptr;
+    body["status_notes_version"] = nullptr;
     std::string notes;
     if (outcome) {
         const auto o = outcome_json(catalog, *outcome);
-        if (o["customer_message"].is_string()) notes = o["customer_message"].get<std::string>();
-        if (o["reason"].is_string())
-            body["external_status_code"] = o["reason"];
-        else if (o["code"].is_string())
-            body["external_status_code"] = o["code"];
-        if (!outcome->result.photos.empty()) body["media_url"] = outcome->result.photos.front();
-        if (outcome->result.occurred_at) body["updated_datetime"] = *outcome->result.occurred_at;
+        if (o["customer_message"].is_string()) {
+            notes = o["customer_message"].get<std::string>();
+            body["status_notes_version"] = o["customer_message_version"];
+        }
+        const auto& r = outcome->result;
+        if (const OutcomeInfo* info = catalog.outcome(r.outcome)) {
+            const ReasonInfo* reason = r.reason.empty() ? nullptr : catalog.reason(r.reason);
+            body["external_status_code"] =
+                r.reason.empty() ? r.outcome : r.outcome + "/" + r.reason;
+            body["service_notice"] = reason ? info->label + ": " + reason->label : info->label;
+        } else if (!r.progress.empty()) {
+            body["external_status_code"] = r.progress;
+        }
+        if (!r.photos.empty()) body["media_url"] = r.photos.front();
+        if (r.occurred_at) body["occurred_datetime"] = *r.occurred_at;
     }
     if (notes.empty()) {
         const auto dot = event.event_type.rfind('.');

@@ -14,8 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sqlite.h"
-#include "support/crm_sim_process.h"
-#include "support/gateway_process.h"
+#include "support/crm_delivery_rig.h"
 #include "support/vendor_payloads.h"
 #include "support/wait.h"
 
@@ -24,73 +23,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class Rig {
-  public:
-    explicit Rig(nlohmann::json extra = nlohmann::json::object()) : crm_() {
-        nlohmann::json config = {
-            {"crm",
-             {{"endpoint", "http://127.0.0.1:" + std::to_string(crm_.port()) + "/events"},
-              {"event_type_prefix", "gov.sanjose.workorder"}}},
-            {"delivery", {{"poll_interval_ms", 200}, {"max_pause_s", 1}, {"concurrency", 8}}},
-            {"watchdog", {{"enabled", false}}},
-        };
-        config.merge_patch(extra);
-        Secrets secrets;
-        secrets.crm_webhook = whsec(crm_.key());
-        gw_ = std::make_unique<GatewayProcess>(config, secrets);
-    }
-
-    GatewayProcess& gw() { return *gw_; }
-    CrmSimProcess& crm() { return crm_; }
-
-    nlohmann::json report() {
-        auto c = crm_.control_client();
-        return nlohmann::json::parse(c.get("/_report").body);
-    }
-    nlohmann::json events() {
-        auto c = crm_.control_client();
-        return nlohmann::json::parse(c.get("/_events").body);
-    }
-    void control(const nlohmann::json& command) {
-        auto c = crm_.control_client();
-        const auto r = c.post("/_control", command.dump());
-        ASSERT_LT(r.status, 300) << r.body;
-    }
-    std::int64_t stored() { return report()["stored"].get<std::int64_t>(); }
-    std::int64_t answered(const std::string& status) {
-        const auto r = report();
-        return r["answered"].contains(status) ? r["answered"][status].get<std::int64_t>() : 0;
-    }
-
-    // A work order for Bay Hauling; returns its id.
-    std::string create(sim::HttpClient& c, const std::string& sr) {
-        const auto r = gw_->create_order(c, work_order_body(sr, "bay-hauling"));
-        EXPECT_EQ(r.status, 201) << r.body;
-        return nlohmann::json::parse(r.body)["id"].get<std::string>();
-    }
-    void post_result(sim::HttpClient& c, const std::string& ticket, const std::string& sr,
-                     const std::string& status = "Confirmed Negative",
-                     const std::string& code = "NSO") {
-        const auto r =
-            c.post("/v1/vendors/bay-hauling/results", bay_result(ticket, sr, status, code).dump(),
-                   "application/json", {{"Authorization", "Bearer " + gw_->secrets.bay}});
-        EXPECT_EQ(r.status, 200) << r.body;
-    }
-
-  private:
-    CrmSimProcess crm_;
-    std::unique_ptr<GatewayProcess> gw_;
-};
-
-// Events of one service request, in the order the CRM received them.
-std::map<std::string, std::vector<nlohmann::json>> by_subject(const nlohmann::json& events) {
-    std::map<std::string, std::vector<nlohmann::json>> out;
-    for (const auto& e : events) out[e["subject"].get<std::string>()].push_back(e);
-    return out;
-}
-
 TEST(CrmDelivery, EveryOutcomeArrivesSignedInOrderWithTheStandardCodes) {
-    Rig rig;
+    CrmDeliveryRig rig;
     auto c = rig.gw().client();
     constexpr int kOrders = 30;
     for (int i = 0; i < kOrders; ++i) {
@@ -137,7 +71,7 @@ TEST(CrmDelivery, EveryOutcomeArrivesSignedInOrderWithTheStandardCodes) {
 }
 
 TEST(CrmDelivery, RetryAfterIsHonoured) {
-    Rig rig;
+    CrmDeliveryRig rig;
     rig.control({{"mode", "throttle429"}, {"retry_after_s", 4}});
     auto c = rig.gw().client();
     rig.create(c, "SR-429");
@@ -156,7 +90,7 @@ TEST(CrmDelivery, RetryAfterIsHonoured) {
 // Found by the fault suite's crm-outage scenario: such events sat out the 5-minute step after the
 // CRM had recovered.
 TEST(CrmDelivery, AFailureOfItsOwnAfterAnOutageWaitsTheFirstStepNotTheOutages) {
-    Rig rig(nlohmann::json{{"delivery", {{"backoff_s", {0, 1, 3600, 3600, 3600}}}}});
+    CrmDeliveryRig rig(nlohmann::json{{"delivery", {{"backoff_s", {0, 1, 3600, 3600, 3600}}}}});
     auto first_event_attempts = [&] {
         sqlite::OpenOptions o;
         o.read_only = true;
@@ -181,7 +115,7 @@ TEST(CrmDelivery, AFailureOfItsOwnAfterAnOutageWaitsTheFirstStepNotTheOutages) {
 }
 
 TEST(CrmDelivery, ARefusedEventIsDeadLetteredAndReplayDeliversIt) {
-    Rig rig;
+    CrmDeliveryRig rig;
     // In a fresh store the first order's events are evt_1 (dispatched) and evt_2 (outcome).
     rig.control({{"reject_ids", {"evt_2"}}});
     auto c = rig.gw().client();
@@ -221,7 +155,7 @@ TEST(CrmDelivery, ARefusedEventIsDeadLetteredAndReplayDeliversIt) {
 }
 
 TEST(CrmDelivery, TheCliListsAndReplaysDeadLetters) {
-    Rig rig;
+    CrmDeliveryRig rig;
     rig.control({{"reject_ids", {"evt_1"}}});
     auto c = rig.gw().client();
     rig.create(c, "SR-CLI");
@@ -253,7 +187,7 @@ TEST(CrmDelivery, TheCliListsAndReplaysDeadLetters) {
 }
 
 TEST(CrmDelivery, GoneDisablesTheEndpointUntilStaffEnableIt) {
-    Rig rig;
+    CrmDeliveryRig rig;
     rig.control({{"mode", "gone410"}});
     auto c = rig.gw().client();
     rig.create(c, "SR-GONE");
@@ -284,7 +218,7 @@ TEST(CrmDelivery, GoneDisablesTheEndpointUntilStaffEnableIt) {
 }
 
 TEST(CrmDelivery, Open311ProfileSendsServiceRequestUpdates) {
-    Rig rig(nlohmann::json{{"crm", {{"profile", "open311"}}}});
+    CrmDeliveryRig rig(nlohmann::json{{"crm", {{"profile", "open311"}}}});
     auto c = rig.gw().client();
     rig.create(c, "SR-311");
     rig.post_result(c, "BH-311", "SR-311");
@@ -296,14 +230,15 @@ TEST(CrmDelivery, Open311ProfileSendsServiceRequestUpdates) {
     EXPECT_EQ(open["status"], "open");
     const auto& closed = events[1]["body"];
     EXPECT_EQ(closed["status"], "closed");
-    EXPECT_EQ(closed["external_status_code"], "NOT_SET_OUT");
+    EXPECT_EQ(closed["external_status_code"], "NOT_COLLECTED/NOT_SET_OUT");
+    EXPECT_EQ(closed["status_notes_version"], "NOT_COLLECTED/NOT_SET_OUT@1");
     EXPECT_EQ(closed["media_url"], "https://media.bayhauling.example/stops/BH-311/1.jpg");
     EXPECT_TRUE(closed["status_notes"].is_string());
     EXPECT_FALSE(closed["status_notes"].get<std::string>().empty());
 }
 
 TEST(CrmDelivery, TheWatchdogFlagsAnOrderWhoseWindowEndedAndTellsTheCrm) {
-    Rig rig(nlohmann::json{{"watchdog", {{"enabled", true}, {"interval_s", 1}}}});
+    CrmDeliveryRig rig(nlohmann::json{{"watchdog", {{"enabled", true}, {"interval_s", 1}}}});
     auto c = rig.gw().client();
     // Scheduled yesterday (in every zone): its window is over and nothing was reported.
     const auto yesterday = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) -

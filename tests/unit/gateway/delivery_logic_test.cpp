@@ -121,7 +121,7 @@ store::WorkOrder order() {
     return wo;
 }
 
-TEST(CrmProfiles, Open311UpdateCarriesReasonMessageAndMedia) {
+TEST(CrmProfiles, Open311UpdateCarriesThePairsMessageMediaAndBothTimes) {
     const auto catalog = Catalog::load(
         std::string(FIELDGATE_SOURCE_ROOT) + "/gateway/catalog/standard-codes.json",
         std::string(FIELDGATE_SOURCE_ROOT) + "/gateway/catalog/standard-codes.schema.json");
@@ -139,10 +139,14 @@ TEST(CrmProfiles, Open311UpdateCarriesReasonMessageAndMedia) {
     const auto body = nlohmann::json::parse(r.body);
     EXPECT_EQ(body["service_request_id"], "SR-2026-1");
     EXPECT_EQ(body["status"], "closed");
-    EXPECT_EQ(body["external_status_code"], "NOT_SET_OUT");
+    EXPECT_EQ(body["external_status_code"], "NOT_COLLECTED/NOT_SET_OUT");
+    EXPECT_EQ(body["service_notice"], "Not collected: Items not set out");
     EXPECT_EQ(body["media_url"], "https://media.example/1.jpg");
-    EXPECT_EQ(body["updated_datetime"], "2026-02-03T10:42:17-08:00");
-    EXPECT_EQ(body["status_notes"], catalog.reason("NOT_SET_OUT")->message.text);
+    // The time of the update, not the field's: the field's own time has its own field.
+    EXPECT_EQ(body["updated_datetime"], "2026-02-03T18:45:00.000Z");
+    EXPECT_EQ(body["occurred_datetime"], "2026-02-03T10:42:17-08:00");
+    EXPECT_EQ(body["status_notes"], catalog.message_for("NOT_COLLECTED", "NOT_SET_OUT")->text);
+    EXPECT_EQ(body["status_notes_version"], "NOT_COLLECTED/NOT_SET_OUT@1");
     EXPECT_EQ(body["sequence"], "00000000000000000042");
 }
 
@@ -168,6 +172,43 @@ TEST(CrmProfiles, CloudEventCarriesSubjectSequenceAndOutcome) {
     EXPECT_EQ(body["type"], "gov.city.workorder.completed");
     EXPECT_EQ(body["data"]["outcome"]["code"], "COMPLETED");
     EXPECT_EQ(body["data"]["outcome"]["vendor_ref"], "BH-1");
+    EXPECT_EQ(body["data"]["outcome"]["customer_message_version"], "COMPLETED@1");
+}
+
+// A partial pickup tells the resident what was collected and what was not; a GeoReport v2
+// client tells it from a non-collection of the same reason by its status_notes and notice.
+TEST(CrmProfiles, APartialPickupAndANonCollectionOfOneReasonSayDifferentThings) {
+    const auto catalog = Catalog::load(
+        std::string(FIELDGATE_SOURCE_ROOT) + "/gateway/catalog/standard-codes.json",
+        std::string(FIELDGATE_SOURCE_ROOT) + "/gateway/catalog/standard-codes.schema.json");
+    auto render = [&](CrmProfile profile, const std::string& outcome) {
+        store::OutboxEvent e{5, "wo_1",       "gov.city.workorder.x",    "not_collected",
+                             2, std::nullopt, "2026-02-03T18:45:00.000Z"};
+        if (outcome == "PARTIALLY_COMPLETED") e.status = "partially_completed";
+        store::OutcomeRow o;
+        o.id = 2;
+        o.result.outcome = outcome;
+        o.result.reason = "OVER_SIZE_LIMIT";
+        o.evidence_json = "{}";
+        return nlohmann::json::parse(
+            render_crm_event(profile, {"gov.city.workorder", "urn:fg"}, catalog, e, order(), &o)
+                .body);
+    };
+    const auto partial_message = catalog.message_for("PARTIALLY_COMPLETED", "OVER_SIZE_LIMIT");
+    const auto partial = render(CrmProfile::cloudevents, "PARTIALLY_COMPLETED");
+    EXPECT_EQ(partial["data"]["outcome"]["customer_message"], partial_message->text);
+    EXPECT_EQ(partial["data"]["outcome"]["customer_message_version"],
+              "PARTIALLY_COMPLETED/OVER_SIZE_LIMIT@1");
+    const auto missed = render(CrmProfile::cloudevents, "NOT_COLLECTED");
+    EXPECT_NE(missed["data"]["outcome"]["customer_message"], partial_message->text);
+
+    const auto partial311 = render(CrmProfile::open311, "PARTIALLY_COMPLETED");
+    const auto missed311 = render(CrmProfile::open311, "NOT_COLLECTED");
+    EXPECT_EQ(partial311["status_notes"], partial_message->text);
+    EXPECT_NE(partial311["status_notes"], missed311["status_notes"]);
+    EXPECT_EQ(partial311["external_status_code"], "PARTIALLY_COMPLETED/OVER_SIZE_LIMIT");
+    EXPECT_EQ(missed311["external_status_code"], "NOT_COLLECTED/OVER_SIZE_LIMIT");
+    EXPECT_EQ(partial311["service_notice"], "Partially completed: Above the curb or over 3 feet");
 }
 
 TEST(Watchdog, DeadlineIsTheWindowEndInTheCityZone) {
