@@ -68,9 +68,12 @@ VendorTopics bind_topics(const nlohmann::json& doc, const std::string& file, con
         for (const auto& [code, target] : e.at("codes").items()) {
             RouteCode rc{target.at("outcome").get<std::string>(),
                          target.at("reason").get<std::string>()};
+            const std::string where = file + "#/route_event/codes/" + json_pointer_token(code);
             if (!catalog.reason(rc.reason)) {
-                problems.push_back(file + "#/route_event/codes/" + json_pointer_token(code) +
-                                   "/reason: '" + rc.reason + "' is not in the catalog");
+                problems.push_back(where + "/reason: '" + rc.reason + "' is not in the catalog");
+            } else if (!catalog.allows(rc.outcome, rc.reason)) {
+                problems.push_back(where + ": the catalog (" + catalog.version() +
+                                   ") does not allow " + rc.reason + " with " + rc.outcome);
             }
             t.route_event_codes.emplace(code, std::move(rc));
         }

@@ -87,6 +87,12 @@ std::string outcome_id(std::int64_t id) {
     return "oc_" + std::to_string(id);
 }
 
+std::string join_codes(const std::vector<std::string>& codes) {
+    std::string out;
+    for (const auto& c : codes) out += (out.empty() ? "" : ", ") + c;
+    return out.empty() ? "no outcome" : out;
+}
+
 ApiError record_error_to_api(const RecordError& e) {
     // The engine's machine codes (unmapped_code, missing_field …) become problem type slugs.
     std::string type = e.code.empty() ? "invalid-field" : e.code;
@@ -266,6 +272,17 @@ class Applier {
         v.vendor_ref = r.vendor_ref;
         v.crm_case_id = r.crm_case_id;
         v.route_level = r.route_level;
+        if (!r.outcome.empty() && !ctx_.catalog->allows(r.outcome, r.reason)) {
+            // Mappings are checked at load and crew actions on arrival; this is the last word
+            // for what a C++ adapter produced.
+            reject(v, unprocessable(
+                          "reason-not-allowed",
+                          "the catalog (" + ctx_.catalog->version() + ") does not allow " +
+                              (r.reason.empty() ? "no reason" : r.reason) + " with " + r.outcome +
+                              "; it comes with " + join_codes(ctx_.catalog->outcomes_for(r.reason)),
+                          r.pointer));
+            return v;
+        }
 
         if (r.route_level) {
             // Applies to every open stop of the route and day (stops with a result of their

@@ -241,6 +241,12 @@ nlohmann::json apply_action_batch(sqlite::Connection& db, const IngestContext& c
                     "unknown-reason",
                     "'" + a.reason + "' is not a reason of catalog " + ctx.catalog->version(),
                     at + "/reason");
+            else if (!ctx.catalog->allows(a.type == "partial" ? kPartiallyCompleted : kNotCollected,
+                                          a.reason))
+                error = unprocessable("reason-not-allowed",
+                                      "reason " + a.reason + " does not go with " + a.type +
+                                          " (catalog " + ctx.catalog->version() + ")",
+                                      at + "/reason");
             else if (ctx.catalog->reason(a.reason)->detail_required && a.detail.empty())
                 error = unprocessable("missing-field", "reason " + a.reason + " needs a detail",
                                       at + "/detail");

@@ -184,6 +184,23 @@ TEST_F(CrewStoreTest, ARepeatedActionAnswersItsFirstVerdictAndWritesNothing) {
     });
 }
 
+// A crew picks its outcome and reason on the tablet; a pair the catalog does not allow (a
+// resident's cancellation is never a partial pickup) is refused at the reason, nothing stored.
+TEST_F(CrewStoreTest, AReasonThatDoesNotGoWithTheOutcomeIsRefusedAtTheReason) {
+    const std::string body = R"({"device_time":"2026-02-03T18:00:00Z","actions":[
+        {"action_id":"p1","seq":1,"work_order_id":"wo_1","type":"partial","reason":"CUSTOMER_CANCELLED","occurred_at":"2026-02-03T17:00:00Z"}]})";
+    const auto answer = push(body);
+    const auto& r = answer.at("results").at(0);
+    EXPECT_EQ(r["verdict"], "rejected");
+    EXPECT_EQ(r["problem"]["type"], std::string(kProblemBase) + "reason-not-allowed");
+    EXPECT_EQ(r["problem"]["pointer"], "/actions/0/reason");
+    writer_->run_sync([](sqlite::Connection& db) {
+        auto q = db.prepare("SELECT COUNT(*) FROM outcomes");
+        ASSERT_TRUE(q->step());
+        EXPECT_EQ(q->integer(0), 0);
+    });
+}
+
 TEST_F(CrewStoreTest, PhotosAreCommittedChunkByChunkAndCheckedAgainstTheirName) {
     const std::string content = "0123456789abcdef";
     const std::string sha = sha256_hex(content);

@@ -126,8 +126,25 @@ TEST_F(IngestTest, AcceptedResultClosesTheOrderWithHistoryAndAnOutboxEvent) {
     EXPECT_EQ(event["data"]["outcome"]["reason"], "NOT_SET_OUT");
     EXPECT_EQ(event["data"]["outcome"]["attribution"], "resident");
     EXPECT_EQ(event["data"]["outcome"]["customer_message"],
-              catalog_->reason("NOT_SET_OUT")->message.text);
+              catalog_->message_for("NOT_COLLECTED", "NOT_SET_OUT")->text);
+    EXPECT_EQ(event["data"]["outcome"]["customer_message_version"], "NOT_COLLECTED/NOT_SET_OUT@1");
     EXPECT_EQ(event["data"]["outcome"]["mapping_version"], "1.0.0+abc");
+}
+
+// Mappings and crew sync are checked where they are configured; a C++ adapter is not, so the
+// ingest path itself refuses a pair the catalog does not allow, and keeps it for replay.
+TEST_F(IngestTest, APairTheCatalogDoesNotAllowIsRefusedAndQuarantined) {
+    add_order("wo_1", "SR-1", "bay-hauling");
+    auto report = ingest({result("SR-1", "PARTIALLY_COMPLETED", "CUSTOMER_CANCELLED", "BH-1")});
+    ASSERT_EQ(report.records.size(), 1u);
+    EXPECT_EQ(report.records[0].verdict, Verdict::rejected);
+    ASSERT_EQ(report.records[0].errors.size(), 1u);
+    EXPECT_EQ(report.records[0].errors[0].type, "reason-not-allowed");
+    EXPECT_NE(report.records[0].errors[0].detail.find("NOT_COLLECTED"), std::string::npos);
+    EXPECT_EQ(order("wo_1").status, "dispatched");
+    EXPECT_EQ(count("SELECT COUNT(*) FROM outcomes"), 0);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM quarantine WHERE problem_type = 'reason-not-allowed'"),
+              1);
 }
 
 TEST(ContentHash, IsTheFieldsResultNotWhereItSatInThePayload) {
@@ -243,7 +260,7 @@ TEST_F(IngestTest, AResultAfterCancellationIsRefusedAndQuarantined) {
 TEST_F(IngestTest, AVendorReportedCancellationIsATerminalOutcomeNotACityCancellation) {
     add_order("wo_1", "SR-1", "bay-hauling");
     ASSERT_EQ(
-        ingest({result("SR-1", "CANCELLED", "CUSTOMER_CANCELLED", "BH-1")}).records[0].verdict,
+        ingest({result("SR-1", "CANCELLED", "DUPLICATE_REQUEST", "BH-1")}).records[0].verdict,
         Verdict::accepted);
     EXPECT_EQ(order("wo_1").status, "cancelled");
     auto later = ingest({result("SR-1", "COMPLETED", "", "BH-1")});
