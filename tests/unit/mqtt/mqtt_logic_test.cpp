@@ -76,6 +76,12 @@ TEST(VendorTopics, ProblemsNameTheFileAndTheJsonPointer) {
         {"route_id", "/r"}, {"route_date", "/d"},
         {"code", "/c"},     {"codes", {{"X", {{"outcome", "NOT_COLLECTED"}, {"reason", "NOPE"}}}}}};
     EXPECT_NE(load_error(bad).find("#/route_event/codes/X/reason"), std::string::npos);
+    // A route-level event is told to every resident on the route: a pair the catalog does not
+    // allow (a cancellation by the resident, for a whole route) does not load.
+    bad["route_event"]["codes"]["X"] = {{"outcome", "PARTIALLY_COMPLETED"},
+                                        {"reason", "CUSTOMER_CANCELLED"}};
+    EXPECT_NE(load_error(bad).find("#/route_event/codes/X: the catalog"), std::string::npos)
+        << load_error(bad);
     bad = valid();
     bad["unknown"] = 1;
     EXPECT_NE(load_error(bad).find("acme/mqtt.json#"), std::string::npos);
