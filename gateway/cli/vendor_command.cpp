@@ -224,6 +224,24 @@ int vendor_check(const VendorCommandArgs& args, std::ostream& out) {
     return problems == 0 ? kReady : kProblems;
 }
 
+// What the CRM would tell the resident for each normalized outcome: the catalog's message for
+// its outcome x reason, so staff read the words before the folder goes live.
+void print_resident_messages(std::ostream& out, const NormalizeOutput& output,
+                             const GatewayConfig& config) {
+    const auto catalog = Catalog::load(config.catalog_path, config.catalog_schema_path);
+    bool header = false;
+    for (std::size_t i = 0; i < output.records.size(); ++i) {
+        const auto& r = output.records[i];
+        if (!r.ok() || r.result->outcome.empty()) continue;
+        const auto message = catalog.message_for(r.result->outcome, r.result->reason);
+        if (!message) continue;
+        if (!header) out << "\nthe resident is told (catalog " << catalog.version() << ")\n";
+        header = true;
+        out << "  record " << i << " (" << r.result->vendor_ref << ") " << message->id << ": "
+            << message->text << "\n";
+    }
+}
+
 int vendor_try(const VendorCommandArgs& args, std::ostream& out) {
     GatewayConfig config;
     try {
@@ -294,6 +312,7 @@ int vendor_try(const VendorCommandArgs& args, std::ostream& out) {
     }
     out << "\nnormalized\n";
     print_indented(out, to_json(output).dump(2), "  ");
+    print_resident_messages(out, output, config);
     const auto errors = error_lines(output);
     if (!errors.empty()) {
         out << "\nerrors (what the vendor would be told, per record: code, pointer, [field])\n";

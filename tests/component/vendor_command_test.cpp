@@ -146,6 +146,11 @@ TEST(VendorTry, AGoodPayloadShowsTheNormalizedResult) {
     EXPECT_TRUE(has(r.output, "\"outcome\": \"NOT_COLLECTED\"")) << r.output;
     EXPECT_TRUE(has(r.output, "\"reason\": \"NOT_SET_OUT\"")) << r.output;
     EXPECT_TRUE(has(r.output, "\"crm_case_id\": \"SR-2026-118734\"")) << r.output;
+    // Staff read the words the resident will get before the folder goes live.
+    EXPECT_TRUE(has(r.output,
+                    "record 0 (BH-2026-0203-00417) NOT_COLLECTED/NOT_SET_OUT@1: Our crew "
+                    "came by but found no items at the curb"))
+        << r.output;
 }
 
 TEST(VendorTry, JsonModePrintsOnlyTheNormalizedDocument) {
