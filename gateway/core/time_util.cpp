@@ -119,20 +119,33 @@ std::optional<SysMillis> parse_rfc3339(std::string_view text) {
     return SysMillis(date::sys_days(*ymd)) + *clock + fraction - offset;
 }
 
+namespace {
+
+std::optional<SysMillis> local_instant(date::local_seconds local, const std::string& zone) {
+    try {
+        const auto* tz = date::locate_zone(zone);
+        return std::chrono::time_point_cast<std::chrono::milliseconds>(
+            tz->to_sys(local, date::choose::earliest));
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+}  // namespace
+
 std::optional<SysMillis> local_to_instant(std::string_view date_text, std::string_view hhmm,
                                           const std::string& zone) {
     const auto ymd = parse_date(date_text);
     std::size_t used = 0;
     const auto clock = parse_clock(hhmm, used);
     if (!ymd || date_text.size() != 10 || !clock || used != hhmm.size()) return std::nullopt;
-    try {
-        const auto* tz = date::locate_zone(zone);
-        const auto local = date::local_days(*ymd) + *clock;
-        return std::chrono::time_point_cast<std::chrono::milliseconds>(
-            tz->to_sys(local, date::choose::earliest));
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
+    return local_instant(date::local_days(*ymd) + *clock, zone);
+}
+
+std::optional<SysMillis> end_of_local_day(std::string_view date_text, const std::string& zone) {
+    const auto ymd = parse_date(date_text);
+    if (!ymd || date_text.size() != 10) return std::nullopt;
+    return local_instant(date::local_days(*ymd) + date::days(1), zone);
 }
 
 bool is_iso_date(std::string_view text) {

@@ -18,6 +18,9 @@ std::optional<SysMillis> parse_rfc3339(std::string_view text);
 // A wall-clock time on a date in an IANA zone -> instant. `hhmm` is "HH:MM" or "HH:MM:SS".
 std::optional<SysMillis> local_to_instant(std::string_view date, std::string_view hhmm,
                                           const std::string& zone);
+// The midnight that ends `date` in an IANA zone: the start of the next day (23 or 25 hours
+// after the day's own midnight when daylight saving time changes that day).
+std::optional<SysMillis> end_of_local_day(std::string_view date, const std::string& zone);
 bool is_iso_date(std::string_view text);  // YYYY-MM-DD and a real calendar date
 
 }  // namespace fieldgate

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "summary.h"
+
 namespace fieldgate::ops {
 
 namespace {
@@ -45,6 +47,77 @@ std::pair<std::string, std::string> unmapped_code_of(const nlohmann::json& probl
     return {detail.substr(start, end - start), field};
 }
 
+namespace {
+
+// Results received in the window by disposition, and the corrections among them.
+void add_results(sqlite::Connection& db, const std::string& vendor, const std::string& since,
+                 nlohmann::json& h) {
+    nlohmann::json results = {{"applied", 0}, {"late", 0}, {"conflict", 0}, {"correction", 0}};
+    {
+        auto q = db.prepare(
+            "SELECT disposition, COUNT(*) FROM outcomes WHERE vendor = ? AND received_at >= ? "
+            "GROUP BY disposition");
+        q->bind(1, vendor).bind(2, since);
+        while (q->step()) results[q->text(0)] = q->integer(1);
+    }
+    h["results"] = results;
+    h["accepted"] = results["applied"].get<std::int64_t>() + results["late"].get<std::int64_t>();
+    // Closed orders the vendor edited afterwards (same reference, outcome and reason; other
+    // details): the CRM was not told, so staff may want to look.
+    h["corrections"] = results["correction"];
+    nlohmann::json recent = nlohmann::json::array();
+    for (const auto& c : store::recent_corrections(db, vendor, since, 5))
+        recent.push_back({{"outcome_id", "oc_" + std::to_string(c.outcome_id)},
+                          {"work_order_id", c.work_order_id},
+                          {"crm_case_id", c.crm_case_id},
+                          {"received_at", c.received_at}});
+    h["recent_corrections"] = recent;
+}
+
+nlohmann::json unmapped_codes(sqlite::Connection& db, const std::string& vendor) {
+    std::map<std::pair<std::string, std::string>, std::int64_t> unmapped;
+    {
+        auto q = db.prepare(
+            "SELECT problem, attempts FROM quarantine WHERE vendor = ? AND state = 'open' AND "
+            "problem_type = 'unmapped-code'");
+        q->bind(1, vendor);
+        while (q->step()) {
+            const auto problem = nlohmann::json::parse(q->text(0), nullptr, false);
+            std::vector<nlohmann::json> problems = {problem};
+            if (problem.is_object() && problem.contains("errors") && problem["errors"].is_array())
+                problems.assign(problem["errors"].begin(), problem["errors"].end());
+            for (const auto& p : problems) {
+                auto code = unmapped_code_of(p);
+                if (!code.first.empty()) unmapped[code] += q->integer(1);
+            }
+        }
+    }
+    nlohmann::json codes = nlohmann::json::array();
+    for (const auto& [code, n] : unmapped)
+        codes.push_back({{"code", code.first}, {"field", code.second}, {"attempts", n}});
+    return codes;
+}
+
+nlohmann::json crm_delivery(sqlite::Connection& db, const std::string& vendor, SysMillis now) {
+    auto q = db.prepare(
+        "SELECT COUNT(*), MIN(o.created_at) FROM outbox o JOIN work_orders w ON w.id = "
+        "o.work_order_id WHERE o.state = 'pending' AND o.destination = 'crm' AND w.vendor = ?");
+    q->bind(1, vendor);
+    nlohmann::json delivery = {
+        {"pending", 0}, {"oldest_pending_at", nullptr}, {"oldest_pending_age_s", nullptr}};
+    if (q->step()) {
+        delivery["pending"] = q->integer(0);
+        if (auto oldest = q->optional_text(1)) {
+            delivery["oldest_pending_at"] = *oldest;
+            if (auto t = parse_rfc3339(*oldest))
+                delivery["oldest_pending_age_s"] = std::chrono::duration<double>(now - *t).count();
+        }
+    }
+    return delivery;
+}
+
+}  // namespace
+
 nlohmann::json vendor_health(sqlite::Connection& db, const std::string& vendor,
                              const std::string& since, SysMillis now) {
     nlohmann::json h = {{"vendor", vendor}, {"since", since}};
@@ -63,16 +136,7 @@ nlohmann::json vendor_health(sqlite::Connection& db, const std::string& vendor,
     h["last_seen_at"] = optional_json(latest(last_outcome, last_refusal));
     h["last_result_at"] = optional_json(last_outcome);
 
-    nlohmann::json accepted = {{"applied", 0}, {"late", 0}, {"conflict", 0}};
-    {
-        auto q = db.prepare(
-            "SELECT disposition, COUNT(*) FROM outcomes WHERE vendor = ? AND received_at >= ? "
-            "GROUP BY disposition");
-        q->bind(1, vendor).bind(2, since);
-        while (q->step()) accepted[q->text(0)] = q->integer(1);
-    }
-    h["results"] = accepted;
-    h["accepted"] = accepted["applied"].get<std::int64_t>() + accepted["late"].get<std::int64_t>();
+    add_results(db, vendor, since, h);
 
     // A refusal repeated (the same body, the same error) is one entry with attempts.
     nlohmann::json top = nlohmann::json::array();
@@ -96,27 +160,7 @@ nlohmann::json vendor_health(sqlite::Connection& db, const std::string& vendor,
     h["quarantine_open"] =
         count(db, "SELECT COUNT(*) FROM quarantine WHERE vendor = ? AND state = 'open'", vendor);
 
-    std::map<std::pair<std::string, std::string>, std::int64_t> unmapped;
-    {
-        auto q = db.prepare(
-            "SELECT problem, attempts FROM quarantine WHERE vendor = ? AND state = 'open' AND "
-            "problem_type = 'unmapped-code'");
-        q->bind(1, vendor);
-        while (q->step()) {
-            const auto problem = nlohmann::json::parse(q->text(0), nullptr, false);
-            std::vector<nlohmann::json> problems = {problem};
-            if (problem.is_object() && problem.contains("errors") && problem["errors"].is_array())
-                problems.assign(problem["errors"].begin(), problem["errors"].end());
-            for (const auto& p : problems) {
-                auto code = unmapped_code_of(p);
-                if (!code.first.empty()) unmapped[code] += q->integer(1);
-            }
-        }
-    }
-    nlohmann::json codes = nlohmann::json::array();
-    for (const auto& [code, n] : unmapped)
-        codes.push_back({{"code", code.first}, {"field", code.second}, {"attempts", n}});
-    h["unmapped_codes"] = codes;
+    h["unmapped_codes"] = unmapped_codes(db, vendor);
 
     // Matches the partial index work_orders_overdue term for term, so SQLite uses it.
     h["overdue_orders"] = count(db,
@@ -125,24 +169,7 @@ nlohmann::json vendor_health(sqlite::Connection& db, const std::string& vendor,
                                 "('completed','partially_completed','not_collected','cancelled')",
                                 vendor);
 
-    {
-        auto q = db.prepare(
-            "SELECT COUNT(*), MIN(o.created_at) FROM outbox o JOIN work_orders w ON w.id = "
-            "o.work_order_id WHERE o.state = 'pending' AND o.destination = 'crm' AND w.vendor = ?");
-        q->bind(1, vendor);
-        nlohmann::json delivery = {
-            {"pending", 0}, {"oldest_pending_at", nullptr}, {"oldest_pending_age_s", nullptr}};
-        if (q->step()) {
-            delivery["pending"] = q->integer(0);
-            if (auto oldest = q->optional_text(1)) {
-                delivery["oldest_pending_at"] = *oldest;
-                if (auto t = parse_rfc3339(*oldest))
-                    delivery["oldest_pending_age_s"] =
-                        std::chrono::duration<double>(now - *t).count();
-            }
-        }
-        h["crm_delivery"] = delivery;
-    }
+    h["crm_delivery"] = crm_delivery(db, vendor, now);
     return h;
 }
 

@@ -1,5 +1,6 @@
-// Per vendor: last seen, accepted and refused counts, top refusal reasons, unmapped codes
-// seen, overdue orders, and how far its outcomes wait for the CRM. Every query walks an index
+// Per vendor: last seen, accepted and refused counts, corrections of closed orders (with the
+// latest few), top refusal reasons, unmapped codes seen, overdue orders, and how far its
+// outcomes wait for the CRM. Every query walks an index
 // range of that vendor (outcomes_vendor_received, quarantine_vendor, work_orders_overdue) or the
 // outbox's pending rows (outbox_due), never a whole table.
 #pragma once

@@ -47,6 +47,24 @@ ApiError unprocessable(std::string type, std::string detail, std::string pointer
                     nlohmann::json::object()};
 }
 
+ApiError to_api_error(const RecordError& e) {
+    std::string type = e.code.empty() ? "invalid-field" : e.code;
+    std::replace(type.begin(), type.end(), '_', '-');
+    ApiError api = unprocessable(type, e.detail, e.pointer);
+    if (e.code == "malformed") api.status = 400;
+    if (!e.field.empty()) api.extra["field"] = e.field;
+    return api;
+}
+
+ApiError listing_all(const std::vector<ApiError>& errors) {
+    ApiError first = errors.front();
+    if (errors.size() > 1) {
+        first.extra["errors"] = nlohmann::json::array();
+        for (const auto& e : errors) first.extra["errors"].push_back(e.to_problem());
+    }
+    return first;
+}
+
 }  // namespace fieldgate
 
 namespace fieldgate {

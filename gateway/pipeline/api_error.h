@@ -3,8 +3,11 @@
 
 #include <exception>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "model.h"
 
 namespace fieldgate {
 
@@ -32,5 +35,11 @@ ApiError bad_request(std::string type, std::string detail, std::string pointer =
 // document that is not UTF-8 can be neither stored nor sent (nlohmann throws on it).
 std::string valid_utf8(std::string text);
 ApiError unprocessable(std::string type, std::string detail, std::string pointer = {});
+
+// A mapping's refusal of a record: the engine's machine codes (unmapped_code, missing_field …)
+// become problem type slugs; `malformed` is a 400, the rest 422; the vendor's field is named.
+ApiError to_api_error(const RecordError& e);
+// The first of several errors, listing them all under `errors` when there is more than one.
+ApiError listing_all(const std::vector<ApiError>& errors);
 
 }  // namespace fieldgate

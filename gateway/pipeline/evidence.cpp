@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "schedule.h"
 #include "time_util.h"
 
 namespace fieldgate {
@@ -16,28 +17,6 @@ double distance_m(double lat1, double lon1, double lat2, double lon2) {
         std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
     return 2 * kEarthRadiusM * std::asin(std::min(1.0, std::sqrt(a)));
 }
-
-namespace {
-
-// The window as instants: the given start/end (RFC 3339, or HH:MM local on the scheduled
-// date), else the whole scheduled day in the city's zone.
-std::optional<std::pair<SysMillis, SysMillis>> window_of(const store::WorkOrder& wo,
-                                                         const std::string& zone) {
-    auto bound = [&](const std::optional<std::string>& v,
-                     const char* fallback) -> std::optional<SysMillis> {
-        if (v && !v->empty()) {
-            if (auto t = parse_rfc3339(*v)) return t;
-            return local_to_instant(wo.scheduled_date, *v, zone);
-        }
-        return local_to_instant(wo.scheduled_date, fallback, zone);
-    };
-    auto start = bound(wo.window_start, "00:00:00");
-    auto end = bound(wo.window_end, "23:59:59");
-    if (!start || !end) return std::nullopt;
-    return std::make_pair(*start, *end);
-}
-
-}  // namespace
 
 EvidenceVerdict check_evidence(const NormalizedResult& r, const ReasonInfo* reason,
                                const store::WorkOrder& wo, const std::string& city_zone) {
@@ -66,9 +45,9 @@ EvidenceVerdict check_evidence(const NormalizedResult& r, const ReasonInfo* reas
     std::string time = "unknown";
     if (r.occurred_at) {
         const auto at = parse_rfc3339(*r.occurred_at);
-        const auto window = window_of(wo, city_zone);
-        if (at && window)
-            time = (*at >= window->first && *at <= window->second) ? "in_window" : "outside_window";
+        const auto window =
+            service_window(wo.scheduled_date, wo.window_start, wo.window_end, city_zone);
+        if (at && window) time = window->contains(*at) ? "in_window" : "outside_window";
     }
     v.detail["time"] = time;
     if (rule.in_window && time != "in_window") v.complete = false;

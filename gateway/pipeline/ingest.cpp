@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "correction.h"
 #include "evidence.h"
 #include "ids.h"
 #include "lifecycle.h"
@@ -15,6 +16,8 @@ const char* to_string(Verdict v) {
     switch (v) {
         case Verdict::accepted:
             return "accepted";
+        case Verdict::corrected:
+            return "corrected";
         case Verdict::duplicate:
             return "duplicate";
         case Verdict::late:
@@ -93,16 +96,6 @@ std::string join_codes(const std::vector<std::string>& codes) {
     return out.empty() ? "no outcome" : out;
 }
 
-ApiError record_error_to_api(const RecordError& e) {
-    // The engine's machine codes (unmapped_code, missing_field …) become problem type slugs.
-    std::string type = e.code.empty() ? "invalid-field" : e.code;
-    std::replace(type.begin(), type.end(), '_', '-');
-    ApiError api = unprocessable(type, e.detail, e.pointer);
-    if (e.code == "malformed") api.status = 400;
-    if (!e.field.empty()) api.extra["field"] = e.field;
-    return api;
-}
-
 class Applier {
   public:
     Applier(sqlite::Connection& db, const IngestContext& ctx, const IngestRequest& req)
@@ -158,54 +151,27 @@ class Applier {
         return e;
     }
 
-    enum class Applied { applied, duplicate, late, conflict, cancelled };
+    // The verdict for one order; `rejected` here is a result for an order the city cancelled.
     struct OrderResult {
-        Applied kind;
+        Verdict kind;
         std::int64_t outcome_id = 0;
         std::optional<ApiError> error;
     };
 
-    // One result against one work order, decided inside the writer's transaction so two
-    // results for the same order can never both pass the checks.
-    OrderResult apply_to(const NormalizedResult& r, const std::string& hash, store::WorkOrder wo) {
-        if (auto same =
-                store::find_outcome_by_content(db_, req_.vendor, r.vendor_ref, wo.id, hash)) {
-            // A repeat answers as the first did: a conflict stays a conflict.
-            if (same->disposition == "conflict")
-                return {Applied::conflict, same->id, conflict_error(r, wo, same->id)};
-            return {Applied::duplicate, same->id, std::nullopt};
-        }
-        // Cancelled by the city (no outcome behind it): nothing from the field applies any
-        // more. A cancellation the vendor reported is a terminal outcome like any other.
-        if (wo.status == "cancelled" && !wo.outcome_id) {
-            return {Applied::cancelled, 0,
-                    ApiError{409, "work-order-cancelled", "Work order cancelled",
-                             "work order " + wo.crm_case_id +
-                                 " was cancelled by the city; this result is kept for review and "
-                                 "not applied",
-                             r.pointer, nlohmann::json::object()}};
-        }
+    // The correction becomes the order's current outcome (what evidence and the work order view
+    // show) and the history says what changed; the status stays. No CRM event: what the
+    // resident is told is decided by outcome and reason, which a correction never changes.
+    void record_correction(const store::WorkOrder& wo, const NormalizedResult& before,
+                           const NormalizedResult& after, std::int64_t outcome) {
+        store::update_work_order_status(db_, wo.id, wo.status, outcome, now_);
+        store::append_history(db_, wo.id,
+                              store::HistoryEntry{now_, wo.status, wo.status, req_.source, outcome,
+                                                  correction_note(before, after, raw_id())});
+    }
 
-        const bool terminal_now = is_terminal_status(wo.status);
-        std::optional<store::OutcomeRow> current;  // the terminal outcome already applied
-        std::string disposition = "applied";
-        std::string new_status;
-        if (!r.progress.empty()) {
-            if (terminal_now || status_rank(r.progress) <= status_rank(wo.status))
-                disposition = "late";
-            else
-                new_status = r.progress;
-        } else if (terminal_now) {
-            if (wo.outcome_id) current = store::find_outcome(db_, *wo.outcome_id);
-            if (current && current->result.outcome == r.outcome &&
-                current->result.reason == r.reason) {
-                return {Applied::duplicate, current->id, std::nullopt};
-            }
-            disposition = "conflict";
-        } else {
-            new_status = status_for_outcome(r.outcome);
-        }
-
+    // The outcome row, with the evidence its reason expects checked against the order.
+    store::OutcomeRow insert_outcome(const NormalizedResult& r, const std::string& hash,
+                                     const store::WorkOrder& wo, const std::string& disposition) {
         store::OutcomeRow row;
         row.work_order_id = wo.id;
         row.vendor = req_.vendor;
@@ -224,10 +190,64 @@ class Applier {
         row.evidence_json = evidence.detail.dump();
         row.evidence_complete = evidence.complete;
         row.id = store::insert_outcome(db_, row);
+        return row;
+    }
 
+    // One result against one work order, decided inside the writer's transaction so two
+    // results for the same order can never both pass the checks.
+    OrderResult apply_to(const NormalizedResult& r, const std::string& hash, store::WorkOrder wo) {
+        if (auto same =
+                store::find_outcome_by_content(db_, req_.vendor, r.vendor_ref, wo.id, hash)) {
+            // A repeat answers as the first did: a conflict stays a conflict.
+            if (same->disposition == "conflict")
+                return {Verdict::conflict, same->id, conflict_error(r, wo, same->id)};
+            return {Verdict::duplicate, same->id, std::nullopt};
+        }
+        // Cancelled by the city (no outcome behind it): nothing from the field applies any
+        // more. A cancellation the vendor reported is a terminal outcome like any other.
+        if (wo.status == "cancelled" && !wo.outcome_id) {
+            return {Verdict::rejected, 0,
+                    ApiError{409, "work-order-cancelled", "Work order cancelled",
+                             "work order " + wo.crm_case_id +
+                                 " was cancelled by the city; this result is kept for review and "
+                                 "not applied",
+                             r.pointer, nlohmann::json::object()}};
+        }
+
+        const bool terminal_now = is_terminal_status(wo.status);
+        std::optional<store::OutcomeRow> current;  // the terminal outcome (or its correction)
+        std::string disposition = "applied";
+        std::string new_status;
+        if (!r.progress.empty()) {
+            if (terminal_now || status_rank(r.progress) <= status_rank(wo.status))
+                disposition = "late";
+            else
+                new_status = r.progress;
+        } else if (terminal_now) {
+            if (wo.outcome_id) current = store::find_outcome(db_, *wo.outcome_id);
+            if (current && current->result.outcome == r.outcome &&
+                current->result.reason == r.reason) {
+                // The same word under the vendor's same reference with other details is an edit
+                // on its side (an exact repeat was found above by its hash); under another
+                // reference (another channel, another tablet) it is a second report that agrees.
+                if (current->vendor != req_.vendor || current->vendor_ref != r.vendor_ref)
+                    return {Verdict::duplicate, current->id, std::nullopt};
+                disposition = "correction";
+            } else {
+                disposition = "conflict";
+            }
+        } else {
+            new_status = status_for_outcome(r.outcome);
+        }
+
+        const auto row = insert_outcome(r, hash, wo, disposition);
         if (disposition == "conflict")
-            return {Applied::conflict, row.id, conflict_error(r, wo, row.id)};
-        if (disposition == "late") return {Applied::late, row.id, std::nullopt};
+            return {Verdict::conflict, row.id, conflict_error(r, wo, row.id)};
+        if (disposition == "late") return {Verdict::late, row.id, std::nullopt};
+        if (disposition == "correction") {
+            record_correction(wo, current->result, r, row.id);
+            return {Verdict::corrected, row.id, std::nullopt};
+        }
 
         store::update_work_order_status(
             db_, wo.id, new_status,
@@ -237,7 +257,47 @@ class Applier {
             store::HistoryEntry{now_, wo.status, new_status, req_.source, row.id, std::nullopt});
         wo.status = new_status;
         store::enqueue_event(db_, status_event(ctx_.events, wo, new_status, row.id, now_));
-        return {Applied::applied, row.id, std::nullopt};
+        return {Verdict::accepted, row.id, std::nullopt};
+    }
+
+    // A record the mapping could not normalize: every error answered, all in the quarantine.
+    void refuse_unnormalized(RecordVerdict& v, const RecordResult& rec) {
+        v.pointer = rec.result ? rec.result->pointer
+                               : (rec.errors.empty() ? "" : rec.errors.front().pointer);
+        if (rec.result) {
+            v.vendor_ref = rec.result->vendor_ref;
+            v.crm_case_id = rec.result->crm_case_id;
+        }
+        v.verdict = Verdict::rejected;
+        for (const auto& e : rec.errors) v.errors.push_back(to_api_error(e));
+        if (v.errors.empty())
+            v.errors.push_back(
+                unprocessable("invalid-record", "the record could not be normalized", v.pointer));
+        quarantine_error(listing_all(v.errors), v.pointer);
+    }
+
+    // Applies to every open stop of the route and day (stops with a result of their own are
+    // closed by now, cancelled ones are not open). A re-upload finds them all done already and
+    // answers duplicate.
+    void apply_route_level(RecordVerdict& v, const NormalizedResult& r, const std::string& hash) {
+        const auto orders = store::open_orders_on_route(db_, req_.vendor, r.route.id, r.route.date);
+        bool any_new = orders.empty();
+        for (const auto& wo : orders) {
+            auto applied = apply_to(r, hash, wo);
+            if (applied.kind == Verdict::accepted || applied.kind == Verdict::late ||
+                applied.kind == Verdict::corrected)
+                any_new = true;
+            v.outcome_ids.push_back(outcome_id(applied.outcome_id));
+            v.work_order_ids.push_back(wo.id);
+        }
+        if (orders.empty()) {
+            // Applied by an earlier upload: a repeat. Otherwise it reached no stop.
+            v.verdict = store::outcome_ref_exists(db_, req_.vendor, r.vendor_ref)
+                            ? Verdict::duplicate
+                            : Verdict::accepted;
+        } else {
+            v.verdict = any_new ? Verdict::accepted : Verdict::duplicate;
+        }
     }
 
     RecordVerdict apply(std::size_t index, const RecordResult& rec) {
@@ -248,23 +308,7 @@ class Applier {
         RecordVerdict v;
         v.index = index;
         if (!rec.ok()) {
-            v.pointer = rec.result ? rec.result->pointer
-                                   : (rec.errors.empty() ? "" : rec.errors.front().pointer);
-            if (rec.result) {
-                v.vendor_ref = rec.result->vendor_ref;
-                v.crm_case_id = rec.result->crm_case_id;
-            }
-            v.verdict = Verdict::rejected;
-            for (const auto& e : rec.errors) v.errors.push_back(record_error_to_api(e));
-            if (v.errors.empty())
-                v.errors.push_back(unprocessable("invalid-record",
-                                                 "the record could not be normalized", v.pointer));
-            ApiError first = v.errors.front();
-            if (v.errors.size() > 1) {
-                first.extra["errors"] = nlohmann::json::array();
-                for (const auto& e : v.errors) first.extra["errors"].push_back(e.to_problem());
-            }
-            quarantine_error(first, v.pointer);
+            refuse_unnormalized(v, rec);
             return v;
         }
         const auto& r = *rec.result;
@@ -285,27 +329,7 @@ class Applier {
         }
 
         if (r.route_level) {
-            // Applies to every open stop of the route and day (stops with a result of their
-            // own are closed by now, cancelled ones are not open). A re-upload finds them all
-            // done already and answers duplicate.
-            const auto orders =
-                store::open_orders_on_route(db_, req_.vendor, r.route.id, r.route.date);
-            bool any_new = orders.empty();
-            for (const auto& wo : orders) {
-                auto applied = apply_to(r, hash, wo);
-                if (applied.kind == Applied::applied || applied.kind == Applied::late)
-                    any_new = true;
-                v.outcome_ids.push_back(outcome_id(applied.outcome_id));
-                v.work_order_ids.push_back(wo.id);
-            }
-            if (orders.empty()) {
-                // Applied by an earlier upload: a repeat. Otherwise it reached no stop.
-                v.verdict = store::outcome_ref_exists(db_, req_.vendor, r.vendor_ref)
-                                ? Verdict::duplicate
-                                : Verdict::accepted;
-            } else {
-                v.verdict = any_new ? Verdict::accepted : Verdict::duplicate;
-            }
+            apply_route_level(v, r, hash);
             return v;
         }
 
@@ -322,24 +346,12 @@ class Applier {
         auto applied = apply_to(r, hash, *wo);
         v.work_order_ids.push_back(wo->id);
         if (applied.outcome_id) v.outcome_ids.push_back(outcome_id(applied.outcome_id));
-        switch (applied.kind) {
-            case Applied::applied:
-                v.verdict = Verdict::accepted;
-                break;
-            case Applied::duplicate:
-                v.verdict = Verdict::duplicate;
-                break;
-            case Applied::late:
-                v.verdict = Verdict::late;
-                break;
-            case Applied::conflict:
-                v.verdict = Verdict::conflict;
-                v.errors.push_back(std::move(*applied.error));
-                break;
-            case Applied::cancelled:
-                reject(v, std::move(*applied.error));
-                break;
+        if (applied.kind == Verdict::rejected) {
+            reject(v, std::move(*applied.error));
+            return v;
         }
+        v.verdict = applied.kind;
+        if (applied.error) v.errors.push_back(std::move(*applied.error));
         return v;
     }
 
@@ -360,8 +372,7 @@ IngestReport apply_ingest(sqlite::Connection& db, const IngestContext& ctx,
     Applier applier(db, ctx, req);
 
     if (req.refused || req.normalized.payload_error) {
-        ApiError error =
-            req.refused ? *req.refused : record_error_to_api(*req.normalized.payload_error);
+        ApiError error = req.refused ? *req.refused : to_api_error(*req.normalized.payload_error);
         applier.quarantine_error(error, "");
         report.payload_error = std::move(error);
     } else if (req.normalized.records.empty()) {

@@ -23,7 +23,9 @@ struct IngestContext {
     std::string city_zone;
 };
 
-enum class Verdict { accepted, duplicate, late, conflict, rejected };
+// corrected: a closed order's result sent again under the same vendor reference with the same
+// outcome and reason but other details; recorded as the order's current outcome (correction.h).
+enum class Verdict { accepted, corrected, duplicate, late, conflict, rejected };
 const char* to_string(Verdict v);
 
 struct RecordVerdict {
@@ -44,7 +46,7 @@ struct IngestReport {
     std::optional<ApiError> payload_error;  // the payload as a whole was refused
     std::vector<RecordVerdict> records;
     std::size_t count(Verdict v) const;
-    bool all_good() const;  // nothing rejected and no conflict
+    bool all_good() const;  // nothing rejected and no conflict (a correction is good)
 };
 
 struct IngestRequest {

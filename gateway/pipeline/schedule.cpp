@@ -2,8 +2,6 @@
 
 #include <cctype>
 
-#include "time_util.h"
-
 namespace fieldgate {
 
 bool valid_window_bound(std::string_view v) {
@@ -41,6 +39,38 @@ std::variant<ApiError, Schedule> parse_schedule(const nlohmann::json& j) {
         s.window_end = j["window"]["end"].get<std::string>();
     }
     return s;
+}
+
+bool ServiceWindow::contains(SysMillis t) const {
+    return t >= start && (end_inclusive ? t <= end : t < end);
+}
+
+bool ServiceWindow::ended_by(SysMillis now) const {
+    return end_inclusive ? now > end : now >= end;
+}
+
+namespace {
+
+std::optional<SysMillis> given_bound(const std::string& scheduled_date, const std::string& v,
+                                     const std::string& zone) {
+    if (auto t = parse_rfc3339(v)) return t;
+    return local_to_instant(scheduled_date, v, zone);
+}
+
+}  // namespace
+
+std::optional<ServiceWindow> service_window(const std::string& scheduled_date,
+                                            const std::optional<std::string>& window_start,
+                                            const std::optional<std::string>& window_end,
+                                            const std::string& zone) {
+    const bool has_start = window_start && !window_start->empty();
+    const bool has_end = window_end && !window_end->empty();
+    const auto start = has_start ? given_bound(scheduled_date, *window_start, zone)
+                                 : local_to_instant(scheduled_date, "00:00", zone);
+    const auto end = has_end ? given_bound(scheduled_date, *window_end, zone)
+                             : end_of_local_day(scheduled_date, zone);
+    if (!start || !end) return std::nullopt;
+    return ServiceWindow{*start, *end, has_end};
 }
 
 }  // namespace fieldgate

@@ -7,18 +7,9 @@
 
 #include "lifecycle.h"
 #include "repositories.h"
+#include "schedule.h"
 
 namespace fieldgate {
-
-std::optional<SysMillis> window_deadline(const std::string& scheduled_date,
-                                         const std::optional<std::string>& window_end,
-                                         const std::string& zone) {
-    if (window_end) {
-        if (auto t = parse_rfc3339(*window_end)) return t;
-        return local_to_instant(scheduled_date, *window_end, zone);
-    }
-    return local_to_instant(scheduled_date, "23:59:59", zone);
-}
 
 Watchdog::Watchdog(WatchdogOptions options, store::Writer& writer, store::ReadPool& reads,
                    std::function<void()> on_flagged)
@@ -75,17 +66,17 @@ int Watchdog::sweep(SysMillis now) {
     {
         auto db = reads_.acquire();
         auto q = db->prepare(
-            "SELECT id, scheduled_date, window_end FROM work_orders "
+            "SELECT id, scheduled_date, window_start, window_end FROM work_orders "
             "WHERE scheduled_date BETWEEN ? AND ? AND overdue_at IS NULL "
             "AND status IN ('dispatched', 'acknowledged', 'en_route', 'on_site')");
         // One day ahead: a window in a zone east of UTC may end before UTC's date changes.
         q->bind(1, date::format("%F", first))
             .bind(2, date::format("%F", date::sys_days(today) + date::days(1)));
         while (q->step()) {
-            const auto deadline =
-                window_deadline(q->text(1), q->optional_text(2), options_.city_zone);
-            if (deadline && *deadline + options_.grace < now)
-                due.push_back({q->text(0), *deadline});
+            const auto window = service_window(q->text(1), q->optional_text(2), q->optional_text(3),
+                                               options_.city_zone);
+            if (window && window->ended_by(now - options_.grace))
+                due.push_back({q->text(0), window->end});
         }
     }
     if (due.empty()) return 0;

@@ -1,6 +1,7 @@
 // The watchdog: a dispatched work order whose scheduled window has ended with no outcome is
 // flagged overdue (once), recorded in its history and announced to the CRM with an `overdue`
-// event; reports count it against the vendor.
+// event; reports count it against the vendor. When a window has ended is service_window()'s
+// rule (schedule.h): a day without a window ends at the next midnight.
 #pragma once
 
 #include <chrono>
@@ -25,12 +26,6 @@ struct WatchdogOptions {
     std::string city_zone = "America/Los_Angeles";
     EventContext events;
 };
-
-// When the window of an order ends: its window end (HH:MM local on the scheduled date, or an
-// RFC 3339 time), else the end of the scheduled day, in the city's zone.
-std::optional<SysMillis> window_deadline(const std::string& scheduled_date,
-                                         const std::optional<std::string>& window_end,
-                                         const std::string& zone);
 
 class Watchdog {
   public:

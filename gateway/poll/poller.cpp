@@ -177,10 +177,12 @@ bool Poller::page(const VendorEntry& vendor, VendorPoll& poll) {
     }
     poll.state = next;
     if (!ingest->normalized.records.empty()) {
-        spdlog::info("poll {}: {} record(s): {} accepted, {} duplicate, {} late, {} refused", id,
-                     report.records.size(), report.count(Verdict::accepted),
-                     report.count(Verdict::duplicate), report.count(Verdict::late),
-                     report.count(Verdict::rejected) + report.count(Verdict::conflict));
+        spdlog::info(
+            "poll {}: {} record(s): {} accepted, {} corrected, {} duplicate, {} late, {} refused",
+            id, report.records.size(), report.count(Verdict::accepted),
+            report.count(Verdict::corrected), report.count(Verdict::duplicate),
+            report.count(Verdict::late),
+            report.count(Verdict::rejected) + report.count(Verdict::conflict));
     }
     return more;
 }

@@ -34,6 +34,28 @@ std::string number(const std::optional<double>& v) {
     return buf;
 }
 
+// The rates and shares from the counts (null when their denominator is 0), the reasons with
+// their attribution, and the median delivery lag.
+void add_shares(VendorFigures& f, const Catalog& catalog,
+                const std::map<std::string, std::int64_t>& reasons, std::vector<double>& lags) {
+    f.completion_rate = ratio(f.completed, f.attempts);
+    f.evidence_share = ratio(f.with_expected_evidence, f.with_reason);
+    f.service_level = ratio(f.completed_in_window, f.orders);
+    f.median_event_to_delivery_s = median(std::move(lags));
+    std::map<std::string, std::int64_t> by_attribution;
+    for (const auto& [reason, count] : reasons) {
+        const auto* info = catalog.reason(reason);
+        const std::string attribution = info ? info->attribution : "unknown";
+        by_attribution[attribution] += count;
+        f.reasons.push_back({reason, attribution, count, *ratio(count, f.with_reason)});
+    }
+    std::sort(f.reasons.begin(), f.reasons.end(), [](const auto& a, const auto& b) {
+        return a.count != b.count ? a.count > b.count : a.reason < b.reason;
+    });
+    for (const char* a : kAttributions) f.attribution_shares[a] = ratio(0, f.with_reason);
+    for (const auto& [a, n] : by_attribution) f.attribution_shares[a] = ratio(n, f.with_reason);
+}
+
 }  // namespace
 
 std::vector<VendorFigures> vendor_report(sqlite::Connection& db, const Catalog& catalog,
@@ -41,17 +63,24 @@ std::vector<VendorFigures> vendor_report(sqlite::Connection& db, const Catalog& 
     std::map<std::string, VendorFigures> by_vendor;
     std::map<std::string, std::map<std::string, std::int64_t>> reasons;
     std::map<std::string, std::vector<double>> lags;
-    // One pass over the period's orders (work_orders_scheduled index) with each order's applied
-    // outcome and its CRM delivery. The outbox has no index by outcome (one would cost every
+    // One pass over the period's orders (work_orders_scheduled index) with each order's current
+    // outcome (o) and its CRM delivery. The outbox has no index by outcome (one would cost every
     // result on the ingest path), so its delivered rows are read once and joined, not looked
-    // up per order.
+    // up per order. A correction is never sent to the CRM: for a corrected order the delivery
+    // is the applied outcome's (a), found, like its corrections, through outcomes_order. Once
+    // corrected an order's current outcome stays a correction, so only corrected orders pay.
     auto q = db.prepare(
         "SELECT w.vendor, w.status, o.outcome, o.reason, o.evidence_complete, "
-        "json_extract(o.evidence, '$.time'), o.occurred_at, x.delivered_at "
+        "json_extract(o.evidence, '$.time'), a.occurred_at, x.delivered_at, "
+        "CASE WHEN o.disposition = 'correction' THEN (SELECT COUNT(*) FROM outcomes c "
+        "WHERE c.work_order_id = w.id AND c.disposition = 'correction') ELSE 0 END "
         "FROM work_orders w LEFT JOIN outcomes o ON o.id = w.outcome_id "
+        "LEFT JOIN outcomes a ON a.id = CASE WHEN o.disposition = 'correction' THEN "
+        "(SELECT MIN(f.id) FROM outcomes f WHERE f.work_order_id = w.id AND "
+        "f.disposition = 'applied' AND f.outcome IS NOT NULL) ELSE o.id END "
         "LEFT JOIN (SELECT outcome_id, MIN(delivered_at) AS delivered_at FROM outbox "
         "WHERE destination = 'crm' AND state = 'delivered' AND outcome_id IS NOT NULL "
-        "GROUP BY outcome_id) x ON x.outcome_id = o.id "
+        "GROUP BY outcome_id) x ON x.outcome_id = a.id "
         "WHERE w.scheduled_date >= ?1 AND w.scheduled_date <= ?2 AND w.vendor IS NOT NULL "
         "AND (?3 IS NULL OR w.vendor = ?3)");
     q->bind(1, query.from).bind(2, query.to).bind(3, query.vendor);
@@ -64,6 +93,7 @@ std::vector<VendorFigures> vendor_report(sqlite::Connection& db, const Catalog& 
         f.vendor = vendor;
         ++f.orders;
         if (!has_outcome) continue;
+        f.corrections += q->integer(8);
         const std::string outcome = q->text(2);
         const bool completed = outcome == "COMPLETED";
         const bool partial = outcome == "PARTIALLY_COMPLETED";
@@ -92,23 +122,7 @@ std::vector<VendorFigures> vendor_report(sqlite::Connection& db, const Catalog& 
     }
     std::vector<VendorFigures> out;
     for (auto& [vendor, f] : by_vendor) {
-        f.completion_rate = ratio(f.completed, f.attempts);
-        f.evidence_share = ratio(f.with_expected_evidence, f.with_reason);
-        f.service_level = ratio(f.completed_in_window, f.orders);
-        f.median_event_to_delivery_s = median(lags[vendor]);
-        std::map<std::string, std::int64_t> by_attribution;
-        for (const auto& [reason, count] : reasons[vendor]) {
-            const auto* info = catalog.reason(reason);
-            const std::string attribution = info ? info->attribution : "unknown";
-            by_attribution[attribution] += count;
-            f.reasons.push_back({reason, attribution, count, *ratio(count, f.with_reason)});
-        }
-        std::sort(f.reasons.begin(), f.reasons.end(), [](const auto& a, const auto& b) {
-            return a.count != b.count ? a.count > b.count : a.reason < b.reason;
-        });
-        for (const char* a : kAttributions) f.attribution_shares[a] = 0;
-        for (const auto& [a, n] : by_attribution)
-            f.attribution_shares[a] = f.with_reason ? *ratio(n, f.with_reason) : 0;
+        add_shares(f, catalog, reasons[vendor], lags[vendor]);
         out.push_back(std::move(f));
     }
     return out;
@@ -118,6 +132,9 @@ nlohmann::json to_json(const ReportQuery& query, const std::vector<VendorFigures
     nlohmann::json vendors = nlohmann::json::array();
     for (const auto& f : figures) {
         nlohmann::json reasons = nlohmann::json::array();
+        nlohmann::json attribution_shares = nlohmann::json::object();
+        for (const auto& [a, share] : f.attribution_shares)
+            attribution_shares[a] = optional_json(share);
         for (const auto& r : f.reasons)
             reasons.push_back({{"reason", r.reason},
                                {"attribution", r.attribution},
@@ -133,13 +150,14 @@ nlohmann::json to_json(const ReportQuery& query, const std::vector<VendorFigures
              {"completion_rate", optional_json(f.completion_rate)},
              {"with_reason", f.with_reason},
              {"reasons", reasons},
-             {"attribution_shares", f.attribution_shares},
+             {"attribution_shares", attribution_shares},
              {"with_expected_evidence", f.with_expected_evidence},
              {"evidence_share", optional_json(f.evidence_share)},
              {"completed_in_window", f.completed_in_window},
              {"service_level", optional_json(f.service_level)},
              {"delivered", f.delivered},
-             {"median_event_to_delivery_s", optional_json(f.median_event_to_delivery_s)}});
+             {"median_event_to_delivery_s", optional_json(f.median_event_to_delivery_s)},
+             {"corrections", f.corrections}});
     }
     nlohmann::json period = {{"from", query.from}, {"to", query.to}};
     return {{"period", period},
@@ -162,11 +180,11 @@ std::string vendors_csv(const std::vector<VendorFigures>& figures) {
         "vendor,orders,attempts,completed,partially_completed,not_collected,completion_rate,"
         "with_reason,share_resident,share_vendor,share_city,share_external,"
         "with_expected_evidence,evidence_share,completed_in_window,service_level,delivered,"
-        "median_event_to_delivery_s\r\n";
+        "median_event_to_delivery_s,corrections\r\n";
     for (const auto& f : figures) {
         auto share = [&f](const char* a) {
             auto it = f.attribution_shares.find(a);
-            return number(it == f.attribution_shares.end() ? 0.0 : it->second);
+            return number(it == f.attribution_shares.end() ? std::nullopt : it->second);
         };
         out += csv_field(f.vendor) + "," + std::to_string(f.orders) + "," +
                std::to_string(f.attempts) + "," + std::to_string(f.completed) + "," +
@@ -176,7 +194,7 @@ std::string vendors_csv(const std::vector<VendorFigures>& figures) {
                share("external") + "," + std::to_string(f.with_expected_evidence) + "," +
                number(f.evidence_share) + "," + std::to_string(f.completed_in_window) + "," +
                number(f.service_level) + "," + std::to_string(f.delivered) + "," +
-               number(f.median_event_to_delivery_s) + "\r\n";
+               number(f.median_event_to_delivery_s) + "," + std::to_string(f.corrections) + "\r\n";
     }
     return out;
 }

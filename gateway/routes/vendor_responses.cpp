@@ -138,6 +138,7 @@ std::string accepted_report(const IngestReport& report, const std::string& reque
     else
         out += "null";
     out += ",\"accepted\":" + std::to_string(report.count(Verdict::accepted));
+    out += ",\"corrected\":" + std::to_string(report.count(Verdict::corrected));
     out += ",\"duplicates\":" + std::to_string(report.count(Verdict::duplicate));
     out += ",\"late\":" + std::to_string(report.count(Verdict::late));
     out += ",\"conflicts\":0,\"rejected\":0,\"results\":[";
@@ -182,14 +183,15 @@ http::Response json_report(const IngestReport& report, const std::string& reques
     }
     nlohmann::json results = nlohmann::json::array();
     for (const auto& v : report.records) results.push_back(record_json(v));
-    const std::size_t good = report.count(Verdict::accepted) + report.count(Verdict::duplicate) +
-                             report.count(Verdict::late);
+    const std::size_t good = report.count(Verdict::accepted) + report.count(Verdict::corrected) +
+                             report.count(Verdict::duplicate) + report.count(Verdict::late);
     nlohmann::json summary = {
         {"request_id", request_id},
         {"payload_id", report.raw_payload_id
                            ? nlohmann::json("rp_" + std::to_string(report.raw_payload_id))
                            : nlohmann::json(nullptr)},
         {"accepted", report.count(Verdict::accepted)},
+        {"corrected", report.count(Verdict::corrected)},
         {"duplicates", report.count(Verdict::duplicate)},
         {"late", report.count(Verdict::late)},
         {"conflicts", report.count(Verdict::conflict)},

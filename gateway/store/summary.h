@@ -1,16 +1,33 @@
-// What the store holds, counted: the demo's closing summary and `fieldgate stats`.
+// What the store holds, counted: the demo's closing summary and `fieldgate stats`, and the
+// corrections vendor health lists.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "sqlite.h"
+
 namespace fieldgate::store {
 
-// {"work_orders": {status: n}, "outcomes": {"applied"|"late"|"conflict": n},
+// {"work_orders": {status: n}, "outcomes": {"applied"|"late"|"conflict"|"correction": n},
 //  "by_vendor": {vendor: {"outcomes": {code: n}, "reasons": {code: n}}},
 //  "quarantine": {vendor: {problem_type: n}}, "outbox": {state: n}}
 nlohmann::json summarize(const std::string& db_path);
 std::string format_summary(const nlohmann::json& summary);
+
+struct CorrectionRef {
+    std::int64_t outcome_id = 0;
+    std::string work_order_id;
+    std::string crm_case_id;
+    std::string received_at;
+};
+
+// The vendor's latest corrections received at or after `since`, newest first: a walk down its
+// range of outcomes_vendor_received, as long as the count of the same window.
+std::vector<CorrectionRef> recent_corrections(sqlite::Connection& db, const std::string& vendor,
+                                              const std::string& since, int limit);
 
 }  // namespace fieldgate::store

@@ -55,7 +55,7 @@ std::string describe(const Payload& p) {
 }
 
 bool good_verdict(const std::string& v) {
-    return v == "accepted" || v == "duplicate" || v == "late";
+    return v == "accepted" || v == "corrected" || v == "duplicate" || v == "late";
 }
 
 }  // namespace

@@ -51,6 +51,29 @@ TEST(MqttStopEvents, EndAsOutcomesAndCrmEvents) {
     EXPECT_EQ(rig.count("SELECT COUNT(*) FROM outcomes"), 2);
 }
 
+TEST(MqttStopEvents, AnEditedStopEventIsACorrectionNotARefusal) {
+    MqttRig rig;
+    const auto id = rig.create_order("SR-M-C");
+    auto truck = rig.publisher();
+    auto stop = bay_result("BH-C", "SR-M-C", "Confirmed Negative", "NSO");
+    truck->publish(kStop, stop.dump());
+    ASSERT_TRUE(wait_until([&] { return rig.status_of(id) == "not_collected"; }, 30s));
+    // The truck sends the stop again, edited: another time, a second photo.
+    stop["closed_at"] = "2026-02-03T11:05:00-08:00";
+    stop["photos"].push_back("https://media.bayhauling.example/stops/BH-C/2.jpg");
+    truck->publish(kStop, stop.dump());
+    ASSERT_TRUE(wait_until(
+        [&] { return rig.order(id)["outcome"].value("disposition", "") == "correction"; }, 30s))
+        << rig.order(id);
+    const auto wo = rig.order(id);
+    EXPECT_EQ(wo["status"], "not_collected");
+    EXPECT_EQ(wo["outcome"]["occurred_at"], "2026-02-03T11:05:00-08:00");
+    EXPECT_EQ(wo["history"].back()["source"], "truck:BH-T117");
+    EXPECT_EQ(rig.count("SELECT COUNT(*) FROM quarantine"), 0);  // not a refusal
+    // One outcome event for the CRM, the first; the correction sends none.
+    EXPECT_EQ(rig.count("SELECT COUNT(*) FROM outbox WHERE status = 'not_collected'"), 1);
+}
+
 TEST(MqttStopEvents, ARouteEventAppliesToEveryOpenStopOfTheRoute) {
     MqttRig rig;
     const auto a = rig.create_order("SR-R-1", "R-0500", 1);

@@ -1,5 +1,5 @@
 // Pure delivery logic: signing, attempt classification, backoff, Retry-After, endpoint URLs,
-// the Open311 profile and the watchdog's deadline.
+// the Open311 profile and the watchdog's deadline (the service window's end).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -7,7 +7,7 @@
 #include "crm_profiles.h"
 #include "endpoint.h"
 #include "retry_policy.h"
-#include "watchdog.h"
+#include "schedule.h"
 #include "webhook_signer.h"
 
 namespace fieldgate::delivery {
@@ -212,16 +212,18 @@ TEST(CrmProfiles, APartialPickupAndANonCollectionOfOneReasonSayDifferentThings) 
 }
 
 TEST(Watchdog, DeadlineIsTheWindowEndInTheCityZone) {
-    const auto d = window_deadline("2026-02-03", std::string("17:00"), "America/Los_Angeles");
+    const auto d = service_window("2026-02-03", std::string("07:00"), std::string("17:00"),
+                                  "America/Los_Angeles");
     ASSERT_TRUE(d);
-    EXPECT_EQ(format_utc(*d), "2026-02-04T01:00:00.000Z");
-    const auto whole_day = window_deadline("2026-07-01", std::nullopt, "America/Los_Angeles");
+    EXPECT_EQ(format_utc(d->end), "2026-02-04T01:00:00.000Z");
+    const auto whole_day =
+        service_window("2026-07-01", std::nullopt, std::nullopt, "America/Los_Angeles");
     ASSERT_TRUE(whole_day);
-    EXPECT_EQ(format_utc(*whole_day), "2026-07-02T06:59:59.000Z");
-    const auto explicit_time =
-        window_deadline("2026-02-03", std::string("2026-02-03T12:00:00Z"), "America/New_York");
+    EXPECT_EQ(format_utc(whole_day->end), "2026-07-02T07:00:00.000Z");  // midnight, exclusive
+    const auto explicit_time = service_window(
+        "2026-02-03", std::nullopt, std::string("2026-02-03T12:00:00Z"), "America/New_York");
     ASSERT_TRUE(explicit_time);
-    EXPECT_EQ(format_utc(*explicit_time), "2026-02-03T12:00:00.000Z");
+    EXPECT_EQ(format_utc(explicit_time->end), "2026-02-03T12:00:00.000Z");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "evidence.h"
 #include "lifecycle.h"
+#include "schedule.h"
 #include "time_util.h"
 
 namespace fieldgate {
@@ -53,6 +54,48 @@ TEST(Evidence, WithoutAWindowTheWholeScheduledDayCounts) {
                              "America/Los_Angeles")
                   .detail["time"],
               "outside_window");
+}
+
+TEST(Evidence, ADayWithoutAWindowEndsAtTheNextMidnightExclusive) {
+    ReasonInfo reason;
+    reason.evidence.in_window = true;
+    const auto wo = order_with_window(std::nullopt, std::nullopt);
+    NormalizedResult r;
+    r.occurred_at = "2026-07-03T23:59:59.500-07:00";
+    auto v = check_evidence(r, &reason, wo, "America/Los_Angeles");
+    EXPECT_EQ(v.detail["time"], "in_window");
+    EXPECT_TRUE(v.complete);
+    r.occurred_at = "2026-07-04T00:00:00.000-07:00";
+    EXPECT_EQ(check_evidence(r, &reason, wo, "America/Los_Angeles").detail["time"],
+              "outside_window");
+    // A given end is inclusive: "until 15:00" takes 15:00:00.000 and nothing later.
+    r.occurred_at = "2026-07-03T15:00:00-07:00";
+    EXPECT_EQ(check_evidence(r, &reason, order_with_window("07:00", "15:00"), "America/Los_Angeles")
+                  .detail["time"],
+              "in_window");
+    r.occurred_at = "2026-07-03T15:00:00.001-07:00";
+    EXPECT_EQ(check_evidence(r, &reason, order_with_window("07:00", "15:00"), "America/Los_Angeles")
+                  .detail["time"],
+              "outside_window");
+}
+
+TEST(ServiceWindow, IsTheScheduledDayInTheCityZoneWhenNoneIsGiven) {
+    // 2026-03-08 has 23 hours in Los Angeles: its day still ends at the next local midnight.
+    const auto short_day =
+        service_window("2026-03-08", std::nullopt, std::nullopt, "America/Los_Angeles");
+    ASSERT_TRUE(short_day);
+    EXPECT_EQ(format_utc(short_day->start), "2026-03-08T08:00:00.000Z");
+    EXPECT_EQ(format_utc(short_day->end), "2026-03-09T07:00:00.000Z");
+    EXPECT_FALSE(short_day->end_inclusive);
+    EXPECT_FALSE(short_day->ended_by(short_day->end - std::chrono::milliseconds(1)));
+    EXPECT_TRUE(short_day->ended_by(short_day->end));
+    const auto given = service_window("2026-02-03", std::string("07:00"),
+                                      std::string("2026-02-03T12:00:00Z"), "America/New_York");
+    ASSERT_TRUE(given);
+    EXPECT_EQ(format_utc(given->end), "2026-02-03T12:00:00.000Z");
+    EXPECT_TRUE(given->contains(given->end));
+    EXPECT_FALSE(given->ended_by(given->end));
+    EXPECT_FALSE(service_window("2026-02-30", std::nullopt, std::nullopt, "America/Los_Angeles"));
 }
 
 TEST(Evidence, CompletedWithoutAReasonExpectsNothing) {
