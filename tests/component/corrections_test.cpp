@@ -7,8 +7,7 @@
 #include <chrono>
 
 #include "read_pool.h"
-#include "support/crm_sim_process.h"
-#include "support/gateway_process.h"
+#include "support/crm_delivery_rig.h"
 #include "support/metrics_sample.h"
 #include "support/vendor_payloads.h"
 #include "support/wait.h"
@@ -20,17 +19,6 @@ using namespace std::chrono_literals;
 
 class Corrections : public ::testing::Test {
   protected:
-    Corrections() {
-        nlohmann::json config = {
-            {"crm", {{"endpoint", "http://127.0.0.1:" + std::to_string(crm_.port()) + "/events"}}},
-            {"delivery", {{"poll_interval_ms", 200}, {"max_pause_s", 1}, {"concurrency", 8}}},
-            {"watchdog", {{"enabled", false}}},
-        };
-        Secrets secrets;
-        secrets.crm_webhook = whsec(crm_.key());
-        gw_ = std::make_unique<GatewayProcess>(config, secrets);
-    }
-
     sim::ClientResponse post_bay(const nlohmann::json& body) {
         auto c = gw_->client();
         return c.post("/v1/vendors/bay-hauling/results", body.dump(), "application/json",
@@ -55,15 +43,15 @@ class Corrections : public ::testing::Test {
             [&] { return scalar("SELECT COUNT(*) FROM outbox WHERE state = 'pending'") == 0; },
             60s))
             << gw_->log_text();
-        auto c = crm_.control_client();
+        auto c = rig_.crm().control_client();
         std::size_t n = 0;
         for (const auto& e : nlohmann::json::parse(c.get("/_events").body))
             if (e["subject"] == sr) ++n;
         return n;
     }
 
-    CrmSimProcess crm_;
-    std::unique_ptr<GatewayProcess> gw_;
+    CrmDeliveryRig rig_;
+    GatewayProcess* gw_ = &rig_.gw();
 };
 
 TEST_F(Corrections, AnEditedClosedResultIsRecordedCountedAndNotSentToTheCrm) {
