@@ -2,7 +2,6 @@
 
 #include <openssl/crypto.h>
 
-#include <charconv>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -10,8 +9,8 @@
 #include "crew_actions.h"
 #include "gateway_metrics.h"
 #include "ids.h"
-#include "photo_store.h"
 #include "repositories.h"
+#include "sync_route_support.h"
 #include "time_util.h"
 #include "vendor_feed.h"
 #include "vendor_responses.h"
@@ -28,38 +27,6 @@ constexpr std::string_view kAdminPhotos = "/v1/admin/photos/";
 
 bool same_digest(const std::string& a, const std::string& b) {
     return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-std::optional<std::string> bearer(const http::Request& request) {
-    const auto header = request.header("authorization");
-    constexpr std::string_view kPrefix = "Bearer ";
-    if (!header || header->size() <= kPrefix.size() || header->substr(0, kPrefix.size()) != kPrefix)
-        return std::nullopt;
-    return std::string(header->substr(kPrefix.size()));
-}
-
-http::Response unauthorized(const std::string& detail) {
-    auto r = problem(401, "unauthorized", "Unauthorized", detail, "Authorization");
-    r.headers.push_back({"www-authenticate", "Bearer"});
-    return r;
-}
-
-std::optional<std::int64_t> integer_param(const http::Request& request, std::string_view name,
-                                          std::int64_t fallback, std::int64_t min, std::int64_t max,
-                                          http::Respond& respond) {
-    const auto text = request.query_param(name);
-    if (!text) return fallback;
-    std::int64_t value = 0;
-    const auto* end = text->data() + text->size();
-    const auto [ptr, ec] = std::from_chars(text->data(), end, value);
-    if (text->empty() || ec != std::errc() || ptr != end || value < min || value > max) {
-        respond(problem(400, "invalid-parameter", "Bad request",
-                        std::string(name) + " must be an integer from " + std::to_string(min) +
-                            " to " + std::to_string(max),
-                        std::string(name)));
-        return std::nullopt;
-    }
-    return value;
 }
 
 std::string iso_date(std::chrono::sys_days d) {
@@ -96,7 +63,11 @@ std::string read_text(const std::string& path) {
 
 SyncRoutes::SyncRoutes(const GatewayConfig& config, const Catalog& catalog, store::Writer& writer,
                        store::ReadPool& reads, const SecretStore& secrets)
-    : config_(config), writer_(writer), reads_(reads), secrets_(secrets) {
+    : config_(config),
+      writer_(writer),
+      reads_(reads),
+      secrets_(secrets),
+      photos_(writer, reads, secrets) {
     ingest_context_.catalog = &catalog;
     ingest_context_.events = EventContext{config.event_type_prefix, config.event_source};
     ingest_context_.city_zone = config.city_time_zone;
@@ -115,10 +86,7 @@ bool SyncRoutes::handle(const http::Request& request, http::Respond& respond) {
         return true;
     }
     if (path.rfind(kAdminPhotos, 0) == 0) {
-        if (request.method != "GET")
-            respond(problem(405, "method-not-allowed", "Method not allowed", "use GET"));
-        else
-            get_photo(path.substr(kAdminPhotos.size()), request, respond);
+        photos_.admin_request(path.substr(kAdminPhotos.size()), request, respond);
         return true;
     }
     if (path.rfind(kSyncPrefix, 0) != 0) return false;
@@ -145,18 +113,7 @@ bool SyncRoutes::handle(const http::Request& request, http::Respond& respond) {
     } else if (path == "/v1/sync/actions" && method == "POST") {
         actions(*device, request, respond);
     } else if (path.rfind(kPhotoPrefix, 0) == 0) {
-        const std::string sha = path.substr(kPhotoPrefix.size());
-        if (!sync::is_sha256_hex(sha)) {
-            respond(problem(400, "invalid-parameter", "Bad request",
-                            "a photo is named by the lower-case SHA-256 hex of its content",
-                            "sha256"));
-        } else if (method == "GET") {
-            photo_status(sha, respond);
-        } else if (method == "PUT") {
-            photo_chunk(*device, sha, request, respond);
-        } else {
-            respond(problem(405, "method-not-allowed", "Method not allowed", "use GET or PUT"));
-        }
+        photos_.device_request(*device, path.substr(kPhotoPrefix.size()), request, respond);
     } else {
         respond(problem(404, "not-found", "Not found", "no route for " + method + " " + path));
     }
@@ -165,23 +122,11 @@ bool SyncRoutes::handle(const http::Request& request, http::Respond& respond) {
 
 void SyncRoutes::submit(store::Writer::Job job, std::function<http::Response()> answer,
                         http::Respond& respond) {
-    const bool queued = writer_.submit(std::move(job), [answer, respond](std::exception_ptr error) {
-        if (error) {
-            respond(problem_response(store_unavailable(error)));
-            return;
-        }
-        http::Response deferred;
-        deferred.prepare = [answer](http::Response& r) { r = answer(); };
-        respond(std::move(deferred));
-    });
-    if (!queued) {
-        respond(problem(503, "overloaded", "Gateway overloaded",
-                        "the write queue is full; retry later"));
-    }
+    submit_write(writer_, std::move(job), std::move(answer), respond);
 }
 
 void SyncRoutes::create_device(const http::Request& request, http::Respond& respond) {
-    const auto token = bearer(request);
+    const auto token = bearer_token(request);
     if (!token || !secrets_.matches("admin/api-token", *token)) {
         respond(unauthorized("a valid admin bearer token is required"));
         return;
@@ -232,7 +177,7 @@ void SyncRoutes::create_device(const http::Request& request, http::Respond& resp
 }
 
 void SyncRoutes::list_devices(const http::Request& request, http::Respond& respond) {
-    const auto token = bearer(request);
+    const auto token = bearer_token(request);
     if (!token || !secrets_.matches("admin/api-token", *token)) {
         respond(unauthorized("a valid admin bearer token is required"));
         return;
@@ -254,30 +199,6 @@ void SyncRoutes::list_devices(const http::Request& request, http::Respond& respo
                          {"actions", actions}});
     }
     respond(json_response(200, {{"items", items}}));
-}
-
-void SyncRoutes::get_photo(const std::string& sha256, const http::Request& request,
-                           http::Respond& respond) {
-    const auto token = bearer(request);
-    if (!token || !secrets_.matches("admin/api-token", *token)) {
-        respond(unauthorized("a valid admin bearer token is required"));
-        return;
-    }
-    std::optional<std::string> content;
-    if (sync::is_sha256_hex(sha256)) {
-        auto db = reads_.acquire();
-        content = sync::read_photo(*db, sha256);
-    }
-    if (!content) {
-        respond(problem(404, "not-found", "Photo not found",
-                        "no complete photo with SHA-256 " + sha256));
-        return;
-    }
-    http::Response r;
-    r.status = 200;
-    r.content_type = "application/octet-stream";
-    r.body = std::move(*content);
-    respond(std::move(r));
 }
 
 void SyncRoutes::enroll(const http::Request& request, http::Respond& respond) {
@@ -326,7 +247,7 @@ void SyncRoutes::enroll(const http::Request& request, http::Respond& respond) {
 std::optional<sync::DeviceRow> SyncRoutes::authenticate(const http::Request& request,
                                                         http::Respond& respond) {
     const auto id = request.header("x-device-id");
-    const auto secret = bearer(request);
+    const auto secret = bearer_token(request);
     if (!id || !secret) {
         respond(unauthorized("X-Device-Id and Authorization: Bearer <device secret> are required"));
         return std::nullopt;
@@ -427,89 +348,6 @@ void SyncRoutes::actions(const sync::DeviceRow& device, const http::Request& req
         [answer]() {
             metrics::count_sync_results(*answer);
             return json_response(200, *answer);
-        },
-        respond);
-}
-
-void SyncRoutes::photo_status(const std::string& sha256, http::Respond& respond) {
-    auto db = reads_.acquire();
-    const auto state = sync::find_photo(*db, sha256);
-    respond(
-        json_response(200, {{"sha256", sha256},
-                            {"size", state ? nlohmann::json(state->size) : nlohmann::json(nullptr)},
-                            {"received", state ? state->received : 0},
-                            {"complete", state && state->complete}}));
-}
-
-void SyncRoutes::photo_chunk(const sync::DeviceRow& device, const std::string& sha256,
-                             const http::Request& request, http::Respond& respond) {
-    const auto offset = integer_param(request, "offset", -1, 0, INT64_MAX, respond);
-    if (!offset) return;
-    const auto size = integer_param(request, "size", -1, 1, sync::kMaxPhotoBytes, respond);
-    if (!size) return;
-    if (*offset < 0 || *size < 0) {
-        respond(problem(400, "missing-field", "Bad request", "offset and size are required",
-                        *offset < 0 ? "offset" : "size"));
-        return;
-    }
-    if (request.body.empty()) {
-        respond(problem(400, "missing-field", "Bad request",
-                        "the chunk is empty: a chunk carries at least one byte of the photo",
-                        "body"));
-        return;
-    }
-    auto chunk = std::make_shared<std::string>(request.body);
-    auto outcome = std::make_shared<sync::ChunkOutcome>();
-    const std::string device_id = device.id;
-    const std::string now = now_utc();
-    const std::int64_t off = *offset;
-    const std::int64_t total = *size;
-    submit(
-        [=](sqlite::Connection& db) {
-            *outcome = sync::append_photo_chunk(db, device_id, sha256, total, off, *chunk, now);
-        },
-        [outcome]() {
-            const auto& s = outcome->state;
-            nlohmann::json state = {{"sha256", s.sha256},
-                                    {"size", s.size},
-                                    {"received", s.received},
-                                    {"complete", s.complete}};
-            switch (outcome->result) {
-                case sync::ChunkResult::stored:
-                case sync::ChunkResult::completed:
-                case sync::ChunkResult::already_complete:
-                    return json_response(200, state);
-                case sync::ChunkResult::offset_mismatch: {
-                    ApiError e{409,
-                               "offset-mismatch",
-                               "Offset mismatch",
-                               "the gateway holds " + std::to_string(s.received) +
-                                   " bytes of this photo; continue from there",
-                               "offset",
-                               state};
-                    return problem_response(e);
-                }
-                case sync::ChunkResult::size_mismatch: {
-                    ApiError e{409,
-                               "size-mismatch",
-                               "Size mismatch",
-                               "this photo was started with size " + std::to_string(s.size),
-                               "size",
-                               state};
-                    return problem_response(e);
-                }
-                case sync::ChunkResult::too_long:
-                    return problem_response(ApiError{422, "chunk-too-long", "Chunk too long",
-                                                     "the chunk ends past the photo's size",
-                                                     "offset", state});
-                case sync::ChunkResult::hash_mismatch:
-                    return problem_response(
-                        ApiError{422, "photo-hash-mismatch", "Photo hash mismatch",
-                                 "the uploaded bytes do not hash to the photo's name; upload it "
-                                 "again from offset 0",
-                                 "sha256", state});
-            }
-            return json_response(200, state);
         },
         respond);
 }

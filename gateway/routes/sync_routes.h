@@ -1,13 +1,11 @@
 // Crew tablets' sync API, and the staff route that issues tablets their credentials:
 //   POST /v1/admin/devices                      (admin token) a device and its one-time token
 //   GET  /v1/admin/devices                      (admin token) devices, last seen, actions
-//   GET  /v1/admin/photos/{sha256}              (admin token) a complete crew photo's bytes
 //   POST /v1/sync/enroll                        token -> device secret
 //   GET  /v1/sync/assignments?from=&days=       the crew's orders for the coming days + catalog
 //   GET  /v1/sync/changes?after=&limit=         assigned/cancelled/rescheduled since a cursor
 //   POST /v1/sync/actions                       a batch of crew actions (idempotent per action)
-//   GET  /v1/sync/photos/{sha256}               how much of a photo the gateway holds
-//   PUT  /v1/sync/photos/{sha256}?offset=&size= one chunk of a photo
+// Photos (/v1/sync/photos/, /v1/admin/photos/) are PhotoUploadRoutes' (photo_upload_routes.h).
 // Every /v1/sync route but enroll needs X-Device-Id and Authorization: Bearer <device secret>.
 #pragma once
 
@@ -18,6 +16,7 @@
 #include "config.h"
 #include "crew_store.h"
 #include "ingest.h"
+#include "photo_upload_routes.h"
 #include "read_pool.h"
 #include "secrets.h"
 #include "types.h"
@@ -36,7 +35,6 @@ class SyncRoutes {
   private:
     void create_device(const http::Request& request, http::Respond& respond);
     void list_devices(const http::Request& request, http::Respond& respond);
-    void get_photo(const std::string& sha256, const http::Request& request, http::Respond& respond);
     void enroll(const http::Request& request, http::Respond& respond);
     std::optional<sync::DeviceRow> authenticate(const http::Request& request,
                                                 http::Respond& respond);
@@ -46,9 +44,6 @@ class SyncRoutes {
                  http::Respond& respond);
     void actions(const sync::DeviceRow& device, const http::Request& request,
                  http::Respond& respond);
-    void photo_status(const std::string& sha256, http::Respond& respond);
-    void photo_chunk(const sync::DeviceRow& device, const std::string& sha256,
-                     const http::Request& request, http::Respond& respond);
     void submit(store::Writer::Job job, std::function<http::Response()> answer,
                 http::Respond& respond);
 
@@ -58,6 +53,7 @@ class SyncRoutes {
     const SecretStore& secrets_;
     IngestContext ingest_context_;
     std::string catalog_json_;
+    PhotoUploadRoutes photos_;
 };
 
 }  // namespace fieldgate

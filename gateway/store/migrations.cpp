@@ -315,6 +315,37 @@ CREATE INDEX work_orders_overdue ON work_orders (vendor)
     R"sql(
 ALTER TABLE outbox ADD COLUMN event_failures INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 8: a photo upload belongs to the crew whose device started it. Keyed by the hash alone, a
+    // device of another crew that knew the hash could reset an upload in progress (or learn that
+    // a photo exists); now each crew has its own upload of a hash and sees no other crew's.
+    // The chunks stay where they are, no photo byte is copied: `chunks` is the key of the
+    // upload's rows in crew_photo_chunks (its `sha256` column), the hash itself for the first
+    // crew to upload those bytes (so every upload made before this) and `<crew>:<hash>` for
+    // any other crew's upload of the same bytes. An upload whose device is gone gets crew ''
+    // (no crew can have that id): nobody resumes it, staff still read it if it is complete.
+    R"sql(
+CREATE TABLE crew_photos_v8 (
+  crew         TEXT NOT NULL,
+  sha256       TEXT NOT NULL,
+  chunks       TEXT NOT NULL UNIQUE,
+  device_id    TEXT NOT NULL,
+  size         INTEGER NOT NULL,
+  received     INTEGER NOT NULL DEFAULT 0,
+  state        TEXT NOT NULL DEFAULT 'uploading',
+  created_at   TEXT NOT NULL,
+  completed_at TEXT,
+  PRIMARY KEY (crew, sha256)
+) WITHOUT ROWID;
+INSERT INTO crew_photos_v8
+  (crew, sha256, chunks, device_id, size, received, state, created_at, completed_at)
+  SELECT IFNULL((SELECT d.crew FROM crew_devices d WHERE d.id = p.device_id), ''), p.sha256,
+         p.sha256, p.device_id, p.size, p.received, p.state, p.created_at, p.completed_at
+  FROM crew_photos p;
+DROP TABLE crew_photos;
+ALTER TABLE crew_photos_v8 RENAME TO crew_photos;
+-- Staff read a photo by its hash alone.
+CREATE INDEX crew_photos_sha256 ON crew_photos (sha256);
+)sql",
 };
 
 }  // namespace

@@ -15,6 +15,8 @@
 namespace fieldgate {
 namespace {
 
+const sync::PhotoUploader kTab{"north", "tab-1"};
+
 using namespace std::chrono_literals;
 using sync::TimeFlag;
 
@@ -207,26 +209,25 @@ TEST_F(CrewStoreTest, PhotosAreCommittedChunkByChunkAndCheckedAgainstTheirName) 
     const auto now = now_utc();
     writer_->run_sync([&](sqlite::Connection& db) {
         using sync::ChunkResult;
-        EXPECT_EQ(
-            sync::append_photo_chunk(db, "tab-1", sha, 16, 0, content.substr(0, 6), now).result,
-            ChunkResult::stored);
-        auto skip = sync::append_photo_chunk(db, "tab-1", sha, 16, 10, content.substr(10), now);
+        EXPECT_EQ(sync::append_photo_chunk(db, kTab, sha, 16, 0, content.substr(0, 6), now).result,
+                  ChunkResult::stored);
+        auto skip = sync::append_photo_chunk(db, kTab, sha, 16, 10, content.substr(10), now);
         EXPECT_EQ(skip.result, ChunkResult::offset_mismatch);
         EXPECT_EQ(skip.state.received, 6);
-        EXPECT_EQ(sync::append_photo_chunk(db, "tab-1", sha, 99, 6, "x", now).result,
+        EXPECT_EQ(sync::append_photo_chunk(db, kTab, sha, 99, 6, "x", now).result,
                   ChunkResult::size_mismatch);
         EXPECT_EQ(
-            sync::append_photo_chunk(db, "tab-1", sha, 16, 6, content.substr(6) + "!", now).result,
+            sync::append_photo_chunk(db, kTab, sha, 16, 6, content.substr(6) + "!", now).result,
             ChunkResult::too_long);
-        EXPECT_EQ(sync::append_photo_chunk(db, "tab-1", sha, 16, 6, content.substr(6), now).result,
+        EXPECT_EQ(sync::append_photo_chunk(db, kTab, sha, 16, 6, content.substr(6), now).result,
                   ChunkResult::completed);
         EXPECT_EQ(sync::read_photo(db, sha), content);
-        EXPECT_EQ(sync::append_photo_chunk(db, "tab-1", sha, 16, 0, content, now).result,
+        EXPECT_EQ(sync::append_photo_chunk(db, kTab, sha, 16, 0, content, now).result,
                   ChunkResult::already_complete);
         const std::string other = sha256_hex("other");
-        EXPECT_EQ(sync::append_photo_chunk(db, "tab-1", other, 5, 0, "forge", now).result,
+        EXPECT_EQ(sync::append_photo_chunk(db, kTab, other, 5, 0, "forge", now).result,
                   ChunkResult::hash_mismatch);
-        EXPECT_EQ(sync::find_photo(db, other)->received, 0);
+        EXPECT_EQ(sync::find_photo(db, kTab.crew, other)->received, 0);
     });
 }
 
@@ -239,12 +240,42 @@ TEST_F(CrewStoreTest, AnEmptyChunkStoresNothingAndTheNextChunkStillFits) {
     const auto now = now_utc();
     writer_->run_sync([&](sqlite::Connection& db) {
         using sync::ChunkResult;
-        const auto empty = sync::append_photo_chunk(db, "tab-1", sha, 16, 0, "", now);
+        const auto empty = sync::append_photo_chunk(db, kTab, sha, 16, 0, "", now);
         EXPECT_EQ(empty.result, ChunkResult::stored);
         EXPECT_EQ(empty.state.received, 0);
-        EXPECT_EQ(sync::append_photo_chunk(db, "tab-1", sha, 16, 0, content, now).result,
+        EXPECT_EQ(sync::append_photo_chunk(db, kTab, sha, 16, 0, content, now).result,
                   ChunkResult::completed);
         EXPECT_EQ(sync::read_photo(db, sha), content);
+    });
+}
+
+// A photo upload is its crew's: another crew's chunks under the same hash make that crew's own
+// upload and never touch it, while another tablet of the crew resumes it where it is.
+TEST_F(CrewStoreTest, EachCrewHasItsOwnUploadOfAHash) {
+    const std::string content = "0123456789abcdef";
+    const std::string sha = sha256_hex(content);
+    const auto now = now_utc();
+    const sync::PhotoUploader other_crew{"south", "tab-9"};
+    const sync::PhotoUploader same_crew{"north", "tab-2"};
+    writer_->run_sync([&](sqlite::Connection& db) {
+        using sync::ChunkResult;
+        EXPECT_EQ(sync::append_photo_chunk(db, kTab, sha, 16, 0, content.substr(0, 6), now).result,
+                  ChunkResult::stored);
+        EXPECT_FALSE(sync::find_photo(db, "south", sha));
+        EXPECT_EQ(
+            sync::append_photo_chunk(db, other_crew, sha, 16, 0, std::string(16, 'x'), now).result,
+            ChunkResult::hash_mismatch);
+        EXPECT_EQ(sync::find_photo(db, "north", sha)->received, 6);
+        EXPECT_EQ(
+            sync::append_photo_chunk(db, same_crew, sha, 16, 6, content.substr(6), now).result,
+            ChunkResult::completed);
+        EXPECT_EQ(sync::read_photo(db, sha, std::string("north")), content);
+        EXPECT_EQ(sync::read_photo(db, sha, std::string("south")), std::nullopt);
+        EXPECT_EQ(sync::read_photo(db, sha), content);
+        EXPECT_EQ(sync::append_photo_chunk(db, other_crew, sha, 16, 0, content, now).result,
+                  ChunkResult::completed);
+        EXPECT_EQ(sync::read_photo(db, sha, std::string("south")), content);
+        EXPECT_EQ(sync::read_photo(db, sha, std::string("north")), content);
     });
 }
 
