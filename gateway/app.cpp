@@ -129,6 +129,10 @@ Gateway::Gateway(GatewayConfig config)
     options.threads = config_.http_threads;
     options.read_timeout = std::chrono::seconds(config_.read_timeout_s);
     options.idle_timeout = std::chrono::seconds(config_.idle_timeout_s);
+    options.max_connections = config_.max_connections;
+    options.max_connections_per_client = config_.max_connections_per_client;
+    options.max_requests_in_flight_per_client = config_.max_requests_in_flight_per_client;
+    options.trusted_proxies = config_.trusted_proxies;
     server_ = std::make_unique<http::Server>(options, *router_);
 }
 

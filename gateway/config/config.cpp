@@ -52,6 +52,13 @@ GatewayConfig load_config(const std::string& path) {
     take(listen, "read_timeout_s", c.read_timeout_s);
     take(listen, "idle_timeout_s", c.idle_timeout_s);
     take(listen, "max_body_bytes", c.max_body_bytes);
+    take(listen, "max_connections", c.max_connections);
+    take(listen, "max_connections_per_client", c.max_connections_per_client);
+    take(listen, "max_requests_in_flight_per_client", c.max_requests_in_flight_per_client);
+    take(listen, "trusted_proxies", c.trusted_proxies);
+    const auto& failed_auth = listen.contains("failed_auth") ? listen["failed_auth"] : empty;
+    take(failed_auth, "burst", c.failed_auth_burst);
+    take(failed_auth, "per_second", c.failed_auth_per_second);
     const auto& store = doc.contains("store") ? doc["store"] : empty;
     take(store, "path", c.store_path);
     take(store, "synchronous", c.synchronous);

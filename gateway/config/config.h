@@ -62,6 +62,12 @@ struct GatewayConfig {
     int read_timeout_s = 30;
     int idle_timeout_s = 60;
     std::size_t max_body_bytes = 1 << 20;  // for routes that are not a vendor's
+    std::size_t max_connections = 10000;
+    std::size_t max_connections_per_client = 256;
+    std::size_t max_requests_in_flight_per_client = 64;
+    std::vector<std::string> trusted_proxies;
+    int failed_auth_burst = 20;           // refused credentials a client may have at once,
+    double failed_auth_per_second = 0.2;  // then one more every 5 s
     // store
     std::string store_path = "fieldgate.db";
     std::string synchronous = "FULL";

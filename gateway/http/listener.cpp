@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "client_address.h"
+
 namespace fieldgate::http {
 namespace {
 
@@ -16,17 +18,33 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
 
+std::string refusal_response(std::string_view status_line, std::string_view type,
+                             std::string_view title, int status, std::string_view detail) {
+    const std::string body = "{\"type\":\"https://fieldgate.example/problems/" + std::string(type) +
+                             "\",\"title\":\"" + std::string(title) +
+                             "\",\"status\":" + std::to_string(status) + ",\"detail\":\"" +
+                             std::string(detail) + "\"}";
+    return "HTTP/1.1 " + std::string(status_line) +
+           "\r\nServer: fieldgate\r\n"
+           "Content-Type: application/problem+json\r\nRetry-After: 1\r\n"
+           "Connection: close\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
 // Sent, best effort, to a connection beyond max_connections before closing it.
 const std::string& busy_response() {
-    static const std::string response = [] {
-        const std::string body =
-            "{\"type\":\"https://fieldgate.example/problems/too-many-connections\","
-            "\"title\":\"Too many connections\",\"status\":503,\"detail\":\"Try again later.\"}";
-        return "HTTP/1.1 503 Service Unavailable\r\nServer: fieldgate\r\n"
-               "Content-Type: application/problem+json\r\nRetry-After: 1\r\n"
-               "Connection: close\r\nContent-Length: " +
-               std::to_string(body.size()) + "\r\n\r\n" + body;
-    }();
+    static const std::string response =
+        refusal_response("503 Service Unavailable", "too-many-connections", "Too many connections",
+                         503, "Try again later.");
+    return response;
+}
+
+// Sent to a connection beyond max_connections_per_client: the others are still served.
+const std::string& client_busy_response() {
+    static const std::string response =
+        refusal_response("429 Too Many Requests", "too-many-connections-from-client",
+                         "Too many connections from this client", 429,
+                         "This address holds as many connections as one client may; reuse them.");
     return response;
 }
 
@@ -110,21 +128,44 @@ void Listener::on_accept(error_code ec, tcp::socket socket) {
     if (registry->stopping()) {
         error_code ignored;
         socket.close(ignored);
-    } else if (!registry->try_reserve(ctx_->options.max_connections)) {
-        refuse(socket);
-    } else {
-        start_session(std::move(socket), ctx_);
+        do_accept();
+        return;
+    }
+    error_code peer_ec;
+    const auto peer = socket.remote_endpoint(peer_ec);
+    std::string address = peer_ec ? std::string() : peer.address().to_string();
+    const auto& options = ctx_->options;
+    const std::size_t per_client =
+        is_trusted_proxy(address, options.trusted_proxies) ? 0 : options.max_connections_per_client;
+    switch (registry->try_reserve(address, options.max_connections, per_client)) {
+        case SessionRegistry::Reservation::taken:
+            start_session(std::move(socket), std::move(address), ctx_);
+            break;
+        case SessionRegistry::Reservation::server_full:
+            refuse(socket, busy_response(), address, "the server's cap of",
+                   options.max_connections);
+            break;
+        case SessionRegistry::Reservation::client_full:
+            refuse(socket, client_busy_response(), address, "the per-client cap of", per_client);
+            break;
     }
     do_accept();
 }
 
-void Listener::refuse(tcp::socket& socket) {
+void Listener::refuse(tcp::socket& socket, const std::string& answer, const std::string& peer,
+                      std::string_view cap, std::size_t connections) {
     error_code ec;
     socket.non_blocking(true, ec);
-    if (!ec) socket.write_some(net::buffer(busy_response()), ec);
+    if (!ec) socket.write_some(net::buffer(answer), ec);
     socket.shutdown(tcp::socket::shutdown_both, ec);
     socket.close(ec);
-    spdlog::warn("http: refused a connection: {} connections open", ctx_->options.max_connections);
+    // A flood of refusals must not become a flood of log lines.
+    if (const auto held_back = refusal_log_.admit()) {
+        spdlog::warn(
+            "http: refused a connection from {}: {} {} connections reached ({} more "
+            "refusals not logged)",
+            peer, cap, connections, *held_back);
+    }
 }
 
 }  // namespace fieldgate::http

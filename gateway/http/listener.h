@@ -9,7 +9,9 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
+#include "log_throttle.h"
 #include "session.h"
 
 namespace fieldgate::http {
@@ -29,7 +31,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   private:
     void do_accept();
     void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
-    void refuse(boost::asio::ip::tcp::socket& socket);
+    void refuse(boost::asio::ip::tcp::socket& socket, const std::string& answer,
+                const std::string& peer, std::string_view cap, std::size_t connections);
 
     boost::asio::io_context& ioc_;
     std::shared_ptr<const SessionContext> ctx_;
@@ -37,6 +40,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     boost::asio::ip::tcp::acceptor acceptor_;
     boost::asio::steady_timer backoff_;
     std::uint16_t port_ = 0;
+    LogThrottle refusal_log_{std::chrono::seconds(10), 5};
 };
 
 }  // namespace fieldgate::http

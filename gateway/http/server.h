@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "types.h"
 
@@ -19,6 +20,13 @@ struct ServerOptions {
     std::chrono::seconds write_timeout{30};
     std::size_t max_header_bytes = 16 * 1024;
     std::size_t max_connections = 10000;
+    // One client may hold at most this many connections (by peer address; a trusted proxy
+    // counts only against max_connections), and a client a trusted proxy names in
+    // X-Forwarded-For may have this many requests in flight (a direct client has one per
+    // connection), so that one client cannot lock the others out. 0: no per-client cap.
+    std::size_t max_connections_per_client = 256;
+    std::size_t max_requests_in_flight_per_client = 64;
+    std::vector<std::string> trusted_proxies;  // peer addresses, e.g. the load balancer's
     // stop(): how long in-flight responses may take before run() returns anyway.
     std::chrono::milliseconds shutdown_grace{5000};
 };

@@ -5,9 +5,10 @@
 //
 // Request cycle: wait for the first byte (idle_timeout, or read_timeout on a new connection),
 // then the whole request must arrive within read_timeout: header through a
-// request_parser<empty_body> (header limit), Service::body_limit() on the head, then the body
-// through a request_parser<string_body> built from the header parser. The service answers
-// through `respond`, from any thread; the answer is posted back to the strand and written.
+// request_parser<empty_body> (header limit), Service::admit() on the head (which may answer at
+// once, credentials refused, before any body byte is read), then the body through a
+// request_parser<string_body> built from the header parser, up to the admitted limit. The service
+// answers through `respond`, from any thread; the answer is posted back to the strand and written.
 #include "session.h"
 
 #include <spdlog/spdlog.h>
@@ -34,6 +35,8 @@
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include "client_address.h"
 
 namespace fieldgate::http {
 namespace {
@@ -128,15 +131,17 @@ bool header_value_is_safe(std::string_view s) {
 
 class Session : public std::enable_shared_from_this<Session> {
   public:
-    Session(tcp::socket&& socket, std::shared_ptr<const SessionContext> ctx)
-        : stream_(std::move(socket)), strand_(stream_.get_executor()), ctx_(std::move(ctx)) {
+    Session(tcp::socket&& socket, std::string peer, std::shared_ptr<const SessionContext> ctx)
+        : stream_(std::move(socket)),
+          strand_(stream_.get_executor()),
+          ctx_(std::move(ctx)),
+          remote_address_(std::move(peer)) {
         error_code ec;
         stream_.socket().set_option(tcp::no_delay(true), ec);
-        const auto remote = stream_.socket().remote_endpoint(ec);
-        if (!ec) remote_address_ = remote.address().to_string();
     }
 
     ~Session() {
+        end_in_flight();
         if (registry_id_ != 0) ctx_->registry->remove(registry_id_);
     }
 
@@ -168,6 +173,7 @@ class Session : public std::enable_shared_from_this<Session> {
     void deliver(std::uint64_t seq, Response response) {
         if (state_ != State::handling || seq != seq_) return;
         auto keep = std::move(self_);  // `this` stays alive until the end of this call
+        end_in_flight();
         if (response.prepare) {
             auto prepare = std::move(response.prepare);
             response.prepare = nullptr;
@@ -200,7 +206,7 @@ class Session : public std::enable_shared_from_this<Session> {
         header_parser_.emplace();
         header_parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
             ctx_->options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
-        // No limit yet: Service::body_limit() decides once the head is known. (A disengaged
+        // No limit yet: Service::admit() decides once the head is known. (A disengaged
         // optional would be compared as "less than any length" by Beast 1.74, so use max.)
         header_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
 
@@ -293,26 +299,38 @@ class Session : public std::enable_shared_from_this<Session> {
             head_.headers.push_back(std::move(h));
         }
         head_.remote_address = remote_address_;
+        head_.client_address = client_address(remote_address_, head_.header("x-forwarded-for"),
+                                              ctx_->options.trusted_proxies);
+        head_.body_follows = !header_parser_->is_done();
         version_ = msg.version();
         keep_alive_ = msg.keep_alive();
         head_method_ = msg.method() == bhttp::verb::head;
 
-        if (header_parser_->is_done()) {  // no body
+        Admission admission;
+        try {
+            admission = ctx_->service.admit(head_);
+        } catch (const std::exception& e) {
+            spdlog::error("http: admit() threw for {} {}: {}", head_.method, head_.path, e.what());
+            unread_input_ = head_.body_follows;
+            send_problem(500, "internal-error", "Internal error", "The request failed.");
+            return;
+        }
+        if (admission.refusal) {
+            // Answered from the head: not one byte of the body is read or kept.
+            header_parser_.reset();
+            if (head_.body_follows) {
+                close_after_response_ = true;
+                unread_input_ = true;
+            }
+            send(std::move(*admission.refusal));
+            return;
+        }
+        if (!head_.body_follows) {
             header_parser_.reset();
             dispatch();
             return;
         }
-
-        std::size_t limit = 0;
-        try {
-            limit = ctx_->service.body_limit(head_);
-        } catch (const std::exception& e) {
-            spdlog::error("http: body_limit() threw for {} {}: {}", head_.method, head_.path,
-                          e.what());
-            unread_input_ = true;
-            send_problem(500, "internal-error", "Internal error", "The request failed.");
-            return;
-        }
+        const std::size_t limit = admission.body_limit;
 
         const auto declared = header_parser_->content_length();
         if (declared && *declared > limit) {
@@ -441,6 +459,20 @@ class Session : public std::enable_shared_from_this<Session> {
     };
 
     void dispatch() {
+        // A direct client has one request in flight per connection, and its connections are
+        // capped; clients behind a trusted proxy share the proxy's connections, so for them the
+        // cap is on requests in flight.
+        const bool forwarded = head_.client_address != remote_address_;
+        if (forwarded &&
+            !ctx_->registry->begin_request(head_.client_address,
+                                           ctx_->options.max_requests_in_flight_per_client)) {
+            send(problem(429, "too-many-requests-in-flight", "Too many requests in flight",
+                         "This client has " +
+                             std::to_string(ctx_->options.max_requests_in_flight_per_client) +
+                             " requests waiting for an answer; wait for them."));
+            return;
+        }
+        if (forwarded) in_flight_client_ = head_.client_address;
         state_ = State::handling;
         ++seq_;
         // The service may hold `respond` for as long as it likes; until it answers, the
@@ -460,6 +492,12 @@ class Session : public std::enable_shared_from_this<Session> {
             state->deliver(problem(500, "internal-error", "Internal error",
                                    "The request could not be processed."));
         }
+    }
+
+    void end_in_flight() {
+        if (!in_flight_client_) return;
+        ctx_->registry->end_request(*in_flight_client_);
+        in_flight_client_.reset();
     }
 
     // ---- writing ----------------------------------------------------------------------------
@@ -611,7 +649,8 @@ class Session : public std::enable_shared_from_this<Session> {
     std::optional<bhttp::response_serializer<bhttp::string_body>> serializer_;
     Request head_;
     std::string remote_address_;
-    std::shared_ptr<Session> self_;  // set while the service holds the request
+    std::optional<std::string> in_flight_client_;  // counted by registry->begin_request()
+    std::shared_ptr<Session> self_;                // set while the service holds the request
     std::array<char, 4096> drain_{};
     std::uint64_t registry_id_ = 0;
     std::uint64_t seq_ = 0;
@@ -625,17 +664,18 @@ class Session : public std::enable_shared_from_this<Session> {
     bool unread_input_ = false;
 };
 
-void start_session(tcp::socket socket, std::shared_ptr<const SessionContext> ctx) {
+void start_session(tcp::socket socket, std::string peer,
+                   std::shared_ptr<const SessionContext> ctx) {
     auto registry = ctx->registry;
     std::shared_ptr<Session> session;
     try {
-        session = std::make_shared<Session>(std::move(socket), std::move(ctx));
+        session = std::make_shared<Session>(std::move(socket), peer, std::move(ctx));
     } catch (const std::exception& e) {
         spdlog::error("http: cannot start a session: {}", e.what());
-        registry->cancel_reservation();
+        registry->cancel_reservation(peer);
         return;
     }
-    session->set_registry_id(registry->add(session));
+    session->set_registry_id(registry->add(session, std::move(peer)));
     session->start();
 }
 

@@ -5,6 +5,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <memory>
 #include <shared_mutex>
+#include <string>
 
 #include "server.h"
 #include "session_registry.h"
@@ -41,6 +42,8 @@ struct SessionContext {
 
 // Takes over a connection already counted in with registry->try_reserve(); the socket must be
 // bound to its own strand. The session keeps itself alive through its pending operations.
-void start_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<const SessionContext> ctx);
+// `peer` is the address the reservation was counted under.
+void start_session(boost::asio::ip::tcp::socket socket, std::string peer,
+                   std::shared_ptr<const SessionContext> ctx);
 
 }  // namespace fieldgate::http

@@ -25,6 +25,10 @@ struct Request {
     std::vector<Header> headers;
     std::string body;
     std::string remote_address;
+    // Who the limits and logs count this request against: the peer, or the client a trusted
+    // proxy names in X-Forwarded-For (client_address.h).
+    std::string client_address;
+    bool body_follows = false;    // the head announced a body (set before Service::admit)
     bool body_too_large = false;  // the body exceeded the limit; `body` holds only what was read
     std::size_t declared_length = 0;
 
@@ -49,11 +53,23 @@ struct Response {
 // Called exactly once per request, from any thread.
 using Respond = std::function<void(Response)>;
 
+// What a service decides from a request's head, before one byte of its body is read: how much
+// body it will take, or an answer at once (the body is then never read, and the connection is
+// closed after the answer). Credentials are checked here, so a stranger costs a header's worth
+// of memory, never a body's.
+struct Admission {
+    std::size_t body_limit = 0;
+    std::optional<Response> refusal;
+};
+
 class Service {
   public:
     virtual ~Service() = default;
     // Asked after the headers arrived, before the body is read.
     virtual std::size_t body_limit(const Request& head) const = 0;
+    // Asked after the headers arrived, for every request (with a body or not), on the I/O
+    // thread: keep it cheap. By default, no refusal and body_limit(head).
+    virtual Admission admit(const Request& head) { return {body_limit(head), std::nullopt}; }
     virtual void handle(Request request, Respond respond) = 0;
 };
 

@@ -116,6 +116,14 @@ void count_rate_limited(std::string_view vendor) {
         .Increment();
 }
 
+void count_auth_refused(std::string_view route, std::string_view why) {
+    cached_counter("fieldgate_auth_refused_total",
+                   "requests refused for their credentials, or answered 429 after too many "
+                   "refused credentials from the same client (nothing stored)",
+                   {{"route", route}, {"why", why}})
+        .Increment();
+}
+
 void observe_commit(double seconds, std::size_t jobs) {
     static auto& latency = Registry::global().histogram(
         "fieldgate_writer_commit_seconds", "time of one writer batch from BEGIN to COMMIT",

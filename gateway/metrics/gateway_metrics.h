@@ -30,6 +30,10 @@ void count_ingest(const IngestRequest& request, const IngestReport& report);
 // A vendor request answered 429 because the vendor is over its rate limit (not stored).
 void count_rate_limited(std::string_view vendor);
 
+// A request refused for its credentials (`why`: "credential") or answered 429 because its
+// client had too many refused ("blocked"), by route template. Nothing of it is stored.
+void count_auth_refused(std::string_view route, std::string_view why);
+
 // Crew sync: one answered action batch ({"results": [{"verdict": ...}]}), counted by verdict.
 void count_sync_results(const nlohmann::json& answer);
 

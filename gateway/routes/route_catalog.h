@@ -10,10 +10,25 @@
 
 namespace fieldgate {
 
+// What a caller must show. Admission (admission.cpp) checks it from the head, before a body is
+// read, for every kind whose credential travels in a header; `in_body` routes (and a vendor
+// whose scheme puts the credential in the body) are read only up to a small pre-auth limit.
+enum class Credential {
+    none,          // health probes
+    crm,           // crm/api-token
+    staff,         // admin/api-token
+    crm_or_staff,  // either
+    metrics,       // metrics/scrape-token or admin/api-token
+    vendor,        // the {vendor}'s own credentials (vendor_auth.h)
+    device,        // a crew device: X-Device-Id + its bearer secret
+    in_body,       // checked by the handler from the body (crew enrollment)
+};
+
 struct RouteSpec {
     std::string_view method;  // GET | POST | PUT
     std::string_view path;    // "/v1/work-orders/{id}": {name} matches one path segment
     std::string_view owner;   // the routes class that answers it
+    Credential credential;
 };
 
 const std::vector<RouteSpec>& route_catalog();

@@ -1,6 +1,7 @@
 #include "router.h"
 
 #include "admin_routes.h"
+#include "admission.h"
 #include "gateway_metrics.h"
 #include "ids.h"
 #include "ops_routes.h"
@@ -17,6 +18,7 @@ namespace {
 
 constexpr std::string_view kVendorPrefix = "/v1/vendors/";
 constexpr std::string_view kWorkOrderPrefix = "/v1/work-orders/";
+constexpr std::string_view kResultsRoute = "/v1/vendors/{vendor}/results";
 
 // "/v1/vendors/<id>/results" -> <id>; empty when the path is not that route.
 std::string vendor_of(std::string_view path) {
@@ -39,6 +41,8 @@ std::string media_type(std::optional<std::string_view> header) {
 
 Router::Router(GatewayParts parts)
     : parts_(std::move(parts)),
+      auth_refusals_(
+          RateLimit{parts_.config->failed_auth_per_second, parts_.config->failed_auth_burst}),
       dispatch_(*parts_.reads, *parts_.secrets, parts_.vendors, parts_.rate_limits),
       order_changes_(*parts_.order_changes),
       sync_(*parts_.config, *parts_.catalog, *parts_.writer, *parts_.reads, *parts_.secrets),
@@ -73,6 +77,9 @@ void Router::handle(http::Request request, http::Respond respond) {
     // document checked against it, and what answers cannot drift apart.
     const RouteSpec* route = match_route(path);
     respond = metrics::count_http(route ? route->path : "unmatched", method, std::move(respond));
+    // The results route counts its own refusals (a SOAP vendor's carry HTTP 500).
+    if (route && route->path != kResultsRoute)
+        respond = counting_refusals(request, route->path, std::move(respond));
     if (!route) {
         respond(problem(404, "not-found", "Not found", "no route for " + method + " " + path));
         return;
@@ -155,6 +162,22 @@ void Router::handle(http::Request request, http::Respond respond) {
     respond(problem(404, "not-found", "Not found", "no route for " + method + " " + path));
 }
 
+http::Respond Router::counting_refusals(const http::Request& request, std::string_view route,
+                                        http::Respond respond) {
+    // The first bytes of what was read, for the log line's fingerprint; never the whole body.
+    auto first_bytes =
+        request.body.substr(0, std::min(request.body.size(), AuthRefusals::kFingerprintBytes));
+    return [this, client = request.client_address, route, first_bytes = std::move(first_bytes),
+            respond = std::move(respond)](http::Response r) {
+        if (r.status == 401) {
+            auth_refusals_.refused(client, route, "wrong or missing credential", first_bytes,
+                                   steady_now());
+            metrics::count_auth_refused(route, "credential");
+        }
+        respond(std::move(r));
+    };
+}
+
 void Router::post_work_order(http::Request& request, http::Respond& respond) {
     if (media_type(request.header("content-type")) != "application/json") {
         respond(problem(415, "unsupported-media-type", "Unsupported media type",
@@ -217,6 +240,29 @@ void Router::post_vendor_results(const std::string& vendor, http::Request& reque
     const auto tracking = request.header("request-tracking-id");
     const std::string request_id = tracking ? std::string(*tracking) : random_id("req_");
     ingest->raw.request_id = request_id;
+    // Who is calling comes first: nothing of a request whose credentials are refused, or
+    // cannot be checked, is stored (README "Security checks").
+    if (request.body_too_large && credentials_in_body(spec)) {
+        respond(render_vendor_error(
+            spec.response,
+            ApiError{413, "payload-too-large", "Payload too large",
+                     "the body is larger than " + spec.id + "'s limit of " +
+                         std::to_string(std::min(spec.max_body_bytes, kPreAuthVendorBodyBytes)) +
+                         " bytes (its credentials travel in the body, which is read only this "
+                         "far before they are checked); split it",
+                     "", nlohmann::json::object()}));
+        return;
+    }
+    if (auto denied =
+            authenticate_vendor(spec, request, *parts_.secrets, std::chrono::system_clock::now())) {
+        const auto first =
+            std::string_view(request.body).substr(0, AuthRefusals::kFingerprintBytes);
+        auth_refusals_.refused(request.client_address, kResultsRoute,
+                               "vendor " + spec.id + ": " + denied->detail, first, steady_now());
+        metrics::count_auth_refused(kResultsRoute, "credential");
+        respond(render_vendor_error(spec.response, *denied));
+        return;
+    }
     ingest->raw.headers_json = safe_headers_json(request);
     ingest->raw.body = redact_credentials(spec, request.body);
     ingest->raw.truncated = request.body_too_large;
@@ -242,9 +288,6 @@ void Router::post_vendor_results(const std::string& vendor, http::Request& reque
             "Content-Type '" + type + "' is not accepted for " + spec.id + "; send " + accepted,
             "Content-Type",
             nlohmann::json::object()};
-    } else if (auto denied = authenticate_vendor(spec, request, *parts_.secrets,
-                                                 std::chrono::system_clock::now())) {
-        ingest->refused = std::move(*denied);
     } else if (auto limited = take_vendor_request(parts_.rate_limits, spec)) {
         // Not quarantined: the vendor still holds the payload and sends it again, and a flood
         // kept would let one vendor fill the disk (vendor_rate_limits.h). The status stays 429

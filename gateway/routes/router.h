@@ -5,11 +5,13 @@
 #include <memory>
 #include <string>
 
+#include "auth_refusals.h"
 #include "config.h"
 #include "dispatch_routes.h"
 #include "ingest.h"
 #include "order_change_routes.h"
 #include "registry.h"
+#include "route_catalog.h"
 #include "secrets.h"
 #include "sync_routes.h"
 #include "truck_routes.h"
@@ -47,6 +49,8 @@ class Router : public http::Service {
   public:
     explicit Router(GatewayParts parts);
     std::size_t body_limit(const http::Request& head) const override;
+    // admission.cpp: the route's credential checked from the head, before the body is read.
+    http::Admission admit(const http::Request& head) override;
     void handle(http::Request request, http::Respond respond) override;
 
   private:
@@ -56,8 +60,13 @@ class Router : public http::Service {
     void post_vendor_results(const std::string& vendor, http::Request& request,
                              http::Respond& respond);
     bool crm_authorized(const http::Request& request) const;
+    http::Admission admit_vendor(const http::Request& head, const RouteSpec& route);
+    // Counts a 401 the handlers answered against the client (auth_refusals.h).
+    http::Respond counting_refusals(const http::Request& request, std::string_view route,
+                                    http::Respond respond);
 
     GatewayParts parts_;
+    AuthRefusals auth_refusals_;
     IngestContext ingest_context_;
     DispatchRoutes dispatch_;
     OrderChangeRoutes order_changes_;

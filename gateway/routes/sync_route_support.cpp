@@ -1,10 +1,31 @@
 #include "sync_route_support.h"
 
+#include <openssl/crypto.h>
+
 #include <charconv>
 
+#include "ids.h"
 #include "vendor_responses.h"
 
 namespace fieldgate {
+
+std::optional<sync::DeviceRow> verified_device(store::ReadPool& reads,
+                                               const http::Request& request) {
+    const auto id = request.header("x-device-id");
+    const auto secret = bearer_token(request);
+    if (!id || !secret) return std::nullopt;
+    std::optional<sync::DeviceRow> device;
+    {
+        auto db = reads.acquire();
+        device = sync::find_device(*db, std::string(*id));
+    }
+    if (!device || !device->secret_sha256 || device->state != "active") return std::nullopt;
+    const std::string given = sha256_hex(*secret);
+    if (device->secret_sha256->size() != given.size() ||
+        CRYPTO_memcmp(device->secret_sha256->data(), given.data(), given.size()) != 0)
+        return std::nullopt;
+    return device;
+}
 
 std::optional<std::string> bearer_token(const http::Request& request) {
     const auto header = request.header("authorization");

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "crew_store.h"
+#include "read_pool.h"
 #include "types.h"
 #include "writer.h"
 
@@ -15,6 +17,11 @@ namespace fieldgate {
 
 // The token of `Authorization: Bearer <token>`, or nullopt.
 std::optional<std::string> bearer_token(const http::Request& request);
+
+// The crew device that `X-Device-Id` and `Authorization: Bearer <device secret>` name, when the
+// secret is its own and it is active; nullopt otherwise (also when either header is missing).
+std::optional<sync::DeviceRow> verified_device(store::ReadPool& reads,
+                                               const http::Request& request);
 
 // 401 with `WWW-Authenticate: Bearer`.
 http::Response unauthorized(const std::string& detail);

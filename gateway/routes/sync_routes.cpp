@@ -9,6 +9,7 @@
 #include "crew_actions.h"
 #include "gateway_metrics.h"
 #include "ids.h"
+#include "input_limits.h"
 #include "repositories.h"
 #include "sync_route_support.h"
 #include "time_util.h"
@@ -76,6 +77,14 @@ SyncRoutes::SyncRoutes(const GatewayConfig& config, const Catalog& catalog, stor
 
 bool SyncRoutes::handle(const http::Request& request, http::Respond& respond) {
     const auto& path = request.path;
+    // Every POST here is JSON: too deep or with a NUL byte, refused before parsing (photo
+    // chunks are PUT, raw bytes).
+    if (request.method == "POST" && (path == kAdminDevices || path.rfind(kSyncPrefix, 0) == 0)) {
+        if (auto refused = json_body_problem(request.body)) {
+            respond(problem(400, "malformed", "Bad request", *refused));
+            return true;
+        }
+    }
     if (path == kAdminDevices) {
         if (request.method == "POST")
             create_device(request, respond);
@@ -246,19 +255,12 @@ void SyncRoutes::enroll(const http::Request& request, http::Respond& respond) {
 
 std::optional<sync::DeviceRow> SyncRoutes::authenticate(const http::Request& request,
                                                         http::Respond& respond) {
-    const auto id = request.header("x-device-id");
-    const auto secret = bearer_token(request);
-    if (!id || !secret) {
+    if (!request.header("x-device-id") || !bearer_token(request)) {
         respond(unauthorized("X-Device-Id and Authorization: Bearer <device secret> are required"));
         return std::nullopt;
     }
-    std::optional<sync::DeviceRow> device;
-    {
-        auto db = reads_.acquire();
-        device = sync::find_device(*db, std::string(*id));
-    }
-    if (!device || !device->secret_sha256 || device->state != "active" ||
-        !same_digest(*device->secret_sha256, sha256_hex(*secret))) {
+    auto device = verified_device(reads_, request);
+    if (!device) {
         respond(unauthorized("unknown device or wrong device secret"));
         return std::nullopt;
     }

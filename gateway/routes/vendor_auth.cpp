@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <regex>
 
 #include <openssl/evp.h>
 #include <pugixml.hpp>
@@ -38,9 +37,11 @@ pugi::xml_node child_local(pugi::xml_node parent, std::string_view name) {
 std::optional<ApiError> check_wsse(const AuthSpec& auth, const http::Request& request,
                                    const SecretStore& secrets) {
     pugi::xml_document doc;
-    if (!doc.load_buffer(request.body.data(), request.body.size(), pugi::parse_default)) {
-        return std::nullopt;  // the adapter reports the malformed XML with its position
-    }
+    // A body that does not parse to the end still yields the tree up to the error, and the SOAP
+    // header comes first: a vendor that gets the token right is known, and its malformed
+    // payload is then kept for replay (the adapter names the position); anyone else is refused
+    // and nothing is kept.
+    doc.load_buffer(request.body.data(), request.body.size(), pugi::parse_default);
     auto header = child_local(doc.document_element(), "Header");
     auto token =
         header ? child_local(child_local(header, "Security"), "UsernameToken") : pugi::xml_node{};
@@ -55,7 +56,13 @@ std::optional<ApiError> check_wsse(const AuthSpec& auth, const http::Request& re
         return unauthorized("only PasswordText UsernameTokens are accepted",
                             "Envelope/Header/Security/UsernameToken/Password");
     }
-    const std::string password = password_node.text().as_string();
+    // The element's character data, whatever its form: text, CDATA sections, entities, and
+    // text split by comments (which parse_default drops) all count.
+    std::string password;
+    for (auto part : password_node.children()) {
+        if (part.type() == pugi::node_pcdata || part.type() == pugi::node_cdata)
+            password += part.value();
+    }
     if (username != auth.username || !secrets.matches(auth.secret, password)) {
         return unauthorized("UsernameToken user name or password is wrong",
                             "Envelope/Header/Security/UsernameToken");
@@ -149,29 +156,9 @@ std::optional<ApiError> check_basic(const AuthSpec& auth, const http::Request& r
     return std::nullopt;
 }
 
-}  // namespace
-
-std::optional<ApiError> authenticate_vendor_read(const VendorSpec& spec,
-                                                 const http::Request& request,
-                                                 const SecretStore& secrets,
-                                                 std::chrono::system_clock::time_point now) {
-    if (spec.auth.scheme != "wsse_username_token")
-        return authenticate_vendor(spec, request, secrets, now);
-    if (secrets.values(spec.auth.secret).empty())
-        return unauthorized("vendor " + spec.id + " has no credentials configured on the gateway");
-    if (auto error = check_basic(spec.auth, request, secrets)) return error;
-    if (spec.auth.signature) return check_signature(*spec.auth.signature, request, secrets, now);
-    return std::nullopt;
-}
-
-std::optional<ApiError> authenticate_vendor(const VendorSpec& spec, const http::Request& request,
-                                            const SecretStore& secrets,
-                                            std::chrono::system_clock::time_point now) {
+std::optional<ApiError> check_key(const VendorSpec& spec, const http::Request& request,
+                                  const SecretStore& secrets) {
     const auto& auth = spec.auth;
-    if (secrets.values(auth.secret).empty()) {
-        // Misconfiguration must not open the door: no configured key means nobody gets in.
-        return unauthorized("vendor " + spec.id + " has no credentials configured on the gateway");
-    }
     if (auth.scheme == "bearer") {
         const auto header = request.header("authorization");
         if (!header)
@@ -188,19 +175,51 @@ std::optional<ApiError> authenticate_vendor(const VendorSpec& spec, const http::
         if (!header) return unauthorized("missing " + auth.header + " header", auth.header);
         if (!secrets.matches(auth.secret, *header))
             return unauthorized("the API key is not valid", auth.header);
-    } else if (auth.scheme == "wsse_username_token") {
-        if (auto error = check_wsse(auth, request, secrets)) return error;
     } else {
         return unauthorized("vendor " + spec.id + " declares an unknown auth scheme");
     }
-    if (auth.signature) return check_signature(*auth.signature, request, secrets, now);
     return std::nullopt;
 }
 
-std::string redact_credentials(const VendorSpec& spec, const std::string& body) {
-    if (spec.auth.scheme != "wsse_username_token") return body;
-    static const std::regex password(R"((<([A-Za-z_][\w.-]*:)?Password\b[^>]*>)[^<]*(</))");
-    return std::regex_replace(body, password, "$1[redacted]$3");
+}  // namespace
+
+std::optional<ApiError> authenticate_vendor_read(const VendorSpec& spec,
+                                                 const http::Request& request,
+                                                 const SecretStore& secrets,
+                                                 std::chrono::system_clock::time_point now) {
+    if (spec.auth.scheme != "wsse_username_token")
+        return authenticate_vendor(spec, request, secrets, now);
+    if (secrets.values(spec.auth.secret).empty())
+        return unauthorized("vendor " + spec.id + " has no credentials configured on the gateway");
+    if (auto error = check_basic(spec.auth, request, secrets)) return error;
+    if (spec.auth.signature) return check_signature(*spec.auth.signature, request, secrets, now);
+    return std::nullopt;
+}
+
+bool credentials_in_body(const VendorSpec& spec) {
+    return spec.auth.scheme == "wsse_username_token";
+}
+
+std::optional<ApiError> authenticate_vendor_head(const VendorSpec& spec, const http::Request& head,
+                                                 const SecretStore& secrets) {
+    if (secrets.values(spec.auth.secret).empty()) {
+        // Misconfiguration must not open the door: no configured key means nobody gets in.
+        return unauthorized("vendor " + spec.id + " has no credentials configured on the gateway");
+    }
+    if (credentials_in_body(spec)) return std::nullopt;
+    return check_key(spec, head, secrets);
+}
+
+std::optional<ApiError> authenticate_vendor(const VendorSpec& spec, const http::Request& request,
+                                            const SecretStore& secrets,
+                                            std::chrono::system_clock::time_point now) {
+    const auto& auth = spec.auth;
+    if (auto refused = authenticate_vendor_head(spec, request, secrets)) return refused;
+    if (credentials_in_body(spec)) {
+        if (auto error = check_wsse(auth, request, secrets)) return error;
+    }
+    if (auth.signature) return check_signature(*auth.signature, request, secrets, now);
+    return std::nullopt;
 }
 
 namespace {

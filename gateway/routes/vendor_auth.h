@@ -26,6 +26,16 @@ std::optional<ApiError> authenticate_vendor_read(const VendorSpec& spec,
                                                  const SecretStore& secrets,
                                                  std::chrono::system_clock::time_point now);
 
+// Whether the vendor's credential travels in the body (WS-Security): then the caller is known
+// only once the body is read, so admission reads at most a small pre-auth body.
+bool credentials_in_body(const VendorSpec& spec);
+
+// The part of authenticate_vendor a request's head can show: the key of a bearer or API-key
+// scheme (a body signature is checked once the body is read). nullopt when the key is right
+// or the credential is in the body.
+std::optional<ApiError> authenticate_vendor_head(const VendorSpec& spec, const http::Request& head,
+                                                 const SecretStore& secrets);
+
 // The raw body with WS-Security passwords blanked, for storage.
 std::string redact_credentials(const VendorSpec& spec, const std::string& body);
 

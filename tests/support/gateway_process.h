@@ -124,6 +124,7 @@ class GatewayProcess {
         if (pid_ > 0) ::kill(pid_, sig);
     }
     std::uint16_t port() const { return port_; }
+    pid_t pid() const { return pid_; }
     sim::HttpClient client() const { return sim::HttpClient("127.0.0.1", port_); }
     std::string db_path() const { return dir_.file("fieldgate.db"); }
     std::string config_path() const { return config_path_; }

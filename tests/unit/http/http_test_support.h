@@ -27,6 +27,7 @@ namespace fieldgate::http::testing {
 //   /close    Response.close = true
 //   /late     respond is kept; call answer_late() to use it
 //   /nocontent 204
+//   /guarded…  refused 401 from the head by admit() unless X-Key: open (the body is not read)
 class TestService : public Service {
   public:
     TestService() : worker_([this] { work(); }) {}
@@ -41,6 +42,14 @@ class TestService : public Service {
 
     std::size_t body_limit(const Request& head) const override {
         return head.path == "/small" ? 16 : 1024;
+    }
+
+    Admission admit(const Request& head) override {
+        if (head.path.rfind("/guarded", 0) == 0 && head.header("x-key") != "open") {
+            ++refused_at_head;
+            return {0, Response{401, "text/plain", {}, "key?", false, {}}};
+        }
+        return {body_limit(head), std::nullopt};
     }
 
     void handle(Request request, Respond respond) override {
@@ -91,6 +100,7 @@ class TestService : public Service {
     }
 
     std::atomic<int> handled{0};
+    std::atomic<int> refused_at_head{0};
 
   private:
     static Response describe(const Request& request) {
@@ -104,6 +114,7 @@ class TestService : public Service {
         r.headers.push_back({"x-declared-length", std::to_string(request.declared_length)});
         r.headers.push_back({"x-body-size", std::to_string(request.body.size())});
         r.headers.push_back({"x-remote", request.remote_address});
+        r.headers.push_back({"x-client", request.client_address});
         if (auto v = request.header("X-Test"))
             r.headers.push_back({"x-seen-test", std::string(*v)});
         if (auto q = request.query_param("q")) r.headers.push_back({"x-q", *q});
