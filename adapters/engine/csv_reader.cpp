@@ -4,7 +4,8 @@ namespace fieldgate::engine {
 
 CsvTable read_csv(std::string_view text, char delimiter) {
     CsvTable table;
-    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    const std::size_t bom = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+    text.remove_prefix(bom);
 
     std::size_t line = 1;
     std::size_t column = 1;
@@ -33,6 +34,13 @@ CsvTable read_csv(std::string_view text, char delimiter) {
     auto fail = [&](std::size_t l, std::size_t c, std::string detail) {
         table.error = CsvError{l, c, std::move(detail)};
         return table;
+    };
+    // A NUL byte is refused, never kept: stored text ends at the first one, so "a\0b" would
+    // become "a" without a word.
+    auto nul = [&] {
+        return fail(line, column,
+                    "field " + std::to_string(row.fields.size() + 1) + " holds a NUL byte (byte " +
+                        std::to_string(bom + i) + " of the body), which CSV text does not allow");
     };
 
     while (i < text.size()) {
@@ -68,6 +76,7 @@ CsvTable read_csv(std::string_view text, char delimiter) {
                     column = 1;
                     continue;
                 }
+                if (text[i] == '\0') return nul();
                 field += text[i++];
                 ++column;
             }
@@ -113,6 +122,7 @@ CsvTable read_csv(std::string_view text, char delimiter) {
                         "a double quote inside a field that does not start with one; quote the "
                         "whole field and double the inner quote (\"\")");
         }
+        if (c == '\0') return nul();
         field += c;
         ++i;
         ++column;

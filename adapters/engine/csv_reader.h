@@ -1,6 +1,7 @@
 // A small RFC 4180 reader: quoted fields with delimiters, doubled quotes and line breaks inside
 // quotes; CRLF or LF line ends; a UTF-8 byte-order mark at the start is skipped. Blank lines are
-// skipped. Each row remembers the line it starts on so errors can name it.
+// skipped. Each row remembers the line it starts on so errors can name it. A NUL byte anywhere is
+// an error (row, column and field named), never part of a field.
 #pragma once
 
 #include <optional>

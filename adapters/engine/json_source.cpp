@@ -5,12 +5,19 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/text.h"
+#include "input_limits.h"
 #include "json_schema.h"
 
 namespace fieldgate::engine {
 
 RecordError malformed(const std::string& where, const std::string& detail) {
     return RecordError{where, "", "malformed", detail};
+}
+
+RecordError refused_before_parsing(std::string_view body, const InputProblem& problem) {
+    return malformed("", "The body is refused before parsing (" +
+                             line_column(body, problem.offset) + ", byte " +
+                             std::to_string(problem.offset) + "): " + problem.detail + ".");
 }
 
 namespace {
@@ -125,6 +132,12 @@ void add_record(Records& out, const std::shared_ptr<const json>& doc, const json
 
 Records read_json_records(std::string_view body, const RecordsSpec& spec) {
     Records out;
+    // Refused before the parser builds anything: nesting past the limit, or a NUL byte (which
+    // the parser would read as the end, accepting "{...}\0anything").
+    if (auto problem = scan_json(body)) {
+        out.payload_error = refused_before_parsing(body, *problem);
+        return out;
+    }
     auto doc = std::make_shared<json>();
     try {
         *doc = json::parse(body.begin(), body.end());

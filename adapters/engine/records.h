@@ -6,11 +6,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
 #include "engine/record_view.h"
+#include "input_limits.h"
 #include "model.h"
 
 namespace fieldgate::engine {
@@ -36,5 +38,7 @@ struct Records {
 };
 
 RecordError malformed(const std::string& where, const std::string& detail);
+// A body input_limits.h refuses (too deep, a NUL byte): malformed, naming line, column and byte.
+RecordError refused_before_parsing(std::string_view body, const InputProblem& problem);
 
 }  // namespace fieldgate::engine

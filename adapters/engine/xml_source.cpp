@@ -96,6 +96,12 @@ class XmlRecord final : public RecordView {
 
 Records read_xml_records(std::string_view body, const RecordsSpec& spec) {
     Records out;
+    // Refused before pugixml reads it: nesting past the limit, a NUL byte (the end of the text
+    // for pugixml) or a reference to a character XML forbids (&#0; would empty a note).
+    if (auto problem = scan_xml(body)) {
+        out.payload_error = refused_before_parsing(body, *problem);
+        return out;
+    }
     auto doc = std::make_shared<pugi::xml_document>();
     const auto parsed =
         doc->load_buffer(body.data(), body.size(), pugi::parse_default, pugi::encoding_utf8);

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "input_limits.h"
 #include "time_util.h"
 #include "truck_repository.h"
 
@@ -126,7 +127,11 @@ void TruckMessages::handle(const Message& m) {
                    "truck '" + p.truck + "' belongs to another vendor");
         return;
     }
-    if (p.kind == vendor->position_topic)
+    // JSON nesting too deep or a NUL byte: refused before parsing (stops: by the adapter).
+    const auto refused = p.kind == vendor->stop_topic ? std::nullopt : json_body_problem(m.payload);
+    if (refused)
+        quarantine(m, vendor->vendor, 400, "malformed", "Malformed payload", *refused);
+    else if (p.kind == vendor->position_topic)
         on_position(p, m);
     else if (p.kind == vendor->stop_topic)
         on_stop(p, m);

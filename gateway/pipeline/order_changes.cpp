@@ -2,6 +2,7 @@
 
 #include "dispatch_repository.h"
 #include "dispatch_rows.h"
+#include "input_limits.h"
 #include "lifecycle.h"
 #include "repositories.h"
 #include "time_util.h"
@@ -38,6 +39,7 @@ std::variant<ApiError, nlohmann::json> checked_body(const JsonSchema& schema,
                                                     const std::string& body, bool empty_ok) {
     nlohmann::json j = nlohmann::json::object();
     if (!(empty_ok && body.find_first_not_of(" \t\r\n") == std::string::npos)) {
+        if (auto refused = json_body_problem(body)) return bad_request("malformed", *refused);
         try {
             j = nlohmann::json::parse(body);
         } catch (const nlohmann::json::exception& e) {

@@ -3,6 +3,7 @@
 #include "assignment.h"
 #include "dispatch_rows.h"
 #include "ids.h"
+#include "input_limits.h"
 #include "repositories.h"
 #include "schedule.h"
 #include "time_util.h"
@@ -31,6 +32,7 @@ std::variant<ApiError, store::WorkOrder> WorkOrderService::parse(
         if (id.rfind("crew:", 0) == 0 && id.size() > 5) return true;
         return vendors != nullptr && vendors->find(id) != nullptr;
     };
+    if (auto refused = json_body_problem(body)) return bad_request("malformed", *refused, "");
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(body);

@@ -157,7 +157,9 @@ bool Poller::page(const VendorEntry& vendor, VendorPoll& poll) {
     // A page that cannot be read is quarantined and the position stays: the next cycle asks
     // for the same page again (a repeat only counts another attempt), so nothing is skipped.
     const bool unreadable = ingest->normalized.payload_error.has_value();
-    const auto page_json = nlohmann::json::parse(response.body, nullptr, false);
+    // Parsed again only once the adapter took it (its depth and NUL checks passed).
+    const auto page_json =
+        unreadable ? nlohmann::json() : nlohmann::json::parse(response.body, nullptr, false);
     bool more = false;
     if (!unreadable) more = advance(spec, page_json, ingest->normalized.records.size(), next);
     next.updated_at = now_utc();

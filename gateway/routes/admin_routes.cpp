@@ -7,6 +7,7 @@
 #include "api_error.h"
 #include "delivery_repository.h"
 #include "delivery_worker.h"
+#include "input_limits.h"
 #include "time_util.h"
 #include "vendor_responses.h"
 
@@ -112,6 +113,8 @@ void AdminRoutes::list_dead_letters(const http::Request& request, http::Respond&
 }
 
 void AdminRoutes::replay_dead_letters(const http::Request& request, http::Respond& respond) {
+    if (auto refused = json_body_problem(request.body))
+        return respond(problem(400, "malformed", "Malformed JSON", *refused));
     nlohmann::json body;
     try {
         body = nlohmann::json::parse(request.body.empty() ? "{}" : request.body);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api_error.h"
+#include "input_limits.h"
 #include "metrics_registry.h"
 #include "quarantine_repository.h"
 #include "time_util.h"
@@ -82,6 +83,10 @@ std::optional<std::string> time_param(const http::Request& r, const char* name, 
 }
 
 std::optional<nlohmann::json> json_body(const http::Request& request, http::Respond& respond) {
+    if (auto refused = json_body_problem(request.body)) {
+        respond(problem(400, "malformed", "Malformed JSON", *refused));
+        return std::nullopt;
+    }
     auto body = nlohmann::json::parse(request.body.empty() ? "{}" : request.body, nullptr, false);
     if (body.is_discarded()) {
         respond(problem(400, "malformed", "Malformed JSON", "the body is not valid JSON"));
