@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <fstream>
@@ -76,6 +77,13 @@ class RawConnection {
             in.append(buf, static_cast<std::size_t>(n));
         }
         return in;
+    }
+
+    // Whether the peer has closed the connection or answered (nothing is consumed).
+    bool answered_or_closed() const {
+        char c;
+        const auto n = ::recv(fd_, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+        return n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
     }
 
     // The status code of the response in `text`, 0 when there is none.
