@@ -27,6 +27,11 @@ struct CppAdapterContext {
 using CppAdapterFactory =
     std::function<std::shared_ptr<const VendorAdapter>(const CppAdapterContext&)>;
 
+// What a C++ adapter produces bypasses the mapping engine's limits: the loader wraps every C++
+// adapter in this, which refuses a result whose text is over its standard field's default
+// length or holds a control character (string_limits.h), naming the field, as the engine does.
+std::shared_ptr<const VendorAdapter> with_string_limits(std::shared_ptr<const VendorAdapter> inner);
+
 class CppAdapterRegistry {
   public:
     // False when the name is taken (a duplicate is refused, never replaced).

@@ -105,6 +105,7 @@ VendorLoad VendorLoader::load_folder(const std::filesystem::path& folder) const 
                     (*factory)(CppAdapterContext{entry.spec, doc, impl_->options.catalog});
                 if (!entry.adapter)
                     fail("/cpp_adapter", "the C++ adapter '" + adapter_name + "' returned nothing");
+                entry.adapter = with_string_limits(std::move(entry.adapter));
             } catch (const std::exception& e) {
                 fail("/cpp_adapter",
                      "the C++ adapter '" + adapter_name + "' refused this mapping: " + e.what());

@@ -1,10 +1,10 @@
 #include "engine/evaluate.h"
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 
+#include "engine/convert.h"
 #include "engine/text.h"
+#include "string_limits.h"
 
 namespace fieldgate::engine {
 
@@ -132,10 +132,23 @@ class Evaluator {
             v.present = true;  // an absent list is an empty list
             return v;
         }
+        if (list->size() > f.max_items) {
+            error(where(v), "too_long",
+                  q(where(v).field) + " has " + std::to_string(list->size()) + " items; at most " +
+                      std::to_string(f.max_items) + " are accepted.");
+            return v;
+        }
         for (std::size_t i = 0; i < list->size(); ++i) {
             const auto& e = (*list)[i];
             if (e.kind == Scalar::Kind::kString || e.kind == Scalar::Kind::kText) {
                 const auto t = trim(e.text);
+                if (auto p = text_problem(e.text, f.max_length);
+                    p && (p->code != "too_long" || text_problem(t, f.max_length))) {
+                    error(where(v), p->code,
+                          q(where(v).field) + " item " + std::to_string(i + 1) + " " + p->detail +
+                              ".");
+                    return v;
+                }
                 if (!t.empty()) v.list.push_back(t);
             } else {
                 error(where(v), "invalid_type",
@@ -151,6 +164,7 @@ class Evaluator {
     Value convert(const FieldSpec& f, Value v, const Scalar& s) {
         using K = Scalar::Kind;
         const auto t = trim(s.text);
+        if (s.kind != K::kStructure && !admissible(where(v), s.text, t, f.max_length)) return v;
         auto type_error = [&](const std::string& expected) {
             error(where(v), "invalid_type",
                   q(where(v).field) + " must be " + expected + "; got " +
@@ -165,128 +179,34 @@ class Evaluator {
                       " can be accepted here.");
             return v;
         }
-        switch (f.type) {
-            case FieldType::kString:
-                if (s.kind == K::kBoolean) return type_error("text");
-                v.text = t;
-                break;
-            case FieldType::kNumber: {
-                if (s.kind == K::kString || s.kind == K::kBoolean) return type_error("a number");
-                double d = 0;
-                const auto r = std::from_chars(t.data(), t.data() + t.size(), d);
-                if (r.ec != std::errc() || r.ptr != t.data() + t.size() || !std::isfinite(d)) {
-                    return type_error("a number");
-                }
-                v.number = d;
-                v.text = t;
-                break;
-            }
-            case FieldType::kInteger: {
-                if (s.kind == K::kString || s.kind == K::kBoolean)
-                    return type_error("a whole number");
-                std::int64_t n = 0;
-                const auto r = std::from_chars(t.data(), t.data() + t.size(), n);
-                if (r.ec != std::errc() || r.ptr != t.data() + t.size())
-                    return type_error("a whole number");
-                v.integer = n;
-                v.text = t;
-                break;
-            }
-            case FieldType::kBoolean:
-                if (t == "true" || t == "false") {
-                    v.boolean = t == "true";
-                } else {
-                    return type_error("true or false");
-                }
-                break;
-            case FieldType::kDate: {
-                if (s.kind != K::kString && s.kind != K::kText) return type_error("a date");
-                auto r = to_iso_date(t, f.formats);
-                if (!r.value) {
-                    error(where(v), "invalid_value", q(where(v).field) + ": " + r.error + ".");
-                    return v;
-                }
-                v.text = *r.value;
-                break;
-            }
-            case FieldType::kDateTime: {
-                if (s.kind != K::kString && s.kind != K::kText &&
-                    !(s.kind == K::kNumber &&
-                      std::find(f.formats.begin(), f.formats.end(), TimeFormat::kUnixSeconds) !=
-                          f.formats.end())) {
-                    return type_error("a date and time");
-                }
-                std::optional<int> offset;
-                if (!offset_field(f, offset)) return v;
-                auto r = to_rfc3339(t, f.formats, offset, f.zone);
-                if (!r.value) {
-                    error(where(v), "invalid_value", q(where(v).field) + ": " + r.error + ".");
-                    return v;
-                }
-                v.text = *r.value;
-                break;
-            }
-            case FieldType::kStringList:
-                break;  // handled in eval_list
+        std::optional<int> offset;
+        if (f.type == FieldType::kDateTime && datetime_kind(f, s) &&
+            !read_offset(f, r_, offset, errors))
+            return v;
+        auto c = convert_scalar(f, s, t, offset);
+        if (c.expected) return type_error(*c.expected);
+        if (c.invalid) {
+            error(where(v), "invalid_value", q(where(v).field) + ": " + *c.invalid + ".");
+            return v;
         }
+        v.text = std::move(c.text);
+        v.number = c.number;
+        v.integer = c.integer;
+        v.boolean = c.boolean;
         v.present = true;
         return v;
     }
 
-    // Reads the offset of a local time from another field; false when that field is bad.
-    bool offset_field(const FieldSpec& f, std::optional<int>& offset) {
-        if (!f.offset_from.empty()) {
-            if (auto s = r_.scalar(f.offset_from, f.scope)) {
-                offset = parse_offset(trim(s->text));
-                if (!offset) {
-                    const auto where = r_.locate(f.offset_from, f.scope);
-                    error(where, "invalid_value",
-                          q(where.field) + " must be a UTC offset like -08:00; got " + q(s->text) +
-                              ".");
-                    return false;
-                }
-                return true;
-            }
-        }
-        if (!f.offset_minutes_from.empty()) {
-            if (auto s = r_.scalar(f.offset_minutes_from, f.scope)) {
-                const auto t = trim(s->text);
-                int n = 0;
-                const auto r = std::from_chars(t.data(), t.data() + t.size(), n);
-                if (r.ec != std::errc() || r.ptr != t.data() + t.size() || n < -18 * 60 ||
-                    n > 18 * 60 || s->kind == Scalar::Kind::kString) {
-                    const auto where = r_.locate(f.offset_minutes_from, f.scope);
-                    error(where, "invalid_value",
-                          q(where.field) +
-                              " must be whole minutes east of UTC between -1080 and 1080 "
-                              "(e.g. -480); got " +
-                              q(s->text) + ".");
-                    return false;
-                }
-                offset = n;
-            }
-        }
-        return true;
-    }
-
-    static std::string expected_name(FieldType t) {
-        switch (t) {
-            case FieldType::kNumber:
-                return "a number";
-            case FieldType::kInteger:
-                return "a whole number";
-            case FieldType::kDate:
-                return "a date";
-            case FieldType::kDateTime:
-                return "a date and time";
-            case FieldType::kBoolean:
-                return "true or false";
-            case FieldType::kStringList:
-                return "a list of text values";
-            case FieldType::kString:
-                return "text";
-        }
-        return "a value";
+    // A value over its field's limit, or holding a control character, is refused naming the
+    // field: never cut, never kept. `raw` as sent (a control character anywhere counts), `kept`
+    // trimmed (what the length applies to).
+    bool admissible(const Location& at, std::string_view raw, std::string_view kept,
+                    std::size_t max_length) {
+        auto problem = text_problem(raw, max_length);
+        if (problem && problem->code == "too_long") problem = text_problem(kept, max_length);
+        if (!problem) return true;
+        error(at, problem->code, q(at.field) + " " + problem->detail + ".");
+        return false;
     }
 
     // Looks a vendor code up in a value map; an unmapped code is an error, never OTHER.
@@ -307,6 +227,44 @@ class Evaluator {
     const RecordView& r_;
 };
 
+// A present value into its standard field (status and reason are decided afterwards).
+void keep(NormalizedResult& n, const std::string& t, const Value& v) {
+    if (t == "vendor_ref")
+        n.vendor_ref = v.text;
+    else if (t == "crm_case_id")
+        n.crm_case_id = v.text;
+    else if (t == "detail")
+        n.detail = v.text;
+    else if (t == "occurred_at")
+        n.occurred_at = v.text;
+    else if (t == "service_date")
+        n.service_date = v.text;
+    else if (t == "lat")
+        n.lat = v.number;
+    else if (t == "lon")
+        n.lon = v.number;
+    else if (t == "gps_accuracy_m")
+        n.gps_accuracy_m = v.number;
+    else if (t == "truck")
+        n.truck = v.text;
+    else if (t == "crew")
+        n.crew = v.text;
+    else if (t == "driver")
+        n.driver = v.text;
+    else if (t == "photos")
+        n.photos = v.list;
+    else if (t == "items_collected")
+        n.items_collected = v.integer;
+    else if (t == "route_id")
+        n.route.id = v.text;
+    else if (t == "route_date")
+        n.route.date = v.text;
+    else if (t == "route_stop_seq")
+        n.route.stop_seq = v.text;
+    else if (t == "route_level")
+        n.route_level = v.boolean;
+}
+
 }  // namespace
 
 RecordResult evaluate_record(const CompiledMapping& m, const RecordView& r) {
@@ -319,7 +277,9 @@ RecordResult evaluate_record(const CompiledMapping& m, const RecordView& r) {
     std::optional<Value> reason;
     std::optional<Value> crm;
     std::optional<Location> detail_where;
+    bool detail_refused = false;  // there, but refused (too long ...): said once, not twice
     for (const auto& f : m.fields) {
+        const auto errors_before = ev.errors.size();
         Value v = ev.eval(f);
         const auto& t = f.target;
         if (t == "status") {
@@ -330,43 +290,13 @@ RecordResult evaluate_record(const CompiledMapping& m, const RecordView& r) {
             reason = v;
             continue;
         }
-        if (t == "detail") detail_where = ev.where(v);
+        if (t == "detail") {
+            detail_where = ev.where(v);
+            detail_refused = ev.errors.size() > errors_before;
+        }
         if (t == "crm_case_id") crm = v;
         if (!v.present) continue;
-        if (t == "vendor_ref")
-            n.vendor_ref = v.text;
-        else if (t == "crm_case_id")
-            n.crm_case_id = v.text;
-        else if (t == "detail")
-            n.detail = v.text;
-        else if (t == "occurred_at")
-            n.occurred_at = v.text;
-        else if (t == "service_date")
-            n.service_date = v.text;
-        else if (t == "lat")
-            n.lat = v.number;
-        else if (t == "lon")
-            n.lon = v.number;
-        else if (t == "gps_accuracy_m")
-            n.gps_accuracy_m = v.number;
-        else if (t == "truck")
-            n.truck = v.text;
-        else if (t == "crew")
-            n.crew = v.text;
-        else if (t == "driver")
-            n.driver = v.text;
-        else if (t == "photos")
-            n.photos = v.list;
-        else if (t == "items_collected")
-            n.items_collected = v.integer;
-        else if (t == "route_id")
-            n.route.id = v.text;
-        else if (t == "route_date")
-            n.route.date = v.text;
-        else if (t == "route_stop_seq")
-            n.route.stop_seq = v.text;
-        else if (t == "route_level")
-            n.route_level = v.boolean;
+        keep(n, t, v);
     }
 
     // Status -> outcome or progress.
@@ -409,7 +339,7 @@ RecordResult evaluate_record(const CompiledMapping& m, const RecordView& r) {
                 // checked the pair against the catalog).
                 if (!target->outcome.empty()) n.outcome = target->outcome;
                 const auto* info = m.catalog->reason(n.reason);
-                if (info && info->detail_required && trim(n.detail).empty()) {
+                if (info && info->detail_required && trim(n.detail).empty() && !detail_refused) {
                     const auto where = detail_where.value_or(ev.where(*reason));
                     std::string names = q(where.field);
                     for (const auto& f : m.fields) {

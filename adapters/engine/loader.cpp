@@ -7,6 +7,7 @@
 #include "engine/meta_schema.h"
 #include "engine/pair_check.h"
 #include "json_schema.h"
+#include "string_limits.h"
 
 namespace fieldgate::engine {
 
@@ -277,7 +278,21 @@ class Compiler {
                 fail(where + "/time_zone", "not an IANA time zone known to the tz database");
         }
         if (target == "vendor_ref" || target == "status") s.required = true;  // always
+        limits(s, f, where);
         return s;
+    }
+
+    // The longest value (and the most list items) accepted: the standard field's default unless
+    // the mapping says otherwise.
+    void limits(FieldSpec& s, const json& f, const std::string& where) {
+        s.max_length = default_max_length(s.target);
+        s.max_items = default_max_items(s.target);
+        if (f.contains("max_length")) s.max_length = f.at("max_length").get<std::size_t>();
+        if (f.contains("max_items")) {
+            if (s.type != FieldType::kStringList)
+                fail(where + "/max_items", "'max_items' only applies to string_list fields");
+            s.max_items = f.at("max_items").get<std::size_t>();
+        }
     }
 
     void fields(CompiledMapping& m) {

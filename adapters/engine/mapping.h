@@ -43,6 +43,10 @@ struct FieldSpec {
     std::string offset_from;          // path of an offset field ("-08:00")
     std::string offset_minutes_from;  // path of an offset-in-minutes field (east of UTC)
     const date::time_zone* zone = nullptr;
+    // Longest value accepted, in characters (each item of a list); most items of a list.
+    // Defaults per standard field (string_limits.h), max_length / max_items in mapping.json.
+    std::size_t max_length = 128;
+    std::size_t max_items = 50;
 };
 
 struct CompiledMapping {

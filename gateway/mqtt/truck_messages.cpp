@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "input_limits.h"
+#include "string_limits.h"
 #include "time_util.h"
 #include "truck_repository.h"
 
@@ -384,6 +385,15 @@ void TruckMessages::on_route_event(const Parsed& p, const Message& m) {
     r.occurred_at = text_at(doc, v.route_event_occurred_at);
     r.service_date = r.route.date;
     r.pointer = "";
+    // Not through a mapping: the standard fields' default text limits (string_limits.h).
+    for (const auto& e : check_result_strings(r)) {
+        const auto& at = e.field == "detail"       ? v.route_event_detail
+                         : e.field == "vendor_ref" ? v.route_event_id
+                         : e.field == "route_id"   ? v.route_event_route
+                         : e.field == "reason"     ? v.route_event_code
+                                                   : e.field;
+        error(at, e.code, e.detail);
+    }
     rec.result = std::move(r);
     req->normalized.records.push_back(std::move(rec));
     ++stats_.route_events;

@@ -1,11 +1,13 @@
 #include "crew_actions.h"
 
+#include <algorithm>
 #include <map>
 
 #include "clock_skew.h"
 #include "ids.h"
 #include "photo_store.h"
 #include "repositories.h"
+#include "string_limits.h"
 
 namespace fieldgate::sync {
 
@@ -49,6 +51,12 @@ void parse_content(const nlohmann::json& a, const std::string& at, CrewAction& o
     text("type", out.type, true);
     text("reason", out.reason, false);
     text("detail", out.detail, false);
+    // The crew's words travel to the CRM: the same limit as a vendor's detail (string_limits.h).
+    if (auto p = text_problem(out.detail, kMaxFreeTextLength); p && !out.error) {
+        auto type = p->code;
+        std::replace(type.begin(), type.end(), '_', '-');
+        out.error = unprocessable(type, "detail " + p->detail, at + "/detail");
+    }
     if (!out.type.empty() && out.type != "arrived" && out.type != "completed" &&
         out.type != "partial" && out.type != "not_collected" && out.type != "note")
         fail("type", "type must be arrived, completed, partial, not_collected or note, not '" +
