@@ -12,6 +12,16 @@ CrmProfile parse_crm_profile(const std::string& name) {
     throw std::invalid_argument("unknown CRM profile '" + name + "' (cloudevents or open311)");
 }
 
+std::size_t max_body_bytes(CrmProfile profile) {
+    return profile == CrmProfile::open311 ? kOpen311MaxBodyBytes : kCloudEventsMaxBodyBytes;
+}
+
+std::optional<std::string> over_body_limit(const RenderedEvent& event) {
+    if (event.max_body_bytes == 0 || event.body.size() <= event.max_body_bytes) return std::nullopt;
+    return "not sent: the event is " + std::to_string(event.body.size()) +
+           " bytes, over the CRM's limit of " + std::to_string(event.max_body_bytes) + " bytes";
+}
+
 namespace {
 
 // Open311 knows two statuses; a case is closed once the work order reached a terminal status.
@@ -67,6 +77,7 @@ RenderedEvent render_crm_event(CrmProfile profile, const EventContext& ctx, cons
                                const store::OutcomeRow* outcome) {
     RenderedEvent r;
     r.id = event_id(event.id);
+    r.max_body_bytes = max_body_bytes(profile);
     if (profile == CrmProfile::open311) {
         r.content_type = "application/json";
         r.body = open311_update(catalog, event, wo, outcome).dump();

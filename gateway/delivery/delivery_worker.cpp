@@ -311,6 +311,11 @@ DeliveryWorker::Attempt DeliveryWorker::send(
         a.error = std::string("cannot render the event: ") + e.what();
         return a;
     }
+    if (auto over = over_body_limit(rendered)) {
+        a.status = 413;  // what the CRM would answer; settled as its 413 is
+        a.error = *over;
+        return a;
+    }
     const auto timestamp = std::chrono::duration_cast<std::chrono::seconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
@@ -379,8 +384,15 @@ void DeliveryWorker::settle(Job job, Attempt attempt) {
             case AttemptResult::rejected: {
                 ++rt.dead_lettered;
                 rt.last_error = attempt.error;
-                spdlog::warn("delivery: event {} to {} dead-lettered: {}", id, rt.endpoint.name,
-                             attempt.error);
+                if (status == 413)  // a replay meets the same limit: someone has to look
+                    spdlog::error(
+                        "ALERT delivery: event {} of work order {} to {} is too large and is "
+                        "dead-lettered ({}); a replay meets the same limit (the crm's are "
+                        "listed in vendor health, crm_delivery.too_large)",
+                        id, job.row.event.work_order_id, rt.endpoint.name, attempt.error);
+                else
+                    spdlog::warn("delivery: event {} to {} dead-lettered: {}", id, rt.endpoint.name,
+                                 attempt.error);
                 write = [id, status, now, error = attempt.error](sqlite::Connection& db) {
                     store::mark_dead(db, id, status, error, now);
                 };

@@ -98,6 +98,39 @@ nlohmann::json unmapped_codes(sqlite::Connection& db, const std::string& vendor)
     return codes;
 }
 
+// Events of the vendor's orders the CRM refused as too large (413), or the gateway did not send
+// because they were over the CRM's limit (recorded as 413 too): dead letters waiting for staff,
+// and those staff replayed that are not delivered yet. Each walks a partial index (outbox_dead,
+// outbox_due). Newest first.
+void add_too_large(sqlite::Connection& db, const std::string& vendor, nlohmann::json& delivery) {
+    auto q = db.prepare(
+        "SELECT o.id, o.work_order_id, w.crm_case_id, o.event_type, o.state, o.attempts, "
+        "o.last_error, COALESCE(o.dead_at, o.created_at) AS at FROM outbox o JOIN work_orders w "
+        "ON w.id = o.work_order_id WHERE o.state = 'dead' AND o.destination = 'crm' AND "
+        "o.last_status = 413 AND w.vendor = ?1 "
+        "UNION ALL SELECT o.id, o.work_order_id, w.crm_case_id, o.event_type, o.state, "
+        "o.attempts, o.last_error, o.created_at FROM outbox o JOIN work_orders w ON w.id = "
+        "o.work_order_id WHERE o.state = 'pending' AND o.destination = 'crm' AND "
+        "o.last_status = 413 AND w.vendor = ?1 ORDER BY 1 DESC");
+    q->bind(1, vendor);
+    std::int64_t n = 0;
+    nlohmann::json recent = nlohmann::json::array();
+    while (q->step()) {
+        if (++n > 5) continue;
+        recent.push_back({{"event_id", "evt_" + std::to_string(q->integer(0))},
+                          {"dead_letter_id", q->integer(0)},
+                          {"work_order_id", q->text(1)},
+                          {"crm_case_id", q->text(2)},
+                          {"event_type", q->text(3)},
+                          {"state", q->text(4)},
+                          {"attempts", q->integer(5)},
+                          {"error", optional_json(q->optional_text(6))},
+                          {"at", q->text(7)}});
+    }
+    delivery["too_large"] = n;
+    delivery["recent_too_large"] = recent;
+}
+
 nlohmann::json crm_delivery(sqlite::Connection& db, const std::string& vendor, SysMillis now) {
     auto q = db.prepare(
         "SELECT COUNT(*), MIN(o.created_at) FROM outbox o JOIN work_orders w ON w.id = "
@@ -113,6 +146,7 @@ nlohmann::json crm_delivery(sqlite::Connection& db, const std::string& vendor, S
                 delivery["oldest_pending_age_s"] = std::chrono::duration<double>(now - *t).count();
         }
     }
+    add_too_large(db, vendor, delivery);
     return delivery;
 }
 

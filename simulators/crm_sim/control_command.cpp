@@ -42,7 +42,8 @@ ControlParse parse_control(std::string_view body) {
         const auto mode = m.is_string() ? parse_mode(m.get<std::string>()) : std::nullopt;
         if (!mode)
             return fail(
-                "'mode' must be one of ok, down, slow, error500, throttle429, gone410, reject400");
+                "'mode' must be one of ok, down, slow, error500, throttle429, gone410, reject400, "
+                "too_large413");
         FaultMode fault;
         fault.mode = *mode;
         if (j.contains("delay_ms")) {

@@ -7,7 +7,7 @@ namespace fieldgate::crm_sim {
 
 namespace {
 
-constexpr std::array<std::pair<Mode, std::string_view>, 7> kNames = {{
+constexpr std::array<std::pair<Mode, std::string_view>, 8> kNames = {{
     {Mode::kOk, "ok"},
     {Mode::kDown, "down"},
     {Mode::kSlow, "slow"},
@@ -15,6 +15,7 @@ constexpr std::array<std::pair<Mode, std::string_view>, 7> kNames = {{
     {Mode::kThrottle429, "throttle429"},
     {Mode::kGone410, "gone410"},
     {Mode::kReject400, "reject400"},
+    {Mode::kTooLarge413, "too_large413"},
 }};
 
 }  // namespace

@@ -15,6 +15,7 @@ enum class Mode {
     kThrottle429,  // 429 with Retry-After: retry_after_s, nothing stored
     kGone410,      // 410, nothing stored
     kReject400,    // 400 for every event, nothing stored
+    kTooLarge413,  // 413 Content Too Large for every event, nothing stored
 };
 
 struct FaultMode {

@@ -44,6 +44,9 @@ std::optional<Reply> fault_reply(const FaultMode& f) {
             return problem(410, "gone410", "Gone", "this CRM endpoint has been retired");
         case Mode::kReject400:
             return problem(400, "reject400", "Bad Request", "simulated: every event refused");
+        case Mode::kTooLarge413:
+            return problem(413, "too-large", "Content Too Large",
+                           "simulated: every event refused as over the body limit");
     }
     return std::nullopt;
 }
