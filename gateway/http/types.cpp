@@ -2,6 +2,8 @@
 // can use them without paying Beast's compile time.
 #include "types.h"
 
+#include <cctype>
+
 namespace fieldgate::http {
 namespace {
 
@@ -72,6 +74,14 @@ std::string percent_decode(std::string_view in, bool plus_as_space) {
         }
     }
     return out;
+}
+
+std::string media_type(std::optional<std::string_view> content_type) {
+    if (!content_type) return {};
+    std::string t(content_type->substr(0, content_type->find(';')));
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.pop_back();
+    for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return t;
 }
 
 }  // namespace fieldgate::http

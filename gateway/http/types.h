@@ -75,4 +75,8 @@ class Service {
 
 std::string percent_decode(std::string_view in, bool plus_as_space);
 
+// The media type of a Content-Type value, lower case, without parameters: "text/xml" for
+// "Text/XML; charset=utf-8"; empty when absent.
+std::string media_type(std::optional<std::string_view> content_type);
+
 }  // namespace fieldgate::http

@@ -33,6 +33,8 @@ struct RouteSpec {
 
 const std::vector<RouteSpec>& route_catalog();
 
+inline constexpr std::string_view kVendorResultsRoute = "/v1/vendors/{vendor}/results";
+
 // The first entry whose template matches `path` (any method: a known path with another
 // method is the handler's 405); nullptr when none does. Literal templates come before
 // templated ones in the catalog, so "/v1/admin/quarantine/replay" is not "{id}".

@@ -16,9 +16,12 @@ namespace fieldgate {
 
 namespace {
 
+// Threads that normalize vendor payloads off the I/O thread, and how many payloads may wait.
+constexpr std::size_t kIngestThreads = 2;
+constexpr std::size_t kIngestQueue = 1024;
+
 constexpr std::string_view kVendorPrefix = "/v1/vendors/";
 constexpr std::string_view kWorkOrderPrefix = "/v1/work-orders/";
-constexpr std::string_view kResultsRoute = "/v1/vendors/{vendor}/results";
 
 // "/v1/vendors/<id>/results" -> <id>; empty when the path is not that route.
 std::string vendor_of(std::string_view path) {
@@ -27,14 +30,6 @@ std::string vendor_of(std::string_view path) {
     const auto slash = rest.find('/');
     if (slash == std::string_view::npos || rest.substr(slash) != "/results") return {};
     return std::string(rest.substr(0, slash));
-}
-
-std::string media_type(std::optional<std::string_view> header) {
-    if (!header) return {};
-    std::string t(header->substr(0, header->find(';')));
-    while (!t.empty() && t.back() == ' ') t.pop_back();
-    for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return t;
 }
 
 }  // namespace
@@ -46,7 +41,8 @@ Router::Router(GatewayParts parts)
       dispatch_(*parts_.reads, *parts_.secrets, parts_.vendors, parts_.rate_limits),
       order_changes_(*parts_.order_changes),
       sync_(*parts_.config, *parts_.catalog, *parts_.writer, *parts_.reads, *parts_.secrets),
-      trucks_(*parts_.reads, *parts_.secrets) {
+      trucks_(*parts_.reads, *parts_.secrets),
+      ingest_queue_(kIngestThreads, kIngestQueue) {
     ingest_context_.catalog = parts_.catalog;
     ingest_context_.events =
         EventContext{parts_.config->event_type_prefix, parts_.config->event_source};
@@ -78,7 +74,7 @@ void Router::handle(http::Request request, http::Respond respond) {
     const RouteSpec* route = match_route(path);
     respond = metrics::count_http(route ? route->path : "unmatched", method, std::move(respond));
     // The results route counts its own refusals (a SOAP vendor's carry HTTP 500).
-    if (route && route->path != kResultsRoute)
+    if (route && route->path != kVendorResultsRoute)
         respond = counting_refusals(request, route->path, std::move(respond));
     if (!route) {
         respond(problem(404, "not-found", "Not found", "no route for " + method + " " + path));
@@ -179,7 +175,7 @@ http::Respond Router::counting_refusals(const http::Request& request, std::strin
 }
 
 void Router::post_work_order(http::Request& request, http::Respond& respond) {
-    if (media_type(request.header("content-type")) != "application/json") {
+    if (http::media_type(request.header("content-type")) != "application/json") {
         respond(problem(415, "unsupported-media-type", "Unsupported media type",
                         "send the work order as application/json", "Content-Type"));
         return;
@@ -216,165 +212,6 @@ void Router::find_work_orders(const http::Request& request, http::Respond& respo
     nlohmann::json items = nlohmann::json::array();
     if (auto wo = parts_.work_orders->find_by_case(*crm_case_id)) items.push_back(*wo);
     respond(json_response(200, {{"items", items}}));
-}
-
-void Router::post_vendor_results(const std::string& vendor, http::Request& request,
-                                 http::Respond& respond) {
-    auto registry = parts_.vendors();
-    const VendorEntry* entry = registry ? registry->find(vendor) : nullptr;
-    if (!entry) {
-        respond(problem(404, "unknown-vendor", "Unknown vendor",
-                        "no vendor '" + vendor + "' is configured"));
-        return;
-    }
-    const VendorSpec& spec = entry->spec;
-
-    auto ingest = std::make_shared<IngestRequest>();
-    ingest->vendor = spec.id;
-    ingest->source = "vendor:" + spec.id;
-    ingest->mapping_version = spec.mapping_version;
-    ingest->raw.vendor = spec.id;
-    ingest->raw.channel = "http";
-    ingest->raw.received_at = now_utc();
-    ingest->raw.content_type = std::string(request.header("content-type").value_or(""));
-    const auto tracking = request.header("request-tracking-id");
-    const std::string request_id = tracking ? std::string(*tracking) : random_id("req_");
-    ingest->raw.request_id = request_id;
-    // Who is calling comes first: nothing of a request whose credentials are refused, or
-    // cannot be checked, is stored (README "Security checks").
-    if (request.body_too_large && credentials_in_body(spec)) {
-        respond(render_vendor_error(
-            spec.response,
-            ApiError{413, "payload-too-large", "Payload too large",
-                     "the body is larger than " + spec.id + "'s limit of " +
-                         std::to_string(std::min(spec.max_body_bytes, kPreAuthVendorBodyBytes)) +
-                         " bytes (its credentials travel in the body, which is read only this "
-                         "far before they are checked); split it",
-                     "", nlohmann::json::object()}));
-        return;
-    }
-    if (auto denied =
-            authenticate_vendor(spec, request, *parts_.secrets, std::chrono::system_clock::now())) {
-        const auto first =
-            std::string_view(request.body).substr(0, AuthRefusals::kFingerprintBytes);
-        auth_refusals_.refused(request.client_address, kResultsRoute,
-                               "vendor " + spec.id + ": " + denied->detail, first, steady_now());
-        metrics::count_auth_refused(kResultsRoute, "credential");
-        respond(render_vendor_error(spec.response, *denied));
-        return;
-    }
-    ingest->raw.headers_json = safe_headers_json(request);
-    ingest->raw.body = redact_credentials(spec, request.body);
-    ingest->raw.truncated = request.body_too_large;
-
-    const std::string type = media_type(request.header("content-type"));
-    if (request.body_too_large) {
-        ingest->refused = ApiError{413,
-                                   "payload-too-large",
-                                   "Payload too large",
-                                   "the body (" + std::to_string(request.declared_length) +
-                                       " bytes) is larger than " + spec.id + "'s limit of " +
-                                       std::to_string(spec.max_body_bytes) + " bytes; split it",
-                                   "",
-                                   nlohmann::json::object()};
-    } else if (std::find(spec.content_types.begin(), spec.content_types.end(), type) ==
-               spec.content_types.end()) {
-        std::string accepted;
-        for (const auto& t : spec.content_types) accepted += (accepted.empty() ? "" : ", ") + t;
-        ingest->refused = ApiError{
-            415,
-            "unsupported-media-type",
-            "Unsupported media type",
-            "Content-Type '" + type + "' is not accepted for " + spec.id + "; send " + accepted,
-            "Content-Type",
-            nlohmann::json::object()};
-    } else if (auto limited = take_vendor_request(parts_.rate_limits, spec)) {
-        // Not quarantined: the vendor still holds the payload and sends it again, and a flood
-        // kept would let one vendor fill the disk (vendor_rate_limits.h). The status stays 429
-        // for every answer style, a SOAP Fault's too, so that the vendor's HTTP stack sees it.
-        auto r = render_vendor_error(spec.response, limited->error);
-        r.status = 429;
-        r.headers.push_back({"retry-after", std::to_string(limited->retry_after_s)});
-        respond(std::move(r));
-        return;
-    } else {
-        ingest->normalized = entry->adapter->normalize(request.body);
-    }
-
-    prepare_ingest(*ingest);
-    const auto key_header = request.header("idempotency-key");
-    const std::string idempotency_key =
-        (key_header && !ingest->refused) ? std::string(*key_header) : std::string();
-    const std::string body_hash =
-        idempotency_key.empty() ? std::string() : sha256_hex(request.body);
-    // The writer only decides and commits; the answer is rendered on the I/O thread
-    // (Response::prepare), except when it must be stored under an Idempotency-Key.
-    auto report = std::make_shared<IngestReport>();
-    auto stored = std::make_shared<std::optional<http::Response>>();
-    const ResponseSpec style = spec.response;
-    const IngestContext* context = &ingest_context_;
-
-    auto job = [ingest, report, stored, style, context, idempotency_key, body_hash,
-                request_id](sqlite::Connection& db) {
-        if (!idempotency_key.empty()) {
-            if (auto previous = store::find_stored_response(db, ingest->vendor, idempotency_key)) {
-                if (previous->request_sha256 == body_hash) {
-                    *stored = http::Response{previous->status,
-                                             previous->content_type,
-                                             {{"idempotent-replayed", "true"}},
-                                             previous->body,
-                                             false,
-                                             {}};
-                } else {
-                    *stored = render_vendor_error(
-                        style, unprocessable("idempotency-key-reused",
-                                             "Idempotency-Key '" + idempotency_key +
-                                                 "' was already used with a different body",
-                                             "Idempotency-Key"));
-                }
-                return;
-            }
-        }
-        *report = apply_ingest(db, *context, *ingest);
-        if (!idempotency_key.empty()) {
-            *stored = render_ingest(style, *report, request_id);
-            if ((*stored)->status < 500) {
-                store::store_response(
-                    db, ingest->vendor, idempotency_key,
-                    store::StoredResponse{body_hash, (*stored)->status, (*stored)->content_type,
-                                          (*stored)->body},
-                    now_utc());
-            }
-        }
-    };
-    const bool too_large = request.body_too_large;
-    const bool queued = parts_.writer->submit(
-        job,
-        [ingest, report, stored, respond, style, too_large, request_id](std::exception_ptr error) {
-            if (error) {
-                respond(render_vendor_error(style, store_unavailable(error)));
-                return;
-            }
-            if (*stored) {
-                metrics::count_ingest(*ingest, *report);  // rare: Idempotency-Key requests
-                (*stored)->close = (*stored)->close || too_large;
-                respond(std::move(**stored));
-                return;
-            }
-            http::Response deferred;
-            // Counted here, on the I/O thread, not on the writer's.
-            deferred.prepare = [ingest, report, style, request_id, too_large](http::Response& r) {
-                metrics::count_ingest(*ingest, *report);
-                r = render_ingest(style, *report, request_id);
-                r.close = r.close || too_large;
-            };
-            respond(std::move(deferred));
-        });
-    if (!queued) {
-        respond(render_vendor_error(
-            style, ApiError{503, "overloaded", "Gateway overloaded",
-                            "the write queue is full; retry later", "", nlohmann::json::object()}));
-    }
 }
 
 }  // namespace fieldgate

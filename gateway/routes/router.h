@@ -18,6 +18,7 @@
 #include "types.h"
 #include "vendor_rate_limits.h"
 #include "work_orders.h"
+#include "work_queue.h"
 #include "writer.h"
 
 namespace fieldgate {
@@ -61,6 +62,12 @@ class Router : public http::Service {
                              http::Respond& respond);
     bool crm_authorized(const http::Request& request) const;
     http::Admission admit_vendor(const http::Request& head, const RouteSpec& route);
+    // vendor_results_route.cpp: answers (and stores nothing) when the caller is not the vendor.
+    bool refuse_unknown_caller(const VendorSpec& spec, const http::Request& request,
+                               http::Respond& respond);
+    void submit_ingest(std::shared_ptr<IngestRequest> ingest, const http::Request& request,
+                       const ResponseSpec& style, const std::string& request_id,
+                       http::Respond& respond);
     // Counts a 401 the handlers answered against the client (auth_refusals.h).
     http::Respond counting_refusals(const http::Request& request, std::string_view route,
                                     http::Respond respond);
@@ -72,6 +79,8 @@ class Router : public http::Service {
     OrderChangeRoutes order_changes_;
     SyncRoutes sync_;  // crew tablets
     TruckRoutes trucks_;
+    // Last: destroyed first, so its queued jobs run while everything they use is still there.
+    WorkQueue ingest_queue_;
 };
 
 }  // namespace fieldgate

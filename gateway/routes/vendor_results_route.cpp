@@ -1,0 +1,224 @@
+// Router::post_vendor_results: POST /v1/vendors/{vendor}/results, the one way in for vendor
+// posts (README "How a vendor result is decided"). Who is calling comes first: nothing of a
+// request whose credentials are refused, or cannot be checked, is stored. Then the vendor's own
+// transport limits, its rate limit, its adapter, and one writer job that records the outcome
+// (or the quarantine entry) and, under an Idempotency-Key, the answer.
+#include <algorithm>
+
+#include "admission.h"
+#include "gateway_metrics.h"
+#include "ids.h"
+#include "repositories.h"
+#include "route_catalog.h"
+#include "router.h"
+#include "time_util.h"
+#include "vendor_auth.h"
+#include "vendor_responses.h"
+
+namespace fieldgate {
+namespace {
+
+ApiError refusal(int status, std::string type, std::string title, std::string detail,
+                 std::string pointer = {}) {
+    return ApiError{status,
+                    std::move(type),
+                    std::move(title),
+                    std::move(detail),
+                    std::move(pointer),
+                    nlohmann::json::object()};
+}
+
+std::shared_ptr<IngestRequest> new_ingest(const VendorSpec& spec, const http::Request& request,
+                                          const std::string& request_id) {
+    auto ingest = std::make_shared<IngestRequest>();
+    ingest->vendor = spec.id;
+    ingest->source = "vendor:" + spec.id;
+    ingest->mapping_version = spec.mapping_version;
+    ingest->raw.vendor = spec.id;
+    ingest->raw.channel = "http";
+    ingest->raw.received_at = now_utc();
+    ingest->raw.content_type = std::string(request.header("content-type").value_or(""));
+    ingest->raw.request_id = request_id;
+    ingest->raw.headers_json = safe_headers_json(request);
+    ingest->raw.body = redact_credentials(spec, request.body);
+    ingest->raw.truncated = request.body_too_large;
+    return ingest;
+}
+
+// 413 or 415 for a known vendor: kept for replay (quarantined), unlike a refused credential.
+std::optional<ApiError> transport_refusal(const VendorSpec& spec, const http::Request& request) {
+    if (request.body_too_large) {
+        return refusal(413, "payload-too-large", "Payload too large",
+                       "the body (" + std::to_string(request.declared_length) +
+                           " bytes) is larger than " + spec.id + "'s limit of " +
+                           std::to_string(spec.max_body_bytes) + " bytes; split it");
+    }
+    const std::string type = http::media_type(request.header("content-type"));
+    if (std::find(spec.content_types.begin(), spec.content_types.end(), type) !=
+        spec.content_types.end())
+        return std::nullopt;
+    std::string accepted;
+    for (const auto& t : spec.content_types) accepted += (accepted.empty() ? "" : ", ") + t;
+    return refusal(
+        415, "unsupported-media-type", "Unsupported media type",
+        "Content-Type '" + type + "' is not accepted for " + spec.id + "; send " + accepted,
+        "Content-Type");
+}
+
+struct IngestAnswer {
+    IngestReport report;
+    std::optional<http::Response> stored;  // set when answered under an Idempotency-Key
+};
+
+// The writer job: the outcome (or quarantine entry) and, under an Idempotency-Key, the answer.
+store::Writer::Job ingest_job(std::shared_ptr<IngestRequest> ingest,
+                              std::shared_ptr<IngestAnswer> answer, ResponseSpec style,
+                              const IngestContext* context, std::string idempotency_key,
+                              std::string body_hash, std::string request_id) {
+    return [=](sqlite::Connection& db) {
+        if (!idempotency_key.empty()) {
+            if (auto previous = store::find_stored_response(db, ingest->vendor, idempotency_key)) {
+                if (previous->request_sha256 == body_hash) {
+                    answer->stored = http::Response{previous->status,
+                                                    previous->content_type,
+                                                    {{"idempotent-replayed", "true"}},
+                                                    previous->body,
+                                                    false,
+                                                    {}};
+                } else {
+                    answer->stored = render_vendor_error(
+                        style, unprocessable("idempotency-key-reused",
+                                             "Idempotency-Key '" + idempotency_key +
+                                                 "' was already used with a different body",
+                                             "Idempotency-Key"));
+                }
+                return;
+            }
+        }
+        answer->report = apply_ingest(db, *context, *ingest);
+        if (idempotency_key.empty()) return;
+        answer->stored = render_ingest(style, answer->report, request_id);
+        if (answer->stored->status < 500) {
+            store::store_response(
+                db, ingest->vendor, idempotency_key,
+                store::StoredResponse{body_hash, answer->stored->status,
+                                      answer->stored->content_type, answer->stored->body},
+                now_utc());
+        }
+    };
+}
+
+}  // namespace
+
+bool Router::refuse_unknown_caller(const VendorSpec& spec, const http::Request& request,
+                                   http::Respond& respond) {
+    if (request.body_too_large && credentials_in_body(spec)) {
+        respond(render_vendor_error(
+            spec.response,
+            refusal(413, "payload-too-large", "Payload too large",
+                    "the body is larger than " + spec.id + "'s limit of " +
+                        std::to_string(std::min(spec.max_body_bytes, kPreAuthVendorBodyBytes)) +
+                        " bytes (its credentials travel in the body, which is read only this far "
+                        "before they are checked); split it")));
+        return true;
+    }
+    auto denied =
+        authenticate_vendor(spec, request, *parts_.secrets, std::chrono::system_clock::now());
+    if (!denied) return false;
+    const auto first = std::string_view(request.body).substr(0, AuthRefusals::kFingerprintBytes);
+    auth_refusals_.refused(request.client_address, kVendorResultsRoute,
+                           "vendor " + spec.id + ": " + denied->detail, first, steady_now());
+    metrics::count_auth_refused(kVendorResultsRoute, "credential");
+    respond(render_vendor_error(spec.response, *denied));
+    return true;
+}
+
+void Router::post_vendor_results(const std::string& vendor, http::Request& request,
+                                 http::Respond& respond) {
+    auto registry = parts_.vendors();
+    const VendorEntry* entry = registry ? registry->find(vendor) : nullptr;
+    if (!entry) {
+        respond(problem(404, "unknown-vendor", "Unknown vendor",
+                        "no vendor '" + vendor + "' is configured"));
+        return;
+    }
+    const VendorSpec& spec = entry->spec;
+    if (refuse_unknown_caller(spec, request, respond)) return;
+
+    const auto tracking = request.header("request-tracking-id");
+    const std::string request_id = tracking ? std::string(*tracking) : random_id("req_");
+    auto ingest = new_ingest(spec, request, request_id);
+    auto refused = transport_refusal(spec, request);
+    if (!refused) {
+        if (auto limited = take_vendor_request(parts_.rate_limits, spec)) {
+            // Not quarantined: the vendor still holds the payload and sends it again, and a
+            // flood kept would let one vendor fill the disk (vendor_rate_limits.h). The status
+            // stays 429 for every answer style, a SOAP Fault's too, so that the vendor's HTTP
+            // stack sees it.
+            auto r = render_vendor_error(spec.response, limited->error);
+            r.status = 429;
+            r.headers.push_back({"retry-after", std::to_string(limited->retry_after_s)});
+            respond(std::move(r));
+            return;
+        }
+    }
+    // Normalizing thousands of results takes long enough to stall every other request on the
+    // I/O thread: it runs on the ingest threads (work_queue.h), which then hand it to the writer.
+    auto held = std::make_shared<http::Request>(std::move(request));
+    auto job = [this, registry, entry, ingest, refused, held, request_id, respond]() mutable {
+        if (refused)
+            ingest->refused = std::move(*refused);
+        else
+            ingest->normalized = entry->adapter->normalize(held->body);
+        prepare_ingest(*ingest);
+        submit_ingest(std::move(ingest), *held, entry->spec.response, request_id, respond);
+    };
+    if (!ingest_queue_.post(std::move(job))) {
+        respond(render_vendor_error(spec.response,
+                                    refusal(503, "overloaded", "Gateway overloaded",
+                                            "too many payloads wait to be read; retry later")));
+    }
+}
+
+void Router::submit_ingest(std::shared_ptr<IngestRequest> ingest, const http::Request& request,
+                           const ResponseSpec& style, const std::string& request_id,
+                           http::Respond& respond) {
+    const auto key_header = request.header("idempotency-key");
+    const std::string idempotency_key =
+        (key_header && !ingest->refused) ? std::string(*key_header) : std::string();
+    const std::string body_hash =
+        idempotency_key.empty() ? std::string() : sha256_hex(request.body);
+    // The writer only decides and commits; the answer is rendered on the I/O thread
+    // (Response::prepare), except when it must be stored under an Idempotency-Key.
+    auto answer = std::make_shared<IngestAnswer>();
+    auto job =
+        ingest_job(ingest, answer, style, &ingest_context_, idempotency_key, body_hash, request_id);
+    const bool too_large = request.body_too_large;
+    const bool queued = parts_.writer->submit(
+        job, [ingest, answer, respond, style, too_large, request_id](std::exception_ptr error) {
+            if (error) {
+                respond(render_vendor_error(style, store_unavailable(error)));
+                return;
+            }
+            if (answer->stored) {
+                metrics::count_ingest(*ingest, answer->report);  // rare: Idempotency-Key
+                answer->stored->close = answer->stored->close || too_large;
+                respond(std::move(*answer->stored));
+                return;
+            }
+            http::Response deferred;
+            // Counted here, on the I/O thread, not on the writer's.
+            deferred.prepare = [ingest, answer, style, request_id, too_large](http::Response& r) {
+                metrics::count_ingest(*ingest, answer->report);
+                r = render_ingest(style, answer->report, request_id);
+                r.close = r.close || too_large;
+            };
+            respond(std::move(deferred));
+        });
+    if (!queued) {
+        respond(render_vendor_error(style, refusal(503, "overloaded", "Gateway overloaded",
+                                                   "the write queue is full; retry later")));
+    }
+}
+
+}  // namespace fieldgate
