@@ -12,12 +12,17 @@ WorkQueue::WorkQueue(std::size_t threads, std::size_t max_queued) : max_queued_(
 }
 
 WorkQueue::~WorkQueue() {
+    shutdown();
+}
+
+void WorkQueue::shutdown() {
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
     }
     ready_.notify_all();
-    for (auto& t : threads_) t.join();
+    for (auto& t : threads_)
+        if (t.joinable()) t.join();
 }
 
 bool WorkQueue::post(std::function<void()> job) {

@@ -2,7 +2,7 @@
 // thread: normalizing a vendor's payload of thousands of results takes up to seconds, and on
 // the I/O thread every other request (other vendors, the CRM, tablets, health probes) would
 // wait for it. The queue is bounded: post() refuses when full, and the caller answers 503.
-// The destructor runs what was queued, then joins.
+// shutdown() (or the destructor) runs what was queued, then joins.
 #pragma once
 
 #include <condition_variable>
@@ -22,8 +22,12 @@ class WorkQueue {
     WorkQueue(const WorkQueue&) = delete;
     WorkQueue& operator=(const WorkQueue&) = delete;
 
-    // False (the job is dropped, not run) when max_queued jobs are waiting.
+    // False (the job is dropped, not run) when max_queued jobs are waiting, or after shutdown.
     bool post(std::function<void()> job);
+
+    // Refuses new jobs, runs what was queued, joins the threads. Idempotent; the destructor
+    // calls it. Not from one of the queue's own jobs.
+    void shutdown();
 
   private:
     void work();

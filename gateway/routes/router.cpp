@@ -42,11 +42,15 @@ Router::Router(GatewayParts parts)
       order_changes_(*parts_.order_changes),
       sync_(*parts_.config, *parts_.catalog, *parts_.writer, *parts_.reads, *parts_.secrets),
       trucks_(*parts_.reads, *parts_.secrets),
-      ingest_queue_(kIngestThreads, kIngestQueue) {
+      ingest_queue_(std::make_shared<WorkQueue>(kIngestThreads, kIngestQueue)) {
     ingest_context_.catalog = parts_.catalog;
     ingest_context_.events =
         EventContext{parts_.config->event_type_prefix, parts_.config->event_source};
     ingest_context_.city_zone = parts_.config->city_time_zone;
+}
+
+Router::~Router() {
+    ingest_queue_->shutdown();
 }
 
 std::size_t Router::body_limit(const http::Request& head) const {

@@ -49,6 +49,9 @@ struct GatewayParts {
 class Router : public http::Service {
   public:
     explicit Router(GatewayParts parts);
+    ~Router() override;
+    Router(const Router&) = delete;
+    Router& operator=(const Router&) = delete;
     std::size_t body_limit(const http::Request& head) const override;
     // admission.cpp: the route's credential checked from the head, before the body is read.
     http::Admission admit(const http::Request& head) override;
@@ -79,8 +82,10 @@ class Router : public http::Service {
     OrderChangeRoutes order_changes_;
     SyncRoutes sync_;  // crew tablets
     TruckRoutes trucks_;
-    // Last: destroyed first, so its queued jobs run while everything they use is still there.
-    WorkQueue ingest_queue_;
+    // Shut down by ~Router, so its queued jobs run while everything they use is still there;
+    // shared with the writer's completions, which may outlive the router (they then find it
+    // shut down and render on the I/O thread).
+    std::shared_ptr<WorkQueue> ingest_queue_;
 };
 
 }  // namespace fieldgate

@@ -173,7 +173,7 @@ void Router::post_vendor_results(const std::string& vendor, http::Request& reque
         prepare_ingest(*ingest);
         submit_ingest(std::move(ingest), *held, entry->spec.response, request_id, respond);
     };
-    if (!ingest_queue_.post(std::move(job))) {
+    if (!ingest_queue_->post(std::move(job))) {
         respond(render_vendor_error(spec.response,
                                     refusal(503, "overloaded", "Gateway overloaded",
                                             "too many payloads wait to be read; retry later")));
@@ -194,8 +194,10 @@ void Router::submit_ingest(std::shared_ptr<IngestRequest> ingest, const http::Re
     auto job =
         ingest_job(ingest, answer, style, &ingest_context_, idempotency_key, body_hash, request_id);
     const bool too_large = request.body_too_large;
+    const std::weak_ptr<WorkQueue> queue = ingest_queue_;
     const bool queued = parts_.writer->submit(
-        job, [ingest, answer, respond, style, too_large, request_id](std::exception_ptr error) {
+        job,
+        [queue, ingest, answer, respond, style, too_large, request_id](std::exception_ptr error) {
             if (error) {
                 respond(render_vendor_error(style, store_unavailable(error)));
                 return;
@@ -206,14 +208,24 @@ void Router::submit_ingest(std::shared_ptr<IngestRequest> ingest, const http::Re
                 respond(std::move(*answer->stored));
                 return;
             }
-            http::Response deferred;
-            // Counted here, on the I/O thread, not on the writer's.
-            deferred.prepare = [ingest, answer, style, request_id, too_large](http::Response& r) {
+            // Rendered and counted on an ingest thread: neither on the writer's (which would
+            // hold up the next commit) nor on the I/O thread (a report of thousands of results).
+            auto render = [ingest, answer, style, request_id, too_large](http::Response& r) {
                 metrics::count_ingest(*ingest, answer->report);
                 r = render_ingest(style, answer->report, request_id);
                 r.close = r.close || too_large;
             };
-            respond(std::move(deferred));
+            const auto threads = queue.lock();
+            const bool posted = threads && threads->post([render, respond]() mutable {
+                http::Response r;
+                render(r);
+                respond(std::move(r));
+            });
+            if (!posted) {  // the ingest threads are busy or stopping: on the I/O thread then
+                http::Response deferred;
+                deferred.prepare = std::move(render);
+                respond(std::move(deferred));
+            }
         });
     if (!queued) {
         respond(render_vendor_error(style, refusal(503, "overloaded", "Gateway overloaded",
