@@ -59,6 +59,8 @@ GatewayConfig load_config(const std::string& path) {
     const auto& failed_auth = listen.contains("failed_auth") ? listen["failed_auth"] : empty;
     take(failed_auth, "burst", c.failed_auth_burst);
     take(failed_auth, "per_second", c.failed_auth_per_second);
+    const auto& ingest = doc.contains("ingest") ? doc["ingest"] : empty;
+    take(ingest, "threads", c.ingest_threads);
     const auto& store = doc.contains("store") ? doc["store"] : empty;
     take(store, "path", c.store_path);
     take(store, "synchronous", c.synchronous);

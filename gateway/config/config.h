@@ -68,6 +68,7 @@ struct GatewayConfig {
     std::vector<std::string> trusted_proxies;
     int failed_auth_burst = 20;           // refused credentials a client may have at once,
     double failed_auth_per_second = 0.2;  // then one more every 5 s
+    int ingest_threads = 2;               // normalize vendor payloads off the I/O thread; 0 = on it
     // store
     std::string store_path = "fieldgate.db";
     std::string synchronous = "FULL";

@@ -15,4 +15,8 @@ inline constexpr std::size_t kPreAuthVendorBodyBytes = 64 * 1024;
 // A crew enrollment ({"device_id", "enrollment_token", "app_version"}).
 inline constexpr std::size_t kPreAuthEnrollBodyBytes = 4 * 1024;
 
+// A vendor payload at least this large is normalized on the ingest threads (config
+// `ingest.threads`), not on the HTTP I/O thread; a single result is a few hundred bytes.
+inline constexpr std::size_t kInlineBodyBytes = 8 * 1024;
+
 }  // namespace fieldgate

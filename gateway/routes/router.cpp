@@ -16,8 +16,7 @@ namespace fieldgate {
 
 namespace {
 
-// Threads that normalize vendor payloads off the I/O thread, and how many payloads may wait.
-constexpr std::size_t kIngestThreads = 2;
+// How many payloads may wait for the ingest threads (config `ingest.threads`).
 constexpr std::size_t kIngestQueue = 1024;
 
 constexpr std::string_view kVendorPrefix = "/v1/vendors/";
@@ -42,7 +41,10 @@ Router::Router(GatewayParts parts)
       order_changes_(*parts_.order_changes),
       sync_(*parts_.config, *parts_.catalog, *parts_.writer, *parts_.reads, *parts_.secrets),
       trucks_(*parts_.reads, *parts_.secrets),
-      ingest_queue_(std::make_shared<WorkQueue>(kIngestThreads, kIngestQueue)) {
+      ingest_queue_(parts_.config->ingest_threads > 0
+                        ? std::make_shared<WorkQueue>(
+                              static_cast<std::size_t>(parts_.config->ingest_threads), kIngestQueue)
+                        : nullptr) {
     ingest_context_.catalog = parts_.catalog;
     ingest_context_.events =
         EventContext{parts_.config->event_type_prefix, parts_.config->event_source};
@@ -50,7 +52,7 @@ Router::Router(GatewayParts parts)
 }
 
 Router::~Router() {
-    ingest_queue_->shutdown();
+    if (ingest_queue_) ingest_queue_->shutdown();
 }
 
 std::size_t Router::body_limit(const http::Request& head) const {

@@ -68,9 +68,10 @@ class Router : public http::Service {
     // vendor_results_route.cpp: answers (and stores nothing) when the caller is not the vendor.
     bool refuse_unknown_caller(const VendorSpec& spec, const http::Request& request,
                                http::Respond& respond);
+    // The answer is rendered on `render_on` when it is set and running, else on the I/O thread.
     void submit_ingest(std::shared_ptr<IngestRequest> ingest, const http::Request& request,
                        const ResponseSpec& style, const std::string& request_id,
-                       http::Respond& respond);
+                       const std::weak_ptr<WorkQueue>& render_on, http::Respond& respond);
     // Counts a 401 the handlers answered against the client (auth_refusals.h).
     http::Respond counting_refusals(const http::Request& request, std::string_view route,
                                     http::Respond respond);
