@@ -292,21 +292,32 @@ std::int64_t store_raw_payload(sqlite::Connection& db, const RawPayload& raw) {
 
 std::int64_t quarantine(sqlite::Connection& db, QuarantineEntry e,
                         const std::function<std::int64_t()>& raw_payload_id) {
+    // Found first, then updated by id: an UPDATE ... RETURNING (a trigger to SQLite) keeps a
+    // statement journal, and inside the writer's SAVEPOINT each such statement cost time in
+    // proportion to what the job had written so far: a repeated batch of 100,000 refused
+    // results took 9 minutes in the writer instead of 2 s.
+    std::int64_t id = 0;
     {
-        auto q = db.prepare(
-            "UPDATE quarantine SET attempts = attempts + 1, last_seen_at = ?, http_status = ?, "
-            "problem = ?, state = 'open' "
-            "WHERE IFNULL(vendor, '') = IFNULL(?, '') AND body_sha256 = ? AND "
-            "IFNULL(record_pointer, '') = IFNULL(?, '') "
-            "AND problem_type = ? RETURNING id");
-        q->bind(1, e.received_at)
+        auto find = db.prepare(
+            "SELECT id FROM quarantine WHERE IFNULL(vendor, '') = IFNULL(?, '') "
+            "AND body_sha256 = ? AND IFNULL(record_pointer, '') = IFNULL(?, '') "
+            "AND problem_type = ?");
+        find->bind(1, e.vendor)
+            .bind(2, e.body_sha256)
+            .bind(3, e.record_pointer)
+            .bind(4, e.problem_type);
+        if (find->step()) id = find->integer(0);
+    }
+    if (id != 0) {
+        db.prepare(
+              "UPDATE quarantine SET attempts = attempts + 1, last_seen_at = ?, http_status = ?, "
+              "problem = ?, state = 'open' WHERE id = ?")
+            ->bind(1, e.received_at)
             .bind(2, e.http_status)
             .bind(3, e.problem_json)
-            .bind(4, e.vendor)
-            .bind(5, e.body_sha256)
-            .bind(6, e.record_pointer)
-            .bind(7, e.problem_type);
-        if (q->step()) return q->integer(0);
+            .bind(4, id)
+            .run();
+        return id;
     }
     e.raw_payload_id = raw_payload_id();
     auto q = db.prepare(
