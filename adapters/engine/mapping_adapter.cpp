@@ -13,6 +13,7 @@
 #include "engine/meta_schema.h"
 #include "engine/text.h"
 #include "engine/xml_source.h"
+#include "input_limits.h"
 
 namespace fieldgate::engine {
 
@@ -72,6 +73,13 @@ NormalizeOutput MappingAdapter::normalize(std::string_view body) const {
                                               : read_csv_records(body, m.records);
         out.batch = records.batch;
         out.payload_error = std::move(records.payload_error);
+        if (records.slots.size() > kMaxResultsPerPayload) {
+            out.payload_error = RecordError{
+                "", "", "too_many_results",
+                "The payload holds " + std::to_string(records.slots.size()) + " results; at most " +
+                    std::to_string(kMaxResultsPerPayload) + " are taken in one request: split it."};
+            return out;
+        }
         for (auto& slot : records.slots) {
             if (!slot.view) {
                 out.records.push_back(RecordResult{std::nullopt, std::move(slot.errors)});

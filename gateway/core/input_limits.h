@@ -20,6 +20,12 @@
 
 namespace fieldgate {
 
+// Results (records: JSON array items, XML records, CSV rows) in one vendor payload. Each result
+// becomes an outcome or a quarantine entry in one writer transaction, and a line of the answer:
+// 131,000 results of `0` in 256 KiB made 131,000 quarantine rows and a 40 MB answer, holding
+// the writer (every other commit) for seconds. A legitimate 4 MiB Bay body holds about 9,000.
+inline constexpr std::size_t kMaxResultsPerPayload = 10000;
+
 inline constexpr std::size_t kMaxJsonDepth = 64;  // arrays and objects, the outermost is 1
 inline constexpr std::size_t kMaxXmlDepth = 64;   // elements, the root element is 1
 

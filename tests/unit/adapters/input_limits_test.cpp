@@ -204,6 +204,24 @@ TEST(adapters_InputLimits, BayRefusesDeepJsonAndJsonFollowedByNulOrText) {
                      "arrays and objects deeper than the limit of 64 levels");
 }
 
+TEST(adapters_InputLimits, APayloadOfMoreResultsThanTheLimitIsRefusedAsAWhole) {
+    auto zeros = [](std::size_t n) {
+        std::string body = "{\"results\":[0";
+        for (std::size_t i = 1; i < n; ++i) body += ",0";
+        return body + "]}";
+    };
+    const auto at_limit = normalize("bay-hauling", zeros(kMaxResultsPerPayload));
+    EXPECT_FALSE(at_limit.payload_error);  // each result refused on its own, the batch read
+    EXPECT_EQ(at_limit.records.size(), kMaxResultsPerPayload);
+    const auto over = normalize("bay-hauling", zeros(kMaxResultsPerPayload + 1));
+    ASSERT_TRUE(over.payload_error);
+    EXPECT_EQ(over.payload_error->code, "too_many_results");
+    EXPECT_NE(over.payload_error->detail.find("holds 10001 results; at most 10000"),
+              std::string::npos)
+        << over.payload_error->detail;
+    EXPECT_TRUE(over.records.empty());
+}
+
 TEST(adapters_InputLimits, ValleyRefusesNulReferencesRawNulAndDeepXml) {
     const auto sample =
         read_file(vendor_schemas_dir() / "valley-disposal/samples/doc-example/input.xml");
