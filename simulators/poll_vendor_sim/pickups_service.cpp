@@ -67,7 +67,7 @@ void PickupsService::handle(http::Request request, http::Respond respond) {
     respond(error(404, "no route for " + request.method + " " + request.path));
 }
 
-bool PickupsService::admit(const http::Request& request, http::Respond& respond) {
+bool PickupsService::allowed(const http::Request& request, http::Respond& respond) {
     const auto key = request.header("x-riverbend-key");
     if (!key || *key != api_key_) {
         respond(error(401, "X-Riverbend-Key is missing or wrong"));
@@ -85,7 +85,7 @@ bool PickupsService::admit(const http::Request& request, http::Respond& respond)
 }
 
 void PickupsService::changes(const http::Request& request, http::Respond& respond) {
-    if (!admit(request, respond)) return;
+    if (!allowed(request, respond)) return;
     const auto cursor = number(request.query_param("cursor")).value_or(0);
     const auto page_size = number(request.query_param("page_size")).value_or(50);
     if (page_size < 1 || page_size > 500) return respond(error(400, "page_size must be 1..500"));
@@ -98,7 +98,7 @@ void PickupsService::changes(const http::Request& request, http::Respond& respon
 }
 
 void PickupsService::list(const http::Request& request, http::Respond& respond) {
-    if (!admit(request, respond)) return;
+    if (!allowed(request, respond)) return;
     const auto since_text = request.query_param("modified_since");
     const auto since = since_text ? parse_rfc3339(*since_text) : std::nullopt;
     if (!since) return respond(error(400, "modified_since (RFC 3339) is required"));

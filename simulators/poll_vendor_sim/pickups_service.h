@@ -30,7 +30,7 @@ class PickupsService : public http::Service {
     void list(const http::Request& request, http::Respond& respond);
     void changes(const http::Request& request, http::Respond& respond);
     // The key check and the failures ordered through /control/fail; false when answered.
-    bool admit(const http::Request& request, http::Respond& respond);
+    bool allowed(const http::Request& request, http::Respond& respond);
     void control_orders(const http::Request& request, http::Respond& respond);
 
     std::string api_key_;
