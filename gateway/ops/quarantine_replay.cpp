@@ -6,17 +6,11 @@
 
 #include "quarantine_repository.h"
 #include "time_util.h"
+#include "types.h"
 
 namespace fieldgate::ops {
 
 namespace {
-
-std::string media_type(const std::string& header) {
-    std::string t = header.substr(0, header.find(';'));
-    while (!t.empty() && t.back() == ' ') t.pop_back();
-    for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return t;
-}
 
 // One stored body to re-run, and the entries it answers for.
 struct PayloadReplay {
@@ -127,7 +121,7 @@ void QuarantineReplayer::replay(const std::vector<std::int64_t>& ids, Done done)
                 req->mapping_version = spec.mapping_version;
                 req->raw = stored->raw;
                 req->stored_raw_payload_id = entry.raw_payload_id;
-                const auto type = media_type(stored->raw.content_type);
+                const auto type = http::media_type(stored->raw.content_type);
                 if (std::find(spec.content_types.begin(), spec.content_types.end(), type) ==
                     spec.content_types.end()) {
                     req->refused =

@@ -38,6 +38,16 @@ ApiError bad_request(std::string type, std::string detail, std::string pointer) 
                     nlohmann::json::object()};
 }
 
+ApiError api_error(int status, std::string type, std::string title, std::string detail,
+                   std::string pointer) {
+    return ApiError{status,
+                    std::move(type),
+                    std::move(title),
+                    std::move(detail),
+                    std::move(pointer),
+                    nlohmann::json::object()};
+}
+
 ApiError unprocessable(std::string type, std::string detail, std::string pointer) {
     return ApiError{422,
                     std::move(type),

@@ -28,6 +28,10 @@ inline constexpr const char* kProblemJson = "application/problem+json";
 // The store could not commit: nothing was acknowledged, the caller should retry.
 ApiError store_unavailable(std::exception_ptr error);
 
+// Any status with its own title; `extra` empty.
+ApiError api_error(int status, std::string type, std::string title, std::string detail,
+                   std::string pointer = {});
+
 ApiError bad_request(std::string type, std::string detail, std::string pointer = {});
 
 // `text` with every byte that is not part of valid UTF-8 replaced by U+FFFD. A detail often

@@ -13,17 +13,9 @@
 namespace fieldgate {
 namespace {
 
-std::optional<std::string_view> bearer_of(const http::Request& head) {
-    const auto header = head.header("authorization");
-    constexpr std::string_view kPrefix = "Bearer ";
-    if (!header || header->size() <= kPrefix.size() || header->substr(0, kPrefix.size()) != kPrefix)
-        return std::nullopt;
-    return header->substr(kPrefix.size());
-}
-
 bool token_is(const SecretStore& secrets, const http::Request& head,
               std::initializer_list<const char*> names) {
-    const auto token = bearer_of(head);
+    const auto token = bearer_token(head);
     if (!token) return false;
     return std::any_of(names.begin(), names.end(),
                        [&](const char* name) { return secrets.matches(name, *token); });

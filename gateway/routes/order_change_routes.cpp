@@ -1,6 +1,5 @@
 #include "order_change_routes.h"
 
-#include <cctype>
 #include <string_view>
 
 #include "vendor_responses.h"
@@ -10,24 +9,6 @@ namespace fieldgate {
 namespace {
 
 constexpr std::string_view kPrefix = "/v1/work-orders/";
-
-std::string media_type(std::optional<std::string_view> header) {
-    if (!header) return {};
-    std::string t(header->substr(0, header->find(';')));
-    while (!t.empty() && t.back() == ' ') t.pop_back();
-    for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return t;
-}
-
-ApiError simple(int status, std::string type, std::string title, std::string detail,
-                std::string pointer = {}) {
-    return ApiError{status,
-                    std::move(type),
-                    std::move(title),
-                    std::move(detail),
-                    std::move(pointer),
-                    nlohmann::json::object()};
-}
 
 }  // namespace
 
@@ -42,15 +23,15 @@ bool OrderChangeRoutes::handle(const http::Request& request, http::Respond& resp
     if (action != "cancel" && action != "reschedule") return false;
 
     if (request.method != "POST") {
-        respond(problem_response(simple(405, "method-not-allowed", "Method not allowed",
-                                        "use POST to " + std::string(action))));
+        respond(problem_response(api_error(405, "method-not-allowed", "Method not allowed",
+                                           "use POST to " + std::string(action))));
         return true;
     }
     const bool empty = request.body.find_first_not_of(" \t\r\n") == std::string::npos;
     if (!(empty && action == "cancel") &&
-        media_type(request.header("content-type")) != "application/json") {
-        respond(problem_response(simple(415, "unsupported-media-type", "Unsupported media type",
-                                        "send the body as application/json", "Content-Type")));
+        http::media_type(request.header("content-type")) != "application/json") {
+        respond(problem_response(api_error(415, "unsupported-media-type", "Unsupported media type",
+                                           "send the body as application/json", "Content-Type")));
         return true;
     }
     auto answer = [respond](std::variant<ApiError, ChangedWorkOrder> result) {

@@ -18,16 +18,6 @@
 namespace fieldgate {
 namespace {
 
-ApiError refusal(int status, std::string type, std::string title, std::string detail,
-                 std::string pointer = {}) {
-    return ApiError{status,
-                    std::move(type),
-                    std::move(title),
-                    std::move(detail),
-                    std::move(pointer),
-                    nlohmann::json::object()};
-}
-
 std::shared_ptr<IngestRequest> new_ingest(const VendorSpec& spec, const http::Request& request,
                                           const std::string& request_id) {
     auto ingest = std::make_shared<IngestRequest>();
@@ -48,10 +38,10 @@ std::shared_ptr<IngestRequest> new_ingest(const VendorSpec& spec, const http::Re
 // 413 or 415 for a known vendor: kept for replay (quarantined), unlike a refused credential.
 std::optional<ApiError> transport_refusal(const VendorSpec& spec, const http::Request& request) {
     if (request.body_too_large) {
-        return refusal(413, "payload-too-large", "Payload too large",
-                       "the body (" + std::to_string(request.declared_length) +
-                           " bytes) is larger than " + spec.id + "'s limit of " +
-                           std::to_string(spec.max_body_bytes) + " bytes; split it");
+        return api_error(413, "payload-too-large", "Payload too large",
+                         "the body (" + std::to_string(request.declared_length) +
+                             " bytes) is larger than " + spec.id + "'s limit of " +
+                             std::to_string(spec.max_body_bytes) + " bytes; split it");
     }
     const std::string type = http::media_type(request.header("content-type"));
     if (std::find(spec.content_types.begin(), spec.content_types.end(), type) !=
@@ -59,7 +49,7 @@ std::optional<ApiError> transport_refusal(const VendorSpec& spec, const http::Re
         return std::nullopt;
     std::string accepted;
     for (const auto& t : spec.content_types) accepted += (accepted.empty() ? "" : ", ") + t;
-    return refusal(
+    return api_error(
         415, "unsupported-media-type", "Unsupported media type",
         "Content-Type '" + type + "' is not accepted for " + spec.id + "; send " + accepted,
         "Content-Type");
@@ -115,11 +105,11 @@ bool Router::refuse_unknown_caller(const VendorSpec& spec, const http::Request& 
     if (request.body_too_large && credentials_in_body(spec)) {
         respond(render_vendor_error(
             spec.response,
-            refusal(413, "payload-too-large", "Payload too large",
-                    "the body is larger than " + spec.id + "'s limit of " +
-                        std::to_string(std::min(spec.max_body_bytes, kPreAuthVendorBodyBytes)) +
-                        " bytes (its credentials travel in the body, which is read only this far "
-                        "before they are checked); split it")));
+            api_error(413, "payload-too-large", "Payload too large",
+                      "the body is larger than " + spec.id + "'s limit of " +
+                          std::to_string(std::min(spec.max_body_bytes, kPreAuthVendorBodyBytes)) +
+                          " bytes (its credentials travel in the body, which is read only this far "
+                          "before they are checked); split it")));
         return true;
     }
     auto denied =
@@ -184,8 +174,8 @@ void Router::post_vendor_results(const std::string& vendor, http::Request& reque
         job();
     } else if (!ingest_queue_->post(std::move(job))) {
         respond(render_vendor_error(spec.response,
-                                    refusal(503, "overloaded", "Gateway overloaded",
-                                            "too many payloads wait to be read; retry later")));
+                                    api_error(503, "overloaded", "Gateway overloaded",
+                                              "too many payloads wait to be read; retry later")));
     }
 }
 
@@ -237,8 +227,8 @@ void Router::submit_ingest(std::shared_ptr<IngestRequest> ingest, const http::Re
             }
         });
     if (!queued) {
-        respond(render_vendor_error(style, refusal(503, "overloaded", "Gateway overloaded",
-                                                   "the write queue is full; retry later")));
+        respond(render_vendor_error(style, api_error(503, "overloaded", "Gateway overloaded",
+                                                     "the write queue is full; retry later")));
     }
 }
 
