@@ -4,12 +4,25 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "types.h"
 
 namespace fieldgate::http {
+
+// HTTPS on the listener. The files are read at start and again on reload_tls() (SIGHUP, or
+// when their modification time changes): new connections get the new certificate, connections
+// already open keep theirs.
+struct ServerTls {
+    std::string cert_file;  // PEM: the server certificate, then its chain
+    std::string key_file;   // PEM private key
+    // PEM CAs: a client certificate issued by one of them counts as verified. A client
+    // certificate is asked for (never required) on every connection; the service decides per
+    // route whether it needs one (Request::client_certificate).
+    std::string client_ca_file;
+};
 
 struct ServerOptions {
     std::string address = "127.0.0.1";
@@ -27,6 +40,7 @@ struct ServerOptions {
     std::size_t max_connections_per_client = 256;
     std::size_t max_requests_in_flight_per_client = 64;
     std::vector<std::string> trusted_proxies;  // peer addresses, e.g. the load balancer's
+    std::optional<ServerTls> tls;              // absent: plain HTTP
     // stop(): how long in-flight responses may take before run() returns anyway.
     std::chrono::milliseconds shutdown_grace{5000};
 };

@@ -17,6 +17,13 @@ struct Header {
     std::string value;
 };
 
+// The certificate a client presented over TLS.
+struct PeerCertificate {
+    std::string sha256;   // fingerprint of the DER certificate, lower-case hex, no colons
+    std::string subject;  // RFC 2253 form, e.g. "CN=bay-hauling,O=Bay Hauling"
+    bool verified = false;  // its chain verified against ServerTls::client_ca_file
+};
+
 struct Request {
     std::string method;  // upper case, e.g. "POST"
     std::string target;  // as received, e.g. "/v1/work-orders?crm_case_id=SR-1"
@@ -28,6 +35,8 @@ struct Request {
     // Who the limits and logs count this request against: the peer, or the client a trusted
     // proxy names in X-Forwarded-For (client_address.h).
     std::string client_address;
+    bool tls = false;  // arrived over HTTPS
+    std::optional<PeerCertificate> client_certificate;
     bool body_follows = false;    // the head announced a body (set before Service::admit)
     bool body_too_large = false;  // the body exceeded the limit; `body` holds only what was read
     std::size_t declared_length = 0;
