@@ -74,6 +74,15 @@ void ControlPlane::control(const http::Request& request, const http::Respond& re
         return;
     }
     auto& cmd = *parsed.command;
+    auto* tokens = receiver_.tokens();
+    if ((cmd.expire_tokens || cmd.refuse_tokens) && !tokens) {
+        respond(
+            problem_response(400, "Bad Request",
+                             "expire_tokens and refuse_tokens need OAuth on (--oauth-client-id)"));
+        return;
+    }
+    if (cmd.expire_tokens) tokens->expire_all();
+    if (cmd.refuse_tokens) tokens->set_refusing(*cmd.refuse_tokens);
     if (cmd.reject_ids) receiver_.set_reject_ids(*cmd.reject_ids);
     if (cmd.fail_first_n) receiver_.set_fail_first_n(*cmd.fail_first_n);
     if (!cmd.fault) {

@@ -6,6 +6,8 @@ namespace fieldgate::crm_sim {
 
 namespace {
 
+constexpr std::string_view kTokenPath = "/oauth2/token";
+
 bool is_control_path(const std::string& path) {
     return path.starts_with("/_");
 }
@@ -23,7 +25,8 @@ http::Response to_response(Reply reply) {
 }  // namespace
 
 std::size_t CrmService::body_limit(const http::Request& head) const {
-    return is_control_path(head.path) ? kControlBodyLimit : kEventBodyLimit;
+    return is_control_path(head.path) || head.path == kTokenPath ? kControlBodyLimit
+                                                                 : kEventBodyLimit;
 }
 
 void CrmService::handle(http::Request request, http::Respond respond) {
@@ -41,12 +44,34 @@ void CrmService::handle(http::Request request, http::Respond respond) {
         return;
     }
     if (request.method != "POST") {
-        auto r = problem_response(405, "Method Not Allowed", "events are POSTed");
+        auto r =
+            problem_response(405, "Method Not Allowed", "events and token requests are POSTed");
         r.headers.push_back({"allow", "POST"});
         respond(std::move(r));
         return;
     }
+    if (request.path == kTokenPath) {
+        token(request, respond);
+        return;
+    }
     receive(request, respond);
+}
+
+void CrmService::token(const http::Request& request, const http::Respond& respond) {
+    auto* issuer = receiver_.tokens();
+    if (!issuer) {
+        respond(problem_response(404, "Not Found", "OAuth is off (--oauth-client-id)"));
+        return;
+    }
+    if (request.body_too_large) {
+        respond(problem_response(413, "Content Too Large", "token requests are limited"));
+        return;
+    }
+    TokenRequest in;
+    in.content_type = request.header("content-type").value_or("");
+    in.authorization = request.header("authorization").value_or("");
+    in.body = request.body;
+    respond(to_response(issuer->issue(in, std::chrono::system_clock::now())));
 }
 
 void CrmService::receive(const http::Request& request, const http::Respond& respond) {
@@ -60,6 +85,7 @@ void CrmService::receive(const http::Request& request, const http::Respond& resp
     in.webhook_timestamp = request.header("webhook-timestamp").value_or("");
     in.webhook_signature = request.header("webhook-signature").value_or("");
     in.body = request.body;
+    in.authorization = request.header("authorization").value_or("");
     Reply reply = receiver_.receive(in, std::chrono::system_clock::now());
     const auto delay = reply.delay;
     if (delay.count() > 0) {

@@ -1,6 +1,6 @@
-// The HTTP edge: routes /_... to the control plane and, on the events port, every other POST
-// to the Receiver. Copies headers in and the Reply out; slow answers go to the
-// DelayedResponder.
+// The HTTP edge: routes /_... to the control plane and, on the events port, POST /oauth2/token
+// to the token issuer and every other POST to the Receiver. Copies headers in and the Reply out;
+// slow answers go to the DelayedResponder.
 #pragma once
 
 #include <cstddef>
@@ -26,6 +26,7 @@ class CrmService : public http::Service {
 
   private:
     void receive(const http::Request& request, const http::Respond& respond);
+    void token(const http::Request& request, const http::Respond& respond);
 
     const ControlPlane::Port port_;
     Receiver& receiver_;

@@ -61,9 +61,9 @@ nlohmann::ordered_json to_json(const Counters& c) {
     return {{"received", c.received},         {"stored", c.stored},
             {"duplicates", c.duplicates},     {"duplicate_mismatches", c.duplicate_mismatches},
             {"out_of_order", c.out_of_order}, {"bad_signatures", c.bad_signatures},
-            {"malformed", c.malformed},       {"rejected", c.rejected},
-            {"faulted", c.faulted},           {"answered", answered},
-            {"subjects", c.subjects}};
+            {"bad_tokens", c.bad_tokens},     {"malformed", c.malformed},
+            {"rejected", c.rejected},         {"faulted", c.faulted},
+            {"answered", answered},           {"subjects", c.subjects}};
 }
 
 }  // namespace fieldgate::crm_sim

@@ -33,6 +33,7 @@ struct Counters {
     std::size_t duplicate_mismatches = 0;  // ... and its body differs from the stored one
     std::size_t out_of_order = 0;          // stored with a sequence below its subject's highest
     std::size_t bad_signatures = 0;        // 401
+    std::size_t bad_tokens = 0;            // 401: OAuth on and no valid bearer token; not looked at
     std::size_t malformed = 0;             // 400/415: not JSON, wrong content type, field missing
     std::size_t rejected = 0;              // 400 because the webhook-id is in reject_ids
     std::size_t faulted = 0;              // answered by a fault (mode, fail_first_n), not looked at
@@ -54,6 +55,7 @@ class EventBook {
 
     void count_received() { ++counters_.received; }
     void count_bad_signature() { ++counters_.bad_signatures; }
+    void count_bad_token() { ++counters_.bad_tokens; }
     void count_malformed() { ++counters_.malformed; }
     void count_rejected() { ++counters_.rejected; }
     void count_faulted() { ++counters_.faulted; }

@@ -38,6 +38,11 @@ void LiveTally::run() {
                      "malformed %zu  rejected %zu  faulted %zu  mode %s   ",
                      elapsed, c.received, c.stored, c.duplicates, c.out_of_order, c.bad_signatures,
                      c.malformed, c.rejected, c.faulted, mode.c_str());
+        if (const auto* tokens = receiver_.tokens()) {
+            const auto t = tokens->counters();
+            std::fprintf(stderr, "badtoken %zu  tokens %zu  tokrefused %zu   ", c.bad_tokens,
+                         t.tokens_issued, t.token_requests_refused);
+        }
         std::fflush(stderr);
     }
 }

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 
 #include "control_plane.h"
@@ -22,6 +23,7 @@
 #include "restartable_server.h"
 #include "secret_file.h"
 #include "server.h"
+#include "token_issuer.h"
 
 namespace cs = fieldgate::crm_sim;
 
@@ -47,6 +49,50 @@ void wait_for_end(const sigset_t& signals, double duration_s) {
     }
 }
 
+// The client secret: the one line of its file. Never printed.
+std::string read_client_secret(const std::string& path) {
+    const auto lines = cs::read_secret_file(path);
+    if (lines.size() != 1)
+        throw std::runtime_error("the OAuth client secret file " + path + " must hold one line");
+    return lines.front();
+}
+
+void make_issuer(const cs::Options& options, std::optional<cs::TokenIssuer>& issuer) {
+    if (options.oauth_client_id.empty()) return;
+    cs::OAuthConfig config;
+    config.client_id = options.oauth_client_id;
+    config.client_secret = read_client_secret(options.oauth_client_secret_file);
+    config.token_ttl = std::chrono::seconds(options.oauth_token_ttl_s);
+    config.scope = options.oauth_scope;
+    issuer.emplace(std::move(config));
+}
+
+// Everything the receiver needs before the listeners open; throws on an unreadable file.
+void make_receiver(const cs::Options& options, std::optional<cs::Receiver>& receiver,
+                   std::optional<cs::TokenIssuer>& issuer,
+                   std::unique_ptr<cs::EventsLog>& events_log) {
+    receiver.emplace(cs::WebhookVerifier(cs::read_secret_file(options.secret_file),
+                                         std::chrono::seconds(options.tolerance_s)));
+    make_issuer(options, issuer);
+    if (issuer) receiver->require_tokens(&*issuer);
+    if (!options.events_out.empty()) {
+        events_log = std::make_unique<cs::EventsLog>(options.events_out);
+        receiver->on_stored([log = events_log.get()](const cs::StoredEvent& e) { log->append(e); });
+        receiver->on_reset([log = events_log.get()] { log->truncate(); });
+    }
+}
+
+fieldgate::http::ServerOptions events_server_options(const cs::Options& options) {
+    fieldgate::http::ServerOptions server_options;
+    server_options.address = options.address;
+    server_options.port = options.port;
+    // `down` closes every connection; an answer still owed gets this long.
+    server_options.shutdown_grace = std::chrono::milliseconds(500);
+    if (!options.tls_cert.empty())
+        server_options.tls = fieldgate::http::ServerTls{options.tls_cert, options.tls_key, ""};
+    return server_options;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -62,17 +108,11 @@ int main(int argc, char** argv) {
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+    std::optional<cs::TokenIssuer> issuer;
     std::optional<cs::Receiver> receiver;
     std::unique_ptr<cs::EventsLog> events_log;
     try {
-        receiver.emplace(cs::WebhookVerifier(cs::read_secret_file(options.secret_file),
-                                             std::chrono::seconds(options.tolerance_s)));
-        if (!options.events_out.empty()) {
-            events_log = std::make_unique<cs::EventsLog>(options.events_out);
-            receiver->on_stored(
-                [log = events_log.get()](const cs::StoredEvent& e) { log->append(e); });
-            receiver->on_reset([log = events_log.get()] { log->truncate(); });
-        }
+        make_receiver(options, receiver, issuer, events_log);
     } catch (const std::exception& e) {
         std::cerr << "fieldgate-crm-sim: " << e.what() << "\n";
         return 2;
@@ -84,19 +124,17 @@ int main(int argc, char** argv) {
     cs::CrmService events_service(cs::ControlPlane::Port::kEvents, *receiver, control, delayed);
     cs::CrmService control_service(cs::ControlPlane::Port::kControl, *receiver, control, delayed);
 
-    fieldgate::http::ServerOptions server_options;
-    server_options.address = options.address;
-    server_options.port = options.port;
-    // `down` closes every connection; an answer still owed gets this long.
-    server_options.shutdown_grace = std::chrono::milliseconds(500);
+    const auto server_options = events_server_options(options);
     cs::RestartableServer events_server(server_options, events_service);
     std::unique_ptr<fieldgate::http::Server> control_server;
     std::thread control_thread;
     try {
         events_server.start();
         if (options.control_port) {
+            // Plain HTTP: the tests' and operators' back door, on loopback by default.
             auto control_options = server_options;
             control_options.port = *options.control_port;
+            control_options.tls.reset();
             control_server =
                 std::make_unique<fieldgate::http::Server>(control_options, control_service);
             control_server->start();
@@ -114,9 +152,10 @@ int main(int argc, char** argv) {
         }
         return 2;
     }
-    std::cerr << "fieldgate-crm-sim: events on " << options.address << ":" << events_server.port();
+    std::cerr << "fieldgate-crm-sim: events on " << (server_options.tls ? "https://" : "http://")
+              << options.address << ":" << events_server.port();
     if (control_server) std::cerr << ", control on " << control_server->port();
-    std::cerr << "\n";
+    std::cerr << (issuer ? ", OAuth 2.0 on\n" : "\n");
 
     timeline.start(events_server);
     cs::LiveTally tally(*receiver, options.tally);

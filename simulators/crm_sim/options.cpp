@@ -37,6 +37,28 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
         ->capture_default_str();
     app.add_flag("--tally", o.tally, "one live line a second on stderr");
     app.add_option("--events-out", o.events_out, "write every stored event here as JSON lines");
+    auto* cert = app.add_option("--tls-cert", o.tls_cert,
+                                "PEM certificate (then its chain): the events port serves HTTPS")
+                     ->check(CLI::ExistingFile);
+    auto* key = app.add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert")
+                    ->check(CLI::ExistingFile);
+    cert->needs(key);
+    key->needs(cert);
+    auto* id = app.add_option("--oauth-client-id", o.oauth_client_id,
+                              "OAuth 2.0 on: the one client allowed POST /oauth2/token; events "
+                              "then need its bearer token");
+    auto* secret = app.add_option("--oauth-client-secret-file", o.oauth_client_secret_file,
+                                  "the file holding that client's secret (one line)")
+                       ->check(CLI::ExistingFile);
+    id->needs(secret);
+    secret->needs(id);
+    app.add_option("--oauth-token-ttl", o.oauth_token_ttl_s, "seconds a token is valid")
+        ->check(CLI::Range(1, 86400))
+        ->needs(id)
+        ->capture_default_str();
+    app.add_option("--oauth-scope", o.oauth_scope,
+                   "token requests must ask for exactly this scope (default: any)")
+        ->needs(id);
 
     try {
         app.parse(argc, argv);

@@ -23,6 +23,14 @@ struct Options {
     double duration_s = 0;  // 0 = until SIGINT/SIGTERM
     bool tally = false;
     std::string events_out;
+    // HTTPS on the events port when both are given; the control port stays plain HTTP.
+    std::string tls_cert;
+    std::string tls_key;
+    // OAuth 2.0 client credentials when oauth_client_id is given.
+    std::string oauth_client_id;
+    std::string oauth_client_secret_file;
+    int oauth_token_ttl_s = 300;
+    std::string oauth_scope;
 };
 
 // Parses argv. Returns the exit code to leave with when the program should stop now (--help,

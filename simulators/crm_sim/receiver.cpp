@@ -51,6 +51,15 @@ std::optional<Reply> fault_reply(const FaultMode& f) {
     return std::nullopt;
 }
 
+// RFC 6750 §3: the same answer for a missing, unknown and expired token.
+Reply bearer_refusal() {
+    auto r = problem(401, "invalid-token", "Unauthorized",
+                     "a valid bearer token from /oauth2/token is required");
+    r.headers.emplace_back("WWW-Authenticate",
+                           "Bearer realm=\"fieldgate-crm-sim\", error=\"invalid_token\"");
+    return r;
+}
+
 }  // namespace
 
 std::string format_utc(std::chrono::system_clock::time_point t) {
@@ -79,6 +88,10 @@ Reply Receiver::decide(const Incoming& in, std::chrono::system_clock::time_point
     if (auto r = fault_reply(fault_)) {
         book_.count_faulted();
         return *r;
+    }
+    if (tokens_ && !tokens_->accepts(in.authorization, now)) {
+        book_.count_bad_token();
+        return bearer_refusal();
     }
     const auto verdict =
         verifier_.verify({in.webhook_id, in.webhook_timestamp, in.webhook_signature, in.body}, now);
@@ -126,6 +139,11 @@ Reply Receiver::decide(const Incoming& in, std::chrono::system_clock::time_point
     return r;
 }
 
+void Receiver::require_tokens(TokenIssuer* issuer) {
+    std::lock_guard lock(mutex_);
+    tokens_ = issuer;
+}
+
 void Receiver::set_mode(const FaultMode& fault) {
     std::lock_guard lock(mutex_);
     fault_ = fault;
@@ -153,6 +171,7 @@ void Receiver::reset() {
     reject_ids_.clear();
     fail_first_n_ = 0;
     attempts_.clear();
+    if (tokens_) tokens_->reset();
     if (on_reset_) on_reset_();
 }
 
@@ -197,6 +216,8 @@ nlohmann::ordered_json Receiver::report_json() const {
     j["retry_after_s"] = fault_.retry_after_s;
     j["reject_ids"] = reject_ids_;
     j["fail_first_n"] = fail_first_n_;
+    j["oauth"] =
+        tokens_ ? tokens_->report_json(std::chrono::system_clock::now()) : nlohmann::ordered_json();
     return j;
 }
 

@@ -17,6 +17,8 @@
 
 #include "event_book.h"
 #include "fault_mode.h"
+#include "reply.h"
+#include "token_issuer.h"
 #include "webhook_verifier.h"
 
 namespace fieldgate::crm_sim {
@@ -27,15 +29,7 @@ struct Incoming {
     std::string_view webhook_timestamp;
     std::string_view webhook_signature;
     std::string_view body;
-};
-
-struct Reply {
-    int status = 200;
-    std::string content_type = "application/json";
-    std::vector<std::pair<std::string, std::string>> headers;
-    std::string body;
-    std::chrono::milliseconds delay{0};  // slow mode: answer this much later
-    bool close = false;                  // close the connection after answering
+    std::string_view authorization;  // checked only when OAuth is on
 };
 
 class Receiver {
@@ -44,12 +38,19 @@ class Receiver {
 
     Reply receive(const Incoming& in, std::chrono::system_clock::time_point now);
 
+    // OAuth on: from now on an event needs a bearer token `issuer` accepts (checked after the
+    // fault mode, before the signature). Called before serving; the issuer outlives the
+    // receiver.
+    void require_tokens(TokenIssuer* issuer);
+    TokenIssuer* tokens() const { return tokens_; }
+
     void set_mode(const FaultMode& fault);
     FaultMode mode() const;
     void set_reject_ids(std::vector<std::string> ids);
     // The first n attempts of every webhook-id are answered 500; counting starts afresh.
     void set_fail_first_n(int n);
-    // Forgets every event, counter, reject_id and fail_first_n (the mode is the caller's).
+    // Forgets every event, counter, reject_id and fail_first_n, and the token counters and
+    // refuse_tokens (issued tokens stay valid; the mode is the caller's).
     void reset();
     // Run under the lock: for every newly stored event in arrival order, and on reset(), so
     // an --events-out file follows the book exactly.
@@ -66,6 +67,7 @@ class Receiver {
     Reply decide(const Incoming& in, std::chrono::system_clock::time_point now);
 
     const WebhookVerifier verifier_;
+    TokenIssuer* tokens_ = nullptr;
     mutable std::mutex mutex_;
     EventBook book_;
     FaultMode fault_;

@@ -9,6 +9,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include "base64.h"
+
 namespace fieldgate::crm_sim {
 
 namespace {
@@ -16,30 +18,6 @@ namespace {
 constexpr std::string_view kSecretPrefix = "whsec_";
 constexpr std::string_view kVersionPrefix = "v1,";
 constexpr std::size_t kSha256Bytes = 32;
-
-bool is_base64_char(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-           c == '/';
-}
-
-// Standard (not URL-safe) base64; padding optional. nullopt when anything else is in there:
-// EVP_DecodeBlock alone skips whitespace and keeps the padding bytes.
-std::optional<std::vector<unsigned char>> decode_base64(std::string_view in) {
-    std::string padded(in);
-    while (!padded.empty() && padded.back() == '=') padded.pop_back();
-    if (padded.empty() || padded.size() % 4 == 1) return std::nullopt;
-    for (char c : padded) {
-        if (!is_base64_char(c)) return std::nullopt;
-    }
-    const std::size_t pad = (4 - padded.size() % 4) % 4;
-    padded.append(pad, '=');
-    std::vector<unsigned char> out(padded.size() / 4 * 3);
-    const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(padded.data()),
-                                  static_cast<int>(padded.size()));
-    if (n < 0) return std::nullopt;
-    out.resize(static_cast<std::size_t>(n) - pad);
-    return out;
-}
 
 std::optional<std::int64_t> parse_unix_seconds(std::string_view s) {
     std::int64_t value = 0;

@@ -29,7 +29,12 @@ class ReceiverTest : public ::testing::Test {
             std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
         signature_ = sign ? test::webhook_signature(kKey, webhook_id, ts, body_) : "v1,AAAA";
         timestamp_ = ts;
-        Incoming in{"application/cloudevents+json", webhook_id, timestamp_, signature_, body_};
+        Incoming in{"application/cloudevents+json",
+                    webhook_id,
+                    timestamp_,
+                    signature_,
+                    body_,
+                    authorization_};
         return receiver_.receive(in, now);
     }
 
@@ -41,7 +46,7 @@ class ReceiverTest : public ::testing::Test {
     }
 
     Receiver receiver_;
-    std::string body_, timestamp_, signature_;
+    std::string body_, timestamp_, signature_, authorization_;
 };
 
 TEST_F(ReceiverTest, StoresASignedEventAndCountsTheAnswer) {
@@ -113,7 +118,7 @@ TEST_F(ReceiverTest, FailFirstNFailsEachWebhookIdNTimesThenStores) {
 }
 
 TEST_F(ReceiverTest, MalformedBodiesAre400) {
-    Incoming in{"application/json", "evt_x", "", "", "{}"};
+    Incoming in{"application/json", "evt_x", "", "", "{}", ""};
     const std::string body = R"({"specversion":"1.0","id":"x"})";
     const auto now = std::chrono::system_clock::now();
     const std::string ts = test::unix_now();
@@ -141,6 +146,39 @@ TEST_F(ReceiverTest, ObserversSeeStoredEventsAndResets) {
     EXPECT_EQ(receiver_.counters().received, 0u);
     EXPECT_TRUE(receiver_.events_json().empty());
     EXPECT_EQ(send("evt_3").status, 200);  // the reject list went with the reset
+}
+
+TEST_F(ReceiverTest, WithOAuthOnAnEventNeedsAnIssuedBearerTokenBeforeItIsLookedAt) {
+    TokenIssuer issuer(OAuthConfig{"gateway", "pw", std::chrono::seconds(60), ""});
+    receiver_.require_tokens(&issuer);
+    const auto refused = send("evt_1");
+    EXPECT_EQ(refused.status, 401);
+    EXPECT_EQ(header(refused, "WWW-Authenticate"),
+              "Bearer realm=\"fieldgate-crm-sim\", error=\"invalid_token\"");
+    authorization_ = "Bearer not-issued";
+    EXPECT_EQ(send("evt_1").status, 401);
+    EXPECT_EQ(receiver_.counters().bad_tokens, 2u);
+    EXPECT_EQ(receiver_.counters().bad_signatures, 0u);
+    EXPECT_EQ(receiver_.counters().stored, 0u);
+
+    // "Basic " + base64("gateway:pw")
+    const auto token = issuer.issue({"application/x-www-form-urlencoded",
+                                     "Basic Z2F0ZXdheTpwdw==", "grant_type=client_credentials"},
+                                    std::chrono::system_clock::now());
+    ASSERT_EQ(token.status, 200) << token.body;
+    authorization_ =
+        "Bearer " + nlohmann::json::parse(token.body)["access_token"].get<std::string>();
+    EXPECT_EQ(send("evt_1").status, 200);
+    EXPECT_EQ(receiver_.counters().stored, 1u);
+    EXPECT_EQ(receiver_.report_json()["oauth"]["tokens_issued"], 1);
+
+    // A fault mode answers first, token or not.
+    authorization_.clear();
+    FaultMode error500;
+    error500.mode = Mode::kError500;
+    receiver_.set_mode(error500);
+    EXPECT_EQ(send("evt_2").status, 500);
+    EXPECT_EQ(receiver_.counters().bad_tokens, 2u);
 }
 
 }  // namespace
