@@ -22,6 +22,7 @@
 #include "listener.h"
 #include "session.h"
 #include "session_registry.h"
+#include "tls_context.h"
 
 namespace fieldgate::http {
 
@@ -34,7 +35,8 @@ struct Server::Impl {
           work(ioc.get_executor()),
           grace_timer(ioc),
           registry(std::make_shared<SessionRegistry>([this] { ioc.stop(); })),
-          ctx(std::make_shared<SessionContext>(options, service, registry)),
+          tls(options.tls ? std::make_shared<TlsContexts>(*options.tls) : nullptr),
+          ctx(std::make_shared<SessionContext>(options, service, registry, tls)),
           listener(std::make_shared<Listener>(ioc, ctx)) {}
 
     ~Impl() {
@@ -83,6 +85,7 @@ struct Server::Impl {
     net::executor_work_guard<net::io_context::executor_type> work;
     net::steady_timer grace_timer;
     std::shared_ptr<SessionRegistry> registry;
+    std::shared_ptr<TlsContexts> tls;  // null: plain HTTP
     std::shared_ptr<SessionContext> ctx;
     std::shared_ptr<Listener> listener;
     std::atomic<bool> stopping{false};
@@ -99,8 +102,9 @@ void Server::start() {
     impl_->listener->open(impl_->options.address, impl_->options.port);
     impl_->listener->start();
     impl_->started = true;
-    spdlog::info("http: listening on {}:{} ({} I/O thread(s))", impl_->options.address,
-                 impl_->listener->port(), std::max(1, impl_->options.threads));
+    spdlog::info("http: listening on {}:{} ({}, {} I/O thread(s))", impl_->options.address,
+                 impl_->listener->port(), impl_->tls ? "HTTPS" : "plain HTTP",
+                 std::max(1, impl_->options.threads));
 }
 
 std::uint16_t Server::port() const {
@@ -118,6 +122,16 @@ void Server::run() {
 
 void Server::stop() {
     impl_->stop();
+}
+
+std::optional<std::string> Server::reload_tls() {
+    if (!impl_->tls) return std::nullopt;
+    return impl_->tls->reload();
+}
+
+std::optional<std::chrono::system_clock::time_point> Server::certificate_not_after() const {
+    if (!impl_->tls) return std::nullopt;
+    return impl_->tls->not_after();
 }
 
 }  // namespace fieldgate::http

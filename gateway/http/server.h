@@ -1,4 +1,4 @@
-// The HTTP listener (Boost.Beast, async). Beast stays inside server.cpp.
+// The HTTP listener (Boost.Beast, async). Beast and OpenSSL stay inside gateway/http's .cpp files.
 #pragma once
 
 #include <chrono>
@@ -47,6 +47,7 @@ struct ServerOptions {
 
 class Server {
   public:
+    // Throws std::runtime_error when options.tls names files that cannot be loaded.
     Server(ServerOptions options, Service& service);
     ~Server();
     Server(const Server&) = delete;
@@ -59,6 +60,13 @@ class Server {
     void run();
     // Thread-safe; makes run() return after in-flight responses are written.
     void stop();
+
+    // Thread-safe: reads ServerTls's files again for new connections (open ones keep their
+    // certificate). On error the previous certificate stays and the reason is returned (and
+    // logged). Without TLS: nothing to do, nullopt.
+    std::optional<std::string> reload_tls();
+    // The listener certificate's notAfter; nullopt without TLS.
+    std::optional<std::chrono::system_clock::time_point> certificate_not_after() const;
 
   private:
     struct Impl;

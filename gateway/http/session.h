@@ -1,5 +1,5 @@
-// Private to gateway/http: one HTTP connection. The Session class itself lives in session.cpp,
-// the only translation unit that includes Beast's HTTP parser; this header needs only Asio.
+// Private to gateway/http: one HTTP connection. The Session class itself is in session_impl.h,
+// included only by session.cpp and session_write.cpp; this header needs only Asio.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -25,19 +25,24 @@ struct RespondGate {
     }
 };
 
+class TlsContexts;
+
 // What every session of one server shares.
 struct SessionContext {
     SessionContext(ServerOptions options_in, Service& service_in,
-                   std::shared_ptr<SessionRegistry> registry_in)
+                   std::shared_ptr<SessionRegistry> registry_in,
+                   std::shared_ptr<TlsContexts> tls_in)
         : options(std::move(options_in)),
           service(service_in),
           registry(std::move(registry_in)),
-          gate(std::make_shared<RespondGate>()) {}
+          gate(std::make_shared<RespondGate>()),
+          tls(std::move(tls_in)) {}
 
     const ServerOptions options;
     Service& service;
     const std::shared_ptr<SessionRegistry> registry;
     const std::shared_ptr<RespondGate> gate;
+    const std::shared_ptr<TlsContexts> tls;  // null: plain HTTP
 };
 
 // Takes over a connection already counted in with registry->try_reserve(); the socket must be
