@@ -18,12 +18,21 @@ int main(int argc, char** argv) {
     int port = 8091;
     std::string port_file;
     std::string key_file;
+    std::string tls_cert;
+    std::string tls_key;
     app.add_option("--address", address, "address to bind");
     app.add_option("--port", port, "port; 0 = any free port")->check(CLI::Range(0, 65535));
     app.add_option("--port-file", port_file, "write the bound port here");
     app.add_option("--key-file", key_file, "file holding the X-Riverbend-Key value")
         ->required()
         ->check(CLI::ExistingFile);
+    auto* cert = app.add_option("--tls-cert", tls_cert,
+                                "PEM certificate (then its chain): serve HTTPS, control routes too")
+                     ->check(CLI::ExistingFile);
+    auto* tls_key_option = app.add_option("--tls-key", tls_key, "PEM private key of --tls-cert")
+                               ->check(CLI::ExistingFile);
+    cert->needs(tls_key_option);
+    tls_key_option->needs(cert);
     CLI11_PARSE(app, argc, argv);
 
     std::string key;
@@ -45,6 +54,7 @@ int main(int argc, char** argv) {
     fieldgate::http::ServerOptions options;
     options.address = address;
     options.port = static_cast<std::uint16_t>(port);
+    if (!tls_cert.empty()) options.tls = fieldgate::http::ServerTls{tls_cert, tls_key, ""};
     fieldgate::http::Server server(options, service);
     try {
         server.start();
@@ -57,8 +67,8 @@ int main(int argc, char** argv) {
         std::ofstream(tmp) << server.port() << "\n";
         std::rename(tmp.c_str(), port_file.c_str());
     }
-    std::cerr << "fieldgate-poll-vendor-sim: listening on " << address << ":" << server.port()
-              << "\n";
+    std::cerr << "fieldgate-poll-vendor-sim: listening on "
+              << (options.tls ? "https://" : "http://") << address << ":" << server.port() << "\n";
     std::thread waiter([&server, signals] {
         int received = 0;
         sigwait(&signals, &received);

@@ -1,10 +1,12 @@
 // A vendor's (or any) HTTP endpoint for tests: the gateway's own HTTP server on a free loopback
-// port, in this process, recording every request it is sent and answering 200.
+// port, in this process, recording every request it is sent and answering 200; over HTTPS when
+// given a ServerTls.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -15,7 +17,8 @@ namespace fieldgate::test {
 
 class RecordingReceiver : public http::Service {
   public:
-    RecordingReceiver() : server_(options(), *this) {
+    explicit RecordingReceiver(std::optional<http::ServerTls> tls = std::nullopt)
+        : server_(options(std::move(tls)), *this) {
         server_.start();
         thread_ = std::thread([this] { server_.run(); });
     }
@@ -43,9 +46,10 @@ class RecordingReceiver : public http::Service {
     }
 
   private:
-    static http::ServerOptions options() {
+    static http::ServerOptions options(std::optional<http::ServerTls> tls) {
         http::ServerOptions o;
         o.port = 0;
+        o.tls = std::move(tls);
         return o;
     }
     std::mutex mutex_;
