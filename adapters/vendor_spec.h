@@ -23,12 +23,24 @@ struct SignatureSpec {
     int replay_window_s = 300;
 };
 
+// The TLS client certificate a vendor must present (issue 16): pinned by the SHA-256 of its DER
+// (any issuer, self-signed too), or named by subject (then its chain must verify against the
+// listener's client_ca_file). Exactly one of sha256 and subject is set.
+struct ClientCertificateSpec {
+    std::string sha256;     // lower-case hex, no colons
+    std::string subject;    // RFC 2253, e.g. "CN=bay-hauling,O=Bay Hauling"
+    bool with_key = false;  // true: the vendor's key / password is needed as well
+};
+
 struct AuthSpec {
     std::string scheme;    // bearer | api_key_header | wsse_username_token
     std::string header;    // api_key_header: the header name
     std::string username;  // wsse_username_token: the expected user name
     std::string secret;    // secret name of the key / password
     std::optional<SignatureSpec> signature;
+    std::optional<ClientCertificateSpec> client_certificate;
+    // The certificate alone authenticates: the key / password is not asked for.
+    bool certificate_only() const { return client_certificate && !client_certificate->with_key; }
 };
 
 struct ResponseSpec {

@@ -10,6 +10,7 @@
 #include "delivery_worker.h"
 #include "folder_watch.h"
 #include "gateway_metrics.h"
+#include "listener_tls.h"
 #include "metrics_registry.h"
 #include "ops_routes.h"
 #include "order_changes.h"
@@ -121,6 +122,9 @@ Gateway::Gateway(GatewayConfig config)
                                                 reads_.get(), [this] { return vendors(); },
                                                 &rate_limits_});
     parts.ops = ops_.get();
+    parts.tls_not_after = [this] {
+        return server_ ? server_->certificate_not_after() : std::nullopt;
+    };
     router_ = std::make_unique<Router>(std::move(parts));
 
     http::ServerOptions options;
@@ -133,13 +137,16 @@ Gateway::Gateway(GatewayConfig config)
     options.max_connections_per_client = config_.max_connections_per_client;
     options.max_requests_in_flight_per_client = config_.max_requests_in_flight_per_client;
     options.trusted_proxies = config_.trusted_proxies;
+    options.tls = listener_tls(config_);
     server_ = std::make_unique<http::Server>(options, *router_);
+    if (options.tls) tls_reloader_ = std::make_unique<ListenerTlsReloader>(*server_, *options.tls);
 }
 
 Gateway::~Gateway() {
     // The server goes first so no handler submits to a writer that is gone; then what else
     // writes (watchdog, delivery bookkeeping); the writer last drains what was queued.
     folder_watch_.reset();
+    tls_reloader_.reset();
     // Writer jobs queued by HTTP handlers point into the routes (their ingest context): let every
     // one commit while the routes exist. Their answers land on the stopped server, unsent.
     server_->stop();
@@ -254,6 +261,10 @@ void Gateway::stop() {
 }
 std::uint16_t Gateway::port() const {
     return server_->port();
+}
+
+void Gateway::reload_tls(const std::string& trigger) {
+    if (tls_reloader_) tls_reloader_->reload(trigger);
 }
 
 VendorReloadOutcome Gateway::reload_vendors(const std::string& trigger) {

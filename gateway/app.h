@@ -24,6 +24,7 @@ class OpsRoutes;
 class Watchdog;
 class VendorAdminRoutes;
 class FolderWatch;
+class ListenerTlsReloader;
 namespace poll {
 class Poller;
 }
@@ -51,6 +52,8 @@ class Gateway {
     // Loads every vendor folder again; swaps the set in only when all are valid (SIGHUP, the
     // admin route and the folder watch call this). Thread-safe.
     VendorReloadOutcome reload_vendors(const std::string& trigger);
+    // Reads the listener's TLS files again (SIGHUP); without listen.tls, nothing.
+    void reload_tls(const std::string& trigger);
 
   private:
     void start_delivery();
@@ -76,6 +79,7 @@ class Gateway {
     std::unique_ptr<Router> router_;
     std::unique_ptr<http::Server> server_;
     std::unique_ptr<VendorReloader> reloader_;
+    std::unique_ptr<ListenerTlsReloader> tls_reloader_;  // with listen.tls
     std::unique_ptr<VendorAdminRoutes> vendor_admin_;
     std::unique_ptr<FolderWatch> folder_watch_;
     std::unique_ptr<poll::Poller> poller_;

@@ -23,7 +23,7 @@ int serve(const std::string& config_path) {
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGHUP);  // reload the vendor folders
+    sigaddset(&signals, SIGHUP);  // reload the vendor folders and the listener's certificate
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
@@ -33,8 +33,10 @@ int serve(const std::string& config_path) {
     gateway.start();
     std::thread waiter([&gateway, signals] {
         int received = 0;
-        while (sigwait(&signals, &received) == 0 && received == SIGHUP)
+        while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
             gateway.reload_vendors("SIGHUP");
+            gateway.reload_tls("SIGHUP");
+        }
         spdlog::info("signal {}: stopping", received);
         gateway.stop();
     });

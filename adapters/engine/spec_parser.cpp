@@ -1,6 +1,8 @@
 #include "engine/spec_parser.h"
 
+#include <cctype>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -56,6 +58,22 @@ void parse_dispatch(const nlohmann::json& d, DispatchSpec& out, Fail& fail) {
         fail("/dispatch", "mode push needs secret (the secret that signs each push)");
 }
 
+template <typename Fail>
+std::optional<ClientCertificateSpec> parse_client_certificate(const nlohmann::json& auth,
+                                                              Fail& fail) {
+    if (!auth.contains("client_certificate")) return std::nullopt;
+    const auto& c = auth.at("client_certificate");
+    ClientCertificateSpec out;
+    out.with_key = c.at("with_key").get<bool>();
+    for (const char ch : c.value("sha256", std::string()))
+        if (ch != ':')
+            out.sha256 += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    out.subject = c.value("subject", "");
+    if (out.sha256.empty() == out.subject.empty())
+        fail("/auth/client_certificate", "name the certificate by exactly one of sha256, subject");
+    return out;
+}
+
 }  // namespace
 
 std::vector<LoadError> parse_vendor_spec(const nlohmann::json& doc, const std::string& file,
@@ -95,6 +113,7 @@ std::vector<LoadError> parse_vendor_spec(const nlohmann::json& doc, const std::s
         if (out.auth.scheme != "wsse_username_token" && a.contains("username")) {
             fail("/auth/username", "'username' only applies to scheme wsse_username_token");
         }
+        out.auth.client_certificate = parse_client_certificate(a, fail);
         if (a.contains("signature")) {
             const auto& s = a.at("signature");
             SignatureSpec sig;

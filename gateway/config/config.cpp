@@ -56,6 +56,14 @@ GatewayConfig load_config(const std::string& path) {
     take(listen, "max_connections_per_client", c.max_connections_per_client);
     take(listen, "max_requests_in_flight_per_client", c.max_requests_in_flight_per_client);
     take(listen, "trusted_proxies", c.trusted_proxies);
+    take(listen, "allow_insecure_http", c.listen_allow_insecure_http);
+    if (listen.contains("tls")) {
+        const auto& tls = listen["tls"];
+        c.listen_tls_cert_file = resolve(base, tls["cert_file"].get<std::string>());
+        c.listen_tls_key_file = resolve(base, tls["key_file"].get<std::string>());
+        if (tls.contains("client_ca_file"))
+            c.listen_tls_client_ca_file = resolve(base, tls["client_ca_file"].get<std::string>());
+    }
     const auto& failed_auth = listen.contains("failed_auth") ? listen["failed_auth"] : empty;
     take(failed_auth, "burst", c.failed_auth_burst);
     take(failed_auth, "per_second", c.failed_auth_per_second);

@@ -66,9 +66,14 @@ struct GatewayConfig {
     std::size_t max_connections_per_client = 256;
     std::size_t max_requests_in_flight_per_client = 64;
     std::vector<std::string> trusted_proxies;
-    int failed_auth_burst = 20;           // refused credentials a client may have at once,
-    double failed_auth_per_second = 0.2;  // then one more every 5 s
-    int ingest_threads = 2;               // normalize vendor payloads off the I/O thread; 0 = on it
+    // listen.tls: HTTPS on the listener when cert_file is set (README "TLS listener").
+    std::string listen_tls_cert_file;
+    std::string listen_tls_key_file;
+    std::string listen_tls_client_ca_file;    // vendors' client certificates chain to these
+    bool listen_allow_insecure_http = false;  // plain HTTP on a non-loopback address
+    int failed_auth_burst = 20;               // refused credentials a client may have at once,
+    double failed_auth_per_second = 0.2;      // then one more every 5 s
+    int ingest_threads = 2;  // normalize vendor payloads off the I/O thread; 0 = on it
     // store
     std::string store_path = "fieldgate.db";
     std::string synchronous = "FULL";

@@ -4,6 +4,7 @@
 #include "admission.h"
 #include "gateway_metrics.h"
 #include "ids.h"
+#include "listener_tls.h"
 #include "ops_routes.h"
 #include "repositories.h"
 #include "route_catalog.h"
@@ -102,6 +103,9 @@ void Router::handle(http::Request request, http::Respond respond) {
             if (parts_.mqtt_stats) body["mqtt_messages"] = parts_.mqtt_stats();
             ready = ready && mqtt;
         }
+        if (const auto not_after = parts_.tls_not_after ? parts_.tls_not_after() : std::nullopt)
+            body["tls_certificate"] =
+                certificate_readiness(*not_after, std::chrono::system_clock::now());
         body["status"] = ready ? "ready" : "not_ready";
         respond(json_response(ready ? 200 : 503, body));
         return;

@@ -2,7 +2,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "auth_refusals.h"
@@ -44,6 +47,8 @@ struct GatewayParts {
     AdminRoutes* admin = nullptr;               // staff routes under /v1/admin
     VendorAdminRoutes* vendor_admin = nullptr;  // POST /v1/admin/vendors/reload
     OpsRoutes* ops = nullptr;                   // quarantine, vendor health, reports, metrics
+    // The listener certificate's notAfter (nullopt: plain HTTP), for /readyz.
+    std::function<std::optional<std::chrono::system_clock::time_point>()> tls_not_after;
 };
 
 class Router : public http::Service {

@@ -181,14 +181,35 @@ std::optional<ApiError> check_key(const VendorSpec& spec, const http::Request& r
     return std::nullopt;
 }
 
+// Over HTTPS, the certificate the folder names: pinned by fingerprint, or by subject with a
+// chain that verified against the listener's client CAs.
+std::optional<ApiError> check_client_certificate(const VendorSpec& spec,
+                                                 const http::Request& request) {
+    const auto& want = spec.auth.client_certificate;
+    if (!want) return std::nullopt;
+    if (!request.tls)
+        return unauthorized("vendor " + spec.id +
+                            " must connect over HTTPS and present its client certificate");
+    const auto& given = request.client_certificate;
+    if (!given) return unauthorized("vendor " + spec.id + " must present its client certificate");
+    const bool match = want->sha256.empty() ? given->verified && given->subject == want->subject
+                                            : constant_time_equal(given->sha256, want->sha256);
+    if (!match) {
+        return unauthorized("the client certificate presented is not the one configured for " +
+                            spec.id);
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<ApiError> authenticate_vendor_read(const VendorSpec& spec,
                                                  const http::Request& request,
                                                  const SecretStore& secrets,
                                                  std::chrono::system_clock::time_point now) {
-    if (spec.auth.scheme != "wsse_username_token")
+    if (spec.auth.scheme != "wsse_username_token" || spec.auth.certificate_only())
         return authenticate_vendor(spec, request, secrets, now);
+    if (auto refused = check_client_certificate(spec, request)) return refused;
     if (secrets.values(spec.auth.secret).empty())
         return unauthorized("vendor " + spec.id + " has no credentials configured on the gateway");
     if (auto error = check_basic(spec.auth, request, secrets)) return error;
@@ -197,11 +218,13 @@ std::optional<ApiError> authenticate_vendor_read(const VendorSpec& spec,
 }
 
 bool credentials_in_body(const VendorSpec& spec) {
-    return spec.auth.scheme == "wsse_username_token";
+    return spec.auth.scheme == "wsse_username_token" && !spec.auth.certificate_only();
 }
 
 std::optional<ApiError> authenticate_vendor_head(const VendorSpec& spec, const http::Request& head,
                                                  const SecretStore& secrets) {
+    if (auto refused = check_client_certificate(spec, head)) return refused;
+    if (spec.auth.certificate_only()) return std::nullopt;
     if (secrets.values(spec.auth.secret).empty()) {
         // Misconfiguration must not open the door: no configured key means nobody gets in.
         return unauthorized("vendor " + spec.id + " has no credentials configured on the gateway");

@@ -30,9 +30,10 @@ std::optional<ApiError> authenticate_vendor_read(const VendorSpec& spec,
 // only once the body is read, so admission reads at most a small pre-auth body.
 bool credentials_in_body(const VendorSpec& spec);
 
-// The part of authenticate_vendor a request's head can show: the key of a bearer or API-key
-// scheme (a body signature is checked once the body is read). nullopt when the key is right
-// or the credential is in the body.
+// The part of authenticate_vendor a request's head can show: the client certificate the folder
+// requires (auth.client_certificate), then the key of a bearer or API-key scheme unless the
+// certificate alone authenticates (a body signature is checked once the body is read). nullopt
+// when these are right or the credential is in the body.
 std::optional<ApiError> authenticate_vendor_head(const VendorSpec& spec, const http::Request& head,
                                                  const SecretStore& secrets);
 

@@ -29,10 +29,11 @@ class VendorAuthTest : public ::testing::Test {
         sig.replay_window_s = 300;
         bay_.auth.signature = sig;
         valley_.id = "valley";
-        valley_.auth =
-            AuthSpec{"wsse_username_token", "", "city-of-sj", "valley/password", std::nullopt};
+        valley_.auth = AuthSpec{"wsse_username_token", "",           "city-of-sj",
+                                "valley/password",     std::nullopt, std::nullopt};
         curb_.id = "curb";
-        curb_.auth = AuthSpec{"api_key_header", "X-Api-Key", "", "curb/api-key", std::nullopt};
+        curb_.auth =
+            AuthSpec{"api_key_header", "X-Api-Key", "", "curb/api-key", std::nullopt, std::nullopt};
     }
 
     static http::Request request(std::vector<http::Header> headers, std::string body = "{}") {
@@ -155,6 +156,41 @@ TEST_F(VendorAuthTest, KeptHeadersNeverIncludeCredentials) {
     EXPECT_EQ(kept.find("new-key"), std::string::npos);
     EXPECT_EQ(kept.find("curb-key"), std::string::npos);
     EXPECT_NE(kept.find("t-1"), std::string::npos);
+}
+
+// auth.client_certificate (issue 16): the certificate named in the folder, over HTTPS only;
+// with_key asks for the vendor's key as well.
+TEST_F(VendorAuthTest, ClientCertificateWithKeyNeedsBoth) {
+    bay_.auth.signature.reset();
+    bay_.auth.client_certificate = ClientCertificateSpec{"ab12", "", true};
+    auto with = [](std::vector<http::Header> headers, std::optional<http::PeerCertificate> cert) {
+        auto r = request(std::move(headers));
+        r.tls = true;
+        r.client_certificate = std::move(cert);
+        return r;
+    };
+    const http::PeerCertificate right{"ab12", "CN=bay", false};
+    const http::PeerCertificate other{"cd34", "CN=bay", true};
+    const http::Header key{"authorization", "Bearer new-key"};
+    EXPECT_FALSE(authenticate_vendor_head(bay_, with({key}, right), *secrets_));
+    EXPECT_TRUE(authenticate_vendor_head(bay_, with({}, right), *secrets_));
+    EXPECT_TRUE(authenticate_vendor_head(bay_, with({key}, std::nullopt), *secrets_));
+    EXPECT_TRUE(authenticate_vendor_head(bay_, with({key}, other), *secrets_));
+    auto plain = request({key});  // the right key over plain HTTP
+    EXPECT_TRUE(authenticate_vendor_head(bay_, plain, *secrets_));
+}
+
+TEST_F(VendorAuthTest, ClientCertificateBySubjectNeedsAVerifiedChainAndThenNoKey) {
+    valley_.auth.client_certificate = ClientCertificateSpec{"", "CN=valley,O=Valley", false};
+    auto r = request({}, "<not soap/>");
+    r.tls = true;
+    r.client_certificate = http::PeerCertificate{"ef56", "CN=valley,O=Valley", true};
+    EXPECT_FALSE(credentials_in_body(valley_));
+    EXPECT_FALSE(authenticate_vendor(valley_, r, *secrets_, now_));
+    r.client_certificate->verified = false;  // self-signed with the same subject
+    EXPECT_TRUE(authenticate_vendor(valley_, r, *secrets_, now_));
+    r.client_certificate = http::PeerCertificate{"ef56", "CN=other", true};
+    EXPECT_TRUE(authenticate_vendor(valley_, r, *secrets_, now_));
 }
 
 }  // namespace
