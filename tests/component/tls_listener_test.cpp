@@ -3,8 +3,11 @@
 // as a refused credential); /readyz and /metrics show the listener certificate's expiry; plain
 // HTTP on a non-loopback address is refused at start.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <filesystem>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +18,7 @@
 #include "support/tls_test_client.h"
 #include "support/vendor_folders.h"
 #include "support/vendor_payloads.h"
+#include "support/wait.h"
 
 namespace fieldgate::test {
 namespace {
@@ -155,6 +159,39 @@ TEST(TlsListenerExpiry, CertificateExpiringWithin14DaysIsAWarningNotAnOutage) {
     ASSERT_TRUE(left.has_value()) << metrics.body;
     EXPECT_GT(*left, 4 * 86400);
     EXPECT_LT(*left, 5 * 86400 + 60);
+}
+
+TEST(TlsListenerReload, SighupOrAChangedFileBringsTheNewCertificateToNewConnections) {
+    const auto& certs = TestCerts::shared();
+    TempDir tls;
+    const auto install = [&](const std::string& name) {
+        for (const std::string ext : {".pem", ".key"}) {
+            std::filesystem::copy_file(certs.path(name + ext), tls.path() / ("next" + ext),
+                                       std::filesystem::copy_options::overwrite_existing);
+            std::filesystem::rename(tls.path() / ("next" + ext), tls.path() / ("live" + ext));
+        }
+    };
+    install("server");
+    GatewayProcess gateway(nlohmann::json{
+        {"listen",
+         {{"tls", {{"cert_file", tls.file("live.pem")}, {"key_file", tls.file("live.key")}}}}}});
+    const auto served = [&] {
+        return TlsTestClient(gateway.port(), client_with("")).peer_sha256();
+    };
+    EXPECT_EQ(served(), certs.sha256("server"));
+    TlsTestClient kept(gateway.port(), client_with(""));
+    ASSERT_EQ(kept.request("GET", "/healthz").status, 200);
+
+    install("expiring");
+    gateway.signal(SIGHUP);
+    EXPECT_TRUE(
+        wait_until([&] { return served() == certs.sha256("expiring"); }, std::chrono::seconds(3)));
+    EXPECT_EQ(kept.request("GET", "/healthz").status, 200);  // open connections keep working
+
+    install("server");  // no signal: the daemon notices the files changed
+    EXPECT_TRUE(
+        wait_until([&] { return served() == certs.sha256("server"); }, std::chrono::seconds(15)));
+    EXPECT_EQ(kept.request("GET", "/healthz").status, 200);
 }
 
 TEST(TlsListenerStart, PlainHttpOnANonLoopbackAddressIsRefused) {
