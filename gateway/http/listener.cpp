@@ -156,7 +156,8 @@ void Listener::refuse(tcp::socket& socket, const std::string& answer, const std:
                       std::string_view cap, std::size_t connections) {
     error_code ec;
     socket.non_blocking(true, ec);
-    if (!ec) socket.write_some(net::buffer(answer), ec);
+    // A TLS client could not read a plaintext answer: it only sees the connection close.
+    if (!ec && !ctx_->tls) socket.write_some(net::buffer(answer), ec);
     socket.shutdown(tcp::socket::shutdown_both, ec);
     socket.close(ec);
     // A flood of refusals must not become a flood of log lines.

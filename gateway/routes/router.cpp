@@ -93,21 +93,7 @@ void Router::handle(http::Request request, http::Respond respond) {
         return;
     }
     if (path == "/readyz") {
-        auto registry = parts_.vendors();
-        bool ready = registry && !registry->ids().empty();
-        nlohmann::json body = {{"vendors", registry ? registry->ids().size() : 0},
-                               {"write_queue", parts_.writer->queue_depth()}};
-        if (parts_.mqtt_connected) {
-            const bool mqtt = parts_.mqtt_connected();
-            body["mqtt"] = mqtt ? "connected" : "disconnected";
-            if (parts_.mqtt_stats) body["mqtt_messages"] = parts_.mqtt_stats();
-            ready = ready && mqtt;
-        }
-        if (const auto not_after = parts_.tls_not_after ? parts_.tls_not_after() : std::nullopt)
-            body["tls_certificate"] =
-                certificate_readiness(*not_after, std::chrono::system_clock::now());
-        body["status"] = ready ? "ready" : "not_ready";
-        respond(json_response(ready ? 200 : 503, body));
+        respond(readiness());
         return;
     }
     if (dispatch_.handle(request, respond)) return;
@@ -166,6 +152,26 @@ void Router::handle(http::Request request, http::Respond respond) {
         return;
     }
     respond(problem(404, "not-found", "Not found", "no route for " + method + " " + path));
+}
+
+// /readyz: vendors loaded (and the MQTT broker connected when configured); the listener
+// certificate's expiry is shown, a warning at most.
+http::Response Router::readiness() const {
+    auto registry = parts_.vendors();
+    bool ready = registry && !registry->ids().empty();
+    nlohmann::json body = {{"vendors", registry ? registry->ids().size() : 0},
+                           {"write_queue", parts_.writer->queue_depth()}};
+    if (parts_.mqtt_connected) {
+        const bool mqtt = parts_.mqtt_connected();
+        body["mqtt"] = mqtt ? "connected" : "disconnected";
+        if (parts_.mqtt_stats) body["mqtt_messages"] = parts_.mqtt_stats();
+        ready = ready && mqtt;
+    }
+    if (const auto not_after = parts_.tls_not_after ? parts_.tls_not_after() : std::nullopt)
+        body["tls_certificate"] =
+            certificate_readiness(*not_after, std::chrono::system_clock::now());
+    body["status"] = ready ? "ready" : "not_ready";
+    return json_response(ready ? 200 : 503, body);
 }
 
 http::Respond Router::counting_refusals(const http::Request& request, std::string_view route,

@@ -63,6 +63,7 @@ class Router : public http::Service {
     void handle(http::Request request, http::Respond respond) override;
 
   private:
+    http::Response readiness() const;
     void post_work_order(http::Request& request, http::Respond& respond);
     void get_work_order(const std::string& id, http::Respond& respond);
     void find_work_orders(const http::Request& request, http::Respond& respond);
