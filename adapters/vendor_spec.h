@@ -52,9 +52,10 @@ struct ResponseSpec {
 // How work orders reach the vendor: it pulls its feed (GET /v1/vendors/<id>/work-orders with a
 // cursor), or the gateway pushes each change to push_url, signed with `secret`.
 struct DispatchSpec {
-    std::string mode = "pull";  // pull | push
-    std::string push_url;       // push: http://host[:port]/path
-    std::string push_host;      // push_url taken apart when the folder loads
+    std::string mode = "pull";         // pull | push
+    std::string push_url;              // push: https://host[:port]/path
+    bool allow_insecure_http = false;  // push_url may be plain http:// to another machine
+    std::string push_host;             // push_url taken apart when the folder loads
     std::uint16_t push_port = 80;
     std::string push_target;  // path and query, "/" at least
     std::string secret;       // push: secret name of the signing key
@@ -65,7 +66,8 @@ struct DispatchSpec {
 // mapping.json. Each page the vendor's API answers is one payload for the mapping, stored through
 // the same pipeline as a pushed one; where polling stopped is committed with the page.
 struct PollSpec {
-    std::string url;  // http://host[:port]/path[?fixed=query]
+    std::string url;                   // https://host[:port]/path[?fixed=query]
+    bool allow_insecure_http = false;  // url may be plain http:// to another machine
     std::string host;
     std::uint16_t port = 80;
     std::string target;                // path and fixed query

@@ -7,6 +7,7 @@
 
 #include "admin_routes.h"
 #include "crm_profiles.h"
+#include "delivery_endpoints.h"
 #include "delivery_worker.h"
 #include "folder_watch.h"
 #include "gateway_metrics.h"
@@ -98,7 +99,8 @@ Gateway::Gateway(GatewayConfig config)
             [this] { return vendors(); }, secrets_, *writer_,
             IngestContext{catalog_.get(),
                           EventContext{config_.event_type_prefix, config_.event_source},
-                          config_.city_time_zone});
+                          config_.city_time_zone},
+            delivery::outbound_options(config_));
     }
     GatewayParts parts;
     parts.config = &config_;
@@ -173,27 +175,7 @@ Gateway::~Gateway() {
 }
 
 void Gateway::start_delivery() {
-    std::vector<delivery::Endpoint> endpoints;
-    if (config_.crm_endpoint.empty()) {
-        spdlog::warn("crm.endpoint is not set: CRM events stay in the outbox until it is");
-    } else {
-        if (secrets_.values(config_.crm_signing_secret).empty()) {
-            throw std::runtime_error("crm.endpoint is set but its signing secret '" +
-                                     config_.crm_signing_secret + "' is not configured");
-        }
-        endpoints.push_back({"crm", config_.crm_endpoint, config_.crm_signing_secret});
-    }
-    for (const auto& id : vendors_->ids()) {
-        const auto& spec = vendors_->find(id)->spec;
-        if (!spec.dispatch.push()) continue;
-        if (secrets_.values(spec.dispatch.secret).empty()) {
-            throw std::runtime_error("vendor " + id +
-                                     " takes dispatch pushes but its signing "
-                                     "secret '" +
-                                     spec.dispatch.secret + "' is not configured");
-        }
-        endpoints.push_back({"vendor:" + id, spec.dispatch.push_url, spec.dispatch.secret});
-    }
+    auto endpoints = delivery::delivery_endpoints(config_, *vendors_, secrets_);
     if (endpoints.empty()) return;
     const auto profile = delivery::parse_crm_profile(config_.crm_profile);
     delivery::DeliveryOptions options;

@@ -10,6 +10,9 @@ packages=(
   libgtest-dev libgmock-dev
   mosquitto mosquitto-clients libpaho-mqttpp-dev libpaho-mqtt-dev
   prometheus-cpp-dev libyaml-cpp-dev
+  # HTTPS out (libcurl), test certificates made at test time (openssl), an egress proxy
+  # for the proxy tests (tinyproxy, started by the tests themselves, never as a service).
+  libcurl4-openssl-dev openssl tinyproxy
   # The ASan + UBSan build and the fuzzers (scripts/sanitize.sh asan, scripts/fuzz.sh): clang,
   # its sanitizer and libFuzzer runtimes, llvm-symbolizer for the reports' stack traces.
   clang libclang-rt-14-dev llvm

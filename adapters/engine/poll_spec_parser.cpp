@@ -15,7 +15,8 @@ void parse_poll_spec(const nlohmann::json& doc, const std::string& file, VendorS
     PollSpec s;
     s.url = p.at("url").get<std::string>();
     if (!parse_http_url(s.url, s.host, s.port, s.target))
-        fail("/poll/url", "url must be http://host[:port]/path with a port 1-65535");
+        fail("/poll/url", "url must be https://host[:port]/path (or http://) with a port 1-65535");
+    s.allow_insecure_http = p.value("allow_insecure_http", false);
     s.interval_s = p.at("interval_s").get<int>();
     s.timeout_ms = p.value("timeout_ms", s.timeout_ms);
     s.max_pages_per_cycle = p.value("max_pages_per_cycle", s.max_pages_per_cycle);

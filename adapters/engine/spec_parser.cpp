@@ -13,12 +13,13 @@ namespace fieldgate::engine {
 
 namespace {
 
-// "http://host[:port]/path" -> host, port, target; false when it is not that (no IPv6 literal:
-// name the host).
+// "http(s)://host[:port]/path" -> host, port, target; false when it is not that (no IPv6
+// literal: name the host). Whether plain HTTP may be used is the gateway's rule, at start.
 bool split_http_url(const std::string& url, DispatchSpec& out) {
-    constexpr std::string_view kScheme = "http://";
-    if (url.rfind(kScheme, 0) != 0) return false;
-    const auto rest = url.substr(kScheme.size());
+    const bool https = url.rfind("https://", 0) == 0;
+    if (!https && url.rfind("http://", 0) != 0) return false;
+    const auto rest = url.substr(https ? 8 : 7);
+    out.push_port = https ? 443 : 80;
     const auto slash = rest.find('/');
     const auto authority = rest.substr(0, slash);
     out.push_target = slash == std::string::npos ? "/" : rest.substr(slash);
@@ -44,6 +45,7 @@ void parse_dispatch(const nlohmann::json& d, DispatchSpec& out, Fail& fail) {
     out.mode = d.value("mode", "pull");
     out.push_url = d.value("push_url", "");
     out.secret = d.value("secret", "");
+    out.allow_insecure_http = d.value("allow_insecure_http", false);
     if (!out.push()) {
         if (d.contains("push_url"))
             fail("/dispatch/push_url", "push_url only applies to mode push");
@@ -51,9 +53,10 @@ void parse_dispatch(const nlohmann::json& d, DispatchSpec& out, Fail& fail) {
         return;
     }
     if (out.push_url.empty())
-        fail("/dispatch", "mode push needs push_url (http://host:port/path)");
+        fail("/dispatch", "mode push needs push_url (https://host[:port]/path)");
     else if (!split_http_url(out.push_url, out))
-        fail("/dispatch/push_url", "push_url must be http://host[:port]/path with a port 1-65535");
+        fail("/dispatch/push_url",
+             "push_url must be https://host[:port]/path (or http://) with a port 1-65535");
     if (out.secret.empty())
         fail("/dispatch", "mode push needs secret (the secret that signs each push)");
 }

@@ -27,6 +27,43 @@ void take(const nlohmann::json& j, const char* key, T& into) {
     if (j.contains(key)) into = j.at(key).get<T>();
 }
 
+OutboundTls read_tls(const nlohmann::json& tls, const fs::path& base) {
+    OutboundTls out;
+    if (tls.contains("ca_file")) out.ca_file = resolve(base, tls["ca_file"].get<std::string>());
+    if (tls.contains("cert_file"))
+        out.cert_file = resolve(base, tls["cert_file"].get<std::string>());
+    if (tls.contains("key_file")) out.key_file = resolve(base, tls["key_file"].get<std::string>());
+    return out;
+}
+
+OAuth2Client read_oauth2(const nlohmann::json& o) {
+    OAuth2Client out;
+    take(o, "token_url", out.token_url);
+    take(o, "client_id", out.client_id);
+    take(o, "client_secret", out.client_secret);
+    take(o, "auth_method", out.auth_method);
+    take(o, "scope", out.scope);
+    take(o, "audience", out.audience);
+    take(o, "resource", out.resource);
+    return out;
+}
+
+// crm.* connection settings and outbound.* (the egress proxy).
+void read_connections(const nlohmann::json& doc, const fs::path& base, GatewayConfig& c) {
+    const auto empty = nlohmann::json::object();
+    const auto& crm = doc.contains("crm") ? doc["crm"] : empty;
+    take(crm, "allow_insecure_http", c.crm_allow_insecure_http);
+    if (crm.contains("tls")) c.crm_tls = read_tls(crm["tls"], base);
+    take(crm, "bearer_secret", c.crm_bearer_secret);
+    if (crm.contains("oauth2")) c.crm_oauth2 = read_oauth2(crm["oauth2"]);
+    const auto& outbound = doc.contains("outbound") ? doc["outbound"] : empty;
+    if (outbound.contains("proxy")) c.outbound_proxy = outbound["proxy"].get<std::string>();
+    take(outbound, "no_proxy", c.outbound_no_proxy);
+    if (outbound.contains("ca_file"))
+        c.outbound_ca_file = resolve(base, outbound["ca_file"].get<std::string>());
+    if (c.crm_tls.ca_file.empty()) c.crm_tls.ca_file = c.outbound_ca_file;
+}
+
 }  // namespace
 
 GatewayConfig load_config(const std::string& path) {
@@ -102,6 +139,7 @@ GatewayConfig load_config(const std::string& path) {
     take(crm, "endpoint", c.crm_endpoint);
     take(crm, "profile", c.crm_profile);
     take(crm, "signing_secret", c.crm_signing_secret);
+    read_connections(doc, base, c);
     const auto& delivery = doc.contains("delivery") ? doc["delivery"] : empty;
     take(delivery, "concurrency", c.delivery_concurrency);
     take(delivery, "timeout_ms", c.delivery_timeout_ms);

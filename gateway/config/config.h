@@ -51,6 +51,24 @@ struct MqttConfig {
     std::string topics_schema;    // JSON Schema of vendor mqtt.json files
 };
 
+// What an outbound connection checks the other side's certificate against, and ours (mTLS).
+struct OutboundTls {
+    std::string ca_file;  // empty: the system trust store
+    std::string cert_file;
+    std::string key_file;
+};
+
+// OAuth 2.0 client credentials; `client_secret` is a secret name, never the value.
+struct OAuth2Client {
+    std::string token_url;
+    std::string client_id;
+    std::string client_secret;
+    std::string auth_method = "client_secret_basic";  // or client_secret_post
+    std::string scope;
+    std::string audience;
+    std::string resource;
+};
+
 struct GatewayConfig {
     std::string config_path;  // the file this came from; relative paths below are resolved against
                               // its folder
@@ -93,6 +111,14 @@ struct GatewayConfig {
     std::string event_source = "urn:fieldgate";
     // CRM delivery: nothing is delivered while crm_endpoint is empty.
     std::string crm_endpoint;
+    bool crm_allow_insecure_http = false;  // plain http:// to another machine
+    OutboundTls crm_tls;
+    std::string crm_bearer_secret;  // a static bearer key's secret name, for CRMs that use one
+    std::optional<OAuth2Client> crm_oauth2;
+    // Every outbound connection: nullopt = HTTPS_PROXY / NO_PROXY from the environment.
+    std::optional<std::string> outbound_proxy;
+    std::string outbound_no_proxy;
+    std::string outbound_ca_file;  // every outbound connection; empty: the system trust store
     std::string crm_profile = "cloudevents";  // cloudevents | open311
     std::string crm_signing_secret = "crm/webhook-secret";
     int delivery_concurrency = 16;

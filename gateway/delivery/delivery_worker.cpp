@@ -33,7 +33,8 @@ std::string utc_after(std::chrono::seconds delay) {
 
 struct DeliveryWorker::Runtime {
     Endpoint endpoint;
-    Url url;
+    http::EndpointUrl url;
+    http::ClientOptions client;
     bool disabled = false;
     std::optional<std::string> disabled_reason;
     // circuit
@@ -52,6 +53,8 @@ struct DeliveryWorker::Runtime {
     std::uint64_t failed_attempts = 0;
     std::uint64_t dead_lettered = 0;
     std::string last_error;
+    std::string certificate_problem;
+    std::uint64_t certificate_failures = 0;
     std::vector<double> lags_ms;  // ring
     std::size_t lag_next = 0;
 };
@@ -66,11 +69,18 @@ DeliveryWorker::DeliveryWorker(DeliveryOptions options, std::vector<Endpoint> en
       secrets_(secrets) {
     options_.concurrency = std::max(1, options_.concurrency);
     for (auto& e : endpoints) {
-        auto url = parse_http_url(e.url);
-        if (!url)
-            throw std::invalid_argument("delivery endpoint " + e.name + ": '" + e.url +
-                                        "' is not an http:// URL");
+        std::string error;
+        auto url = http::parse_endpoint_url(e.url, error);
+        if (!url) throw std::invalid_argument("delivery endpoint " + e.name + ": " + error);
+        if (auto refused = http::refuse_plaintext(*url, e.allow_insecure_http, e.name);
+            !refused.empty())
+            throw std::invalid_argument("delivery endpoint " + refused);
         auto rt = std::make_unique<Runtime>();
+        rt->client.origin = url->origin;
+        rt->client.tls = e.tls;
+        rt->client.proxy = e.proxy;
+        rt->client.no_proxy = e.no_proxy;
+        rt->client.connect_timeout = options_.timeout;
         rt->endpoint = std::move(e);
         rt->url = *url;
         endpoints_.push_back(std::move(rt));
@@ -168,6 +178,8 @@ std::vector<EndpointStatus> DeliveryWorker::status() const {
         s.dead_lettered = rt->dead_lettered;
         s.consecutive_failures = rt->consecutive_failures;
         s.last_error = rt->last_error;
+        s.certificate_problem = rt->certificate_problem;
+        s.certificate_failures = rt->certificate_failures;
         if (!rt->lags_ms.empty()) {
             auto lags = rt->lags_ms;
             std::sort(lags.begin(), lags.end());
@@ -327,10 +339,10 @@ DeliveryWorker::Attempt DeliveryWorker::send(
         headers.emplace_back("webhook-signature",
                              signer.sign(rendered.id, timestamp, rendered.body));
     auto& client = clients[job.endpoint];
-    if (!client) client = std::make_unique<http::HttpClient>(rt.url.host, rt.url.port);
+    if (!client) client = std::make_unique<http::HttpClient>(rt.client);
     try {
         const auto response =
-            client->request("POST", rt.url.target, headers, rendered.body, options_.timeout);
+            post(rt.endpoint, *client, rt.url.target, std::move(headers), rendered.body);
         a.status = response.status;
         if (classify(a.status) != AttemptResult::delivered) {
             a.error = "HTTP " + std::to_string(a.status);
@@ -338,12 +350,50 @@ DeliveryWorker::Attempt DeliveryWorker::send(
         }
         if (auto ra = response.header("retry-after"))
             a.retry_after = parse_retry_after(*ra, std::chrono::system_clock::now());
-    } catch (const std::exception& e) {
-        a.status = 0;
+    } catch (const http::TransportError& e) {
         a.error = e.what();
-        client.reset();  // the connection is in an unknown state
+        if (http::is_certificate_problem(e.failure()))
+            a.certificate_problem = std::string(http::failure_name(e.failure()));
+    } catch (const std::exception& e) {  // no access token (the provider refused, ...)
+        a.error = e.what();
     }
     return a;
+}
+
+// POSTs with the endpoint's credentials. An OAuth 2.0 token the endpoint refuses (401) is
+// replaced once and the request sent again: tokens can be revoked or expire early.
+http::ClientResponse DeliveryWorker::post(const Endpoint& endpoint, http::HttpClient& client,
+                                          const std::string& target, http::HeaderList headers,
+                                          const std::string& body) {
+    if (!endpoint.bearer_secret.empty()) {
+        const auto keys = secrets_.values(endpoint.bearer_secret);
+        if (!keys.empty()) headers.emplace_back("authorization", "Bearer " + keys.front());
+    }
+    if (!endpoint.oauth2) return client.request("POST", target, headers, body, options_.timeout);
+    auto token = endpoint.oauth2->token();
+    headers.emplace_back("authorization", "Bearer " + token);
+    auto response = client.request("POST", target, headers, body, options_.timeout);
+    if (response.status != 401) return response;
+    endpoint.oauth2->invalidate(token);
+    token = endpoint.oauth2->token();
+    headers.back().second = "Bearer " + token;
+    return client.request("POST", target, headers, body, options_.timeout);
+}
+
+// A certificate we do not accept is not an outage that passes: someone must act. It pauses the
+// endpoint like any endpoint-wide failure, and is an ALERT once per change of the problem.
+void DeliveryWorker::note_certificate(Runtime& rt, const Attempt& attempt) {
+    if (attempt.certificate_problem.empty()) {
+        rt.certificate_problem.clear();
+        return;
+    }
+    ++rt.certificate_failures;
+    if (rt.certificate_problem != attempt.certificate_problem)
+        spdlog::error(
+            "ALERT delivery: endpoint {} refused: its certificate is not accepted ({}); sending "
+            "is paused and nothing is marked delivered until it is fixed: {}",
+            rt.endpoint.name, attempt.certificate_problem, attempt.error);
+    rt.certificate_problem = attempt.certificate_problem;
 }
 
 // Decides what the attempt means for the event and the endpoint, records it durably, and only
@@ -365,6 +415,7 @@ void DeliveryWorker::settle(Job job, Attempt attempt) {
                 ++rt.delivered;
                 release = rt.probing || rt.consecutive_failures > 0;
                 rt.consecutive_failures = 0;
+                rt.certificate_problem.clear();
                 rt.failing_run.clear();
                 rt.probing = rt.open = false;
                 rt.opens = 0;
@@ -417,8 +468,9 @@ void DeliveryWorker::settle(Job job, Attempt attempt) {
                 ++rt.failed_attempts;
                 ++rt.consecutive_failures;
                 rt.last_error = attempt.error;
-                const bool wide =
-                    endpoint_wide(status) || rt.consecutive_failures >= 3 || rt.probing;
+                note_certificate(rt, attempt);
+                const bool wide = endpoint_wide(status) || rt.consecutive_failures >= 3 ||
+                                  rt.probing || !attempt.certificate_problem.empty();
                 if (wide) {
                     ++rt.opens;
                     auto pause = pause_for(rt.opens, options_.max_pause);

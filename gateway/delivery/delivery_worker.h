@@ -26,6 +26,7 @@
 #include "crm_profiles.h"
 #include "delivery_repository.h"
 #include "endpoint.h"
+#include "endpoint_url.h"
 #include "http_client.h"
 #include "read_pool.h"
 #include "retry_policy.h"
@@ -60,6 +61,10 @@ struct EndpointStatus {
     std::uint64_t dead_lettered = 0;
     int consecutive_failures = 0;
     std::string last_error;
+    // The last failure was the other side's certificate (untrusted, expired, wrong host):
+    // its kind (tls_untrusted, tls_expired, tls_wrong_host), else empty.
+    std::string certificate_problem;
+    std::uint64_t certificate_failures = 0;
     double lag_p50_ms = 0;  // created -> delivered, over the last deliveries
     double lag_p99_ms = 0;
 };
@@ -92,13 +97,18 @@ class DeliveryWorker {
         std::string error;
         std::optional<std::chrono::seconds> retry_after;
         bool render_failed = false;
+        std::string certificate_problem;  // a TransportError that is a certificate problem
     };
 
     void dispatch_loop();
     void sender_loop();
     std::chrono::steady_clock::time_point pass();
     Attempt send(Job& job, std::vector<std::unique_ptr<http::HttpClient>>& clients);
+    http::ClientResponse post(const Endpoint& endpoint, http::HttpClient& client,
+                              const std::string& target, http::HeaderList headers,
+                              const std::string& body);
     void settle(Job job, Attempt attempt);
+    void note_certificate(Runtime& rt, const Attempt& attempt);
     void submit_write(std::function<void(sqlite::Connection&)> write, std::function<void()> after);
     void finish(const Job& job);
 

@@ -234,6 +234,11 @@ std::uint64_t register_gateway_collectors(store::ReadPool& reads, store::Writer&
                 set_total(registry.counter("fieldgate_delivery_failed_attempts_total",
                                            "delivery attempts that failed", labels),
                           static_cast<double>(s.failed_attempts));
+                set_total(registry.counter("fieldgate_delivery_certificate_failures_total",
+                                           "attempts refused because the endpoint's certificate "
+                                           "is untrusted, expired or for another host",
+                                           labels),
+                          static_cast<double>(s.certificate_failures));
                 registry
                     .gauge("fieldgate_delivery_endpoint_up",
                            "1 when the endpoint is active, 0 when paused, probing or disabled",

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "endpoint_url.h"
 #include "http_client.h"
 #include "ids.h"
 #include "poll_plan.h"
@@ -20,17 +21,18 @@ constexpr auto kTick = std::chrono::milliseconds(200);
 struct Poller::VendorPoll {
     std::optional<PollState> state;  // loaded from the store on the first cycle
     std::chrono::steady_clock::time_point due{};
-    std::string endpoint;  // host:port the client is connected to
+    std::string endpoint;  // the origin the client is made for
     std::unique_ptr<http::HttpClient> client;
     std::string last_problem;  // logged once until it changes
 };
 
 Poller::Poller(Vendors vendors, const SecretStore& secrets, store::Writer& writer,
-               IngestContext context)
+               IngestContext context, http::ClientOptions connection)
     : vendors_(std::move(vendors)),
       secrets_(secrets),
       writer_(writer),
-      context_(std::move(context)) {}
+      context_(std::move(context)),
+      connection_(std::move(connection)) {}
 
 Poller::~Poller() {
     stop();
@@ -92,10 +94,20 @@ void Poller::cycle(const VendorEntry& vendor, VendorPoll& poll) {
             [&](sqlite::Connection& db) { poll.state = load_poll_state(db, vendor.spec.id); });
         if (!poll.state) poll.state = PollState{vendor.spec.id, "", "", "", "", 0, 0, ""};
     }
-    const auto endpoint = spec.host + ":" + std::to_string(spec.port);
-    if (!poll.client || poll.endpoint != endpoint) {
-        poll.client = std::make_unique<http::HttpClient>(spec.host, spec.port);
-        poll.endpoint = endpoint;
+    std::string refused;
+    const auto url = http::parse_endpoint_url(spec.url, refused);
+    if (url) refused = http::refuse_plaintext(*url, spec.allow_insecure_http, "poll.url");
+    if (!refused.empty()) {
+        if (refused != poll.last_problem)
+            spdlog::error("poll {}: not polling: {}", vendor.spec.id, refused);
+        poll.last_problem = refused;
+        return;
+    }
+    if (!poll.client || poll.endpoint != url->origin) {
+        auto options = connection_;
+        options.origin = url->origin;
+        poll.client = std::make_unique<http::HttpClient>(std::move(options));
+        poll.endpoint = url->origin;
     }
     for (int n = 0; n < spec.max_pages_per_cycle; ++n) {
         {

@@ -15,23 +15,22 @@
 #include <string>
 #include <thread>
 
+#include "http_client.h"
 #include "ingest.h"
 #include "poll_state.h"
 #include "registry.h"
 #include "secrets.h"
 #include "writer.h"
 
-namespace fieldgate::http {
-class HttpClient;
-}
-
 namespace fieldgate::poll {
 
 class Poller {
   public:
     using Vendors = std::function<std::shared_ptr<const VendorRegistry>()>;
+    // `connection`: the proxy and CA bundle every vendor API is reached with (its origin is
+    // each vendor's).
     Poller(Vendors vendors, const SecretStore& secrets, store::Writer& writer,
-           IngestContext context);
+           IngestContext context, http::ClientOptions connection = {});
     ~Poller();  // stops and joins
     Poller(const Poller&) = delete;
     Poller& operator=(const Poller&) = delete;
@@ -50,6 +49,7 @@ class Poller {
     const SecretStore& secrets_;
     store::Writer& writer_;
     IngestContext context_;
+    http::ClientOptions connection_;
     std::map<std::string, std::unique_ptr<VendorPoll>> polls_;  // poller thread only
     std::mutex mutex_;
     std::condition_variable wake_;

@@ -186,6 +186,9 @@ void AdminRoutes::list_endpoints(http::Respond& respond) {
                              {"dead_lettered", s.dead_lettered},
                              {"consecutive_failures", s.consecutive_failures},
                              {"last_error", s.last_error},
+                             {"certificate_problem", s.certificate_problem.empty()
+                                                         ? nlohmann::json(nullptr)
+                                                         : nlohmann::json(s.certificate_problem)},
                              {"lag_p50_ms", s.lag_p50_ms},
                              {"lag_p99_ms", s.lag_p99_ms}});
         }

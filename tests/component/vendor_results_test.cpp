@@ -4,6 +4,7 @@
 
 #include "read_pool.h"
 #include "support/gateway_process.h"
+#include "support/raw_exchange.h"
 #include "support/vendor_payloads.h"
 #include "vendor_auth.h"
 
@@ -370,7 +371,7 @@ TEST_F(VendorResults, CurbsideCsvWithBomCrlfAndARouteLevelRow) {
 }
 
 TEST_F(VendorResults, MalformedHttpAndUnknownRoutesDoNotHurtTheProcess) {
-    auto raw = sim::HttpClient::raw_exchange("127.0.0.1", gateway_->port(), "NONSENSE\r\n\r\n",
+    auto raw = raw_exchange("127.0.0.1", gateway_->port(), "NONSENSE\r\n\r\n",
                                              std::chrono::seconds(5));
     EXPECT_NE(raw.find("400"), std::string::npos) << raw;
     auto c = gateway_->client();

@@ -2,7 +2,9 @@
 // later than the delivery client's timeout, then just under it), then answers 500, then 429
 // with Retry-After, for about two minutes in all, while Bay Hauling keeps posting results at a
 // steady rate; then it recovers. Every acknowledged result is stored once and its CRM event
-// delivered exactly once by webhook-id, in order per work order.
+// delivered exactly once by webhook-id, in order per work order. All of it over HTTPS, with an
+// OAuth 2.0 access token that lives 20 s (replaced several times during the run) and every
+// token revoked once in the middle of the 500 phase (a 401, one refresh).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -12,6 +14,7 @@
 
 #include "fault/env_support.h"
 #include "fault/kill9_vendor_load.h"
+#include "support/test_certs.h"
 
 namespace fieldgate::test {
 namespace {
@@ -27,6 +30,11 @@ struct Phase {
 TEST(FaultCrmOutage, EveryAcknowledgedResultIsDeliveredOnceAfterDownSlow500And429) {
     FaultRigOptions options;
     options.config = {{"delivery", {{"timeout_ms", kDeliveryTimeoutMs}, {"concurrency", 8}}}};
+    const auto& certs = TestCerts::shared();
+    options.crm_tls =
+        CrmSimTls{certs.path("server.pem"), certs.path("server.key"), certs.path("ca.pem")};
+    options.crm_oauth = CrmSimOAuth{};
+    options.crm_oauth->token_ttl_s = 20;
     FaultRig rig(options);
     auto control = [&](const nlohmann::json& command) {
         auto c = rig.crm().control_client();
@@ -38,7 +46,8 @@ TEST(FaultCrmOutage, EveryAcknowledgedResultIsDeliveredOnceAfterDownSlow500And42
         {{{"mode", "down"}}, 50s},
         {{{"mode", "slow"}, {"delay_ms", kDeliveryTimeoutMs + 1000}}, 15s},  // the client gives up
         {{{"mode", "slow"}, {"delay_ms", kDeliveryTimeoutMs - 300}}, 15s},   // just in time
-        {{{"mode", "error500"}}, 15s},
+        {{{"mode", "error500"}}, 7s},
+        {{{"mode", "error500"}, {"expire_tokens", true}}, 8s},
         {{{"mode", "throttle429"}, {"retry_after_s", 2}}, 15s},
     };
     std::chrono::seconds outage{0};
@@ -84,6 +93,8 @@ TEST(FaultCrmOutage, EveryAcknowledgedResultIsDeliveredOnceAfterDownSlow500And42
     EXPECT_GT(report["duplicates"].get<std::int64_t>(), 0) << report;
     EXPECT_GT(report["answered"].value("500", 0), 0) << report;
     EXPECT_GT(report["answered"].value("429", 0), 0) << report;
+    // Over HTTPS with OAuth 2.0: tokens were replaced as they aged and after the revocation.
+    EXPECT_GE(report["oauth"]["tokens_issued"].get<int>(), 3) << report;
 
     FaultAccount account{"crm-outage"};
     account.cycles = phases.size();

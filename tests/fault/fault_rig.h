@@ -65,8 +65,10 @@ inline std::uint16_t free_listen_port() {
 }
 
 struct FaultRigOptions {
-    bool broker = false;                // a Mosquitto, and an `mqtt` section pointing at it
-    std::vector<std::string> crm_args;  // more fieldgate-crm-sim options (--schedule ...)
+    bool broker = false;                   // a Mosquitto, and an `mqtt` section pointing at it
+    std::vector<std::string> crm_args;     // more fieldgate-crm-sim options (--schedule ...)
+    std::optional<CrmSimTls> crm_tls;      // the CRM over HTTPS, trusted through crm.tls.ca_file
+    std::optional<CrmSimOAuth> crm_oauth;  // and asking for OAuth 2.0 tokens (crm.oauth2)
     nlohmann::json config = nlohmann::json::object();  // merged into gateway.json last
 };
 
@@ -80,12 +82,15 @@ struct StoredItem {
 class FaultRig {
   public:
     explicit FaultRig(FaultRigOptions options = {})
-        : crm_(std::move(options.crm_args)),
+        : crm_(CrmSimOptions{std::move(options.crm_args),
+                             {"crm-sim-test-key"},
+                             std::move(options.crm_tls),
+                             std::move(options.crm_oauth)}),
           broker_(options.broker ? std::make_unique<MosquittoProcess>() : nullptr),
           port_(free_listen_port()) {
         nlohmann::json config = {
             {"listen", {{"port", port_}}},
-            {"crm", {{"endpoint", "http://127.0.0.1:" + std::to_string(crm_.port()) + "/events"}}},
+            {"crm", {{"endpoint", crm_.events_origin() + "/events"}}},
             {"delivery", {{"poll_interval_ms", 200}, {"max_pause_s", 1}}},
             {"watchdog", {{"enabled", false}}},
         };
@@ -95,8 +100,15 @@ class FaultRig {
                               {"reconnect_min_ms", 100},
                               {"reconnect_max_ms", 500}};
         }
-        config.merge_patch(options.config);
         Secrets secrets;
+        if (const auto& tls = crm_.tls()) config["crm"]["tls"] = {{"ca_file", tls->ca_file}};
+        if (const auto& oauth = crm_.oauth()) {
+            config["crm"]["oauth2"] = {{"token_url", crm_.token_url()},
+                                       {"client_id", oauth->client_id},
+                                       {"client_secret", "crm/oauth-client-secret"}};
+            secrets.more.emplace_back("crm/oauth-client-secret", oauth->client_secret);
+        }
+        config.merge_patch(options.config);
         secrets.crm_webhook = whsec(crm_.key());
         gw_ = std::make_unique<GatewayProcess>(config, secrets);
         const std::string store = config.contains("store")

@@ -18,16 +18,28 @@ namespace fieldgate::test {
 
 class CrmDeliveryRig {
   public:
-    explicit CrmDeliveryRig(nlohmann::json extra = nlohmann::json::object()) : crm_() {
+    explicit CrmDeliveryRig(nlohmann::json extra = nlohmann::json::object())
+        : CrmDeliveryRig(CrmSimOptions{}, std::move(extra)) {}
+
+    // The CRM simulator over HTTPS and/or with OAuth 2.0 when `sim` says so; the gateway is
+    // configured to match (crm.tls.ca_file, crm.oauth2 with the simulator's token URL).
+    CrmDeliveryRig(CrmSimOptions sim, nlohmann::json extra) : crm_(std::move(sim)) {
         nlohmann::json config = {
             {"crm",
-             {{"endpoint", "http://127.0.0.1:" + std::to_string(crm_.port()) + "/events"},
+             {{"endpoint", crm_.events_origin() + "/events"},
               {"event_type_prefix", "gov.sanjose.workorder"}}},
             {"delivery", {{"poll_interval_ms", 200}, {"max_pause_s", 1}, {"concurrency", 8}}},
             {"watchdog", {{"enabled", false}}},
         };
-        config.merge_patch(extra);
         Secrets secrets;
+        if (const auto& tls = crm_.tls()) config["crm"]["tls"] = {{"ca_file", tls->ca_file}};
+        if (const auto& oauth = crm_.oauth()) {
+            config["crm"]["oauth2"] = {{"token_url", crm_.token_url()},
+                                       {"client_id", oauth->client_id},
+                                       {"client_secret", "crm/oauth-client-secret"}};
+            secrets.more.emplace_back("crm/oauth-client-secret", oauth->client_secret);
+        }
+        config.merge_patch(extra);
         secrets.crm_webhook = whsec(crm_.key());
         gw_ = std::make_unique<GatewayProcess>(config, secrets);
     }

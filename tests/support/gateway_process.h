@@ -32,7 +32,8 @@ struct Secrets {
     std::string valley = "valley-pass-abc";
     std::string curbside = "curb-key-def";
     std::string admin = "admin-token-xyz";
-    std::string crm_webhook;  // whsec_<base64>; written only when set
+    std::string crm_webhook;                                // whsec_<base64>; written only when set
+    std::vector<std::pair<std::string, std::string>> more;  // {name, value}: more secret files
 };
 
 class GatewayProcess {
@@ -48,6 +49,7 @@ class GatewayProcess {
         dir_.write("secrets/admin/api-token", secrets.admin);
         if (!secrets.crm_webhook.empty())
             dir_.write("secrets/crm/webhook-secret", secrets.crm_webhook);
+        for (const auto& [name, value] : secrets.more) dir_.write("secrets/" + name, value);
         nlohmann::json config = {
             {"listen", {{"address", "127.0.0.1"}, {"port", 0}, {"port_file", "port"}}},
             {"store", {{"path", "fieldgate.db"}}},

@@ -1,4 +1,5 @@
-// The real fieldgate-poll-vendor-sim (Riverbend's Pickups API) on a free loopback port.
+// The real fieldgate-poll-vendor-sim (Riverbend's Pickups API) on a free loopback port, over
+// HTTPS when given a certificate (its control routes too).
 #pragma once
 
 #include <fcntl.h>
@@ -9,6 +10,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -24,14 +26,27 @@ extern char** environ;
 
 namespace fieldgate::test {
 
+struct PollVendorSimTls {
+    std::string cert_file;
+    std::string key_file;
+    std::string ca_file;  // what the helper's own client trusts
+};
+
 class PollVendorSimProcess {
   public:
-    explicit PollVendorSimProcess(const std::string& key) {
+    explicit PollVendorSimProcess(const std::string& key,
+                                  std::optional<PollVendorSimTls> tls = std::nullopt)
+        : tls_(std::move(tls)) {
         const auto key_file = dir_.write("key", key + "\n");
         const std::string binary = std::string(FIELDGATE_BINARY_DIR) +
                                    "/simulators/poll_vendor_sim/fieldgate-poll-vendor-sim";
         std::vector<std::string> args = {
             binary, "--port", "0", "--port-file", dir_.file("port"), "--key-file", key_file};
+        if (tls_) {
+            for (const auto& a : {std::string("--tls-cert"), tls_->cert_file,
+                                  std::string("--tls-key"), tls_->key_file})
+                args.push_back(a);
+        }
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
         argv.push_back(nullptr);
@@ -65,14 +80,15 @@ class PollVendorSimProcess {
     PollVendorSimProcess& operator=(const PollVendorSimProcess&) = delete;
 
     std::uint16_t port() const { return port_; }
-    std::string url() const {
-        return "http://127.0.0.1:" + std::to_string(port_) + "/api/v2/pickups";
+    std::string origin() const {
+        return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
     }
+    std::string url() const { return origin() + "/api/v2/pickups"; }
 
     // Tells the vendor it served these orders: one pickup result each.
     nlohmann::json add_results(const std::vector<std::string>& cases,
                                const std::string& result = "done", int backdate_s = 0) const {
-        sim::HttpClient c("127.0.0.1", port_);
+        auto c = client();
         const nlohmann::json body = {
             {"crm_case_ids", cases}, {"result", result}, {"backdate_s", backdate_s}};
         const auto r = c.post("/control/orders", body.dump());
@@ -80,15 +96,26 @@ class PollVendorSimProcess {
         return nlohmann::json::parse(r.body);
     }
     void fail_next(int count, int status = 503) const {
-        sim::HttpClient c("127.0.0.1", port_);
+        auto c = client();
         c.post("/control/fail", nlohmann::json{{"count", count}, {"status", status}}.dump());
     }
     nlohmann::json stats() const {
-        sim::HttpClient c("127.0.0.1", port_);
+        auto c = client();
         return nlohmann::json::parse(c.get("/control/stats").body);
     }
 
+    // Trusts tls.ca_file over HTTPS; never goes through a proxy.
+    sim::HttpClient client() const {
+        if (!tls_) return sim::HttpClient("127.0.0.1", port_);
+        http::ClientOptions o;
+        o.origin = origin();
+        o.tls.ca_file = tls_->ca_file;
+        o.proxy = "";
+        return sim::HttpClient(std::move(o));
+    }
+
   private:
+    std::optional<PollVendorSimTls> tls_;
     TempDir dir_;
     pid_t pid_ = -1;
     std::uint16_t port_ = 0;

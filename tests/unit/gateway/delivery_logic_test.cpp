@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crm_profiles.h"
-#include "endpoint.h"
+#include "endpoint_url.h"
 #include "retry_policy.h"
 #include "schedule.h"
 #include "webhook_signer.h"
@@ -97,20 +97,36 @@ TEST(RetryPolicy, ParsesRetryAfterSecondsAndDates) {
     EXPECT_FALSE(parse_retry_after("-5", now).has_value());
 }
 
-TEST(EndpointUrl, ParsesHttpUrls) {
-    auto u = parse_http_url("http://127.0.0.1:8088/events?x=1");
-    ASSERT_TRUE(u);
-    EXPECT_EQ(u->host, "127.0.0.1");
-    EXPECT_EQ(u->port, 8088);
-    EXPECT_EQ(u->target, "/events?x=1");
-    u = parse_http_url("http://crm.example");
-    ASSERT_TRUE(u);
-    EXPECT_EQ(u->port, 80);
+TEST(EndpointUrl, SplitsHttpsAndHttpUrlsIntoOriginAndTarget) {
+    std::string error;
+    auto u = http::parse_endpoint_url("https://crm.example.org/api/events?x=1", error);
+    ASSERT_TRUE(u) << error;
+    EXPECT_TRUE(u->https);
+    EXPECT_EQ(u->origin, "https://crm.example.org");
+    EXPECT_EQ(u->target, "/api/events?x=1");
+    u = http::parse_endpoint_url("http://127.0.0.1:8088", error);
+    ASSERT_TRUE(u) << error;
+    EXPECT_EQ(u->origin, "http://127.0.0.1:8088");
     EXPECT_EQ(u->target, "/");
-    EXPECT_FALSE(parse_http_url("https://crm.example/events"));
-    EXPECT_FALSE(parse_http_url("http://:80/"));
-    EXPECT_FALSE(parse_http_url("http://host:99999/"));
-    EXPECT_FALSE(parse_http_url("ftp://host/"));
+    EXPECT_FALSE(http::parse_endpoint_url("ftp://host/", error));
+    EXPECT_NE(error.find("https://"), std::string::npos) << error;
+    EXPECT_FALSE(http::parse_endpoint_url("http://host:99999/", error));
+    EXPECT_FALSE(http::parse_endpoint_url("https://user:pw@host/", error));
+    EXPECT_FALSE(http::parse_endpoint_url("crm.example.org/events", error));
+}
+
+TEST(EndpointUrl, PlainHttpToAnotherMachineIsRefusedUnlessAllowed) {
+    std::string error;
+    const auto remote = *http::parse_endpoint_url("http://crm.example.org/events", error);
+    const auto refusal = http::refuse_plaintext(remote, false, "crm.endpoint");
+    EXPECT_NE(refusal.find("crm.endpoint"), std::string::npos) << refusal;
+    EXPECT_NE(refusal.find("allow_insecure_http"), std::string::npos) << refusal;
+    EXPECT_EQ(http::refuse_plaintext(remote, true, "crm.endpoint"), "");
+    for (const char* local : {"http://127.0.0.1:9/", "http://localhost/", "http://[::1]:8/"})
+        EXPECT_EQ(http::refuse_plaintext(*http::parse_endpoint_url(local, error), false, "x"), "")
+            << local;
+    const auto tls = *http::parse_endpoint_url("https://crm.example.org/events", error);
+    EXPECT_EQ(http::refuse_plaintext(tls, false, "crm.endpoint"), "");
 }
 
 store::WorkOrder order() {

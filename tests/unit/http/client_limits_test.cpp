@@ -10,6 +10,7 @@
 #include "client_address.h"
 #include "http_client.h"
 #include "http_test_support.h"
+#include "support/raw_exchange.h"
 #include "log_throttle.h"
 
 namespace fieldgate::http {
@@ -45,7 +46,7 @@ TEST(http_admission, a_refusal_from_the_head_never_reads_the_body) {
     TestService service;
     RunningServer server(service);
     // The head announces 1 MB that is never sent: the answer must come anyway.
-    auto raw = HttpClient::raw_exchange_detailed(
+    auto raw = test::raw_exchange_detailed(
         "127.0.0.1", server.port(),
         "POST /guarded HTTP/1.1\r\nHost: t\r\nContent-Length: 1000000\r\n\r\n", 20s);
     EXPECT_EQ(raw.data.rfind("HTTP/1.1 401", 0), 0u) << raw.data;
@@ -95,7 +96,7 @@ TEST(http_client_limits, one_clients_connections_are_capped_and_others_still_con
     HttpClient b("127.0.0.1", server.port());
     EXPECT_EQ(a.get("/echo").status, 200);
     EXPECT_EQ(b.get("/echo").status, 200);
-    auto third = HttpClient::raw_exchange_detailed("127.0.0.1", server.port(),
+    auto third = test::raw_exchange_detailed("127.0.0.1", server.port(),
                                                    "GET /echo HTTP/1.1\r\nHost: t\r\n\r\n", 20s);
     EXPECT_EQ(third.data.rfind("HTTP/1.1 429", 0), 0u) << third.data;
     EXPECT_NE(third.data.find("too-many-connections-from-client"), std::string::npos);

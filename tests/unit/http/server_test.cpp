@@ -17,6 +17,7 @@
 
 #include "http_client.h"
 #include "http_test_support.h"
+#include "support/raw_exchange.h"
 
 namespace fieldgate::http {
 namespace {
@@ -146,7 +147,7 @@ TEST_F(http_server, connection_close_is_honoured) {
     EXPECT_EQ(r.header("connection"), "close");
     EXPECT_FALSE(c.is_connected());
 
-    auto raw = HttpClient::raw_exchange_detailed(
+    auto raw = test::raw_exchange_detailed(
         "127.0.0.1", port(), "GET /echo HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", 20s);
     EXPECT_TRUE(raw.closed);
     EXPECT_EQ(raw.data.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << raw.data;
@@ -166,12 +167,12 @@ TEST_F(http_server, response_close_forces_close) {
 
 TEST_F(http_server, http10_closes_unless_keep_alive) {
     auto raw =
-        HttpClient::raw_exchange_detailed("127.0.0.1", port(), "GET /echo HTTP/1.0\r\n\r\n", 20s);
+        test::raw_exchange_detailed("127.0.0.1", port(), "GET /echo HTTP/1.0\r\n\r\n", 20s);
     EXPECT_TRUE(raw.closed);
     EXPECT_EQ(raw.data.rfind("HTTP/1.0 200 OK\r\n", 0), 0u) << raw.data;
 
     // keep-alive on 1.0: the connection survives the first response.
-    auto both = HttpClient::raw_exchange_detailed(
+    auto both = test::raw_exchange_detailed(
         "127.0.0.1", port(),
         "GET /echo HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /echo HTTP/1.0\r\n\r\n", 20s);
     EXPECT_TRUE(both.closed);
@@ -184,7 +185,7 @@ TEST_F(http_server, pipelined_requests_are_answered_in_order) {
         "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\none"
         "GET /echo?n=2 HTTP/1.1\r\nHost: t\r\n\r\n"
         "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nConnection: close\r\n\r\nthree";
-    auto raw = HttpClient::raw_exchange_detailed("127.0.0.1", port(), requests, 20s);
+    auto raw = test::raw_exchange_detailed("127.0.0.1", port(), requests, 20s);
     EXPECT_TRUE(raw.closed);
     EXPECT_EQ(count_of(raw.data, "HTTP/1.1 200 OK\r\n"), 3u) << raw.data;
     const auto one = raw.data.find("\r\n\r\none");
@@ -210,7 +211,7 @@ TEST_F(http_server, body_under_limit_is_delivered_intact) {
     EXPECT_EQ(r.body, body);
 
     // Chunked, several chunks, binary.
-    auto raw = HttpClient::raw_exchange_detailed(
+    auto raw = test::raw_exchange_detailed(
         "127.0.0.1", port(),
         std::string("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
                     "Connection: close\r\n\r\n"
@@ -251,7 +252,7 @@ TEST_F(http_server, chunked_body_over_limit_stops_reading) {
         "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
         "258\r\n" +
         chunk + "\r\n258\r\n" + chunk + "\r\n0\r\n\r\n";
-    auto raw = HttpClient::raw_exchange_detailed("127.0.0.1", port(), request, 20s);
+    auto raw = test::raw_exchange_detailed("127.0.0.1", port(), request, 20s);
     EXPECT_TRUE(raw.closed);
     EXPECT_EQ(raw.data.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << raw.data;
     EXPECT_NE(raw.data.find("x-body-too-large: 1"), std::string::npos) << raw.data;
@@ -270,7 +271,7 @@ TEST_F(http_server, malformed_request_gets_400_problem_json) {
     for (const std::string bytes :
          {"GET / HTTP/1.1\r\nBad Header\r\n\r\n", "GET / HTTX/1.1\r\nHost: t\r\n\r\n",
           "POST /echo HTTP/1.1\r\nContent-Length: abc\r\n\r\n", "\x01\x02garbage\r\n\r\n"}) {
-        auto raw = HttpClient::raw_exchange_detailed("127.0.0.1", port(), bytes, 20s);
+        auto raw = test::raw_exchange_detailed("127.0.0.1", port(), bytes, 20s);
         EXPECT_TRUE(raw.closed);
         EXPECT_EQ(raw.data.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << raw.data;
         EXPECT_NE(raw.data.find("Content-Type: application/problem+json"), std::string::npos);
@@ -281,7 +282,7 @@ TEST_F(http_server, malformed_request_gets_400_problem_json) {
         EXPECT_NE(raw.data.find(R"("detail":")"), std::string::npos);
     }
     // A bad chunk in the body is malformed too.
-    auto raw = HttpClient::raw_exchange_detailed(
+    auto raw = test::raw_exchange_detailed(
         "127.0.0.1", port(),
         "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n", 20s);
     EXPECT_EQ(raw.data.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << raw.data;
@@ -291,7 +292,7 @@ TEST_F(http_server, malformed_request_gets_400_problem_json) {
 TEST_F(http_server, oversized_header_gets_431) {
     const std::string request =
         "GET /echo HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(20 * 1024, 'h') + "\r\n\r\n";
-    auto raw = HttpClient::raw_exchange_detailed("127.0.0.1", port(), request, 20s);
+    auto raw = test::raw_exchange_detailed("127.0.0.1", port(), request, 20s);
     EXPECT_TRUE(raw.closed);
     EXPECT_EQ(raw.data.rfind("HTTP/1.1 431 Request Header Fields Too Large\r\n", 0), 0u)
         << raw.data;
@@ -310,13 +311,13 @@ TEST_F(http_server, incomplete_request_is_closed_after_read_timeout) {
     start(options);
 
     // Header never finished.
-    auto raw = HttpClient::raw_exchange_detailed("127.0.0.1", port(),
+    auto raw = test::raw_exchange_detailed("127.0.0.1", port(),
                                                  "GET /echo HTTP/1.1\r\nHost: t\r\n", 30s);
     EXPECT_TRUE(raw.closed);
     EXPECT_TRUE(raw.data.empty()) << raw.data;
 
     // Body never finished.
-    auto body = HttpClient::raw_exchange_detailed(
+    auto body = test::raw_exchange_detailed(
         "127.0.0.1", port(), "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc",
         30s);
     EXPECT_TRUE(body.closed);
@@ -408,7 +409,7 @@ TEST_F(http_server, query_params_path_decoding_and_case_insensitive_headers) {
 }
 
 TEST_F(http_server, head_and_no_content_responses_have_no_body) {
-    auto raw = HttpClient::raw_exchange_detailed(
+    auto raw = test::raw_exchange_detailed(
         "127.0.0.1", port(),
         "HEAD /echo HTTP/1.1\r\nHost: t\r\n\r\nGET /nocontent HTTP/1.1\r\nHost: t\r\n"
         "Connection: close\r\n\r\n",
@@ -472,7 +473,7 @@ TEST_F(http_server, connections_beyond_the_cap_are_refused) {
     auto b = client();
     EXPECT_EQ(a.get("/echo").status, 200);
     EXPECT_EQ(b.get("/echo").status, 200);
-    auto raw = HttpClient::raw_exchange_detailed("127.0.0.1", port(),
+    auto raw = test::raw_exchange_detailed("127.0.0.1", port(),
                                                  "GET /echo HTTP/1.1\r\nHost: t\r\n\r\n", 20s);
     EXPECT_TRUE(raw.closed);
     EXPECT_TRUE(raw.data.empty() || raw.data.rfind("HTTP/1.1 503", 0) == 0) << raw.data;
