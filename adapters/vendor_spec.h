@@ -51,14 +51,26 @@ struct ResponseSpec {
 
 // How work orders reach the vendor: it pulls its feed (GET /v1/vendors/<id>/work-orders with a
 // cursor), or the gateway pushes each change to push_url, signed with `secret`.
+// OAuth 2.0 client credentials towards a vendor's API; `client_secret` is a secret name.
+struct OAuth2Spec {
+    std::string token_url;
+    std::string client_id;
+    std::string client_secret;
+    std::string auth_method = "client_secret_basic";
+    std::string scope;
+    std::string audience;
+    std::string resource;
+};
+
 struct DispatchSpec {
     std::string mode = "pull";         // pull | push
     std::string push_url;              // push: https://host[:port]/path
     bool allow_insecure_http = false;  // push_url may be plain http:// to another machine
     std::string push_host;             // push_url taken apart when the folder loads
     std::uint16_t push_port = 80;
-    std::string push_target;  // path and query, "/" at least
-    std::string secret;       // push: secret name of the signing key
+    std::string push_target;           // path and query, "/" at least
+    std::string secret;                // push: secret name of the signing key
+    std::optional<OAuth2Spec> oauth2;  // push: an access token on each push too
     bool push() const { return mode == "push"; }
 };
 
@@ -71,7 +83,8 @@ struct PollSpec {
     std::string host;
     std::uint16_t port = 80;
     std::string target;                // path and fixed query
-    std::string auth_scheme = "none";  // none | bearer | api_key_header
+    std::string auth_scheme = "none";  // none | bearer | api_key_header | oauth2
+    std::optional<OAuth2Spec> oauth2;  // scheme oauth2
     std::string auth_header;           // api_key_header: the header carrying the key
     std::string secret;                // secret name of the key the gateway sends
     int interval_s = 60;

@@ -27,7 +27,12 @@ void parse_poll_spec(const nlohmann::json& doc, const std::string& file, VendorS
         s.auth_scheme = a.at("scheme").get<std::string>();
         s.auth_header = a.value("header", "");
         s.secret = a.value("secret", "");
-        if (s.auth_scheme != "none" && s.secret.empty())
+        if (a.contains("oauth2")) s.oauth2 = parse_oauth2(a.at("oauth2"));
+        if ((s.auth_scheme == "oauth2") != s.oauth2.has_value())
+            fail("/poll/auth", "scheme oauth2 goes with an 'oauth2' block, and only it");
+        if (s.auth_scheme == "oauth2" && a.contains("secret"))
+            fail("/poll/auth/secret", "scheme oauth2 names its secret in oauth2.client_secret");
+        if (s.auth_scheme != "none" && s.auth_scheme != "oauth2" && s.secret.empty())
             fail("/poll/auth", "scheme " + s.auth_scheme + " needs 'secret' (the key's name)");
         if (s.auth_scheme == "api_key_header" && s.auth_header.empty())
             fail("/poll/auth", "scheme api_key_header needs 'header'");

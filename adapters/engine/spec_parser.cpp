@@ -46,7 +46,9 @@ void parse_dispatch(const nlohmann::json& d, DispatchSpec& out, Fail& fail) {
     out.push_url = d.value("push_url", "");
     out.secret = d.value("secret", "");
     out.allow_insecure_http = d.value("allow_insecure_http", false);
+    if (d.contains("oauth2")) out.oauth2 = parse_oauth2(d.at("oauth2"));
     if (!out.push()) {
+        if (d.contains("oauth2")) fail("/dispatch/oauth2", "oauth2 only applies to mode push");
         if (d.contains("push_url"))
             fail("/dispatch/push_url", "push_url only applies to mode push");
         if (d.contains("secret")) fail("/dispatch/secret", "secret only applies to mode push");
@@ -155,6 +157,18 @@ std::vector<LoadError> parse_vendor_spec(const nlohmann::json& doc, const std::s
         fail("", std::string("cannot read the vendor settings: ") + e.what());
     }
     return errors;
+}
+
+OAuth2Spec parse_oauth2(const nlohmann::json& block) {
+    OAuth2Spec o;
+    o.token_url = block.at("token_url").get<std::string>();
+    o.client_id = block.at("client_id").get<std::string>();
+    o.client_secret = block.at("client_secret").get<std::string>();
+    o.auth_method = block.value("auth_method", o.auth_method);
+    o.scope = block.value("scope", "");
+    o.audience = block.value("audience", "");
+    o.resource = block.value("resource", "");
+    return o;
 }
 
 bool parse_http_url(const std::string& url, std::string& host, std::uint16_t& port,

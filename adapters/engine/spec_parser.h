@@ -20,6 +20,9 @@ void parse_poll_spec(const nlohmann::json& doc, const std::string& file, VendorS
                      std::vector<LoadError>& errors);
 
 // "http://host[:port]/path" -> host, port (80 when absent), target ("/" at least).
+// An `oauth2` block (the meta-schema checked its shape).
+OAuth2Spec parse_oauth2(const nlohmann::json& block);
+
 bool parse_http_url(const std::string& url, std::string& host, std::uint16_t& port,
                     std::string& target);
 

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/spec_parser.h"
 #include "json_schema.h"
 
 namespace fieldgate {
@@ -36,18 +37,6 @@ OutboundTls read_tls(const nlohmann::json& tls, const fs::path& base) {
     return out;
 }
 
-OAuth2Client read_oauth2(const nlohmann::json& o) {
-    OAuth2Client out;
-    take(o, "token_url", out.token_url);
-    take(o, "client_id", out.client_id);
-    take(o, "client_secret", out.client_secret);
-    take(o, "auth_method", out.auth_method);
-    take(o, "scope", out.scope);
-    take(o, "audience", out.audience);
-    take(o, "resource", out.resource);
-    return out;
-}
-
 // crm.* connection settings and outbound.* (the egress proxy).
 void read_connections(const nlohmann::json& doc, const fs::path& base, GatewayConfig& c) {
     const auto empty = nlohmann::json::object();
@@ -55,7 +44,7 @@ void read_connections(const nlohmann::json& doc, const fs::path& base, GatewayCo
     take(crm, "allow_insecure_http", c.crm_allow_insecure_http);
     if (crm.contains("tls")) c.crm_tls = read_tls(crm["tls"], base);
     take(crm, "bearer_secret", c.crm_bearer_secret);
-    if (crm.contains("oauth2")) c.crm_oauth2 = read_oauth2(crm["oauth2"]);
+    if (crm.contains("oauth2")) c.crm_oauth2 = engine::parse_oauth2(crm["oauth2"]);
     const auto& outbound = doc.contains("outbound") ? doc["outbound"] : empty;
     if (outbound.contains("proxy")) c.outbound_proxy = outbound["proxy"].get<std::string>();
     take(outbound, "no_proxy", c.outbound_no_proxy);

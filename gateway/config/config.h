@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "rate_limit.h"
+#include "vendor_spec.h"
 
 namespace fieldgate {
 
@@ -58,17 +59,6 @@ struct OutboundTls {
     std::string key_file;
 };
 
-// OAuth 2.0 client credentials; `client_secret` is a secret name, never the value.
-struct OAuth2Client {
-    std::string token_url;
-    std::string client_id;
-    std::string client_secret;
-    std::string auth_method = "client_secret_basic";  // or client_secret_post
-    std::string scope;
-    std::string audience;
-    std::string resource;
-};
-
 struct GatewayConfig {
     std::string config_path;  // the file this came from; relative paths below are resolved against
                               // its folder
@@ -114,7 +104,7 @@ struct GatewayConfig {
     bool crm_allow_insecure_http = false;  // plain http:// to another machine
     OutboundTls crm_tls;
     std::string crm_bearer_secret;  // a static bearer key's secret name, for CRMs that use one
-    std::optional<OAuth2Client> crm_oauth2;
+    std::optional<OAuth2Spec> crm_oauth2;  // vendor_spec.h: the vendors use the same block
     // Every outbound connection: nullopt = HTTPS_PROXY / NO_PROXY from the environment.
     std::optional<std::string> outbound_proxy;
     std::string outbound_no_proxy;

@@ -34,7 +34,11 @@ Endpoint crm_endpoint(const GatewayConfig& config, const SecretStore& secrets) {
     e.proxy = config.outbound_proxy;
     e.no_proxy = config.outbound_no_proxy;
     e.bearer_secret = config.crm_bearer_secret;
-    if (config.crm_oauth2) e.oauth2 = oauth2_source(*config.crm_oauth2, config, secrets);
+    if (config.crm_oauth2) {
+        auto client = outbound_options(config);
+        client.tls.ca_file = config.crm_tls.ca_file;  // outbound.ca_file unless crm.tls names one
+        e.oauth2 = oauth2_source(*config.crm_oauth2, client, secrets);
+    }
     return e;
 }
 
@@ -48,8 +52,8 @@ http::ClientOptions outbound_options(const GatewayConfig& config) {
     return options;
 }
 
-std::shared_ptr<http::OAuth2TokenSource> oauth2_source(const OAuth2Client& oauth2,
-                                                       const GatewayConfig& config,
+std::shared_ptr<http::OAuth2TokenSource> oauth2_source(const OAuth2Spec& oauth2,
+                                                       http::ClientOptions client,
                                                        const SecretStore& secrets) {
     if (secrets.values(oauth2.client_secret).empty())
         throw std::runtime_error("oauth2 client " + oauth2.client_id + ": the client secret '" +
@@ -67,8 +71,6 @@ std::shared_ptr<http::OAuth2TokenSource> oauth2_source(const OAuth2Client& oauth
     settings.scope = oauth2.scope;
     settings.audience = oauth2.audience;
     settings.resource = oauth2.resource;
-    auto client = outbound_options(config);
-    client.tls.ca_file = config.crm_tls.ca_file;  // outbound.ca_file unless crm.tls names one
     return std::make_shared<http::OAuth2TokenSource>(
         settings, client,
         [&secrets, name = oauth2.client_secret] { return first_value(secrets, name); });
@@ -97,6 +99,8 @@ std::vector<Endpoint> delivery_endpoints(const GatewayConfig& config, const Vend
         e.tls = connection.tls;
         e.proxy = connection.proxy;
         e.no_proxy = connection.no_proxy;
+        if (spec.dispatch.oauth2)
+            e.oauth2 = oauth2_source(*spec.dispatch.oauth2, connection, secrets);
         endpoints.push_back(std::move(e));
     }
     return endpoints;

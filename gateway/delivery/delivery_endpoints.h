@@ -19,10 +19,12 @@ std::vector<Endpoint> delivery_endpoints(const GatewayConfig& config, const Vend
 // The proxy and CA bundle of outbound.* (no origin yet).
 http::ClientOptions outbound_options(const GatewayConfig& config);
 
-// The token source of an `oauth2` block; the client secret is read from the secret store on
-// each fetch (so a rotated secret is picked up).
-std::shared_ptr<http::OAuth2TokenSource> oauth2_source(const OAuth2Client& oauth2,
-                                                       const GatewayConfig& config,
+// The token source of an `oauth2` block (crm.oauth2, a vendor's dispatch or poll block),
+// reached with `client` (proxy, CA bundle). The client secret is read from the secret store on
+// each fetch, so a rotated secret is picked up. Throws std::runtime_error when the secret is
+// not configured or the token URL is plain HTTP to another machine.
+std::shared_ptr<http::OAuth2TokenSource> oauth2_source(const OAuth2Spec& oauth2,
+                                                       http::ClientOptions client,
                                                        const SecretStore& secrets);
 
 }  // namespace fieldgate::delivery

@@ -3,6 +3,9 @@
 #include <curl/curl.h>
 #include <openssl/x509_vfy.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
 #include <mutex>
 
 namespace fieldgate::http {
@@ -46,7 +49,26 @@ struct Exchange {
     ClientResponse response;
     std::size_t max_body = 0;
     bool body_too_long = false;
+    std::string_view request_body;
+    std::size_t request_offset = 0;  // how much of it libcurl has taken
 };
+
+std::size_t read_body(char* into, std::size_t size, std::size_t n, void* user) {
+    auto& ex = *static_cast<Exchange*>(user);
+    const auto take = std::min(size * n, ex.request_body.size() - ex.request_offset);
+    std::memcpy(into, ex.request_body.data() + ex.request_offset, take);
+    ex.request_offset += take;
+    return take;
+}
+
+// libcurl sends a request again on a fresh connection when a reused one died before any answer
+// (header comment). Before a byte of the body was taken that is harmless; after, the server
+// may have acted on it, so the rewind that resending needs is refused and the request fails.
+int rewind_body(void* user, curl_off_t offset, int origin) {
+    auto& ex = *static_cast<Exchange*>(user);
+    if (offset != 0 || origin != SEEK_SET || ex.request_offset != 0) return CURL_SEEKFUNC_FAIL;
+    return CURL_SEEKFUNC_OK;
+}
 
 std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
     auto& ex = *static_cast<Exchange*>(user);
@@ -182,16 +204,23 @@ struct HttpClient::Impl {
         curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
     }
 
-    void set_method(std::string_view method, std::string_view body) {
+    // The body goes through a read callback (not CURLOPT_POSTFIELDS) so that a resend after
+    // part of it left can be refused (rewind_body).
+    void set_method(std::string_view method, Exchange& ex, bool chunked) {
         const std::string m(method);
         if (m == "HEAD") {
             curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-        } else if (m == "GET" && body.empty()) {
+        } else if (m == "GET" && ex.request_body.empty()) {
             curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
         } else {
-            curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                             static_cast<curl_off_t>(body.size()));
-            curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+            curl_easy_setopt(curl, CURLOPT_POST, 1L);
+            curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_body);
+            curl_easy_setopt(curl, CURLOPT_READDATA, &ex);
+            curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, rewind_body);
+            curl_easy_setopt(curl, CURLOPT_SEEKDATA, &ex);
+            if (!chunked)
+                curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                                 static_cast<curl_off_t>(ex.request_body.size()));
             if (m != "POST") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, m.c_str());
         }
     }
@@ -238,12 +267,14 @@ ClientResponse HttpClient::request(std::string_view method, std::string_view tar
     d.set_transport_options(timeout);
     const std::string url = d.options.origin + std::string(target);
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    d.set_method(method, body);
 
     Slist list;
     bool has_agent = false;
+    bool chunked = false;
     for (const auto& [name, value] : headers) {
         if (iequals(name, "user-agent")) has_agent = true;
+        if (iequals(name, "transfer-encoding") && lower(value).find("chunked") != std::string::npos)
+            chunked = true;
         list.add(value.empty() ? name + ";" : name + ": " + value);
     }
     list.add("Expect:");  // no 100-continue round trip before a body
@@ -252,6 +283,8 @@ ClientResponse HttpClient::request(std::string_view method, std::string_view tar
 
     Exchange ex;
     ex.max_body = d.options.max_response_bytes;
+    ex.request_body = body;
+    d.set_method(method, ex, chunked);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &ex);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);

@@ -6,11 +6,12 @@
 // One client talks to one origin (scheme://host:port) and keeps its connections for reuse.
 // Not thread-safe: one client per thread (the delivery senders each hold their own).
 //
-// Retry rule: libcurl sends a request again, once, on a fresh connection when a reused one
-// turns out dead before any byte of the answer arrived. A server that closed an idle
-// connection just as the request left may therefore see it twice; every POST the gateway makes
-// carries an idempotency key (webhook-id) for exactly that. Idle connections older than
-// ClientOptions::max_idle are not reused, which keeps that race rare.
+// Retry rule: libcurl sends a request again on a fresh connection when a reused one turns out
+// dead before any byte of the answer arrived (the usual idle keep-alive close). That is allowed
+// only while no byte of the body has left: once part of it may have reached the server, the
+// failure is reported (TransportError), never resent, since the server may have acted on it.
+// A bodiless request (GET) may be resent; it must be safe to repeat. Idle connections older
+// than ClientOptions::max_idle are not reused.
 #pragma once
 
 #include <chrono>

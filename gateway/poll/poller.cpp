@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "delivery_endpoints.h"
 #include "endpoint_url.h"
 #include "http_client.h"
 #include "ids.h"
@@ -23,7 +24,9 @@ struct Poller::VendorPoll {
     std::chrono::steady_clock::time_point due{};
     std::string endpoint;  // the origin the client is made for
     std::unique_ptr<http::HttpClient> client;
-    std::string last_problem;  // logged once until it changes
+    std::shared_ptr<http::OAuth2TokenSource> tokens;  // auth scheme oauth2
+    std::string tokens_for;                           // the oauth2 block they were made for
+    std::string last_problem;                         // logged once until it changes
 };
 
 Poller::Poller(Vendors vendors, const SecretStore& secrets, store::Writer& writer,
@@ -83,8 +86,9 @@ void Poller::loop() {
 
 void Poller::cycle(const VendorEntry& vendor, VendorPoll& poll) {
     const auto& spec = *vendor.spec.poll;
-    if (spec.auth_scheme != "none" && secrets_.values(spec.secret).empty()) {
-        const auto problem = "secret '" + spec.secret + "' is not configured; not polling";
+    const auto& secret = spec.oauth2 ? spec.oauth2->client_secret : spec.secret;
+    if (spec.auth_scheme != "none" && secrets_.values(secret).empty()) {
+        const auto problem = "secret '" + secret + "' is not configured; not polling";
         if (problem != poll.last_problem) spdlog::warn("poll {}: {}", vendor.spec.id, problem);
         poll.last_problem = problem;
         return;
@@ -109,6 +113,7 @@ void Poller::cycle(const VendorEntry& vendor, VendorPoll& poll) {
         poll.client = std::make_unique<http::HttpClient>(std::move(options));
         poll.endpoint = url->origin;
     }
+    if (!prepare_tokens(spec, poll)) return;
     for (int n = 0; n < spec.max_pages_per_cycle; ++n) {
         {
             std::lock_guard lock(mutex_);
@@ -118,13 +123,49 @@ void Poller::cycle(const VendorEntry& vendor, VendorPoll& poll) {
     }
 }
 
+// The token source of scheme oauth2, made again when the vendor's oauth2 block changed.
+bool Poller::prepare_tokens(const PollSpec& spec, VendorPoll& poll) {
+    if (!spec.oauth2) {
+        poll.tokens.reset();
+        return true;
+    }
+    const auto& o = *spec.oauth2;
+    const auto key = o.token_url + "\n" + o.client_id + "\n" + o.client_secret + "\n" +
+                     o.auth_method + "\n" + o.scope + "\n" + o.audience + "\n" + o.resource;
+    if (poll.tokens && poll.tokens_for == key) return true;
+    try {
+        poll.tokens = delivery::oauth2_source(o, connection_, secrets_);
+        poll.tokens_for = key;
+        return true;
+    } catch (const std::exception& e) {
+        const std::string problem = std::string("not polling: ") + e.what();
+        if (problem != poll.last_problem) spdlog::error("poll {}: {}", spec.url, problem);
+        poll.last_problem = problem;
+        return false;
+    }
+}
+
+// GET with the vendor's credentials; an OAuth 2.0 token the API refuses (401) is replaced once.
+http::ClientResponse Poller::fetch(const PollSpec& spec, VendorPoll& poll,
+                                   const std::string& target, http::HeaderList headers) {
+    const auto timeout = std::chrono::milliseconds(spec.timeout_ms);
+    if (!poll.tokens) return poll.client->get(target, headers, timeout);
+    auto token = poll.tokens->token();
+    headers.emplace_back("Authorization", "Bearer " + token);
+    auto response = poll.client->get(target, headers, timeout);
+    if (response.status != 401) return response;
+    poll.tokens->invalidate(token);
+    headers.back().second = "Bearer " + poll.tokens->token();
+    return poll.client->get(target, headers, timeout);
+}
+
 bool Poller::page(const VendorEntry& vendor, VendorPoll& poll) {
     const auto& spec = *vendor.spec.poll;
     const auto& id = vendor.spec.id;
     PollState next = *poll.state;
     const auto target = next_target(spec, next, now_millis());
     http::HeaderList headers = {{"Accept", "application/json"}};
-    if (spec.auth_scheme != "none") {
+    if (spec.auth_scheme != "none" && spec.auth_scheme != "oauth2") {
         const auto keys = secrets_.values(spec.secret);  // may have changed since the cycle began
         if (keys.empty()) return false;
         if (spec.auth_scheme == "bearer")
@@ -135,7 +176,7 @@ bool Poller::page(const VendorEntry& vendor, VendorPoll& poll) {
 
     http::ClientResponse response;
     try {
-        response = poll.client->get(target, headers, std::chrono::milliseconds(spec.timeout_ms));
+        response = fetch(spec, poll, target, std::move(headers));
     } catch (const std::exception& e) {
         const auto problem = std::string("cannot reach ") + spec.url + ": " + e.what();
         if (problem != poll.last_problem) spdlog::warn("poll {}: {}", id, problem);

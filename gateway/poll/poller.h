@@ -44,6 +44,9 @@ class Poller {
     void cycle(const VendorEntry& vendor, VendorPoll& poll);
     // One page: fetched, normalized, stored with the position. False when the cycle must stop.
     bool page(const VendorEntry& vendor, VendorPoll& poll);
+    bool prepare_tokens(const PollSpec& spec, VendorPoll& poll);
+    http::ClientResponse fetch(const PollSpec& spec, VendorPoll& poll, const std::string& target,
+                               http::HeaderList headers);
 
     Vendors vendors_;
     const SecretStore& secrets_;

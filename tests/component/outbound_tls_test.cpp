@@ -13,6 +13,7 @@
 
 #include "support/crm_delivery_rig.h"
 #include "support/poll_vendor_sim_process.h"
+#include "support/recording_receiver.h"
 #include "support/test_certs.h"
 #include "support/tinyproxy_process.h"
 #include "support/vendor_folders.h"
@@ -212,6 +213,44 @@ TEST(PolledVendorOverHttps, ResultsAreCollectedThroughTheEgressProxyFromHttpsPro
     const auto port = vendor.url().substr(std::string("https://").size());
     EXPECT_GE(proxy.tunnels_to(port.substr(0, port.find('/'))), 1)
         << "the gateway reached the vendor without its proxy";
+}
+
+TEST(VendorPushOverHttps, PushesCarryAnOAuthTokenFromTheVendorsTokenEndpoint) {
+    // The vendor's API over HTTPS; its authorization server is the CRM simulator's (any
+    // OAuth 2.0 client credentials server does).
+    RecordingReceiver bay_api(
+        http::ServerTls{certs().path("server.pem"), certs().path("server.key"), ""});
+    CrmSimProcess tokens(https_crm("server", CrmSimOAuth{}));
+    VendorFolders folders;
+    auto mapping = folders.mapping("bay-hauling");
+    mapping["dispatch"] = {
+        {"mode", "push"},
+        {"push_url", "https://127.0.0.1:" + std::to_string(bay_api.port()) + "/bay/orders"},
+        {"secret", "bay-hauling/push-secret"},
+        {"oauth2",
+         {{"token_url", tokens.token_url()},
+          {"client_id", tokens.oauth()->client_id},
+          {"client_secret", "bay-hauling/oauth-client-secret"},
+          {"auth_method", "client_secret_post"}}}};
+    folders.write_mapping("bay-hauling", mapping);
+    Secrets secrets;
+    secrets.more = {{"bay-hauling/push-secret", "whsec_YmF5LXB1c2gta2V5LWZvci10ZXN0cw=="},
+                    {"bay-hauling/oauth-client-secret", tokens.oauth()->client_secret}};
+    GatewayProcess gw({{"vendor_schemas", folders.root().string()},
+                       {"outbound", {{"ca_file", certs().path("ca.pem")}}},
+                       {"delivery", {{"poll_interval_ms", 200}}}},
+                      secrets);
+    auto c = gw.client();
+    ASSERT_EQ(gw.create_order(c, work_order_body("SR-PUSH-TLS", "bay-hauling")).status, 201);
+    const auto pushes = bay_api.wait_for(1, 15s);
+    ASSERT_EQ(pushes.size(), 1u) << gw.log_text();
+    EXPECT_TRUE(pushes[0].tls);
+    const auto authorization = pushes[0].header("authorization");
+    ASSERT_TRUE(authorization);
+    EXPECT_EQ(authorization->rfind("Bearer ", 0), 0u);
+    EXPECT_GT(authorization->size(), 20u);
+    EXPECT_EQ(tokens.report()["oauth"]["tokens_issued"], 1);
+    EXPECT_TRUE(pushes[0].header("webhook-signature"));
 }
 
 }  // namespace

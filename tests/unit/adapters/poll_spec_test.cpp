@@ -79,11 +79,41 @@ TEST(adapters_PollSpec, UnknownKeysAndBadUrlsAreRefusedByTheMetaSchema) {
     auto load = load_mapping(dir, polled(p));
     EXPECT_FALSE(load.vendor);
     EXPECT_TRUE(has_error(load, "/poll/intervall_s", "")) << all_errors(load.errors);
-    p = good_poll();
-    p["url"] = "https://vendor.example/api";
+    for (const char* bad :
+         {"ftp://vendor.example/api", "https://user:pw@vendor.example/api", "vendor.example/api"}) {
+        p = good_poll();
+        p["url"] = bad;
+        load = load_mapping(dir, polled(p));
+        EXPECT_FALSE(load.vendor) << bad;
+        EXPECT_TRUE(has_error(load, "/poll/url", "")) << bad << ": " << all_errors(load.errors);
+    }
+}
+
+TEST(adapters_PollSpec, AnHttpsUrlAndOAuth2ClientCredentialsAreTaken) {
+    TempDir dir;
+    auto p = good_poll();
+    p["url"] = "https://vendor.example:8443/api/v2/pickups?region=south";
+    p["auth"] = {{"scheme", "oauth2"},
+                 {"oauth2",
+                  {{"token_url", "https://login.vendor.example/oauth2/token"},
+                   {"client_id", "city-of-sj"},
+                   {"client_secret", "riverbend-recycling/oauth-client-secret"},
+                   {"auth_method", "client_secret_post"},
+                   {"scope", "pickups.read"}}}};
+    auto load = load_mapping(dir, polled(p));
+    ASSERT_TRUE(load.vendor) << all_errors(load.errors);
+    const auto& spec = *load.vendor->spec.poll;
+    EXPECT_EQ(spec.port, 8443);
+    EXPECT_EQ(spec.target, "/api/v2/pickups?region=south");
+    ASSERT_TRUE(spec.oauth2);
+    EXPECT_EQ(spec.oauth2->client_secret, "riverbend-recycling/oauth-client-secret");
+    EXPECT_EQ(spec.oauth2->auth_method, "client_secret_post");
+    EXPECT_EQ(spec.oauth2->scope, "pickups.read");
+
+    p["auth"] = {{"scheme", "oauth2"}, {"secret", "riverbend-recycling/api-key"}};
     load = load_mapping(dir, polled(p));
     EXPECT_FALSE(load.vendor);
-    EXPECT_TRUE(has_error(load, "/poll/url", "")) << all_errors(load.errors);
+    EXPECT_TRUE(has_error(load, "/poll/auth", "oauth2")) << all_errors(load.errors);
 }
 
 TEST(adapters_PollSpec, APolledVendorReadsJsonPages) {
