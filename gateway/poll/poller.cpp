@@ -179,7 +179,15 @@ bool Poller::page(const VendorEntry& vendor, VendorPoll& poll) {
         response = fetch(spec, poll, target, std::move(headers));
     } catch (const std::exception& e) {
         const auto problem = std::string("cannot reach ") + spec.url + ": " + e.what();
-        if (problem != poll.last_problem) spdlog::warn("poll {}: {}", id, problem);
+        const auto* transport = dynamic_cast<const http::TransportError*>(&e);
+        if (problem != poll.last_problem && transport &&
+            http::is_certificate_problem(transport->failure()))
+            spdlog::error(
+                "ALERT poll {}: the vendor's certificate is not accepted ({}); "
+                "nothing is polled until it is fixed: {}",
+                id, http::failure_name(transport->failure()), problem);
+        else if (problem != poll.last_problem)
+            spdlog::warn("poll {}: {}", id, problem);
         poll.last_problem = problem;
         poll.client->close();
         return false;

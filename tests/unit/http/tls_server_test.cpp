@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "http_client.h"
 #include "http_test_support.h"
 #include "support/temp_dir.h"
 #include "support/test_certs.h"
@@ -219,6 +220,37 @@ TEST(tls_server_reload, broken_files_keep_the_previous_certificate) {
     ASSERT_TRUE(client.connected()) << client.error();
     EXPECT_EQ(client.peer_sha256(), certs.sha256("server"));
     EXPECT_EQ(client.request("GET", "/x").status, 200);
+}
+
+// The gateway's own outbound client against the TLS listener: mutual TLS and keep-alive.
+TEST_F(tls_server, outbound_client_presents_its_certificate_over_one_kept_connection) {
+    ClientOptions o;
+    o.origin = "https://127.0.0.1:" + std::to_string(server.port());
+    o.tls = {certs.path("ca.pem"), certs.path("client_bay.pem"), certs.path("client_bay.key")};
+    o.proxy = "";
+    HttpClient client(o);
+    for (int i = 0; i < 3; ++i) {
+        const auto r = client.get("/who");
+        ASSERT_EQ(r.status, 200);
+        EXPECT_NE(r.body.find("sha256=" + certs.sha256("client_bay.pem")), std::string::npos)
+            << r.body;
+        EXPECT_NE(r.body.find("verified=1"), std::string::npos) << r.body;
+    }
+    EXPECT_EQ(client.connections_opened(), 1u);
+}
+
+TEST_F(tls_server, outbound_client_without_the_ca_refuses_the_server) {
+    ClientOptions o;
+    o.origin = "https://127.0.0.1:" + std::to_string(server.port());
+    o.tls.ca_file = certs.path("other_ca.pem");
+    o.proxy = "";
+    HttpClient client(o);
+    try {
+        client.get("/who");
+        ADD_FAILURE() << "a server the CA did not sign was accepted";
+    } catch (const TransportError& e) {
+        EXPECT_EQ(e.failure(), Failure::tls_untrusted) << e.what();
+    }
 }
 
 }  // namespace
