@@ -84,14 +84,11 @@ http::ClientResponse DeliveryWorker::post(const Endpoint& endpoint, http::HttpCl
         if (!keys.empty()) headers.emplace_back("authorization", "Bearer " + keys.front());
     }
     if (!endpoint.oauth2) return client.request("POST", target, headers, body, options_.timeout);
-    auto token = endpoint.oauth2->token();
-    headers.emplace_back("authorization", "Bearer " + token);
-    auto response = client.request("POST", target, headers, body, options_.timeout);
-    if (response.status != 401) return response;
-    endpoint.oauth2->invalidate(token);
-    token = endpoint.oauth2->token();
-    headers.back().second = "Bearer " + token;
-    return client.request("POST", target, headers, body, options_.timeout);
+    headers.emplace_back("authorization", "");
+    return endpoint.oauth2->send_authorized([&](const std::string& authorization) {
+        headers.back().second = authorization;
+        return client.request("POST", target, headers, body, options_.timeout);
+    });
 }
 
 // A certificate we do not accept is not an outage that passes: someone must act. It pauses the

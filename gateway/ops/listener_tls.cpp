@@ -2,27 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <ctime>
 #include <stdexcept>
 
+#include "endpoint_url.h"
 #include "metrics_registry.h"
 
 namespace fieldgate {
 namespace {
 
 constexpr std::chrono::hours kExpiryWarning{24 * 14};
-
-bool is_loopback(const std::string& address) {
-    unsigned char v4[4];
-    if (inet_pton(AF_INET, address.c_str(), v4) == 1) return v4[0] == 127;
-    unsigned char v6[16];
-    static constexpr unsigned char kLoopback6[16] = {0, 0, 0, 0, 0, 0, 0, 0,
-                                                     0, 0, 0, 0, 0, 0, 0, 1};
-    return inet_pton(AF_INET6, address.c_str(), v6) == 1 && std::equal(v6, v6 + 16, kLoopback6);
-}
 
 std::string utc_text(std::chrono::system_clock::time_point t) {
     const std::time_t tt = std::chrono::system_clock::to_time_t(t);
@@ -40,7 +30,7 @@ std::optional<http::ServerTls> listener_tls(const GatewayConfig& config) {
         return http::ServerTls{config.listen_tls_cert_file, config.listen_tls_key_file,
                                config.listen_tls_client_ca_file};
     }
-    if (!is_loopback(config.listen_address) && !config.listen_allow_insecure_http) {
+    if (!http::is_loopback_host(config.listen_address) && !config.listen_allow_insecure_http) {
         throw std::runtime_error(
             "listen.address " + config.listen_address +
             " is not loopback and listen.tls is not set: plain HTTP there is refused. Set "

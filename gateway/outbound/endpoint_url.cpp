@@ -1,6 +1,8 @@
 #include "endpoint_url.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 
 #include <memory>
 
@@ -23,7 +25,13 @@ struct UrlHandle {
 }  // namespace
 
 bool is_loopback_host(const std::string& host) {
-    return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+    if (host == "localhost") return true;
+    const auto bare =
+        host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;
+    unsigned char v4[4];
+    if (inet_pton(AF_INET, bare.c_str(), v4) == 1) return v4[0] == 127;
+    in6_addr v6{};
+    return inet_pton(AF_INET6, bare.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 std::optional<EndpointUrl> parse_endpoint_url(const std::string& url, std::string& error) {

@@ -23,6 +23,7 @@ std::optional<EndpointUrl> parse_endpoint_url(const std::string& url, std::strin
 std::string refuse_plaintext(const EndpointUrl& url, bool allow_insecure_http,
                              const std::string& setting);
 
+// localhost, 127.0.0.0/8 or ::1 (bracketed or not): an address or host name on this machine.
 bool is_loopback_host(const std::string& host);
 
 }  // namespace fieldgate::http

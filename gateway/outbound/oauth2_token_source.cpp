@@ -87,6 +87,15 @@ void OAuth2TokenSource::invalidate(const std::string& token) {
     if (current_ && current_->token == token) current_.reset();
 }
 
+ClientResponse OAuth2TokenSource::send_authorized(
+    const std::function<ClientResponse(const std::string& authorization)>& send) {
+    const auto first = token();
+    auto response = send("Bearer " + first);
+    if (response.status != 401) return response;
+    invalidate(first);
+    return send("Bearer " + token());
+}
+
 std::uint64_t OAuth2TokenSource::fetches() const {
     std::lock_guard lock(mutex_);
     return fetches_;

@@ -51,6 +51,11 @@ class OAuth2TokenSource {
     // another caller already did.
     void invalidate(const std::string& token);
     std::uint64_t fetches() const;
+    // Sends with "Bearer <token>" as the Authorization value; when the answer is 401 the token
+    // is invalidated and the request sent once more with a fresh one (tokens can be revoked or
+    // expire early).
+    ClientResponse send_authorized(
+        const std::function<ClientResponse(const std::string& authorization)>& send);
 
   private:
     struct Fetched {

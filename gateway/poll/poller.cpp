@@ -150,13 +150,11 @@ http::ClientResponse Poller::fetch(const PollSpec& spec, VendorPoll& poll,
                                    const std::string& target, http::HeaderList headers) {
     const auto timeout = std::chrono::milliseconds(spec.timeout_ms);
     if (!poll.tokens) return poll.client->get(target, headers, timeout);
-    auto token = poll.tokens->token();
-    headers.emplace_back("Authorization", "Bearer " + token);
-    auto response = poll.client->get(target, headers, timeout);
-    if (response.status != 401) return response;
-    poll.tokens->invalidate(token);
-    headers.back().second = "Bearer " + poll.tokens->token();
-    return poll.client->get(target, headers, timeout);
+    headers.emplace_back("Authorization", "");
+    return poll.tokens->send_authorized([&](const std::string& authorization) {
+        headers.back().second = authorization;
+        return poll.client->get(target, headers, timeout);
+    });
 }
 
 bool Poller::page(const VendorEntry& vendor, VendorPoll& poll) {
