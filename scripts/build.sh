@@ -7,6 +7,10 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build}
+# One build at a time per build folder: two cmake runs in one folder corrupt each other.
+mkdir -p "$build"
+exec 9>"$build/.build.lock"
+flock 9
 flags=()
 if [ ! -f "$build/CMakeCache.txt" ]; then
   flags=(-DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG")
