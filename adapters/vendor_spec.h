@@ -74,6 +74,13 @@ struct DispatchSpec {
     bool push() const { return mode == "push"; }
 };
 
+// One header of poll auth scheme `headers`: its value is a secret's, or a literal.
+struct PollHeaderSpec {
+    std::string name;
+    std::string secret;  // secret name; empty when `value` is the literal value
+    std::string value;
+};
+
 // How the gateway fetches results from a vendor that does not push them: the `poll` block of
 // mapping.json. Each page the vendor's API answers is one payload for the mapping, stored through
 // the same pipeline as a pushed one; where polling stopped is committed with the page.
@@ -82,11 +89,15 @@ struct PollSpec {
     bool allow_insecure_http = false;  // url may be plain http:// to another machine
     std::string host;
     std::uint16_t port = 80;
-    std::string target;                // path and fixed query
-    std::string auth_scheme = "none";  // none | bearer | api_key_header | oauth2
+    std::string target;  // path and fixed query
+    // none | bearer | api_key_header | oauth2 | headers | basic
+    std::string auth_scheme = "none";
     std::optional<OAuth2Spec> oauth2;  // scheme oauth2
     std::string auth_header;           // api_key_header: the header carrying the key
-    std::string secret;                // secret name of the key the gateway sends
+    std::string secret;  // secret name of the key the gateway sends (basic: the password)
+    std::vector<PollHeaderSpec> auth_headers;  // scheme headers, in the order given
+    std::string username;                      // basic: a literal user name, or
+    std::string username_secret;               // basic: the secret holding it
     int interval_s = 60;
     int timeout_ms = 10000;
     int max_pages_per_cycle = 100;
@@ -111,6 +122,23 @@ struct PollSpec {
     int page_size = 100;
     bool window() const { return mode == "window"; }
 };
+
+// Every secret name the poll block refers to (for `vendor check` and the poller's "is it
+// configured" test), in the order the block names them, without repeats.
+inline std::vector<std::string> poll_secret_names(const PollSpec& spec) {
+    std::vector<std::string> names;
+    auto add = [&](const std::string& name) {
+        if (name.empty()) return;
+        for (const auto& n : names)
+            if (n == name) return;
+        names.push_back(name);
+    };
+    if (spec.oauth2) add(spec.oauth2->client_secret);
+    add(spec.username_secret);
+    add(spec.secret);
+    for (const auto& h : spec.auth_headers) add(h.secret);
+    return names;
+}
 
 struct VendorSpec {
     std::string id;               // folder name == registry key == vendor_id
