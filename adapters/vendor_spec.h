@@ -98,9 +98,8 @@ struct PollSpec {
     std::vector<PollHeaderSpec> auth_headers;  // scheme headers, in the order given
     std::string username;                      // basic: a literal user name, or
     std::string username_secret;               // basic: the secret holding it
-    int interval_s = 60;
+    int interval_s = 60;  // the least time between two requests to the vendor, pages included
     int timeout_ms = 10000;
-    int max_pages_per_cycle = 100;
     std::string mode;  // window | cursor
     // window: [since, until) of the vendor's modification time, the next window starting
     // overlap_s before the previous one ended (late writes at the vendor are not missed;

@@ -1,10 +1,60 @@
 // The `poll` block of a mapping.json -> PollSpec, with the checks the meta-schema leaves to
 // code: exactly one of window/cursor, one pagination style, a key for every auth scheme.
+#include <functional>
+
 #include <nlohmann/json.hpp>
 
 #include "engine/spec_parser.h"
 
 namespace fieldgate::engine {
+
+namespace {
+
+using Fail = std::function<void(const std::string&, const std::string&)>;
+
+// scheme headers: {"Name": {"secret": "..."} | {"value": "..."}}, each exactly one of the two.
+void parse_poll_headers(const nlohmann::json& headers, PollSpec& s, const Fail& fail) {
+    for (const auto& [name, v] : headers.items()) {
+        PollHeaderSpec h{name, v.value("secret", ""), v.value("value", "")};
+        if (v.contains("secret") == v.contains("value"))
+            fail("/poll/auth/headers/" + name, "give exactly one of 'secret' or 'value'");
+        s.auth_headers.push_back(std::move(h));
+    }
+    if (s.auth_headers.empty()) fail("/poll/auth/headers", "scheme headers needs a header");
+}
+
+void parse_poll_auth(const nlohmann::json& a, PollSpec& s, const Fail& fail) {
+    s.auth_scheme = a.at("scheme").get<std::string>();
+    s.auth_header = a.value("header", "");
+    s.secret = a.value("secret", "");
+    s.username = a.value("username", "");
+    s.username_secret = a.value("username_secret", "");
+    if (a.contains("oauth2")) s.oauth2 = parse_oauth2(a.at("oauth2"));
+    const auto& scheme = s.auth_scheme;
+    if ((scheme == "oauth2") != s.oauth2.has_value())
+        fail("/poll/auth", "scheme oauth2 goes with an 'oauth2' block, and only it");
+    if ((scheme == "oauth2" || scheme == "headers") && a.contains("secret"))
+        fail("/poll/auth/secret", "scheme " + scheme + " names its secrets elsewhere");
+    const bool needs_secret = scheme == "bearer" || scheme == "api_key_header" || scheme == "basic";
+    if (needs_secret && s.secret.empty())
+        fail("/poll/auth", "scheme " + scheme + " needs 'secret' (the key's or password's name)");
+    if (scheme == "api_key_header" && s.auth_header.empty())
+        fail("/poll/auth", "scheme api_key_header needs 'header'");
+    if (scheme != "api_key_header" && a.contains("header"))
+        fail("/poll/auth/header", "'header' only applies to scheme api_key_header");
+    if ((scheme == "headers") != a.contains("headers"))
+        fail("/poll/auth", "scheme headers goes with a 'headers' block, and only it");
+    if (a.contains("headers")) parse_poll_headers(a.at("headers"), s, fail);
+    const bool user = a.contains("username") || a.contains("username_secret");
+    if (scheme == "basic" && s.username.empty() == s.username_secret.empty())
+        fail("/poll/auth", "scheme basic needs exactly one of 'username' or 'username_secret'");
+    if (scheme != "basic" && user)
+        fail("/poll/auth", "'username' and 'username_secret' only apply to scheme basic");
+    if (s.username.find(':') != std::string::npos)
+        fail("/poll/auth/username", "a Basic user name cannot contain ':'");
+}
+
+}  // namespace
 
 void parse_poll_spec(const nlohmann::json& doc, const std::string& file, VendorSpec& out,
                      std::vector<LoadError>& errors) {
@@ -19,26 +69,9 @@ void parse_poll_spec(const nlohmann::json& doc, const std::string& file, VendorS
     s.allow_insecure_http = p.value("allow_insecure_http", false);
     s.interval_s = p.at("interval_s").get<int>();
     s.timeout_ms = p.value("timeout_ms", s.timeout_ms);
-    s.max_pages_per_cycle = p.value("max_pages_per_cycle", s.max_pages_per_cycle);
     if (out.format != "json") fail("/format", "a polled vendor's pages are read as json");
 
-    if (p.contains("auth")) {
-        const auto& a = p.at("auth");
-        s.auth_scheme = a.at("scheme").get<std::string>();
-        s.auth_header = a.value("header", "");
-        s.secret = a.value("secret", "");
-        if (a.contains("oauth2")) s.oauth2 = parse_oauth2(a.at("oauth2"));
-        if ((s.auth_scheme == "oauth2") != s.oauth2.has_value())
-            fail("/poll/auth", "scheme oauth2 goes with an 'oauth2' block, and only it");
-        if (s.auth_scheme == "oauth2" && a.contains("secret"))
-            fail("/poll/auth/secret", "scheme oauth2 names its secret in oauth2.client_secret");
-        if (s.auth_scheme != "none" && s.auth_scheme != "oauth2" && s.secret.empty())
-            fail("/poll/auth", "scheme " + s.auth_scheme + " needs 'secret' (the key's name)");
-        if (s.auth_scheme == "api_key_header" && s.auth_header.empty())
-            fail("/poll/auth", "scheme api_key_header needs 'header'");
-        if (s.auth_scheme != "api_key_header" && a.contains("header"))
-            fail("/poll/auth/header", "'header' only applies to scheme api_key_header");
-    }
+    if (p.contains("auth")) parse_poll_auth(p.at("auth"), s, fail);
 
     const bool window = p.contains("window");
     const bool cursor = p.contains("cursor");

@@ -150,6 +150,24 @@ nlohmann::json crm_delivery(sqlite::Connection& db, const std::string& vendor, S
     return delivery;
 }
 
+// How polling a polled vendor fares (its poll_state row); null for a vendor never polled.
+nlohmann::json poll_health(sqlite::Connection& db, const std::string& vendor) {
+    auto q = db.prepare(
+        "SELECT last_error, failures, failing_since, last_success_at, next_request_at "
+        "FROM poll_state WHERE vendor = ?");
+    q->bind(1, vendor);
+    if (!q->step()) return nullptr;
+    auto text_or_null = [&](int column) {
+        const auto v = q->text(column);
+        return v.empty() ? nlohmann::json(nullptr) : nlohmann::json(v);
+    };
+    return {{"last_error", text_or_null(0)},
+            {"failures", q->integer(1)},
+            {"failing_since", text_or_null(2)},
+            {"last_success_at", text_or_null(3)},
+            {"next_request_at", text_or_null(4)}};
+}
+
 }  // namespace
 
 nlohmann::json vendor_health(sqlite::Connection& db, const std::string& vendor,
@@ -204,6 +222,7 @@ nlohmann::json vendor_health(sqlite::Connection& db, const std::string& vendor,
                                 vendor);
 
     h["crm_delivery"] = crm_delivery(db, vendor, now);
+    h["poll"] = poll_health(db, vendor);
     return h;
 }
 

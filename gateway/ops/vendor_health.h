@@ -1,9 +1,10 @@
 // Per vendor: last seen, accepted and refused counts, corrections of closed orders (with the
 // latest few), top refusal reasons, unmapped codes seen, overdue orders, how far its outcomes
 // wait for the CRM, and its events the CRM refused as too large (413: a count and the latest
-// five). Every query walks an index range of that vendor (outcomes_vendor_received,
-// quarantine_vendor, work_orders_overdue) or the outbox's pending or dead rows (outbox_due,
-// outbox_dead), never a whole table.
+// five), and for a polled vendor how its polling fares (last error, failures in a row and
+// since when, last page stored, next request). Every query walks an index range of that vendor
+// (outcomes_vendor_received, quarantine_vendor, work_orders_overdue) or the outbox's pending or
+// dead rows (outbox_due, outbox_dead), never a whole table.
 #pragma once
 
 #include <string>

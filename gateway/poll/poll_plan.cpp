@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "retry_policy.h"
+
 namespace fieldgate::poll {
 
 namespace {
@@ -69,6 +71,21 @@ std::string with_param(const std::string& target, const std::string& name,
                        const std::string& value) {
     const char joint = target.find('?') == std::string::npos ? '?' : '&';
     return target + joint + query_escape(name) + "=" + query_escape(value);
+}
+
+RequestDelay next_request_delay(int interval_s, int status,
+                                const std::optional<std::string>& retry_after, SysMillis now) {
+    RequestDelay d{std::chrono::seconds(interval_s), std::nullopt, false};
+    if ((status != 429 && status != 503) || !retry_after) return d;
+    d.asked = delivery::parse_retry_after(*retry_after, now);
+    if (!d.asked) return d;
+    auto wait = *d.asked;
+    if (wait > kMaxRetryAfter) {
+        wait = kMaxRetryAfter;
+        d.capped = true;
+    }
+    if (wait > d.wait) d.wait = wait;
+    return d;
 }
 
 std::string next_target(const PollSpec& spec, PollState& state, SysMillis now) {

@@ -2,6 +2,8 @@
 // No I/O, so it is unit-tested on its own.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json_fwd.hpp>
@@ -20,6 +22,21 @@ std::string next_target(const PollSpec& spec, PollState& state, SysMillis now);
 // fetch another page now (a next link / page token, or a cursor page that held records).
 bool advance(const PollSpec& spec, const nlohmann::json& page, std::size_t records,
              PollState& state);
+
+// The longest a vendor's Retry-After is waited; a longer one is taken as this.
+inline constexpr std::chrono::seconds kMaxRetryAfter = std::chrono::hours(1);
+
+struct RequestDelay {
+    std::chrono::seconds wait;                  // until the next request to the vendor
+    std::optional<std::chrono::seconds> asked;  // the Retry-After the vendor sent, if read
+    bool capped = false;                        // `asked` was longer than kMaxRetryAfter
+};
+
+// How long after an answer the next request to the vendor may leave: interval_s, or, when a
+// 429 or 503 carries Retry-After (seconds or an HTTP-date), that if longer, up to
+// kMaxRetryAfter. `status` 0: no answer came back.
+RequestDelay next_request_delay(int interval_s, int status,
+                                const std::optional<std::string>& retry_after, SysMillis now);
 
 // A bound as the vendor wants it: iso8601 (UTC, ms, Z) or unix_seconds.
 std::string format_bound(const std::string& format, SysMillis t);

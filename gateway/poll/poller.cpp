@@ -8,6 +8,7 @@
 #include "endpoint_url.h"
 #include "http_client.h"
 #include "ids.h"
+#include "poll_auth.h"
 #include "poll_plan.h"
 #include "time_util.h"
 
@@ -15,14 +16,20 @@ namespace fieldgate::poll {
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 constexpr auto kTick = std::chrono::milliseconds(200);
+
+std::string path_of(const std::string& target) {
+    return target.substr(0, target.find('?'));
+}
 
 }  // namespace
 
 struct Poller::VendorPoll {
-    std::optional<PollState> state;  // loaded from the store on the first cycle
-    std::chrono::steady_clock::time_point due{};
-    std::string endpoint;  // the origin the client is made for
+    std::optional<PollState> state;    // loaded from the store on the first slot
+    Clock::time_point next_request{};  // no request to the vendor before this
+    std::string endpoint;              // the origin the client is made for
     std::unique_ptr<http::HttpClient> client;
     std::shared_ptr<http::OAuth2TokenSource> tokens;  // auth scheme oauth2
     std::string tokens_for;                           // the oauth2 block they were made for
@@ -55,93 +62,124 @@ void Poller::stop() {
 }
 
 void Poller::loop() {
+    Clock::duration wait = kTick;
     for (;;) {
         {
             std::unique_lock lock(mutex_);
-            wake_.wait_for(lock, kTick, [this] { return stopping_; });
+            wake_.wait_for(lock, wait, [this] { return stopping_; });
             if (stopping_) return;
         }
+        wait = kTick;  // at least this often: a reload may have added a vendor
         const auto registry = vendors_();
         if (!registry) continue;
         for (const auto& [id, entry] : registry->vendors()) {
             if (!entry.spec.poll) continue;
             auto& poll = polls_[id];
             if (!poll) poll = std::make_unique<VendorPoll>();
-            const auto now = std::chrono::steady_clock::now();
-            if (now < poll->due) continue;
-            poll->due = now + std::chrono::seconds(entry.spec.poll->interval_s);
-            try {
-                cycle(entry, *poll);
-            } catch (const std::exception& e) {
-                // The store refused (or the writer stopped): nothing of this page was
-                // committed, the position did not move; the next cycle asks again.
-                spdlog::error("poll {}: {}", id, e.what());
-                poll->state.reset();
-            }
+            if (Clock::now() >= poll->next_request) slot(entry, *poll);
+            wait = std::min(wait, std::max<Clock::duration>(poll->next_request - Clock::now(),
+                                                            std::chrono::milliseconds(5)));
             std::lock_guard lock(mutex_);
             if (stopping_) return;
         }
     }
 }
 
-void Poller::cycle(const VendorEntry& vendor, VendorPoll& poll) {
-    const auto& spec = *vendor.spec.poll;
-    const auto& secret = spec.oauth2 ? spec.oauth2->client_secret : spec.secret;
-    if (spec.auth_scheme != "none" && secrets_.values(secret).empty()) {
-        const auto problem = "secret '" + secret + "' is not configured; not polling";
-        if (problem != poll.last_problem) spdlog::warn("poll {}: {}", vendor.spec.id, problem);
-        poll.last_problem = problem;
-        return;
+void Poller::slot(const VendorEntry& vendor, VendorPoll& poll) {
+    const auto& id = vendor.spec.id;
+    const auto interval = std::chrono::seconds(vendor.spec.poll->interval_s);
+    try {
+        if (!poll.state && !load_state(vendor, poll)) return;
+        const auto outcome = attempt(vendor, poll);
+        poll.next_request = Clock::now() + outcome.wait;
+        report(vendor, poll, outcome);
+        if (outcome.problem.empty()) return;
+        const auto now = now_millis();
+        writer_.run_sync([&](sqlite::Connection& db) {
+            record_poll_failure(db, id, outcome.problem, format_utc(now),
+                                format_utc(now + outcome.wait));
+        });
+    } catch (const std::exception& e) {
+        // The store refused (or the writer stopped): nothing of this page was committed, the
+        // position did not move; the next slot asks again.
+        spdlog::error("poll {}: {}", id, e.what());
+        poll.state.reset();
+        poll.next_request = Clock::now() + interval;
     }
+}
+
+// The position from the store; false when the store says the vendor's next request is still
+// ahead (a restart inside an interval or a Retry-After): then it waits for that.
+bool Poller::load_state(const VendorEntry& vendor, VendorPoll& poll) {
+    const auto& id = vendor.spec.id;
+    writer_.run_sync([&](sqlite::Connection& db) { poll.state = load_poll_state(db, id); });
     if (!poll.state) {
-        writer_.run_sync(
-            [&](sqlite::Connection& db) { poll.state = load_poll_state(db, vendor.spec.id); });
-        if (!poll.state) poll.state = PollState{vendor.spec.id, "", "", "", "", 0, 0, ""};
+        poll.state = PollState{};
+        poll.state->vendor = id;
+        return true;
     }
+    const auto not_before = parse_rfc3339(poll.state->next_request_at);
+    const auto now = now_millis();
+    if (!not_before || *not_before <= now) return true;
+    // Never longer than a Retry-After may make it, whatever the clock did meanwhile.
+    const auto ahead = std::min<std::chrono::milliseconds>(*not_before - now, kMaxRetryAfter);
+    poll.next_request = Clock::now() + ahead;
+    return false;
+}
+
+void Poller::report(const VendorEntry& vendor, VendorPoll& poll, const Outcome& outcome) {
+    const auto& id = vendor.spec.id;
+    if (outcome.problem.empty()) {
+        if (!poll.last_problem.empty()) spdlog::info("poll {}: the vendor's API answers again", id);
+    } else if (outcome.problem != poll.last_problem) {
+        if (outcome.alert)
+            spdlog::error("ALERT poll {}: {}; nothing is polled until it is fixed", id,
+                          outcome.problem);
+        else
+            spdlog::warn("poll {}: {}; next request in {} s", id, outcome.problem,
+                         outcome.wait.count());
+    }
+    poll.last_problem = outcome.problem;
+}
+
+Poller::Outcome Poller::attempt(const VendorEntry& vendor, VendorPoll& poll) {
+    const auto& spec = *vendor.spec.poll;
+    const auto interval = std::chrono::seconds(spec.interval_s);
+    auto credentials = poll_credentials(spec, secrets_);
+    if (!credentials.missing_secret.empty())
+        return {"secret '" + credentials.missing_secret + "' is not configured; not polling",
+                interval};
     std::string refused;
     const auto url = http::parse_endpoint_url(spec.url, refused);
     if (url) refused = http::refuse_plaintext(*url, spec.allow_insecure_http, "poll.url");
-    if (!refused.empty()) {
-        if (refused != poll.last_problem)
-            spdlog::error("poll {}: not polling: {}", vendor.spec.id, refused);
-        poll.last_problem = refused;
-        return;
-    }
+    if (!refused.empty()) return {"not polling: " + refused, interval};
     if (!poll.client || poll.endpoint != url->origin) {
         auto options = connection_;
         options.origin = url->origin;
         poll.client = std::make_unique<http::HttpClient>(std::move(options));
         poll.endpoint = url->origin;
     }
-    if (!prepare_tokens(spec, poll)) return;
-    for (int n = 0; n < spec.max_pages_per_cycle; ++n) {
-        {
-            std::lock_guard lock(mutex_);
-            if (stopping_) return;
-        }
-        if (!page(vendor, poll)) return;
-    }
+    if (auto problem = prepare_tokens(spec, poll); !problem.empty()) return {problem, interval};
+    return page(vendor, poll, std::move(credentials.headers));
 }
 
 // The token source of scheme oauth2, made again when the vendor's oauth2 block changed.
-bool Poller::prepare_tokens(const PollSpec& spec, VendorPoll& poll) {
+// Returns the problem when it cannot be made.
+std::string Poller::prepare_tokens(const PollSpec& spec, VendorPoll& poll) {
     if (!spec.oauth2) {
         poll.tokens.reset();
-        return true;
+        return {};
     }
     const auto& o = *spec.oauth2;
     const auto key = o.token_url + "\n" + o.client_id + "\n" + o.client_secret + "\n" +
                      o.auth_method + "\n" + o.scope + "\n" + o.audience + "\n" + o.resource;
-    if (poll.tokens && poll.tokens_for == key) return true;
+    if (poll.tokens && poll.tokens_for == key) return {};
     try {
         poll.tokens = delivery::oauth2_source(o, connection_, secrets_);
         poll.tokens_for = key;
-        return true;
+        return {};
     } catch (const std::exception& e) {
-        const std::string problem = std::string("not polling: ") + e.what();
-        if (problem != poll.last_problem) spdlog::error("poll {}: {}", spec.url, problem);
-        poll.last_problem = problem;
-        return false;
+        return std::string("not polling: ") + e.what();
     }
 }
 
@@ -157,47 +195,39 @@ http::ClientResponse Poller::fetch(const PollSpec& spec, VendorPoll& poll,
     });
 }
 
-bool Poller::page(const VendorEntry& vendor, VendorPoll& poll) {
+Poller::Outcome Poller::page(const VendorEntry& vendor, VendorPoll& poll,
+                             http::HeaderList headers) {
     const auto& spec = *vendor.spec.poll;
     const auto& id = vendor.spec.id;
+    const auto interval = std::chrono::seconds(spec.interval_s);
     PollState next = *poll.state;
     const auto target = next_target(spec, next, now_millis());
-    http::HeaderList headers = {{"Accept", "application/json"}};
-    if (spec.auth_scheme != "none" && spec.auth_scheme != "oauth2") {
-        const auto keys = secrets_.values(spec.secret);  // may have changed since the cycle began
-        if (keys.empty()) return false;
-        if (spec.auth_scheme == "bearer")
-            headers.emplace_back("Authorization", "Bearer " + keys.front());
-        else
-            headers.emplace_back(spec.auth_header, keys.front());
-    }
+    headers.insert(headers.begin(), {"Accept", "application/json"});
 
     http::ClientResponse response;
     try {
         response = fetch(spec, poll, target, std::move(headers));
     } catch (const std::exception& e) {
-        const auto problem = std::string("cannot reach ") + spec.url + ": " + e.what();
-        const auto* transport = dynamic_cast<const http::TransportError*>(&e);
-        if (problem != poll.last_problem && transport &&
-            http::is_certificate_problem(transport->failure()))
-            spdlog::error(
-                "ALERT poll {}: the vendor's certificate is not accepted ({}); "
-                "nothing is polled until it is fixed: {}",
-                id, http::failure_name(transport->failure()), problem);
-        else if (problem != poll.last_problem)
-            spdlog::warn("poll {}: {}", id, problem);
-        poll.last_problem = problem;
         poll.client->close();
-        return false;
+        Outcome o{std::string("cannot reach ") + spec.url + ": " + e.what(), interval};
+        const auto* transport = dynamic_cast<const http::TransportError*>(&e);
+        if (transport && http::is_certificate_problem(transport->failure())) {
+            o.alert = true;
+            o.problem = "the vendor's certificate is not accepted (" +
+                        std::string(http::failure_name(transport->failure())) + "): " + o.problem;
+        }
+        return o;
     }
     if (response.status != 200) {
-        const auto problem = "GET " + target + " answered " + std::to_string(response.status) +
-                             "; retrying next interval";
-        if (problem != poll.last_problem) spdlog::warn("poll {}: {}", id, problem);
-        poll.last_problem = problem;
-        return false;
+        const auto delay = next_request_delay(spec.interval_s, response.status,
+                                              response.header("retry-after"), now_millis());
+        auto problem = "GET " + path_of(target) + " answered " + std::to_string(response.status);
+        if (delay.asked)
+            problem +=
+                "; Retry-After " + std::to_string(delay.asked->count()) + " s" +
+                (delay.capped ? " taken as " + std::to_string(kMaxRetryAfter.count()) + " s" : "");
+        return {problem, delay.wait};
     }
-    poll.last_problem.clear();
 
     auto ingest = std::make_shared<IngestRequest>();
     ingest->vendor = id;
@@ -213,15 +243,16 @@ bool Poller::page(const VendorEntry& vendor, VendorPoll& poll) {
     ingest->normalized = vendor.adapter->normalize(response.body);
     prepare_ingest(*ingest);
 
-    // A page that cannot be read is quarantined and the position stays: the next cycle asks
+    // A page that cannot be read is quarantined and the position stays: the next slot asks
     // for the same page again (a repeat only counts another attempt), so nothing is skipped.
     const bool unreadable = ingest->normalized.payload_error.has_value();
     // Parsed again only once the adapter took it (its depth and NUL checks passed).
     const auto page_json =
         unreadable ? nlohmann::json() : nlohmann::json::parse(response.body, nullptr, false);
-    bool more = false;
-    if (!unreadable) more = advance(spec, page_json, ingest->normalized.records.size(), next);
-    next.updated_at = now_utc();
+    if (!unreadable) advance(spec, page_json, ingest->normalized.records.size(), next);
+    const auto now = now_millis();
+    next.updated_at = format_utc(now);
+    next.next_request_at = format_utc(now + interval);
 
     IngestReport report;
     writer_.run_sync([&](sqlite::Connection& db) {
@@ -229,13 +260,11 @@ bool Poller::page(const VendorEntry& vendor, VendorPoll& poll) {
             report = apply_ingest(db, context_, *ingest);
         if (!unreadable) save_poll_state(db, next);
     });
-    if (unreadable) {
-        spdlog::warn(
-            "poll {}: page {} refused ({}); kept in the quarantine, asking again next "
-            "interval",
-            id, target, ingest->normalized.payload_error->detail);
-        return false;
-    }
+    if (unreadable)
+        return {"page " + path_of(target) + " refused (" +
+                    ingest->normalized.payload_error->detail +
+                    "); kept in the quarantine, asked for again",
+                interval};
     poll.state = next;
     if (!ingest->normalized.records.empty()) {
         spdlog::info(
@@ -245,7 +274,7 @@ bool Poller::page(const VendorEntry& vendor, VendorPoll& poll) {
             report.count(Verdict::late),
             report.count(Verdict::rejected) + report.count(Verdict::conflict));
     }
-    return more;
+    return {"", interval};
 }
 
 }  // namespace fieldgate::poll

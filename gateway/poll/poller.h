@@ -1,8 +1,10 @@
-// Polls the vendors whose mapping.json has a `poll` block: every interval_s it calls the
-// vendor's API with a time window or cursor, follows pagination, and stores each page through
-// the one ingest pipeline (raw channel "poll"), committing where it stopped in the same
-// transaction. Reads the current vendor set every tick, so a reload adds, changes or removes
-// polled vendors without a restart.
+// Polls the vendors whose mapping.json has a `poll` block: it calls the vendor's API with a
+// time window or cursor, follows pagination, and stores each page through the one ingest
+// pipeline (raw channel "poll"), committing where it stopped in the same transaction. Every
+// request to a vendor, a next page too, leaves at least interval_s after the previous one
+// ended (longer when the vendor's 429/503 said Retry-After), so a window of many pages takes
+// as many slots. Failures are recorded for the vendor's health. Reads the current vendor set
+// every tick, so a reload adds, changes or removes polled vendors without a restart.
 #pragma once
 
 #include <atomic>
@@ -40,11 +42,21 @@ class Poller {
 
   private:
     struct VendorPoll;
+    // What one request slot came to: `problem` empty when a page was stored.
+    struct Outcome {
+        std::string problem;  // never a secret
+        std::chrono::seconds wait;
+        bool alert = false;  // someone has to act (the vendor's certificate is refused)
+    };
     void loop();
-    void cycle(const VendorEntry& vendor, VendorPoll& poll);
-    // One page: fetched, normalized, stored with the position. False when the cycle must stop.
-    bool page(const VendorEntry& vendor, VendorPoll& poll);
-    bool prepare_tokens(const PollSpec& spec, VendorPoll& poll);
+    // The vendor's next request, when its time has come; then when the one after may leave.
+    void slot(const VendorEntry& vendor, VendorPoll& poll);
+    bool load_state(const VendorEntry& vendor, VendorPoll& poll);
+    Outcome attempt(const VendorEntry& vendor, VendorPoll& poll);
+    // One page: fetched, normalized, stored with the position.
+    Outcome page(const VendorEntry& vendor, VendorPoll& poll, http::HeaderList headers);
+    std::string prepare_tokens(const PollSpec& spec, VendorPoll& poll);
+    void report(const VendorEntry& vendor, VendorPoll& poll, const Outcome& outcome);
     http::ClientResponse fetch(const PollSpec& spec, VendorPoll& poll, const std::string& target,
                                http::HeaderList headers);
 

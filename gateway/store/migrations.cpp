@@ -346,6 +346,16 @@ ALTER TABLE crew_photos_v8 RENAME TO crew_photos;
 -- Staff read a photo by its hash alone.
 CREATE INDEX crew_photos_sha256 ON crew_photos (sha256);
 )sql",
+    // 9: a polled vendor's failures, shown in its health: the last error (never a secret), how
+    // many requests in a row failed and since when, cleared by the next page stored; and when
+    // the next request may leave, so a restart keeps to the vendor's interval and Retry-After.
+    R"sql(
+ALTER TABLE poll_state ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+ALTER TABLE poll_state ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE poll_state ADD COLUMN failing_since TEXT NOT NULL DEFAULT '';
+ALTER TABLE poll_state ADD COLUMN last_success_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE poll_state ADD COLUMN next_request_at TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace
