@@ -16,7 +16,15 @@ packages=(
   # The ASan + UBSan build and the fuzzers (scripts/sanitize.sh asan, scripts/fuzz.sh): clang,
   # its sanitizer and libFuzzer runtimes, llvm-symbolizer for the reports' stack traces.
   clang libclang-rt-14-dev llvm
+  # The contract checks (scripts/check-contracts.sh): promtool, from Debian's Prometheus.
+  prometheus
 )
+# Node.js and npm run the contract checks' tools (tools/contracts, Redocly CLI needs Node.js
+# 20.19 or newer). Debian's only when the machine has none: a Node.js installed another way
+# comes with its own npm, which Debian's npm package would fight.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps.sh: run as root (apt-get install)" >&2
   exit 1

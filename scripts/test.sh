@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, builds and runs the whole test suite. .ci/run runs exactly this. Four stages:
 #   plain  the RelWithDebInfo build (g++, warnings as errors): every test (unit, golden vendor
-#          samples, component, MQTT, offline, crash, the fault suite)
+#          samples, component, MQTT, offline, crash, the fault suite), then the contract checks
+#          by third-party tools (scripts/check-contracts.sh)
 #   asan   AddressSanitizer + UndefinedBehaviorSanitizer (clang, warnings as errors): every test
 #          but the fault suite (its kill -9 cycles and outages test the store and the protocols,
 #          not memory; they ran in the plain stage)
@@ -27,6 +28,9 @@ for stage in $stages; do
     plain)
       bash "$root/scripts/build.sh"
       (cd "${BUILD_DIR:-$root/build}" && ctest --output-on-failure -j2 --timeout 900)
+      # The contracts as third-party tools read them (README "Contracts").
+      (cd "$root/tools/contracts" && npm ci --no-audit --no-fund)
+      bash "$root/scripts/check-contracts.sh"
       ;;
     asan)
       bash "$root/scripts/sanitize.sh" asan "" "^fault_tests\."

@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include "delivery_runtime.h"
+#include "gateway_metrics.h"
 
 namespace fieldgate::delivery {
 
@@ -33,6 +34,7 @@ void DeliveryWorker::settle(Job job, Attempt attempt) {
                 if (const auto created = parse_rfc3339(job.row.event.created_at)) {
                     const double lag =
                         std::chrono::duration<double, std::milli>(now_millis() - *created).count();
+                    metrics::observe_delivery_lag(rt.endpoint.name, lag / 1000.0);
                     if (rt.lags_ms.size() < kLagWindow)
                         rt.lags_ms.push_back(lag);
                     else

@@ -135,6 +135,17 @@ void observe_commit(double seconds, std::size_t jobs) {
     batch.Observe(static_cast<double>(jobs));
 }
 
+void observe_delivery_lag(const std::string& endpoint, double seconds) {
+    // From 50 ms (a healthy endpoint) to hours (one that was down, paused or disabled).
+    static const std::vector<double> bounds = {0.05, 0.1, 0.25, 0.5, 1,   2.5,  5,
+                                               10,   30,  60,   300, 900, 3600, 14400};
+    Registry::global()
+        .histogram("fieldgate_delivery_lag_seconds",
+                   "time from an event's creation to its delivery, by endpoint", bounds,
+                   {{"endpoint", endpoint}})
+        .Observe(seconds);
+}
+
 std::uint64_t register_gateway_collectors(store::ReadPool& reads, store::Writer& writer,
                                           delivery::DeliveryWorker* worker) {
     auto& registry = Registry::global();
@@ -218,16 +229,6 @@ std::uint64_t register_gateway_collectors(store::ReadPool& reads, store::Writer&
         if (worker) {
             for (const auto& s : worker->status()) {
                 const Labels labels = {{"endpoint", s.name}};
-                registry
-                    .gauge("fieldgate_delivery_lag_seconds",
-                           "created-to-delivered time over recent deliveries",
-                           {{"endpoint", s.name}, {"quantile", "0.5"}})
-                    .Set(s.lag_p50_ms / 1000.0);
-                registry
-                    .gauge("fieldgate_delivery_lag_seconds",
-                           "created-to-delivered time over recent deliveries",
-                           {{"endpoint", s.name}, {"quantile", "0.99"}})
-                    .Set(s.lag_p99_ms / 1000.0);
                 set_total(registry.counter("fieldgate_delivery_delivered_total", "events delivered",
                                            labels),
                           static_cast<double>(s.delivered));

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -45,8 +46,11 @@ std::uint64_t register_mqtt_collector(std::function<bool()> connected,
 // A writer batch committed (or failed) after `seconds` with `jobs` jobs.
 void observe_commit(double seconds, std::size_t jobs);
 
+// An event delivered to `endpoint` `seconds` after it was created.
+void observe_delivery_lag(const std::string& endpoint, double seconds);
+
 // Gauges computed at scrape time: quarantine size, outbox depth and oldest pending age, dead
-// letters, delivery lag, writer queue and commit totals. `worker` may be null.
+// letters, delivery totals, writer queue and commit totals. `worker` may be null.
 // Returns the handle to remove them with (Registry::remove_collector) before those go away.
 std::uint64_t register_gateway_collectors(store::ReadPool& reads, store::Writer& writer,
                                           delivery::DeliveryWorker* worker);

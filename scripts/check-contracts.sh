@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Checks fieldgate's contracts with the third-party tools their readers use (README "Contracts"):
+#   openapi   Redocly CLI lints docs/api/openapi.yaml with its recommended rules
+#             (tools/contracts/redocly.yaml: rules turned off, each with its reason)
+#   asyncapi  the AsyncAPI parser parses and validates docs/api/asyncapi.yaml
+#   schemas   Ajv compiles every *.schema.json in strict mode
+#   metrics   promtool lints the live /metrics of a real gateway (build/gateway/fieldgate) that
+#             took in results and delivered CRM events, so counters and histograms have samples
+# `check-contracts.sh [check ...]` runs the named checks (default: all four). Every check runs;
+# the script exits 1 when any failed, naming them. The tools come from
+# tools/contracts/package-lock.json (npm ci when node_modules is missing) and Debian's
+# prometheus package (promtool; scripts/install-deps.sh). BUILD_DIR picks the build folder.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+tools="$root/tools/contracts"
+build=${BUILD_DIR:-$root/build}
+export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
+
+if [ ! -x "$tools/node_modules/.bin/redocly" ]; then
+  (cd "$tools" && npm ci --no-audit --no-fund)
+fi
+
+check_openapi() {
+  "$tools/node_modules/.bin/redocly" lint "$root/docs/api/openapi.yaml" \
+    --config "$tools/redocly.yaml" --format=stylish 2>&1 | grep -v '[║╔╚]'
+  return "${PIPESTATUS[0]}"
+}
+
+check_asyncapi() {
+  node "$tools/parse-asyncapi.mjs" "$root/docs/api/asyncapi.yaml"
+}
+
+check_schemas() {
+  node "$tools/compile-schemas.mjs" "$root"
+}
+
+# Waits up to 30 s for a file to hold a port number; prints it.
+wait_for_port() {
+  for _ in $(seq 300); do
+    if [ -s "$1" ]; then
+      cat "$1"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "no port in $1 after 30 s" >&2
+  return 1
+}
+
+# Runs the gateway against a stand-in CRM in $work, sends it a work order, two vendor results
+# (one taken, one refused) and a request with a wrong token, waits until the CRM events are
+# delivered, and writes the /metrics page to $work/metrics.txt.
+scrape_live_gateway() {
+  local work=$1
+  mkdir -p "$work/secrets/crm" "$work/secrets/admin" "$work/secrets/bay-hauling"
+  printf 'contracts-admin-token' >"$work/secrets/admin/api-token"
+  printf 'contracts-crm-token' >"$work/secrets/crm/api-token"
+  printf 'contracts-bay-key' >"$work/secrets/bay-hauling/api-key"
+  printf 'whsec_%s' "$(head -c 32 /dev/urandom | base64)" >"$work/secrets/crm/webhook-secret"
+
+  node "$tools/crm-sink.mjs" "$work/crm-port" &
+  sink_pid=$!
+  local crm_port
+  crm_port=$(wait_for_port "$work/crm-port") || return 1
+  cat >"$work/gateway.json" <<EOF
+{
+  "listen": { "address": "127.0.0.1", "port": 0, "port_file": "port" },
+  "store": { "path": "fieldgate.db" },
+  "secrets": { "dir": "secrets" },
+  "assignment": { "rules": [{ "service_type": "bulky_item", "vendor": "bay-hauling" }] },
+  "crm": { "endpoint": "http://127.0.0.1:$crm_port/events" },
+  "delivery": { "poll_interval_ms": 200 },
+  "log": { "level": "warn" }
+}
+EOF
+  "$build/gateway/fieldgate" serve --config "$work/gateway.json" >"$work/gateway.log" 2>&1 &
+  gateway_pid=$!
+  local port
+  port=$(wait_for_port "$work/port") || { cat "$work/gateway.log" >&2; return 1; }
+  local base="http://127.0.0.1:$port"
+  post() {  # path token body: prints the status
+    curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $2" \
+      -H 'Content-Type: application/json' --data "$3" "$base$1"
+  }
+  local order result status
+  order='{"crm_case_id":"SR-CONTRACTS-1","service_type":"bulky_item",
+    "address":"200 E Santa Clara St, San Jose, CA","location":{"lat":37.33452,"lon":-121.88861},
+    "scheduled_date":"2026-02-03","window":{"start":"07:00","end":"17:00"},"items":["sofa"],
+    "vendor":"bay-hauling","route":{"id":"R-0412","date":"2026-02-03","stop_seq":1}}'
+  result='{"ticket_number":"BH-C-1","service_request":"SR-CONTRACTS-1",
+    "status":"Confirmed Negative","service_date":"02/03/2026",
+    "closed_at":"2026-02-03T10:42:17-08:00","truck":{"id":"BH-T117","driver_id":"D-5521"},
+    "items_collected":0,"exception":{"code":"CODE","description":"not set out"}}'
+  status=$(post /v1/work-orders contracts-crm-token "$order")
+  [ "$status" = 201 ] || { echo "work order answered $status" >&2; return 1; }
+  status=$(post /v1/vendors/bay-hauling/results contracts-bay-key "${result/CODE/NSO}")
+  [ "$status" = 200 ] || { echo "a Bay Hauling result answered $status" >&2; return 1; }
+  status=$(post /v1/vendors/bay-hauling/results contracts-bay-key "${result/CODE/QQQ}")
+  [ "$status" = 422 ] || { echo "an unmapped code answered $status, not 422" >&2; return 1; }
+  status=$(post /v1/work-orders wrong-token "$order")
+  [ "$status" = 401 ] || { echo "a wrong CRM token answered $status, not 401" >&2; return 1; }
+
+  for _ in $(seq 100); do
+    curl -sf -H 'Authorization: Bearer contracts-admin-token' "$base/metrics" >"$work/metrics.txt"
+    grep -Eq '^fieldgate_delivery_lag_seconds_count\{endpoint="crm"\} [1-9]' "$work/metrics.txt" &&
+      return 0
+    sleep 0.2
+  done
+  echo "no CRM delivery observed in 20 s; gateway log:" >&2
+  cat "$work/gateway.log" >&2
+  return 1
+}
+
+check_metrics() {
+  local work status=0
+  work=$(mktemp -d)
+  sink_pid='' gateway_pid=''
+  scrape_live_gateway "$work" || status=1
+  [ -n "$gateway_pid" ] && kill "$gateway_pid" && wait "$gateway_pid" || true
+  [ -n "$sink_pid" ] && kill "$sink_pid" && wait "$sink_pid" 2>/dev/null || true
+  if [ "$status" -eq 0 ]; then
+    echo "$(grep -c '^# TYPE' "$work/metrics.txt") metric families, $(grep -vc '^#' \
+      "$work/metrics.txt") samples"
+    promtool check metrics <"$work/metrics.txt" || status=1
+  fi
+  rm -rf "$work"
+  return "$status"
+}
+
+checks=("$@")
+[ "${#checks[@]}" -gt 0 ] || checks=(openapi asyncapi schemas metrics)
+failed=()
+for check in "${checks[@]}"; do
+  case "$check" in
+    openapi | asyncapi | schemas | metrics) ;;
+    *)
+      echo "check-contracts.sh: unknown check '$check' (openapi, asyncapi, schemas, metrics)" >&2
+      exit 2
+      ;;
+  esac
+  echo "-- contracts: $check"
+  if "check_$check"; then echo "   $check: ok"; else failed+=("$check"); fi
+done
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "contracts: FAILED: ${failed[*]}" >&2
+  exit 1
+fi
+echo "contracts: ${#checks[@]} of ${#checks[@]} checks passed (${checks[*]})"
