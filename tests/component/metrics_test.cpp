@@ -5,9 +5,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/crm_delivery_rig.h"
 #include "support/gateway_process.h"
 #include "support/metrics_sample.h"
 #include "support/vendor_payloads.h"
+#include "support/wait.h"
 
 namespace fieldgate::test {
 namespace {
@@ -83,6 +85,35 @@ TEST(Metrics, CountsRequestsResultsRejectionsAndStoreStateBehindAToken) {
         EXPECT_NE(doc.find("`" + name + "`"), std::string::npos)
             << name << " is not documented in docs/metrics.md";
     }
+}
+
+// The delivery lag is a histogram observed at each delivery (a gauge with a quantile label is
+// what Prometheus tools refuse): its count is the endpoint's deliveries, its buckets cumulative.
+TEST(Metrics, DeliveryLagIsAHistogramOfEveryDeliveryByEndpoint) {
+    using namespace std::chrono_literals;
+    CrmDeliveryRig rig;
+    auto c = rig.gw().client();
+    rig.create(c, "SR-M-LAG");
+    rig.post_result(c, "BH-M-LAG", "SR-M-LAG");
+    ASSERT_TRUE(wait_until([&] { return rig.stored() == 2; }, 20s)) << rig.report();
+    std::string text;
+    const std::string series = "fieldgate_delivery_lag_seconds_count{endpoint=\"crm\"}";
+    ASSERT_TRUE(wait_until(
+        [&] {
+            text = c.get("/metrics", rig.gw().admin_headers()).body;
+            return sample(text, series).value_or(0) == 2;
+        },
+        5s))
+        << text;
+    EXPECT_NE(text.find("# TYPE fieldgate_delivery_lag_seconds histogram"), std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("quantile="), std::string::npos) << text;
+    EXPECT_EQ(sample(text, "fieldgate_delivery_lag_seconds_bucket{endpoint=\"crm\",le=\"+Inf\"}"),
+              2)
+        << text;
+    EXPECT_GT(sample(text, "fieldgate_delivery_lag_seconds_sum{endpoint=\"crm\"}").value_or(-1), 0)
+        << text;
+    EXPECT_EQ(sample(text, "fieldgate_delivery_delivered_total{endpoint=\"crm\"}"), 2) << text;
 }
 
 }  // namespace
