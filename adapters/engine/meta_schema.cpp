@@ -11,20 +11,9 @@ bool encloses(const std::string& outer, const std::string& inner) {
            inner[outer.size()] == '/';
 }
 
-void rewrite_unknown_key(SchemaViolation& v) {
-    static const std::string marker = "or 'additionalProperties' constraints: '";
-    const auto at = v.detail.find(marker);
-    if (at == std::string::npos) return;
-    auto key = v.detail.substr(at + marker.size());
-    if (key.size() >= 2 && key.compare(key.size() - 2, 2, "'.") == 0) key.resize(key.size() - 2);
-    v.pointer += "/" + json_pointer_token(key);
-    v.detail = "unknown key '" + key + "' (not allowed here)";
-}
-
 }  // namespace
 
 std::vector<SchemaViolation> condense(std::vector<SchemaViolation> violations) {
-    for (auto& v : violations) rewrite_unknown_key(v);
     std::vector<SchemaViolation> out;
     std::set<std::pair<std::string, std::string>> seen;
     for (const auto& v : violations) {

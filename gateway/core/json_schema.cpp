@@ -11,6 +11,8 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include "schema_hints.h"
+
 namespace fieldgate {
 
 struct JsonSchema::Impl {
@@ -86,8 +88,9 @@ std::vector<SchemaViolation> JsonSchema::validate(const nlohmann::json& doc) con
     std::vector<std::pair<std::size_t, SchemaViolation>> found;
     valijson::ValidationResults::Error error;
     while (results.popError(error)) {
-        found.push_back({error.context.size(),
-                         SchemaViolation{context_to_pointer(error.context), error.description}});
+        SchemaViolation violation{context_to_pointer(error.context), error.description};
+        explain_violation(impl_->source, doc, violation);
+        found.push_back({error.context.size(), std::move(violation)});
     }
     // Valijson reports the failing leaf and then every enclosing level; the leaf says most.
     std::stable_sort(found.begin(), found.end(),

@@ -25,7 +25,24 @@ TEST(Config, AnUnknownKeyIsAStartupErrorNamingItsPointer) {
         load_config(path);
         FAIL() << "accepted an unknown key";
     } catch (const std::runtime_error& e) {
-        EXPECT_NE(std::string(e.what()).find(path + "#/listen"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find(path + "#/listen/prot: unknown key 'prot'"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
+TEST(Config, AnEnumMismatchNamesTheFieldAndTheAllowedValues) {
+    test::TempDir dir;
+    const auto path = dir.write("gateway.json", R"({"store":{"synchronous":"SOMETIMES"}})");
+    try {
+        load_config(path);
+        FAIL() << "accepted synchronous SOMETIMES";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find(path + "#/store/synchronous: expected one of "
+                                                    "\"FULL\", \"NORMAL\", \"OFF\"; got "
+                                                    "\"SOMETIMES\""),
+                  std::string::npos)
+            << e.what();
     }
 }
 

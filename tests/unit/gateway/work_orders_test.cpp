@@ -64,6 +64,8 @@ TEST_F(WorkOrdersTest, EveryInvalidFieldIsNamedByItsPointer) {
     auto j = body();
     j.erase("address");
     EXPECT_EQ(error_of(j).status, 422);
+    EXPECT_EQ(error_of(j).pointer, "/address");
+    EXPECT_NE(error_of(j).detail.find("required field 'address' is missing"), std::string::npos);
     j = body();
     j["location"]["lat"] = "north";
     EXPECT_EQ(error_of(j).pointer, "/location/lat");
@@ -79,6 +81,12 @@ TEST_F(WorkOrdersTest, EveryInvalidFieldIsNamedByItsPointer) {
     j = body();
     j["colour"] = "red";
     EXPECT_EQ(error_of(j).status, 422);
+    EXPECT_EQ(error_of(j).pointer, "/colour");
+    j = body();
+    j["scheduled_date"] = "Dec 2";
+    EXPECT_EQ(error_of(j).pointer, "/scheduled_date");
+    EXPECT_NE(error_of(j).detail.find("for example \"2026-12-02\""), std::string::npos)
+        << error_of(j).detail;
     j = body();
     j["service_type"] = "tree_trimming";
     auto e = error_of(j);
