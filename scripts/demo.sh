@@ -6,7 +6,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/install-deps.sh"
-BUILD_DIR=${BUILD_DIR:-$root/build} bash "$root/scripts/build.sh" >/dev/null
+# Only what the demo runs: the gateway and two simulators, not the test suite.
+BUILD_DIR=${BUILD_DIR:-$root/build} bash "$root/scripts/build.sh" fieldgate fieldgate-crm-sim \
+  fieldgate-vendor-sim >/dev/null
 build=${BUILD_DIR:-$root/build}
 orders=${DEMO_ORDERS:-120}
 
