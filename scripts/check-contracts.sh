@@ -6,8 +6,9 @@
 #   schemas   Ajv compiles every *.schema.json in strict mode
 #   metrics   promtool lints the live /metrics of a real gateway (build/gateway/fieldgate) that
 #             took in results and delivered CRM events, so counters and histograms have samples
-# `check-contracts.sh [check ...]` runs the named checks (default: all four). Every check runs;
-# the script exits 1 when any failed, naming them. The tools come from
+# `check-contracts.sh [check ...]` runs the named checks (default: all four). Every check runs,
+# after making sure its tool refuses a known-bad canary (tools/contracts/canaries/); the script
+# exits 1 when any failed, naming them. The tools come from
 # tools/contracts/package-lock.json (npm ci when node_modules is missing) and Debian's
 # prometheus package (promtool; scripts/install-deps.sh). BUILD_DIR picks the build folder.
 set -euo pipefail
@@ -20,17 +21,36 @@ if [ ! -x "$tools/node_modules/.bin/redocly" ]; then
   (cd "$tools" && npm ci --no-audit --no-fund)
 fi
 
+# Runs a tool on its known-bad canary (tools/contracts/canaries/) and fails unless the tool
+# refuses it: a tool that passes everything (a broken install, a config that turned every rule
+# off) must not make its check pass.
+expect_refused() {
+  local what=$1
+  shift
+  if "$@" >/dev/null 2>&1; then
+    echo "   $what accepted its known-bad canary: the check is not checking" >&2
+    return 1
+  fi
+}
+
+redocly_lint() {
+  "$tools/node_modules/.bin/redocly" lint "$1" --config "$tools/redocly.yaml" --format=stylish
+}
+
 check_openapi() {
-  "$tools/node_modules/.bin/redocly" lint "$root/docs/api/openapi.yaml" \
-    --config "$tools/redocly.yaml" --format=stylish 2>&1 | grep -v '[║╔╚]'
+  expect_refused redocly redocly_lint "$tools/canaries/openapi.yaml" || return 1
+  redocly_lint "$root/docs/api/openapi.yaml" 2>&1 | grep -v '[║╔╚]'
   return "${PIPESTATUS[0]}"
 }
 
 check_asyncapi() {
+  expect_refused "the AsyncAPI parser" node "$tools/parse-asyncapi.mjs" \
+    "$tools/canaries/asyncapi.yaml" || return 1
   node "$tools/parse-asyncapi.mjs" "$root/docs/api/asyncapi.yaml"
 }
 
 check_schemas() {
+  expect_refused ajv node "$tools/compile-schemas.mjs" "$tools/canaries/schemas" || return 1
   node "$tools/compile-schemas.mjs" "$root"
 }
 
@@ -118,6 +138,8 @@ check_metrics() {
   scrape_live_gateway "$work" || status=1
   [ -n "$gateway_pid" ] && kill "$gateway_pid" && wait "$gateway_pid" || true
   [ -n "$sink_pid" ] && kill "$sink_pid" && wait "$sink_pid" 2>/dev/null || true
+  expect_refused promtool sh -c 'promtool check metrics <"$1"' - "$tools/canaries/metrics.txt" ||
+    status=1
   if [ "$status" -eq 0 ]; then
     echo "$(grep -c '^# TYPE' "$work/metrics.txt") metric families, $(grep -vc '^#' \
       "$work/metrics.txt") samples"
