@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks fieldgate's contracts with the third-party tools their readers use (README "Contracts"):
-#   openapi   Redocly CLI lints docs/api/openapi.yaml with its recommended rules
-#             (tools/contracts/redocly.yaml: rules turned off, each with its reason)
+#   openapi   Redocly CLI lints docs/api/openapi.yaml with its recommended rules, warnings as
+#             errors (tools/contracts/redocly.yaml: rules turned off, each with its reason)
 #   asyncapi  the AsyncAPI parser parses and validates docs/api/asyncapi.yaml
 #   schemas   Ajv compiles every *.schema.json in strict mode
 #   metrics   promtool lints the live /metrics of a real gateway (build/gateway/fieldgate) that
