@@ -131,13 +131,21 @@ EOF
   return 1
 }
 
+# Ends a process this script started (by its id), if any.
+stop_started() {
+  [ -n "$1" ] || return 0
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
 check_metrics() {
   local work status=0
   work=$(mktemp -d)
-  sink_pid='' gateway_pid=''
   scrape_live_gateway "$work" || status=1
-  [ -n "$gateway_pid" ] && kill "$gateway_pid" && wait "$gateway_pid" || true
-  [ -n "$sink_pid" ] && kill "$sink_pid" && wait "$sink_pid" 2>/dev/null || true
+  stop_started "$gateway_pid"
+  stop_started "$sink_pid"
+  gateway_pid='' sink_pid=''
+  # shellcheck disable=SC2016 # $1 is the inner shell's: the canary's path
   expect_refused promtool sh -c 'promtool check metrics <"$1"' - "$tools/canaries/metrics.txt" ||
     status=1
   if [ "$status" -eq 0 ]; then
@@ -148,6 +156,10 @@ check_metrics() {
   rm -rf "$work"
   return "$status"
 }
+
+# The stand-in CRM and the gateway of the metrics check, ended on any exit (Ctrl-C included).
+sink_pid='' gateway_pid=''
+trap 'stop_started "$gateway_pid"; stop_started "$sink_pid"' EXIT
 
 checks=("$@")
 [ "${#checks[@]}" -gt 0 ] || checks=(openapi asyncapi schemas metrics)
