@@ -1,5 +1,8 @@
 #include "pickups_service.h"
 
+#include <openssl/evp.h>
+
+#include <algorithm>
 #include <charconv>
 
 namespace fieldgate::poll_sim {
@@ -32,6 +35,16 @@ std::string escape(const std::string& v) {
     return out;
 }
 
+// "Basic " + base64(user ":" password), RFC 7617.
+std::string basic_authorization(const std::string& user, const std::string& password) {
+    const auto pair = user + ":" + password;
+    std::vector<unsigned char> out(4 * ((pair.size() + 2) / 3) + 1);
+    const int n = EVP_EncodeBlock(out.data(), reinterpret_cast<const unsigned char*>(pair.data()),
+                                  static_cast<int>(pair.size()));
+    return "Basic " +
+           std::string(reinterpret_cast<const char*>(out.data()), static_cast<std::size_t>(n));
+}
+
 std::optional<std::size_t> number(const std::optional<std::string>& text) {
     if (!text) return std::nullopt;
     std::size_t n = 0;
@@ -43,9 +56,23 @@ std::optional<std::size_t> number(const std::optional<std::string>& text) {
 }  // namespace
 
 void PickupsService::handle(http::Request request, http::Respond respond) {
-    if (request.path == "/api/v2/pickups" && request.method == "GET") return list(request, respond);
-    if (request.path == "/api/v2/pickups/changes" && request.method == "GET")
-        return changes(request, respond);
+    const bool api = request.method == "GET" && (request.path == dialect_.list_path ||
+                                                 request.path == "/api/v2/pickups/changes");
+    if (api) {
+        // Every API request is logged with its answer, for the tests' timing checks.
+        const auto at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+        http::Respond logged = [this, at_ms, respond](http::Response r) {
+            {
+                std::lock_guard lock(fail_mutex_);
+                requests_.push_back({{"at_ms", at_ms}, {"status", r.status}});
+            }
+            respond(std::move(r));
+        };
+        if (request.path == dialect_.list_path) return list(request, logged);
+        return changes(request, logged);
+    }
     if (request.path == "/control/orders" && request.method == "POST")
         return control_orders(request, respond);
     if (request.path == "/control/fail" && request.method == "POST") {
@@ -54,34 +81,81 @@ void PickupsService::handle(http::Request request, http::Respond respond) {
         std::lock_guard lock(fail_mutex_);
         fail_count_ = body.value("count", 1);
         fail_status_ = body.value("status", 503);
+        fail_retry_after_ = body.value("retry_after", "");
         return respond(json_answer(200, {{"failing_next", fail_count_}}));
     }
-    if (request.path == "/control/stats" && request.method == "GET") {
-        std::lock_guard lock(fail_mutex_);
-        return respond(json_answer(200, {{"pickups", book_.size()},
-                                         {"list_requests", list_requests_.load()},
-                                         {"pickups_served", served_.load()},
-                                         {"failed", failed_.load()},
-                                         {"window_starts", window_starts_}}));
-    }
+    if (request.path == "/control/stats" && request.method == "GET")
+        return respond(json_answer(200, stats()));
     respond(error(404, "no route for " + request.method + " " + request.path));
 }
 
+nlohmann::json PickupsService::stats() {
+    std::lock_guard lock(fail_mutex_);
+    return {{"pickups", book_.size()},
+            {"list_requests", list_requests_.load()},
+            {"pickups_served", served_.load()},
+            {"failed", failed_.load()},
+            {"too_early", too_early_},
+            {"window_starts", window_starts_},
+            {"requests", requests_}};
+}
+
+bool PickupsService::too_early(http::Respond& respond) {
+    if (min_interval_.count() <= 0) return false;
+    const auto now = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::duration left{};
+    {
+        std::lock_guard lock(fail_mutex_);
+        if (!last_request_ || now - *last_request_ >= min_interval_) {
+            last_request_ = now;  // a refused request does not move the vendor's clock
+            return false;
+        }
+        ++too_early_;
+        left = min_interval_ - (now - *last_request_);
+    }
+    const auto seconds = std::chrono::ceil<std::chrono::seconds>(left).count();
+    auto r = error(429, "one request per " + std::to_string(min_interval_.count()) + " ms");
+    r.headers.push_back({"retry-after", std::to_string(std::max<long long>(seconds, 1))});
+    respond(std::move(r));
+    return true;
+}
+
+std::string PickupsService::credentials_refused(const http::Request& request) const {
+    if (!auth_.api_key.empty()) {
+        const auto key = request.header("x-riverbend-key");
+        if (!key || *key != auth_.api_key) return "X-Riverbend-Key is missing or wrong";
+    }
+    for (const auto& [name, value] : auth_.headers) {
+        const auto given = request.header(name);
+        if (!given || *given != value) return name + " is missing or wrong";
+    }
+    if (!auth_.basic_user.empty()) {
+        const auto given = request.header("authorization");
+        if (!given || *given != basic_authorization(auth_.basic_user, auth_.basic_password))
+            return "Basic credentials are missing or wrong";
+    }
+    return {};
+}
+
 bool PickupsService::allowed(const http::Request& request, http::Respond& respond) {
-    const auto key = request.header("x-riverbend-key");
-    if (!key || *key != api_key_) {
-        respond(error(401, "X-Riverbend-Key is missing or wrong"));
+    if (too_early(respond)) return false;
+    if (const auto refused = credentials_refused(request); !refused.empty()) {
+        respond(error(401, refused));
         return false;
     }
     ++list_requests_;
-    std::lock_guard lock(fail_mutex_);
-    if (fail_count_ > 0) {
+    http::Response failure;
+    {
+        std::lock_guard lock(fail_mutex_);
+        if (fail_count_ <= 0) return true;
         --fail_count_;
         ++failed_;
-        respond(error(fail_status_, "temporarily unavailable"));
-        return false;
+        failure = error(fail_status_, "temporarily unavailable");
+        if (!fail_retry_after_.empty())
+            failure.headers.push_back({"retry-after", fail_retry_after_});
     }
-    return true;
+    respond(std::move(failure));
+    return false;
 }
 
 void PickupsService::changes(const http::Request& request, http::Respond& respond) {
@@ -99,20 +173,21 @@ void PickupsService::changes(const http::Request& request, http::Respond& respon
 
 void PickupsService::list(const http::Request& request, http::Respond& respond) {
     if (!allowed(request, respond)) return;
-    const auto since_text = request.query_param("modified_since");
+    const auto& d = dialect_;
+    const auto since_text = request.query_param(d.since_param);
     const auto since = since_text ? parse_rfc3339(*since_text) : std::nullopt;
-    if (!since) return respond(error(400, "modified_since (RFC 3339) is required"));
+    if (!since) return respond(error(400, d.since_param + " (RFC 3339) is required"));
     PageQuery q;
     q.since = *since;
-    const auto before_text = request.query_param("modified_before");
+    const auto before_text = request.query_param(d.until_param);
     if (before_text) {
         q.before = parse_rfc3339(*before_text);
-        if (!q.before) return respond(error(400, "modified_before must be RFC 3339"));
+        if (!q.before) return respond(error(400, d.until_param + " must be RFC 3339"));
     }
-    q.page_size = number(request.query_param("page_size")).value_or(50);
+    q.page_size = number(request.query_param(d.size_param)).value_or(50);
     if (q.page_size < 1 || q.page_size > 500)
-        return respond(error(400, "page_size must be 1..500"));
-    const auto token = request.query_param("page_token");
+        return respond(error(400, d.size_param + " must be 1..500"));
+    const auto token = request.query_param(d.token_param);
     if (!token) {
         std::lock_guard lock(fail_mutex_);
         window_starts_.push_back(*since_text);
@@ -121,22 +196,19 @@ void PickupsService::list(const http::Request& request, http::Respond& respond) 
         // Opaque to clients; here "o<offset>".
         const auto offset = token->size() > 1 && (*token)[0] == 'o' ? number(token->substr(1))
                                                                     : std::optional<std::size_t>();
-        if (!offset) return respond(error(400, "page_token is not one this API issued"));
+        if (!offset) return respond(error(400, d.token_param + " is not one this API issued"));
         q.offset = *offset;
     }
     const auto page = book_.page(q);
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& p : page.pickups) items.push_back(to_json(p));
     served_ += page.pickups.size();
-    nlohmann::json next = nullptr;
+    std::optional<std::string> next;
     if (page.next_offset) {
-        std::string link = "/api/v2/pickups?modified_since=" + escape(*since_text);
-        if (before_text) link += "&modified_before=" + escape(*before_text);
-        link += "&page_size=" + std::to_string(q.page_size) + "&page_token=o" +
-                std::to_string(*page.next_offset);
-        next = link;
+        next = d.list_path + "?" + d.since_param + "=" + escape(*since_text);
+        if (before_text) *next += "&" + d.until_param + "=" + escape(*before_text);
+        *next += "&" + d.size_param + "=" + std::to_string(q.page_size) + "&" + d.token_param +
+                 "=o" + std::to_string(*page.next_offset);
     }
-    respond(json_answer(200, {{"pickups", items}, {"links", {{"next", next}}}}));
+    respond(json_answer(200, d.page(page.pickups, next)));
 }
 
 void PickupsService::control_orders(const http::Request& request, http::Respond& respond) {

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <initializer_list>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -32,43 +33,41 @@ struct PollVendorSimTls {
     std::string ca_file;  // what the helper's own client trusts
 };
 
+// What the simulator demands and how it answers; see its README.
+struct PollVendorSimOptions {
+    std::string key;  // X-Riverbend-Key; empty: not asked for
+    std::vector<std::pair<std::string, std::string>> headers;  // required header name, value
+    std::string basic_user;  // non-empty: HTTP Basic with basic_password required
+    std::string basic_password;
+    int min_interval_ms = 0;  // a sooner API request is answered 429
+    std::optional<PollVendorSimTls> tls;
+};
+
 class PollVendorSimProcess {
   public:
     explicit PollVendorSimProcess(const std::string& key,
                                   std::optional<PollVendorSimTls> tls = std::nullopt)
-        : tls_(std::move(tls)) {
-        const auto key_file = dir_.write("key", key + "\n");
+        : PollVendorSimProcess(PollVendorSimOptions{key, {}, "", "", 0, std::move(tls)}) {}
+    explicit PollVendorSimProcess(PollVendorSimOptions options) : tls_(std::move(options.tls)) {
         const std::string binary = std::string(FIELDGATE_BINARY_DIR) +
                                    "/simulators/poll_vendor_sim/fieldgate-poll-vendor-sim";
-        std::vector<std::string> args = {
-            binary, "--port", "0", "--port-file", dir_.file("port"), "--key-file", key_file};
-        if (tls_) {
-            for (const auto& a : {std::string("--tls-cert"), tls_->cert_file,
-                                  std::string("--tls-key"), tls_->key_file})
-                args.push_back(a);
+        std::vector<std::string> args = {binary, "--port", "0", "--port-file", dir_.file("port")};
+        auto add = [&](std::initializer_list<std::string> more) {
+            args.insert(args.end(), more.begin(), more.end());
+        };
+        if (!options.key.empty()) add({"--key-file", dir_.write("key", options.key + "\n")});
+        for (std::size_t i = 0; i < options.headers.size(); ++i) {
+            const auto& [name, value] = options.headers[i];
+            add({"--require-header",
+                 name + "=" + dir_.write("header-" + std::to_string(i), value + "\n")});
         }
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        const auto log = dir_.file("sim.log");
-        posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                         0644);
-        if (posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ) != 0)
-            throw std::runtime_error("cannot start " + binary);
-        posix_spawn_file_actions_destroy(&actions);
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-        while (std::chrono::steady_clock::now() < deadline) {
-            std::ifstream in(dir_.file("port"));
-            int port = 0;
-            if (in >> port && port > 0) {
-                port_ = static_cast<std::uint16_t>(port);
-                return;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        throw std::runtime_error("fieldgate-poll-vendor-sim did not start");
+        if (!options.basic_user.empty())
+            add({"--basic-user", options.basic_user, "--basic-password-file",
+                 dir_.write("basic-password", options.basic_password + "\n")});
+        if (options.min_interval_ms > 0)
+            add({"--min-interval-ms", std::to_string(options.min_interval_ms)});
+        if (tls_) add({"--tls-cert", tls_->cert_file, "--tls-key", tls_->key_file});
+        spawn(binary, args);
     }
     ~PollVendorSimProcess() {
         if (pid_ <= 0) return;
@@ -95,9 +94,12 @@ class PollVendorSimProcess {
         if (r.status != 200) throw std::runtime_error("control/orders: " + r.body);
         return nlohmann::json::parse(r.body);
     }
-    void fail_next(int count, int status = 503) const {
+    // The next `count` API requests fail with `status` (and this Retry-After when given).
+    void fail_next(int count, int status = 503, const std::string& retry_after = {}) const {
         auto c = client();
-        c.post("/control/fail", nlohmann::json{{"count", count}, {"status", status}}.dump());
+        nlohmann::json body = {{"count", count}, {"status", status}};
+        if (!retry_after.empty()) body["retry_after"] = retry_after;
+        c.post("/control/fail", body.dump());
     }
     nlohmann::json stats() const {
         auto c = client();
@@ -115,6 +117,31 @@ class PollVendorSimProcess {
     }
 
   private:
+    void spawn(const std::string& binary, std::vector<std::string>& args) {
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        const auto log = dir_.file("sim.log");
+        posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                         0644);
+        if (posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ) != 0)
+            throw std::runtime_error("cannot start " + binary);
+        posix_spawn_file_actions_destroy(&actions);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (std::chrono::steady_clock::now() < deadline) {
+            std::ifstream in(dir_.file("port"));
+            int port = 0;
+            if (in >> port && port > 0) {
+                port_ = static_cast<std::uint16_t>(port);
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        throw std::runtime_error("fieldgate-poll-vendor-sim did not start");
+    }
+
     std::optional<PollVendorSimTls> tls_;
     TempDir dir_;
     pid_t pid_ = -1;
