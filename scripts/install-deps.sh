@@ -5,7 +5,7 @@ packages=(
   build-essential cmake pkg-config ccache git curl
   libboost-dev libboost-system-dev
   nlohmann-json3-dev libvalijson-dev libcli11-dev libspdlog-dev libpugixml-dev
-  libhowardhinnant-date-dev tzdata
+  libhowardhinnant-date-dev tzdata libre2-dev
   libsqlite3-dev sqlite3 libssl-dev libjemalloc-dev libutfcpp-dev
   libgtest-dev libgmock-dev
   mosquitto mosquitto-clients libpaho-mqttpp-dev libpaho-mqtt-dev

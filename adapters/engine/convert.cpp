@@ -27,8 +27,7 @@ Converted invalid(std::string why) {
 bool datetime_kind(const FieldSpec& f, const Scalar& s) {
     using K = Scalar::Kind;
     return s.kind == K::kString || s.kind == K::kText ||
-           (s.kind == K::kNumber && std::find(f.formats.begin(), f.formats.end(),
-                                              TimeFormat::kUnixSeconds) != f.formats.end());
+           (s.kind == K::kNumber && std::any_of(f.formats.begin(), f.formats.end(), is_epoch));
 }
 
 Converted convert_scalar(const FieldSpec& f, const Scalar& s, const std::string& t,

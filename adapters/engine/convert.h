@@ -27,7 +27,8 @@ struct Converted {
 Converted convert_scalar(const FieldSpec& f, const Scalar& s, const std::string& t,
                          std::optional<int> offset);
 
-// Whether a scalar of this kind can be a date-time of this field (a number only as unix time).
+// Whether a scalar of this kind can be a date-time of this field (a number only as epoch time:
+// unix_seconds or unix_millis).
 bool datetime_kind(const FieldSpec& f, const Scalar& s);
 
 // The offset of a local date-time read from the field's offset_from / offset_minutes_from;

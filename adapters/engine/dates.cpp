@@ -3,7 +3,6 @@
 #include <cctype>
 #include <charconv>
 #include <cstdio>
-#include <regex>
 #include <vector>
 
 #include <date/date.h>
@@ -89,7 +88,8 @@ std::optional<Fields> match(std::string_view text, TimeFormat f) {
             if (text.size() != 10 || !scan(text, "dddd-dd-dd", n)) return std::nullopt;
             return Fields{n[0], n[1], n[2], 0, 0, 0, "", std::nullopt, false};
         case TimeFormat::kUnixSeconds:
-            return std::nullopt;  // handled separately
+        case TimeFormat::kUnixMillis:
+            return std::nullopt;  // handled by epoch()
     }
     return std::nullopt;
 }
@@ -120,6 +120,55 @@ std::string names(const std::vector<TimeFormat>& formats) {
     return out;
 }
 
+// Epoch text: an optional '-' and 1 to 18 digits (what an int64 always holds). A scanner, not a
+// regular expression: it runs for every time of every record.
+std::optional<long long> epoch_number(std::string_view text) {
+    std::string_view digits = text;
+    if (!digits.empty() && digits.front() == '-') digits.remove_prefix(1);
+    if (digits.empty() || digits.size() > 18) return std::nullopt;
+    for (char c : digits) {
+        if (c < '0' || c > '9') return std::nullopt;
+    }
+    long long v = 0;
+    const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (r.ec != std::errc() || r.ptr != text.data() + text.size()) return std::nullopt;
+    return v;
+}
+
+// RFC 3339 has four-digit years: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z in unix seconds.
+constexpr long long kFirstSecond = -62135596800LL;
+constexpr long long kLastSecond = 253402300799LL;
+
+// nullopt when `text` is not epoch digits (the next format is tried); else the RFC 3339 UTC
+// time, or why the number cannot be a time.
+std::optional<TimeResult> epoch(std::string_view text, TimeFormat f) {
+    using namespace std::chrono;
+    const auto n = epoch_number(text);
+    if (!n) return std::nullopt;
+    const bool millis = f == TimeFormat::kUnixMillis;
+    const long long scale = millis ? 1000 : 1;
+    if (*n < kFirstSecond * scale || *n > kLastSecond * scale + (scale - 1)) {
+        std::string why = "'" + std::string(text) + "' is outside the years 0001 to 9999 in " +
+                          time_format_name(f);
+        if (!millis && *n / 1000 >= kFirstSecond && *n / 1000 <= kLastSecond)
+            why += "; it looks like milliseconds (the format for those is unix_millis)";
+        return TimeResult{std::nullopt, why};
+    }
+    const auto tp = date::sys_time<milliseconds>{milliseconds{*n * (millis ? 1 : 1000)}};
+    const auto day = date::floor<date::days>(tp);
+    const date::hh_mm_ss<milliseconds> tod{tp - day};
+    std::string out = date_text(date::year_month_day{day}) + "T" +
+                      two(static_cast<int>(tod.hours().count())) + ":" +
+                      two(static_cast<int>(tod.minutes().count())) + ":" +
+                      two(static_cast<int>(tod.seconds().count()));
+    if (millis) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, ".%03d", static_cast<int>(tod.subseconds().count()));
+        out += buf;
+    }
+    return TimeResult{out + "Z", ""};
+}
+
 }  // namespace
 
 std::optional<TimeFormat> time_format_from_name(std::string_view n) {
@@ -127,6 +176,7 @@ std::optional<TimeFormat> time_format_from_name(std::string_view n) {
     if (n == "iso8601_local") return TimeFormat::kIso8601Local;
     if (n == "sql_datetime") return TimeFormat::kSqlDatetime;
     if (n == "unix_seconds") return TimeFormat::kUnixSeconds;
+    if (n == "unix_millis") return TimeFormat::kUnixMillis;
     if (n == "us_date") return TimeFormat::kUsDate;
     if (n == "iso_date") return TimeFormat::kIsoDate;
     return std::nullopt;
@@ -141,7 +191,10 @@ std::string time_format_name(TimeFormat f) {
         case TimeFormat::kSqlDatetime:
             return "sql_datetime (YYYY-MM-DD hh:mm:ss)";
         case TimeFormat::kUnixSeconds:
-            return "unix_seconds";
+            return "unix_seconds (whole seconds since 1970-01-01T00:00:00Z, e.g. 1764672000)";
+        case TimeFormat::kUnixMillis:
+            return "unix_millis (whole milliseconds since 1970-01-01T00:00:00Z, e.g. "
+                   "1764672000123)";
         case TimeFormat::kUsDate:
             return "us_date (MM/DD/YYYY)";
         case TimeFormat::kIsoDate:
@@ -152,6 +205,10 @@ std::string time_format_name(TimeFormat f) {
 
 bool is_date_only(TimeFormat f) {
     return f == TimeFormat::kUsDate || f == TimeFormat::kIsoDate;
+}
+
+bool is_epoch(TimeFormat f) {
+    return f == TimeFormat::kUnixSeconds || f == TimeFormat::kUnixMillis;
 }
 
 const date::time_zone* find_zone(const std::string& name) {
@@ -182,19 +239,9 @@ TimeResult to_rfc3339(std::string_view text, const std::vector<TimeFormat>& form
                       std::optional<int> offset_minutes, const date::time_zone* zone) {
     using namespace std::chrono;
     for (auto f : formats) {
-        if (f == TimeFormat::kUnixSeconds) {
-            static const std::regex re(R"(^-?\d{1,12}$)");
-            if (!std::regex_match(std::string(text), re)) continue;
-            long long secs = 0;
-            std::from_chars(text.data(), text.data() + text.size(), secs);
-            const auto tp = date::sys_seconds{seconds{secs}};
-            const auto day = date::floor<date::days>(tp);
-            const date::hh_mm_ss<seconds> tod{tp - day};
-            return {date_text(date::year_month_day{day}) + "T" +
-                        two(static_cast<int>(tod.hours().count())) + ":" +
-                        two(static_cast<int>(tod.minutes().count())) + ":" +
-                        two(static_cast<int>(tod.seconds().count())) + "Z",
-                    ""};
+        if (is_epoch(f)) {
+            if (auto r = epoch(text, f)) return *r;
+            continue;
         }
         if (is_date_only(f)) continue;
         auto fields = match(text, f);

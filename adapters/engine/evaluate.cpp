@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "engine/convert.h"
+#include "engine/extract.h"
+#include "engine/list_items.h"
 #include "engine/text.h"
 #include "string_limits.h"
 
@@ -53,7 +55,7 @@ class Evaluator {
     Value eval(const FieldSpec& f) {
         Value v;
         std::optional<Scalar> scalar;
-        std::optional<std::vector<Scalar>> list;
+        std::optional<std::vector<RecordView::Item>> list;
         if (f.constant) {
             scalar = f.constant;
             v.at = Value::Where{nullptr, f.scope, f.target};
@@ -78,7 +80,8 @@ class Evaluator {
             v.at = Value::Where{&f.from.front(), f.scope, {}};
             for (const auto& path : f.from) {
                 if (f.type == FieldType::kStringList) {
-                    list = r_.list(path, f.scope);
+                    list = f.each.empty() ? as_items(r_.list(path, f.scope))
+                                          : r_.each(path, f.each, f.scope);
                     if (list) {
                         v.at = Value::Where{&path, f.scope, {}};
                         break;
@@ -101,6 +104,20 @@ class Evaluator {
                 if (t == s) scalar.reset();  // a value that means "none"
                 if (!scalar) break;
             }
+        }
+        if (scalar && scalar->kind != Scalar::Kind::kStructure && takes_part(f)) {
+            auto part = extract_part(f, scalar->text);
+            // Control characters anywhere in the value count; the length is the part's.
+            if (!admissible(where(v), scalar->text, part.text.value_or(""), f.max_length)) return v;
+            if (!part.text && f.required) {
+                error(where(v), "invalid_value",
+                      q(where(v).field) + " is " + q(excerpt(scalar->text)) + "; " + part.why +
+                          ", and every result must have it.");
+                return v;
+            }
+            // The part is text, read per the field's type ("37.77" of "37.77,-122.41" a number).
+            if (part.text) scalar = Scalar{std::move(*part.text), Scalar::Kind::kText};
+            if (!part.text) scalar.reset();  // no part: the field is absent
         }
         if (f.type == FieldType::kBoolean && f.equals) {
             v.present = true;
@@ -126,7 +143,8 @@ class Evaluator {
               q(where.field) + alternatives + " is missing or empty; every result must have it.");
     }
 
-    Value eval_list(const FieldSpec& f, Value v, const std::optional<std::vector<Scalar>>& list) {
+    Value eval_list(const FieldSpec& f, Value v,
+                    const std::optional<std::vector<RecordView::Item>>& list) {
         if (!list) {
             if (f.required) missing(f, where(v));
             v.present = true;  // an absent list is an empty list
@@ -138,24 +156,10 @@ class Evaluator {
                       std::to_string(f.max_items) + " are accepted.");
             return v;
         }
-        for (std::size_t i = 0; i < list->size(); ++i) {
-            const auto& e = (*list)[i];
-            if (e.kind == Scalar::Kind::kString || e.kind == Scalar::Kind::kText) {
-                const auto t = trim(e.text);
-                if (auto p = text_problem(e.text, f.max_length);
-                    p && (p->code != "too_long" || text_problem(t, f.max_length))) {
-                    error(where(v), p->code,
-                          q(where(v).field) + " item " + std::to_string(i + 1) + " " + p->detail +
-                              ".");
-                    return v;
-                }
-                if (!t.empty()) v.list.push_back(t);
-            } else {
-                error(where(v), "invalid_type",
-                      q(where(v).field) + " must be a list of text values; item " +
-                          std::to_string(i + 1) + " is " + e.text + ".");
-                return v;
-            }
+        if (auto e = list_texts(f, r_, *list, where(v), v.list)) {
+            errors.push_back(std::move(*e));
+            v.list.clear();
+            return v;
         }
         v.present = true;
         return v;

@@ -106,6 +106,36 @@ class JsonRecord final : public RecordView {
         return out;
     }
 
+    std::optional<std::vector<Item>> each(const std::string& path, const std::string& sub,
+                                          Scope scope) const override {
+        const json* v = resolve(base(scope), path);
+        if (v == nullptr || v->is_null()) return std::nullopt;
+        std::vector<Item> out;
+        auto add = [&](const json& element, const std::string& element_path) {
+            Item item;
+            item.path = element_path;
+            if (element.is_object() || element.is_array()) {
+                item.path += sub;
+                const json* at = resolve(&element, sub);
+                if (at != nullptr && !at->is_null()) {
+                    item.state = Item::State::kValue;
+                    item.value = to_scalar(*at);
+                }
+            } else if (!element.is_null()) {
+                item.state = Item::State::kNotContainer;
+                item.value = to_scalar(element);
+            }
+            out.push_back(std::move(item));
+        };
+        if (v->is_array()) {
+            for (std::size_t i = 0; i < v->size(); ++i)
+                add((*v)[i], path + "/" + std::to_string(i));
+        } else {
+            add(*v, path);  // one element where a list is expected
+        }
+        return out;
+    }
+
   private:
     const json* base(Scope scope) const { return scope == Scope::kBatch ? batch_ : record_; }
     std::shared_ptr<const json> doc_;

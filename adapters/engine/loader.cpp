@@ -1,9 +1,11 @@
 #include "engine/loader.h"
 
+#include <algorithm>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
+#include "engine/extract.h"
 #include "engine/meta_schema.h"
 #include "engine/pair_check.h"
 #include "json_schema.h"
@@ -197,6 +199,8 @@ class Compiler {
                            s.from[i], m.format);
             }
         }
+        compile_parts(s, f, where, m.format,
+                      [&](const std::string& at, const std::string& why) { fail(at, why); });
         if (f.contains("join")) {
             s.join = f.at("join").get<std::vector<std::string>>();
             s.separator = f.value("separator", "");
@@ -256,6 +260,11 @@ class Compiler {
                          "'" + n + "' is a date format; a datetime field needs a date-time format");
                 }
                 s.formats.push_back(*tf);
+            }
+            if (std::count_if(s.formats.begin(), s.formats.end(), is_epoch) > 1) {
+                fail(where + "/format",
+                     "unix_seconds and unix_millis read the same digits as different times; "
+                     "list only the one the vendor sends");
             }
         } else if (timed) {
             fail(where, "a " + field_type_name(s.type) + " field needs a named 'format'");

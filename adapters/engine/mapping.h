@@ -15,6 +15,10 @@
 #include "engine/value_map.h"
 #include "json_schema.h"
 
+namespace re2 {
+class RE2;
+}
+
 namespace fieldgate::engine {
 
 enum class FieldType { kString, kNumber, kInteger, kDateTime, kDate, kStringList, kBoolean };
@@ -30,6 +34,9 @@ struct FieldSpec {
     std::string mapping_pointer;  // where it is declared in mapping.json, e.g. /fields/status
     FieldType type = FieldType::kString;
     std::vector<std::string> from;  // alternative paths, first present wins
+    // string_list, json: the sub-pointer read in every element of the list at `from` (an
+    // element with nothing there is skipped); empty: the list's elements are the values.
+    std::string each;
     Scope scope = Scope::kRecord;
     std::vector<std::string> join;  // paths whose values are joined with `separator`
     std::string separator;
@@ -40,6 +47,14 @@ struct FieldSpec {
     std::optional<std::string> equals;   // boolean: true when the value equals this
     std::vector<std::string> allowed;    // accepted values (a check)
     std::vector<TimeFormat> formats;
+    // Part of the value read from `from` (engine/extract.h): first `split`, then `pattern`.
+    struct Split {
+        std::string separator;  // not empty
+        int index = 0;          // 0 = first part; -1 = last
+    };
+    std::optional<Split> split;
+    // Compiled at load, with exactly one capture group (the part kept).
+    std::shared_ptr<const re2::RE2> pattern;
     std::string offset_from;          // path of an offset field ("-08:00")
     std::string offset_minutes_from;  // path of an offset-in-minutes field (east of UTC)
     const date::time_zone* zone = nullptr;

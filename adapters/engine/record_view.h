@@ -38,6 +38,26 @@ class RecordView {
     virtual std::optional<Scalar> scalar(const std::string& path, Scope scope) const = 0;
     // Every value at the path; a single value counts as a one-element list.
     virtual std::optional<std::vector<Scalar>> list(const std::string& path, Scope scope) const = 0;
+
+    // One element of a list seen through a sub-path (`each` of a string_list field).
+    struct Item {
+        enum class State {
+            kValue,         // `value` is what the element holds at the sub-path
+            kAbsent,        // the element holds nothing there (missing, null) or is null itself
+            kNotContainer,  // the element is a scalar (`value`), so no sub-path applies
+        };
+        State state = State::kAbsent;
+        Scalar value;
+        std::string path;  // the value's (or the element's) path in the record, for locate()
+    };
+    // The value at `sub` of every element of the list at `path` (a single element counts as a
+    // one-element list); nullopt when the path is absent. Formats whose paths already reach
+    // into repeated elements (xml, csv) have none: the loader refuses `each` for them.
+    virtual std::optional<std::vector<Item>> each(const std::string& /*path*/,
+                                                  const std::string& /*sub*/,
+                                                  Scope /*scope*/) const {
+        return std::nullopt;
+    }
 };
 
 }  // namespace fieldgate::engine

@@ -62,6 +62,15 @@ TEST(adapters_Dates, UnixSecondsIsUtc) {
     EXPECT_FALSE(to_rfc3339("17701.5", {TimeFormat::kUnixSeconds}, std::nullopt, la()).value);
 }
 
+TEST(adapters_Dates, UnixMillisIsUtcWithThreeDecimals) {
+    EXPECT_EQ(dt("1770144137250", TimeFormat::kUnixMillis), "2026-02-03T18:42:17.250Z");
+    EXPECT_EQ(dt("1770144137000", TimeFormat::kUnixMillis), "2026-02-03T18:42:17.000Z");
+    EXPECT_FALSE(to_rfc3339("1770144137.5", {TimeFormat::kUnixMillis}, std::nullopt, la()).value);
+    EXPECT_FALSE(to_rfc3339("", {TimeFormat::kUnixMillis}, std::nullopt, la()).value);
+    EXPECT_FALSE(to_rfc3339("-", {TimeFormat::kUnixSeconds}, std::nullopt, la()).value);
+    EXPECT_FALSE(to_rfc3339("+1770144137", {TimeFormat::kUnixSeconds}, std::nullopt, la()).value);
+}
+
 TEST(adapters_Dates, UsDateAndIsoDate) {
     EXPECT_EQ(to_iso_date("02/03/2026", {TimeFormat::kUsDate}).value, "2026-02-03");
     EXPECT_EQ(to_iso_date("2026-02-03", {TimeFormat::kIsoDate}).value, "2026-02-03");
