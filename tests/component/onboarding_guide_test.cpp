@@ -13,50 +13,13 @@
 
 #include "support/command_runner.h"
 #include "support/gateway_process.h"
+#include "support/onboarding_guide.h"
 #include "support/vendor_folders.h"
 
 namespace fieldgate::test {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct GuideStep {
-    enum Kind { kFile, kRun } kind;
-    std::string path;     // kFile
-    std::string content;  // file content, or the commands
-};
-
-std::vector<GuideStep> read_guide(const std::string& path) {
-    std::ifstream in(path);
-    std::vector<std::string> lines;
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    std::vector<GuideStep> steps;
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-        const auto& l = lines[i];
-        std::optional<GuideStep> step;
-        if (l.rfind("<!-- file: ", 0) == 0) {
-            const auto end = l.find(" -->");
-            step = GuideStep{GuideStep::kFile, l.substr(11, end - 11), ""};
-        } else if (l == "<!-- run -->") {
-            step = GuideStep{GuideStep::kRun, "", ""};
-        }
-        if (!step) continue;
-        // The next fenced block is the step's content.
-        std::size_t j = i + 1;
-        while (j < lines.size() && lines[j].rfind("```", 0) != 0) ++j;
-        for (++j; j < lines.size() && lines[j].rfind("```", 0) != 0; ++j)
-            step->content += lines[j] + "\n";
-        steps.push_back(*step);
-        i = j;
-    }
-    return steps;
-}
-
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-    for (std::size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size())
-        s.replace(at, from.size(), to);
-    return s;
-}
 
 TEST(OnboardingGuide, FollowingTheGuideAddsAVendorThatGoesLiveWithoutARestart) {
     const auto steps = read_guide(source_path("docs/onboarding.md"));

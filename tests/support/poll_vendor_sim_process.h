@@ -41,6 +41,7 @@ struct PollVendorSimOptions {
     std::string basic_password;
     int min_interval_ms = 0;  // a sooner API request is answered 429
     std::optional<PollVendorSimTls> tls;
+    std::string api = "riverbend";  // or "lakeside": Lakeside Haulers' Jobs API (--api)
 };
 
 class PollVendorSimProcess {
@@ -67,6 +68,7 @@ class PollVendorSimProcess {
         if (options.min_interval_ms > 0)
             add({"--min-interval-ms", std::to_string(options.min_interval_ms)});
         if (tls_) add({"--tls-cert", tls_->cert_file, "--tls-key", tls_->key_file});
+        if (options.api != "riverbend") add({"--api", options.api});
         spawn(binary, args);
     }
     ~PollVendorSimProcess() {
