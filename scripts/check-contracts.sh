@@ -67,7 +67,7 @@ wait_for_port() {
   return 1
 }
 
-# Runs the gateway against a stand-in CRM in $work, sends it a work order, two vendor results
+# Runs the gateway against the CRM simulator in $work, sends it a work order, two vendor results
 # (one taken, one refused) and a request with a wrong token, waits until the CRM events are
 # delivered, and writes the /metrics page to $work/metrics.txt.
 scrape_live_gateway() {
@@ -78,7 +78,10 @@ scrape_live_gateway() {
   printf 'contracts-bay-key' >"$work/secrets/bay-hauling/api-key"
   printf 'whsec_%s' "$(head -c 32 /dev/urandom | base64)" >"$work/secrets/crm/webhook-secret"
 
-  node "$tools/crm-sink.mjs" "$work/crm-port" &
+  # The CRM simulator, verifying each event's signature, so deliveries succeed for real.
+  "$build/simulators/crm_sim/fieldgate-crm-sim" --port 0 --port-file "$work/crm-port" \
+    --control-port 0 --control-port-file "$work/crm-control-port" \
+    --secret-file "$work/secrets/crm/webhook-secret" >"$work/crm-sim.log" 2>&1 &
   sink_pid=$!
   local crm_port
   crm_port=$(wait_for_port "$work/crm-port") || return 1
@@ -157,7 +160,7 @@ check_metrics() {
   return "$status"
 }
 
-# The stand-in CRM and the gateway of the metrics check, ended on any exit (Ctrl-C included).
+# The CRM simulator and the gateway of the metrics check, ended on any exit (Ctrl-C included).
 sink_pid='' gateway_pid=''
 trap 'stop_started "$gateway_pid"; stop_started "$sink_pid"' EXIT
 

@@ -33,7 +33,8 @@ seeds_for() {  # the seed folders of one fuzzer
     fuzz-mapping-file)
       local dir="$build/seeds/$1"
       mkdir -p "$dir"
-      for f in "$root"/vendor_schemas/*/mapping.json; do
+      # The shipped vendors and the test folders that use every mapping feature.
+      for f in "$root"/vendor_schemas/*/mapping.json "$root"/tests/data/vendors/*/mapping.json; do
         cp "$f" "$dir/$(basename "$(dirname "$f")")"
       done
       echo "$dir" ;;
