@@ -18,8 +18,9 @@ namespace fieldgate::poll {
 // holds no unfinished window; then updates `state`'s window bounds to the new window.
 std::string next_target(const PollSpec& spec, PollState& state, SysMillis now);
 
-// After a page was read: the position to commit with it. Returns true when the cycle should
-// fetch another page now (a next link / page token, or a cursor page that held records).
+// After a page was read: the position to commit with it. Returns true when the vendor has
+// another page ready (a next link / page token, or a cursor page that held records); the
+// poller asks for it at the vendor's next slot all the same.
 bool advance(const PollSpec& spec, const nlohmann::json& page, std::size_t records,
              PollState& state);
 
