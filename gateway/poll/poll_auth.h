@@ -19,7 +19,4 @@ struct PollCredentials {
 // request by its token source. Reports the first secret the block names that has no value.
 PollCredentials poll_credentials(const PollSpec& spec, const SecretStore& secrets);
 
-// "Basic " + base64(user ":" password) (RFC 7617).
-std::string basic_authorization(const std::string& user, const std::string& password);
-
 }  // namespace fieldgate::poll

@@ -1,9 +1,9 @@
 #include "pickups_service.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <charconv>
+
+#include "http_basic.h"
 
 namespace fieldgate::poll_sim {
 
@@ -33,16 +33,6 @@ std::string escape(const std::string& v) {
         }
     }
     return out;
-}
-
-// "Basic " + base64(user ":" password), RFC 7617.
-std::string basic_authorization(const std::string& user, const std::string& password) {
-    const auto pair = user + ":" + password;
-    std::vector<unsigned char> out(4 * ((pair.size() + 2) / 3) + 1);
-    const int n = EVP_EncodeBlock(out.data(), reinterpret_cast<const unsigned char*>(pair.data()),
-                                  static_cast<int>(pair.size()));
-    return "Basic " +
-           std::string(reinterpret_cast<const char*>(out.data()), static_cast<std::size_t>(n));
 }
 
 std::optional<std::size_t> number(const std::optional<std::string>& text) {

@@ -7,12 +7,6 @@ namespace {
 
 using nlohmann::json;
 
-NormalizeOutput run(const json& mapping, const std::string& body) {
-    auto adapter = adapter_for(mapping);
-    if (!adapter) return {};
-    return adapter->normalize(body);
-}
-
 NormalizedResult only_ok(const NormalizeOutput& out) {
     const NormalizedResult empty;
     EXPECT_FALSE(out.payload_error) << error_lines(out);

@@ -10,12 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-NormalizeOutput run(const json& mapping, const std::string& body) {
-    auto adapter = adapter_for(mapping);
-    if (!adapter) return {};
-    return adapter->normalize(body);
-}
-
 std::string errors_of(const NormalizeOutput& out) {
     std::string s;
     if (out.payload_error) s += "payload: " + out.payload_error->detail + "\n";

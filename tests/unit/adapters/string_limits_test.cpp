@@ -17,12 +17,6 @@ std::string repeat(const std::string& unit, std::size_t n) {
     return out;
 }
 
-NormalizeOutput run(const json& mapping, const std::string& body) {
-    auto adapter = adapter_for(mapping);
-    if (!adapter) return {};
-    return adapter->normalize(body);
-}
-
 json record(const std::string& notes) {
     return {{"id", "J1"}, {"sr", "SR-1"}, {"status", "FAIL"}, {"reason", "MISC"}, {"notes", notes}};
 }

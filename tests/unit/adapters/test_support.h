@@ -137,6 +137,13 @@ inline std::shared_ptr<const VendorAdapter> adapter_for(const nlohmann::json& ma
     return load.vendor->adapter;
 }
 
+// What `body` becomes under `mapping` (empty when the mapping does not load).
+inline NormalizeOutput run(const nlohmann::json& mapping, const std::string& body) {
+    auto adapter = adapter_for(mapping);
+    if (!adapter) return {};
+    return adapter->normalize(body);
+}
+
 inline std::string all_errors(const std::vector<LoadError>& errors) {
     std::string s;
     for (const auto& e : errors) s += e.to_string() + "\n";

@@ -2,6 +2,7 @@
 // scheme, from a real secret store, and the wait after an answer (interval, Retry-After).
 #include <gtest/gtest.h>
 
+#include "http_basic.h"
 #include "poll_auth.h"
 #include "poll_plan.h"
 #include "support/temp_dir.h"
