@@ -135,13 +135,20 @@ RegistryLoad VendorLoader::load_all(const std::filesystem::path& dir) const {
         errors.push_back(
             LoadError{dir.string(), "", "cannot list the vendor folders: " + ec.message()});
     std::sort(folders.begin(), folders.end());
+    std::vector<SampleFailure> failures;
     for (const auto& folder : folders) {
         auto load = load_folder(folder);
         errors.insert(errors.end(), load.errors.begin(), load.errors.end());
-        if (load.vendor) entries.push_back(std::move(*load.vendor));
+        if (!load.vendor) continue;
+        auto failed = failing_samples(load.vendor->spec.id, *load.vendor->adapter, folder);
+        for (const auto& f : failed)
+            errors.push_back(LoadError{f.expected_file, f.pointer, f.to_string()});
+        if (failed.empty()) entries.push_back(std::move(*load.vendor));
+        failures.insert(failures.end(), failed.begin(), failed.end());
     }
     auto out = VendorRegistry::from_entries(std::move(entries));
     out.errors.insert(out.errors.begin(), errors.begin(), errors.end());
+    out.sample_failures = std::move(failures);
     return out;
 }
 

@@ -15,6 +15,7 @@
 #include "catalog.h"
 #include "cpp_adapters.h"
 #include "load_error.h"
+#include "sample_check.h"
 #include "vendor_spec.h"
 
 namespace fieldgate {
@@ -34,6 +35,8 @@ class VendorRegistry;
 struct RegistryLoad {
     std::shared_ptr<const VendorRegistry> registry;  // the vendors that loaded cleanly
     std::vector<LoadError> errors;                   // every problem, in every folder
+    // Golden samples the loaded mappings no longer reproduce (each one is in `errors` too).
+    std::vector<SampleFailure> sample_failures;
     bool ok() const { return errors.empty(); }
 };
 
@@ -54,7 +57,8 @@ class VendorLoader {
     // One folder: <folder>/mapping.json, whose vendor_id must equal the folder name.
     VendorLoad load_folder(const std::filesystem::path& folder) const;
     // Every folder under `dir` except names starting with '_' or '.'; never stops at the first
-    // error.
+    // error. A folder that loads must also reproduce each of its golden samples: a set is only
+    // as good as its samples, so the gateway starts on it or swaps it in only when they pass.
     RegistryLoad load_all(const std::filesystem::path& dir) const;
 
   private:

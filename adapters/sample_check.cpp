@@ -32,7 +32,81 @@ std::string quoted_value(const std::string& detail) {
     return end == std::string::npos ? std::string() : detail.substr(from, end - from);
 }
 
+std::string shortened(std::string text) {
+    constexpr std::size_t kMax = 120;
+    if (text.size() > kMax) text = text.substr(0, kMax) + "...";
+    return text;
+}
+
+// "<pointer>: expected X, normalized Y" for the first few differences (RFC 6902 from
+// nlohmann::json::diff); the first pointer is kept for the error's pointer.
+void describe_json_difference(const nlohmann::json& expected, const nlohmann::json& actual,
+                              SampleRun& run) {
+    constexpr std::size_t kShown = 3;
+    const auto patch = nlohmann::json::diff(expected, actual);
+    std::string text;
+    for (std::size_t i = 0; i < patch.size() && i < kShown; ++i) {
+        const auto& op = patch[i];
+        const auto path = op.at("path").get<std::string>();
+        const nlohmann::json::json_pointer at(path);
+        const auto before = expected.contains(at) ? shortened(expected.at(at).dump()) : "nothing";
+        const auto after = op.contains("value") ? shortened(op.at("value").dump()) : "nothing";
+        if (!text.empty()) text += "; ";
+        text += (path.empty() ? std::string("/") : path) + ": expected " + before +
+                ", normalized " + after;
+        if (i == 0) run.differs_pointer = path;
+    }
+    if (patch.size() > kShown)
+        text += "; and " + std::to_string(patch.size() - kShown) + " more difference(s)";
+    run.differs = text;
+}
+
+void describe_line_difference(const std::string& expected, const std::string& actual,
+                              SampleRun& run) {
+    std::istringstream e(expected);
+    std::istringstream a(actual);
+    for (int line = 1;; ++line) {
+        std::string want;
+        std::string got;
+        const bool more_e = static_cast<bool>(std::getline(e, want));
+        const bool more_a = static_cast<bool>(std::getline(a, got));
+        if (!more_e && !more_a) return;
+        if (more_e && more_a && want == got) continue;
+        // From a little before the first character that differs, so a long line shows it.
+        std::size_t column = 0;
+        while (column < want.size() && column < got.size() && want[column] == got[column]) ++column;
+        const auto from = column > 40 ? column - 40 : 0;
+        auto excerpt = [from](const std::string& text) {
+            return "'" + std::string(from > 0 ? "..." : "") + shortened(text.substr(from)) + "'";
+        };
+        run.differs = "line " + std::to_string(line) + ", column " + std::to_string(column + 1) +
+                      ": expected " + (more_e ? excerpt(want) : "nothing") + ", normalized " +
+                      (more_a ? excerpt(got) : "nothing");
+        return;
+    }
+}
+
 }  // namespace
+
+std::string SampleFailure::to_string() const {
+    return "sample '" + sample + "' of " + folder + " no longer matches " + expected_file + ": " +
+           (differs.empty() ? problem : differs);
+}
+
+std::vector<SampleFailure> failing_samples(const std::string& vendor, const VendorAdapter& adapter,
+                                           const fs::path& vendor_folder) {
+    std::vector<SampleFailure> out;
+    for (const auto& sample : list_samples(vendor_folder)) {
+        if (sample.expected_json.empty() && sample.expected_err.empty()) continue;
+        const auto run = run_sample(adapter, sample);
+        if (run.pass) continue;
+        const auto& file =
+            sample.expected_json.empty() ? sample.expected_err : sample.expected_json;
+        out.push_back(SampleFailure{vendor, vendor_folder.string(), sample.name, file.string(),
+                                    run.problem, run.differs, run.differs_pointer});
+    }
+    return out;
+}
 
 std::vector<SampleCase> list_samples(const fs::path& vendor_folder) {
     std::vector<SampleCase> out;
@@ -107,8 +181,10 @@ SampleRun run_sample(const VendorAdapter& adapter, const SampleCase& sample) {
         }
         run.expected = expected.dump(2) + "\n";
         run.pass = run.actual == run.expected;
-        if (!run.pass)
+        if (!run.pass) {
             run.problem = "the normalized result differs from " + sample.expected_json.string();
+            describe_json_difference(expected, nlohmann::json::parse(run.actual), run);
+        }
     } else if (!sample.expected_err.empty()) {
         run.actual = expected_err_text(run.output);
         run.expected = read_text(sample.expected_err);
@@ -118,6 +194,7 @@ SampleRun run_sample(const VendorAdapter& adapter, const SampleCase& sample) {
                           sample.expected_err.string() + " expects it to be refused";
         else if (!run.pass)
             run.problem = "the errors differ from " + sample.expected_err.string();
+        if (!run.pass) describe_line_difference(run.expected, run.actual, run);
     } else {
         run.actual = output_has_results(run.output) ? expected_json_text(run.output)
                                                     : expected_err_text(run.output);

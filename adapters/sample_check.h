@@ -34,6 +34,10 @@ struct SampleRun {
     std::string expected;  // the expected file's content (expected.json re-dumped), or ""
     bool pass = false;
     std::string problem;  // why it did not pass, a sentence; "" when it passed
+    // What differs, briefly: the JSON pointers where expected.json and the output part (the
+    // first few), or the first line that differs from expected.err; "" when it passed.
+    std::string differs;
+    std::string differs_pointer;  // expected.json: the first differing pointer
     std::vector<UnmappedCode> unmapped;
 };
 
@@ -42,6 +46,23 @@ std::vector<SampleCase> list_samples(const std::filesystem::path& vendor_folder)
 
 // Normalizes the case's input and compares it with its expected file.
 SampleRun run_sample(const VendorAdapter& adapter, const SampleCase& sample);
+
+// A golden sample (one with an expected file) that the vendor's mapping no longer reproduces.
+struct SampleFailure {
+    std::string vendor;
+    std::string folder;
+    std::string sample;
+    std::string expected_file;
+    std::string problem;
+    std::string differs;
+    std::string pointer;  // in expected_file, when known
+    std::string to_string() const;
+};
+
+// Runs every golden sample of the folder; a case without an expected file is not golden yet
+// (`vendor check` reports it) and is left out.
+std::vector<SampleFailure> failing_samples(const std::string& vendor, const VendorAdapter& adapter,
+                                           const std::filesystem::path& vendor_folder);
 
 // The text a case's expected file would hold for `out`: expected.json when any record
 // normalized (or the payload held none and no error), else expected.err.

@@ -120,9 +120,14 @@ Gateway::Gateway(GatewayConfig config)
                                                          [this] { return trucks_->stats(); });
     }
     parts.vendor_admin = vendor_admin_.get();
+    ops::QuarantineReplayer::MqttRequest mqtt_replay;
+    if (trucks_)
+        mqtt_replay = [this](const store::RawPayload& raw) {
+            return trucks_->replay_request(raw.request_id, raw.body);  // request_id: the topic
+        };
     ops_ = std::make_unique<OpsRoutes>(OpsParts{&config_, catalog_.get(), &secrets_, writer_.get(),
                                                 reads_.get(), [this] { return vendors(); },
-                                                &rate_limits_});
+                                                &rate_limits_, std::move(mqtt_replay)});
     parts.ops = ops_.get();
     parts.tls_not_after = [this] {
         return server_ ? server_->certificate_not_after() : std::nullopt;

@@ -1,5 +1,6 @@
 #include "vendor_command.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -11,6 +12,7 @@
 #include "catalog.h"
 #include "config.h"
 #include "conventions.h"
+#include "endpoint_url.h"
 #include "json_position.h"
 #include "registry.h"
 #include "result_json.h"
@@ -87,16 +89,95 @@ void print_indented(std::ostream& out, const std::string& text, const std::strin
     for (std::string line; std::getline(in, line);) out << indent << line << "\n";
 }
 
-// Secret names the folder declares (inbound auth, signature, dispatch pushes, polling).
+// Secret names of the transports the vendor uses: a polled vendor sends no results, so its
+// inbound key and signature are not asked for; dispatch pushes and the poll block are.
 std::vector<std::string> secret_names(const VendorSpec& spec) {
     std::vector<std::string> names;
-    if (!spec.auth.secret.empty()) names.push_back(spec.auth.secret);
-    if (spec.auth.signature && !spec.auth.signature->secret.empty())
-        names.push_back(spec.auth.signature->secret);
+    if (!spec.poll) {
+        if (!spec.auth.secret.empty() && !spec.auth.certificate_only())
+            names.push_back(spec.auth.secret);
+        if (spec.auth.signature && !spec.auth.signature->secret.empty())
+            names.push_back(spec.auth.signature->secret);
+    }
     if (spec.dispatch.push() && !spec.dispatch.secret.empty())
         names.push_back(spec.dispatch.secret);
-    if (spec.poll && !spec.poll->secret.empty()) names.push_back(spec.poll->secret);
+    if (spec.dispatch.push() && spec.dispatch.oauth2)
+        names.push_back(spec.dispatch.oauth2->client_secret);
+    if (spec.poll) {
+        for (auto& name : poll_secret_names(*spec.poll)) names.push_back(std::move(name));
+    }
     return names;
+}
+
+// What the poller checks before its first request, which the folder's loader leaves to it: the
+// URL as an outbound endpoint (https, or plain http only to this machine or when allowed).
+std::vector<LoadError> poll_problems(const VendorSpec& spec) {
+    std::vector<LoadError> problems;
+    if (!spec.poll) return problems;
+    std::string refused;
+    const auto url = http::parse_endpoint_url(spec.poll->url, refused);
+    if (url) refused = http::refuse_plaintext(*url, spec.poll->allow_insecure_http, "poll.url");
+    if (!refused.empty()) problems.push_back(LoadError{spec.mapping_path, "/poll/url", refused});
+    return problems;
+}
+
+void print_poll(std::ostream& out, const VendorSpec& spec, int& problems) {
+    if (!spec.poll) return;
+    const auto errors = poll_problems(spec);
+    for (const auto& e : errors) {
+        ++problems;
+        out << "  ERROR " << describe(e)
+            << "\n        what to do: use https://, or set \"allow_insecure_http\": true in the "
+               "poll block for a trusted private network\n";
+    }
+    if (errors.empty()) {
+        const auto& p = *spec.poll;
+        out << "  ok    poll " << p.url << " every " << p.interval_s << " s, "
+            << (p.window() ? "time window" : "cursor") << ", auth " << p.auth_scheme << "\n";
+    }
+}
+
+// Runs every sample of the folder, printing each one's verdict and, for a failure, the diff and
+// what to do; returns the unmapped codes the samples used.
+std::vector<UnmappedCode> print_samples(std::ostream& out, const fs::path& folder,
+                                        const VendorEntry& vendor, int& problems) {
+    std::vector<UnmappedCode> unmapped;
+    const auto samples = list_samples(folder);
+    if (samples.empty()) out << "  none\n";
+    int passed = 0;
+    for (const auto& sample : samples) {
+        const auto run = run_sample(*vendor.adapter, sample);
+        unmapped.insert(unmapped.end(), run.unmapped.begin(), run.unmapped.end());
+        const char* kind = !sample.expected_json.empty()  ? "expected.json"
+                           : !sample.expected_err.empty() ? "expected.err"
+                                                          : "no expected file";
+        if (run.pass) {
+            ++passed;
+            out << "  ok    " << sample.name << " (" << kind << ")\n";
+            continue;
+        }
+        ++problems;
+        out << "  FAIL  " << sample.name << ": " << run.problem << "\n";
+        if (!run.expected.empty() || !run.actual.empty()) {
+            if (run.expected.empty()) {
+                out << "        normalized:\n";
+                print_indented(out, run.actual, "          ");
+            } else {
+                out << "        - " << kind << "   + normalized now\n";
+                print_indented(out, line_diff(run.expected, run.actual), "        ");
+            }
+        }
+        if (sample.expected_json.empty() && sample.expected_err.empty())
+            out << "        what to do: if the normalized side is right, write it with "
+                   "`fieldgate vendor try "
+                << folder.string() << " " << sample.input.string() << " --write-expected`\n";
+        else
+            out << "        what to do: fix the mapping if the normalized side is wrong; if it "
+                   "is right, update "
+                << kind << " to it\n";
+    }
+    out << "  " << passed << " of " << samples.size() << " samples as expected\n";
+    return unmapped;
 }
 
 }  // namespace
@@ -146,6 +227,7 @@ int vendor_check(const VendorCommandArgs& args, std::ostream& out) {
         out << "  ok    " << s.id << " \"" << s.name << "\" mapping " << s.mapping_version << ", "
             << s.format << ", status " << s.status << ", auth " << s.auth.scheme << ", dispatch "
             << s.dispatch.mode << "\n";
+        print_poll(out, s, problems);
         if (!args.config_path.empty()) {
             const SecretStore secrets(config.secrets_dir, config.secrets_env_prefix);
             for (const auto& name : secret_names(s)) {
@@ -162,41 +244,7 @@ int vendor_check(const VendorCommandArgs& args, std::ostream& out) {
     if (!vendor) {
         out << "  not run: the mapping does not load (fix the errors above first)\n";
     } else {
-        const auto samples = list_samples(folder);
-        if (samples.empty()) out << "  none\n";
-        int passed = 0;
-        for (const auto& sample : samples) {
-            const auto run = run_sample(*vendor->adapter, sample);
-            unmapped.insert(unmapped.end(), run.unmapped.begin(), run.unmapped.end());
-            const char* kind = !sample.expected_json.empty()  ? "expected.json"
-                               : !sample.expected_err.empty() ? "expected.err"
-                                                              : "no expected file";
-            if (run.pass) {
-                ++passed;
-                out << "  ok    " << sample.name << " (" << kind << ")\n";
-                continue;
-            }
-            ++problems;
-            out << "  FAIL  " << sample.name << ": " << run.problem << "\n";
-            if (!run.expected.empty() || !run.actual.empty()) {
-                if (run.expected.empty()) {
-                    out << "        normalized:\n";
-                    print_indented(out, run.actual, "          ");
-                } else {
-                    out << "        - " << kind << "   + normalized now\n";
-                    print_indented(out, line_diff(run.expected, run.actual), "        ");
-                }
-            }
-            if (sample.expected_json.empty() && sample.expected_err.empty())
-                out << "        what to do: if the normalized side is right, write it with "
-                       "`fieldgate vendor try "
-                    << folder.string() << " " << sample.input.string() << " --write-expected`\n";
-            else
-                out << "        what to do: fix the mapping if the normalized side is wrong; if it "
-                       "is right, update "
-                    << kind << " to it\n";
-        }
-        out << "  " << passed << " of " << samples.size() << " samples as expected\n";
+        unmapped = print_samples(out, folder, *vendor, problems);
     }
 
     out << "\nvendor codes with no mapping\n";
@@ -297,7 +345,16 @@ int vendor_try(const VendorCommandArgs& args, std::ostream& out) {
             << (results ? expected_json_text(output) : expected_err_text(output));
         out << "wrote " << target.string() << " (" << output.records.size()
             << " record(s)); read it: it is what `vendor check` will hold the mapping to\n";
-        return kReady;
+        if (!refused) return kReady;
+        out << "vendor try: the mapping refused "
+            << (output.payload_error
+                    ? std::string("the payload as a whole")
+                    : std::to_string(std::count_if(output.records.begin(), output.records.end(),
+                                                   [](const RecordResult& r) { return !r.ok(); })) +
+                          " record(s)")
+            << "; the file records that refusal as expected. If the vendor's payload is right, "
+               "fix the mapping, delete the file and write it again\n";
+        return kProblems;
     }
     std::size_t ok = 0;
     for (const auto& r : output.records) ok += r.ok() ? 1 : 0;

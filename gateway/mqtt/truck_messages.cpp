@@ -18,12 +18,6 @@
 
 namespace fieldgate::mqtt {
 
-struct TruckMessages::Parsed {
-    const VendorTopics* vendor = nullptr;
-    std::string truck;
-    std::string kind;  // the topic's last level
-};
-
 namespace {
 
 std::vector<std::string> split_topic(const std::string& topic) {
@@ -63,14 +57,7 @@ void TruckMessages::handle(const Message& m) {
                    "the topic is not valid UTF-8 (each invalid byte shown as U+FFFD)");
         return;
     }
-    const VendorTopics* vendor = nullptr;
-    for (const auto& t : topics_) {
-        if (m.topic.size() > t.prefix.size() + 1 &&
-            m.topic.compare(0, t.prefix.size(), t.prefix) == 0 && m.topic[t.prefix.size()] == '/') {
-            vendor = &t;
-            break;
-        }
-    }
+    const VendorTopics* vendor = vendor_of(m.topic);
     if (!vendor) {
         quarantine(m, "", 404, "unknown-vendor", "Unknown vendor",
                    "no vendor has MQTT topics under '" + m.topic +
@@ -123,6 +110,15 @@ void TruckMessages::handle(const Message& m) {
     else
         quarantine(m, vendor->vendor, 400, "unknown-topic", "Unknown topic",
                    "'" + p.kind + "' is not one of " + vendor->vendor + "'s topics");
+}
+
+const VendorTopics* TruckMessages::vendor_of(const std::string& topic) const {
+    for (const auto& t : topics_) {
+        if (topic.size() > t.prefix.size() + 1 &&
+            topic.compare(0, t.prefix.size(), t.prefix) == 0 && topic[t.prefix.size()] == '/')
+            return &t;
+    }
+    return nullptr;
 }
 
 void TruckMessages::commit(std::function<void(sqlite::Connection&)> job, bool wait,
@@ -256,19 +252,26 @@ void TruckMessages::on_position(const Parsed& p, const Message& m) {
     positions_.add(std::move(row));
 }
 
-void TruckMessages::on_stop(const Parsed& p, const Message& m) {
+std::shared_ptr<IngestRequest> TruckMessages::stop_request(const Parsed& p,
+                                                           const Message& m) const {
     const auto registry = vendors_();
     const VendorEntry* entry = registry ? registry->find(p.vendor->vendor) : nullptr;
-    if (!entry) {
+    if (!entry) return nullptr;
+    auto req = new_request(m, entry->spec.id, p.truck);
+    req->mapping_version = entry->spec.mapping_version;
+    req->raw.body = m.payload;
+    req->normalized = entry->adapter->normalize(m.payload);
+    return req;
+}
+
+void TruckMessages::on_stop(const Parsed& p, const Message& m) {
+    auto req = stop_request(p, m);
+    if (!req) {
         quarantine(m, p.vendor->vendor, 404, "unknown-vendor", "Unknown vendor",
                    "vendor '" + p.vendor->vendor + "' is not configured");
         return;
     }
     ++stats_.stops;
-    auto req = new_request(m, entry->spec.id, p.truck);
-    req->mapping_version = entry->spec.mapping_version;
-    req->raw.body = m.payload;
-    req->normalized = entry->adapter->normalize(m.payload);
     run_ingest(std::move(req), m.qos > 0);
 }
 
@@ -322,13 +325,21 @@ void TruckMessages::on_assignment(const Parsed& p, const Message& m) {
 }
 
 void TruckMessages::on_route_event(const Parsed& p, const Message& m) {
-    const auto doc = nlohmann::json::parse(m.payload, nullptr, false);
-    const auto& v = *p.vendor;
-    if (doc.is_discarded() || !doc.is_object()) {
-        quarantine(m, v.vendor, 400, "malformed", "Malformed payload",
+    auto req = route_event_request(p, m);
+    if (!req) {
+        quarantine(m, p.vendor->vendor, 400, "malformed", "Malformed payload",
                    "the route event is not a JSON object");
         return;
     }
+    ++stats_.route_events;
+    run_ingest(std::move(req), m.qos > 0);
+}
+
+std::shared_ptr<IngestRequest> TruckMessages::route_event_request(const Parsed& p,
+                                                                  const Message& m) const {
+    const auto doc = nlohmann::json::parse(m.payload, nullptr, false);
+    const auto& v = *p.vendor;
+    if (doc.is_discarded() || !doc.is_object()) return nullptr;
     const auto registry = vendors_();
     const VendorEntry* entry = registry ? registry->find(v.vendor) : nullptr;
     auto req = new_request(m, v.vendor, p.truck);
@@ -374,8 +385,7 @@ void TruckMessages::on_route_event(const Parsed& p, const Message& m) {
     }
     rec.result = std::move(r);
     req->normalized.records.push_back(std::move(rec));
-    ++stats_.route_events;
-    run_ingest(std::move(req), m.qos > 0);
+    return req;
 }
 
 }  // namespace fieldgate::mqtt

@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "arrival_detector.h"
@@ -50,18 +51,34 @@ class TruckMessages {
                   TruckDirectory& directory, Assigned on_assigned);
 
     void handle(const Message& m);
+    // Replay of a quarantined message (ops/quarantine_replay.cpp): the request handle() would
+    // make of it now (stop events through the vendor's current mapping, route events through
+    // mqtt.json's codes), or why it is not re-run (positions, statuses and assignments are
+    // moments or last values that an old copy would overwrite). Nothing is committed here.
+    std::variant<std::shared_ptr<IngestRequest>, std::string> replay_request(
+        const std::string& topic, const std::string& payload) const;
     // From now on a commit that failed is not tried again (the service is shutting down).
     void stopping() { stopping_ = true; }
     const MessageStats& stats() const { return stats_; }
     const std::vector<VendorTopics>& topics() const { return topics_; }
 
   private:
-    struct Parsed;
+    struct Parsed {
+        const VendorTopics* vendor = nullptr;
+        std::string truck;
+        std::string kind;  // the topic's last level
+    };
     void on_position(const Parsed& p, const Message& m);
     void on_stop(const Parsed& p, const Message& m);
     void on_status(const Parsed& p, const Message& m);
     void on_assignment(const Parsed& p, const Message& m);
     void on_route_event(const Parsed& p, const Message& m);
+    // The vendor whose prefix the topic is under; nullptr when none.
+    const VendorTopics* vendor_of(const std::string& topic) const;
+    // A stop event through the vendor's current adapter; nullptr when it is not configured.
+    std::shared_ptr<IngestRequest> stop_request(const Parsed& p, const Message& m) const;
+    // A route event through mqtt.json's codes; nullptr when the payload is not a JSON object.
+    std::shared_ptr<IngestRequest> route_event_request(const Parsed& p, const Message& m) const;
     // Quarantines the message as refused, with the topic and the error; waits for the commit
     // when the message was QoS 1.
     void quarantine(const Message& m, const std::string& vendor, int status, std::string type,

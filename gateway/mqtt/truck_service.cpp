@@ -81,6 +81,11 @@ void TruckService::handle(const Message& m) {
     messages_->handle(m);
 }
 
+std::variant<std::shared_ptr<IngestRequest>, std::string> TruckService::replay_request(
+    const std::string& topic, const std::string& payload) const {
+    return messages_->replay_request(topic, payload);
+}
+
 bool TruckService::connected() const {
     return client_ && client_->connected();
 }

@@ -5,6 +5,8 @@
 
 #include <functional>
 #include <memory>
+#include <string>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
@@ -38,6 +40,9 @@ class TruckService {
     // What the broker connection's callback does with each arriving message (the MQTT fuzzer
     // hands messages in here without a broker).
     void handle(const Message& m);
+    // A quarantined message's replay request (TruckMessages::replay_request).
+    std::variant<std::shared_ptr<IngestRequest>, std::string> replay_request(
+        const std::string& topic, const std::string& payload) const;
     nlohmann::json stats() const;  // counters for /readyz
 
   private:

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <variant>
 
 #include "quarantine_repository.h"
 #include "time_util.h"
@@ -18,6 +19,54 @@ struct PayloadReplay {
     std::string body_sha256;
     std::shared_ptr<IngestRequest> request;
 };
+
+constexpr const char* kSyncNotReplayable =
+    "crew sync actions are not replayed: there is no mapping to fix, the tablet got this "
+    "refusal in its sync reply and the crew sends the corrected action with its next sync";
+
+// The request a fresh arrival of the stored body would have made, through the vendor's CURRENT
+// adapter; or why this entry cannot be re-run.
+std::variant<std::shared_ptr<IngestRequest>, std::string> replay_request(
+    const store::QuarantinedPayload& stored, const VendorEntry& vendor,
+    const QuarantineReplayer::MqttRequest& mqtt) {
+    const auto& entry = stored.row.entry;
+    const auto& spec = vendor.spec;
+    if (entry.channel == "mqtt") {
+        if (!mqtt)
+            return std::string(
+                "MQTT messages are replayed through the truck service, and MQTT is not "
+                "configured in this gateway");
+        auto built = mqtt(stored.raw);
+        if (auto* req = std::get_if<std::shared_ptr<IngestRequest>>(&built)) {
+            (*req)->raw = stored.raw;
+            (*req)->stored_raw_payload_id = entry.raw_payload_id;
+        }
+        return built;
+    }
+    if (entry.channel != "http" && entry.channel != "poll")
+        return "payloads that came over " + entry.channel + " cannot be replayed";
+    auto req = std::make_shared<IngestRequest>();
+    req->vendor = spec.id;
+    req->source = "vendor:" + spec.id;
+    req->mapping_version = spec.mapping_version;
+    req->raw = stored.raw;
+    req->stored_raw_payload_id = entry.raw_payload_id;
+    // A polled page is whatever the vendor's API answered: the gateway asked for it, so the
+    // media types a vendor may push do not apply.
+    const auto type = http::media_type(stored.raw.content_type);
+    if (entry.channel == "http" && std::find(spec.content_types.begin(), spec.content_types.end(),
+                                             type) == spec.content_types.end()) {
+        req->refused = ApiError{415,
+                                "unsupported-media-type",
+                                "Unsupported media type",
+                                "Content-Type '" + type + "' is not accepted for " + spec.id,
+                                "Content-Type",
+                                nlohmann::json::object()};
+    } else {
+        req->normalized = vendor.adapter->normalize(req->raw.body);
+    }
+    return req;
+}
 
 // The verdict an entry gets from the replay report: its own record's when the pointer still
 // names one, else the payload's as a whole.
@@ -57,87 +106,85 @@ std::pair<Verdict, nlohmann::json> verdict_for(const store::QuarantineRow& row,
     return {worst, detail};
 }
 
+using Payloads = std::map<std::pair<std::string, std::string>, PayloadReplay>;
+
+// Reads each entry and, for the open ones that can be re-run, builds the request once per
+// stored body; every other entry gets its answer in `results` at once.
+void collect(sqlite::Connection& db, const std::vector<std::int64_t>& ids,
+             const VendorRegistry* registry, const QuarantineReplayer::MqttRequest& mqtt,
+             std::vector<ReplayItem>& results, Payloads& payloads) {
+    for (const auto id : ids) {
+        ReplayItem item;
+        item.id = id;
+        auto stored = store::find_quarantined_payload(db, id);
+        if (!stored) {
+            item.result = "not_found";
+            results.push_back(std::move(item));
+            continue;
+        }
+        const auto& entry = stored->row.entry;
+        item.state = entry.state;
+        auto refuse = [&](const std::string& why) {
+            item.result = "not_replayable";
+            item.detail["reason"] = why;
+            results.push_back(std::move(item));
+        };
+        if (entry.state != "open") {
+            item.result = "skipped";
+            item.verdict = stored->row.replay_verdict.value_or("");
+            item.detail["reason"] = "the entry is " + entry.state + ", not open";
+            results.push_back(std::move(item));
+            continue;
+        }
+        if (entry.channel == "sync") {
+            refuse(kSyncNotReplayable);
+            continue;
+        }
+        const VendorEntry* vendor =
+            entry.vendor && registry ? registry->find(*entry.vendor) : nullptr;
+        if (!vendor) {
+            refuse("no vendor '" + entry.vendor.value_or("") + "' is configured");
+            continue;
+        }
+        if (entry.http_status == 401 || entry.http_status == 403) {
+            refuse("refused before the sender was authenticated; the vendor must send it again");
+            continue;
+        }
+        if (stored->raw.truncated) {
+            refuse("only part of the body was kept (it was over the size limit)");
+            continue;
+        }
+        const auto key = std::make_pair(*entry.vendor, entry.body_sha256);
+        if (!payloads.contains(key)) {
+            auto built = replay_request(*stored, *vendor, mqtt);
+            if (auto* why = std::get_if<std::string>(&built)) {
+                refuse(*why);
+                continue;
+            }
+            auto req = std::get<std::shared_ptr<IngestRequest>>(std::move(built));
+            prepare_ingest(*req);
+            payloads.emplace(key, PayloadReplay{entry.vendor, entry.body_sha256, req});
+        }
+    }
+}
+
 }  // namespace
 
 QuarantineReplayer::QuarantineReplayer(store::Writer& writer, store::ReadPool& reads,
-                                       Vendors vendors, IngestContext context)
-    : writer_(writer), reads_(reads), vendors_(std::move(vendors)), context_(std::move(context)) {}
+                                       Vendors vendors, IngestContext context, MqttRequest mqtt)
+    : writer_(writer),
+      reads_(reads),
+      vendors_(std::move(vendors)),
+      context_(std::move(context)),
+      mqtt_(std::move(mqtt)) {}
 
 void QuarantineReplayer::replay(const std::vector<std::int64_t>& ids, Done done) {
     auto results = std::make_shared<std::vector<ReplayItem>>();
-    std::map<std::pair<std::string, std::string>, PayloadReplay> payloads;
+    Payloads payloads;
     const auto registry = vendors_();
     {
         auto db = reads_.acquire();
-        for (const auto id : ids) {
-            ReplayItem item;
-            item.id = id;
-            auto stored = store::find_quarantined_payload(*db, id);
-            if (!stored) {
-                item.result = "not_found";
-                results->push_back(std::move(item));
-                continue;
-            }
-            const auto& entry = stored->row.entry;
-            item.state = entry.state;
-            auto refuse = [&](const std::string& why) {
-                item.result = "not_replayable";
-                item.detail["reason"] = why;
-                results->push_back(std::move(item));
-            };
-            if (entry.state != "open") {
-                item.result = "skipped";
-                item.verdict = stored->row.replay_verdict.value_or("");
-                item.detail["reason"] = "the entry is " + entry.state + ", not open";
-                results->push_back(std::move(item));
-                continue;
-            }
-            const VendorEntry* vendor =
-                entry.vendor && registry ? registry->find(*entry.vendor) : nullptr;
-            if (!vendor) {
-                refuse("no vendor '" + entry.vendor.value_or("") + "' is configured");
-                continue;
-            }
-            if (entry.http_status == 401 || entry.http_status == 403) {
-                refuse(
-                    "refused before the sender was authenticated; the vendor must send it again");
-                continue;
-            }
-            if (stored->raw.truncated) {
-                refuse("only part of the body was kept (it was over the size limit)");
-                continue;
-            }
-            if (entry.channel != "http") {
-                refuse("only payloads received over HTTP can be replayed; this came over " +
-                       entry.channel);
-                continue;
-            }
-            const auto key = std::make_pair(*entry.vendor, entry.body_sha256);
-            if (!payloads.contains(key)) {
-                const auto& spec = vendor->spec;
-                auto req = std::make_shared<IngestRequest>();
-                req->vendor = spec.id;
-                req->source = "vendor:" + spec.id;
-                req->mapping_version = spec.mapping_version;
-                req->raw = stored->raw;
-                req->stored_raw_payload_id = entry.raw_payload_id;
-                const auto type = http::media_type(stored->raw.content_type);
-                if (std::find(spec.content_types.begin(), spec.content_types.end(), type) ==
-                    spec.content_types.end()) {
-                    req->refused =
-                        ApiError{415,
-                                 "unsupported-media-type",
-                                 "Unsupported media type",
-                                 "Content-Type '" + type + "' is not accepted for " + spec.id,
-                                 "Content-Type",
-                                 nlohmann::json::object()};
-                } else {
-                    req->normalized = vendor->adapter->normalize(req->raw.body);
-                }
-                prepare_ingest(*req);
-                payloads.emplace(key, PayloadReplay{entry.vendor, entry.body_sha256, req});
-            }
-        }
+        collect(*db, ids, registry.get(), mqtt_, *results, payloads);
     }
     if (payloads.empty()) {
         done(std::move(*results), nullptr);

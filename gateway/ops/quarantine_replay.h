@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -34,9 +35,13 @@ class QuarantineReplayer {
   public:
     using Vendors = std::function<std::shared_ptr<const VendorRegistry>()>;
     using Done = std::function<void(std::vector<ReplayItem>, std::exception_ptr)>;
+    // An MQTT message's request as the truck service would build it now (stop and route events),
+    // or why that message cannot be re-run; unset when MQTT is not configured.
+    using MqttRequest = std::function<std::variant<std::shared_ptr<IngestRequest>, std::string>(
+        const store::RawPayload&)>;
 
     QuarantineReplayer(store::Writer& writer, store::ReadPool& reads, Vendors vendors,
-                       IngestContext context);
+                       IngestContext context, MqttRequest mqtt = nullptr);
 
     // Reads and normalizes on the caller's thread, applies in the writer; `done` is called
     // exactly once (on the writer thread, or at once when nothing needs writing), with an
@@ -48,6 +53,7 @@ class QuarantineReplayer {
     store::ReadPool& reads_;
     Vendors vendors_;
     IngestContext context_;
+    MqttRequest mqtt_;
 };
 
 }  // namespace fieldgate::ops

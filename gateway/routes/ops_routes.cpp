@@ -107,8 +107,8 @@ OpsRoutes::OpsRoutes(OpsParts parts) : parts_(std::move(parts)) {
     ingest_context_.events =
         EventContext{parts_.config->event_type_prefix, parts_.config->event_source};
     ingest_context_.city_zone = parts_.config->city_time_zone;
-    replayer_ = std::make_unique<ops::QuarantineReplayer>(*parts_.writer, *parts_.reads,
-                                                          parts_.vendors, ingest_context_);
+    replayer_ = std::make_unique<ops::QuarantineReplayer>(
+        *parts_.writer, *parts_.reads, parts_.vendors, ingest_context_, parts_.mqtt_replay);
 }
 
 bool OpsRoutes::bearer(const http::Request& request,

@@ -26,7 +26,8 @@ struct OpsParts {
     store::Writer* writer = nullptr;
     store::ReadPool* reads = nullptr;
     std::function<std::shared_ptr<const VendorRegistry>()> vendors;
-    const VendorRateLimits* rate_limits = nullptr;  // vendor health shows each vendor's
+    const VendorRateLimits* rate_limits = nullptr;     // vendor health shows each vendor's
+    ops::QuarantineReplayer::MqttRequest mqtt_replay;  // unset when MQTT is not configured
 };
 
 class OpsRoutes {

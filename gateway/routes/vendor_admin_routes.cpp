@@ -51,6 +51,7 @@ bool VendorAdminRoutes::handle(const http::Request& request, http::Respond& resp
     const auto body = outcome.to_json();
     error.extra["file"] = first.file;
     error.extra["errors"] = body["errors"];
+    error.extra["failing_samples"] = body["failing_samples"];
     error.extra["vendors"] = body["vendors"];
     respond(problem_response(error));
     return true;

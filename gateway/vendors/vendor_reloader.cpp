@@ -27,6 +27,14 @@ nlohmann::json VendorReloadOutcome::to_json() const {
     nlohmann::json errs = nlohmann::json::array();
     for (const auto& e : errors)
         errs.push_back({{"file", e.file}, {"pointer", e.pointer}, {"message", e.message}});
+    nlohmann::json samples = nlohmann::json::array();
+    for (const auto& f : failing_samples)
+        samples.push_back({{"vendor", f.vendor},
+                           {"folder", f.folder},
+                           {"sample", f.sample},
+                           {"expected_file", f.expected_file},
+                           {"problem", f.problem},
+                           {"differs", f.differs}});
     return {{"accepted", accepted},
             {"trigger", trigger},
             {"vendors", vendors},
@@ -34,7 +42,8 @@ nlohmann::json VendorReloadOutcome::to_json() const {
             {"changed", changed},
             {"removed", removed},
             {"restart_needed", restart_needed},
-            {"errors", errs}};
+            {"errors", errs},
+            {"failing_samples", samples}};
 }
 
 VendorReloader::VendorReloader(LoaderOptions options, std::string vendor_schemas_dir,
@@ -59,6 +68,7 @@ VendorReloadOutcome VendorReloader::reload(const std::string& trigger) {
     }
     if (!loaded.ok() || !loaded.registry) {
         out.errors = std::move(loaded.errors);
+        out.failing_samples = std::move(loaded.sample_failures);
         out.registry = previous;
         spdlog::error("vendor reload ({}) refused, the previous vendor set keeps serving:",
                       trigger);

@@ -19,6 +19,7 @@ struct VendorReloadOutcome {
     bool accepted = false;
     std::string trigger;
     std::vector<LoadError> errors;                   // refused: why (the running set is unchanged)
+    std::vector<SampleFailure> failing_samples;      // refused: golden samples that no longer pass
     std::shared_ptr<const VendorRegistry> registry;  // the set serving after this call
     std::vector<std::string> added, changed, removed;
     // What this reload changed that only a restart applies (push dispatch endpoints).

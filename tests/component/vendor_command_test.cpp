@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <regex>
 
 #include <nlohmann/json.hpp>
@@ -28,8 +29,19 @@ fs::path copy_bay(const TempDir& dir) {
     return to;
 }
 
-CommandResult check(const fs::path& folder) {
-    return run_command(fieldgate_binary() + " vendor check " + shell_quote(folder.string()));
+// A copy of vendor_schemas/riverbend-recycling (a polled vendor) with its mapping edited.
+fs::path copy_riverbend(const TempDir& dir, const std::function<void(nlohmann::json&)>& edit) {
+    const auto to = dir.path() / "riverbend-recycling";
+    fs::copy(source_path("vendor_schemas/riverbend-recycling"), to, fs::copy_options::recursive);
+    auto mapping = nlohmann::json::parse(read(to / "mapping.json"));
+    edit(mapping);
+    std::ofstream(to / "mapping.json") << mapping.dump(2);
+    return to;
+}
+
+CommandResult check(const fs::path& folder, const std::string& extra = "") {
+    return run_command(fieldgate_binary() + " vendor check " + shell_quote(folder.string()) +
+                       extra);
 }
 
 CommandResult try_payload(const std::string& vendor, const fs::path& payload,
@@ -132,6 +144,60 @@ TEST(VendorCheck, ASampleThatNoLongerMatchesShowsExpectedBesideNormalized) {
         << r.output;
 }
 
+TEST(VendorCheck, APlaintextPollUrlToAnotherMachineIsAnErrorUnlessAllowed) {
+    TempDir dir;
+    const auto folder = copy_riverbend(
+        dir, [](nlohmann::json& m) { m["poll"]["url"] = "http://pickups.riverbend.example/v2"; });
+    const auto r = check(folder);
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_TRUE(has(r.output, "ERROR " + (folder / "mapping.json").string())) << r.output;
+    EXPECT_TRUE(has(r.output, "(/poll/url)")) << r.output;
+    EXPECT_TRUE(has(r.output, "allow_insecure_http")) << r.output;
+
+    TempDir allowed_dir;
+    const auto allowed = copy_riverbend(allowed_dir, [](nlohmann::json& m) {
+        m["poll"]["url"] = "http://pickups.riverbend.example/v2";
+        m["poll"]["allow_insecure_http"] = true;
+    });
+    const auto ok = check(allowed);
+    EXPECT_EQ(ok.exit_code, 0) << ok.output;
+    EXPECT_TRUE(has(ok.output,
+                    "ok    poll http://pickups.riverbend.example/v2 every 60 s, "
+                    "time window, auth api_key_header"))
+        << ok.output;
+}
+
+TEST(VendorCheck, ABadPollBlockIsNamedByItsPointer) {
+    const std::vector<std::pair<std::function<void(nlohmann::json&)>, std::string>> cases = {
+        {[](nlohmann::json& m) { m["poll"]["url"] = "ftp://pickups.example/v2"; }, "/poll/url"},
+        {[](nlohmann::json& m) { m["poll"]["window"] = nlohmann::json::object(); }, "/poll/window"},
+        {[](nlohmann::json& m) {
+             m["poll"]["cursor"] = {{"param", "c"}, {"next_pointer", "/c"}};
+         },
+         "(/poll)"},
+    };
+    for (const auto& [edit, pointer] : cases) {
+        TempDir dir;
+        const auto r = check(copy_riverbend(dir, edit));
+        EXPECT_EQ(r.exit_code, 1) << r.output;
+        EXPECT_TRUE(has(r.output, pointer)) << pointer << "\n" << r.output;
+    }
+}
+
+TEST(VendorCheck, APolledVendorIsAskedOnlyForThePollSecrets) {
+    TempDir dir;
+    const auto folder = copy_riverbend(dir, [](nlohmann::json&) {});
+    fs::create_directories(dir.path() / "secrets");
+    const auto config =
+        dir.write("gateway.json",
+                  nlohmann::json{{"secrets", {{"dir", (dir.path() / "secrets").string()}}}}.dump());
+    const auto r = check(folder, " --config " + shell_quote(config));
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_TRUE(has(r.output, "secret 'riverbend-recycling/api-key' is not configured yet"))
+        << r.output;
+    EXPECT_FALSE(has(r.output, "riverbend-recycling/push-key")) << r.output;
+}
+
 TEST(VendorCheck, ANonFolderCannotRun) {
     const auto r = check("/nonexistent/vendor");
     EXPECT_EQ(r.exit_code, 2) << r.output;
@@ -175,6 +241,29 @@ TEST(VendorTry, ABadPayloadShowsEachErrorAndTheUnmappedCode) {
     EXPECT_TRUE(has(r.output, "1 record(s): 0 normalized, 1 refused")) << r.output;
     EXPECT_TRUE(has(r.output, "unmapped_code /exception/code [exception.code]")) << r.output;
     EXPECT_TRUE(has(r.output, "exception.code 'DOG' at /exception/code")) << r.output;
+}
+
+TEST(VendorTry, WriteExpectedExitsOneAndSaysSoWhenARecordIsRefused) {
+    TempDir dir;
+    const auto folder = copy_bay(dir);
+    fs::create_directories(folder / "samples" / "dog");
+    const auto payload = folder / "samples" / "dog" / "input.json";
+    std::ofstream(payload)
+        << R"({"ticket_number": "T-1", "service_request": "SR-1", "status": "Confirmed Negative",
+              "exception": {"code": "DOG"}, "closed_at": "2026-02-03T10:42:17-08:00"})";
+    const auto r = try_payload(folder.string(), payload, " --write-expected");
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_TRUE(fs::exists(folder / "samples" / "dog" / "expected.err")) << r.output;
+    EXPECT_TRUE(has(r.output, "the mapping refused 1 record(s)")) << r.output;
+
+    // A payload that normalizes still exits 0.
+    fs::create_directories(folder / "samples" / "good");
+    fs::copy_file(folder / "samples" / "doc-single" / "input.json",
+                  folder / "samples" / "good" / "input.json");
+    const auto good = try_payload(folder.string(), folder / "samples" / "good" / "input.json",
+                                  " --write-expected");
+    EXPECT_EQ(good.exit_code, 0) << good.output;
+    EXPECT_TRUE(fs::exists(folder / "samples" / "good" / "expected.json")) << good.output;
 }
 
 TEST(VendorTry, AFolderPathWorksAndABrokenMappingIsExplained) {

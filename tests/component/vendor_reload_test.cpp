@@ -12,6 +12,7 @@
 
 #include "sqlite.h"
 #include "support/gateway_process.h"
+#include "support/golden_samples.h"
 #include "support/vendor_folders.h"
 #include "support/vendor_payloads.h"
 
@@ -124,6 +125,7 @@ TEST(VendorReload, AChangedMappingIsSwappedInUnderLoadWithNoRequestFailed) {
     auto mapping = folders.mapping(kBay);
     mapping["version"] = "1.9.0";
     mapping["value_maps"]["status"]["entries"]["Collected"] = "COMPLETED";
+    add_known_code(folders.root() / kBay, "status", "Collected");  // the golden samples agree
     folders.write_mapping(kBay, mapping);
     const int sent_before_reload = sent.load();
     const auto answer = reload(gw);
@@ -216,6 +218,58 @@ TEST(VendorReload, ABrokenMappingIsRefusedWithItsErrorWhileTheOldOneServes) {
     const auto body = json::parse(accepted.body);
     EXPECT_EQ(version_of(body, kBay).rfind("2.0.0+", 0), 0u);
     EXPECT_TRUE(body.at("changed").empty()) << accepted.body;
+}
+
+TEST(VendorReload, AMappingThatBreaksAGoldenSampleIsRefusedNamingItWhileTheOldOneServes) {
+    VendorFolders folders;
+    GatewayProcess gw(gateway_config(folders));
+    create_orders(gw, "SR-SAMPLE", 2);
+    auto c = gw.client();
+    ASSERT_EQ(post_bay(c, gw, bay_result("BH-S0", "SR-SAMPLE-0")).status, 200);
+    const auto serving = outcome_version(gw, "SR-SAMPLE-0");
+    ASSERT_EQ(serving.rfind("1.1.0+", 0), 0u);
+
+    // Valid for the meta-schema and the loader, but the truck is read from a pointer the
+    // payloads do not have: every sample with a truck normalizes without it.
+    auto typo = folders.mapping(kBay);
+    typo["version"] = "1.3.0";
+    typo["fields"]["truck"]["from"] = "/truck/idd";
+    folders.write_mapping(kBay, typo);
+    const auto refused = reload(gw);
+    ASSERT_EQ(refused.status, 422) << refused.body;
+    const auto problem = json::parse(refused.body);
+    EXPECT_EQ(problem.at("type"), "https://fieldgate.example/problems/vendor-reload-refused");
+    ASSERT_FALSE(problem.at("failing_samples").empty()) << refused.body;
+    bool doc_single = false;
+    for (const auto& f : problem.at("failing_samples")) {
+        EXPECT_EQ(f.at("vendor"), kBay);
+        EXPECT_EQ(f.at("folder"), (folders.root() / kBay).string());
+        if (f.at("sample") != "doc-single") continue;
+        doc_single = true;
+        EXPECT_NE(f.at("differs").get<std::string>().find("/truck"), std::string::npos) << f;
+    }
+    EXPECT_TRUE(doc_single) << refused.body;
+    EXPECT_EQ(problem.at("errors").size(), problem.at("failing_samples").size()) << refused.body;
+    const auto log = gw.log_text();
+    EXPECT_NE(log.find("vendor reload (admin) refused"), std::string::npos) << log;
+    EXPECT_NE(log.find("sample 'doc-single' of " + (folders.root() / kBay).string()),
+              std::string::npos)
+        << log;
+    EXPECT_EQ(version_of(problem, kBay), serving);
+
+    // The old mapping still serves: the truck is read and the outcome carries its version.
+    const auto r = post_bay(c, gw, bay_result("BH-S1", "SR-SAMPLE-1"));
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(outcome_version(gw, "SR-SAMPLE-1"), serving);
+
+    // A start on the same folder is refused too, naming the sample.
+    ASSERT_EQ(gw.stop(), 0);
+    try {
+        gw.start();
+        ADD_FAILURE() << "the gateway started on a mapping that fails its samples";
+    } catch (const std::exception& e) {
+        EXPECT_NE(std::string(e.what()).find("sample 'doc-single'"), std::string::npos) << e.what();
+    }
 }
 
 TEST(VendorReload, TheFolderWatchPicksUpAChangeWithoutAnyCall) {
