@@ -3,6 +3,7 @@
 // code. FIELDGATE_UPDATE_GOLDEN=1 writes missing expected files (review them!).
 // The walk itself is adapters/sample_check.h, shared with `fieldgate vendor check`.
 #include <cstdlib>
+#include <fstream>
 
 #include "sample_check.h"
 #include "test_support.h"
@@ -49,6 +50,29 @@ TEST(adapters_GoldenSamples, EveryVendorSampleNormalizesAsExpected) {
 // The folders kept for tests (tests/data/vendors/), e.g. one using every mapping feature.
 TEST(adapters_GoldenSamples, EveryTestVendorSampleNormalizesAsExpected) {
     EXPECT_GE(expect_every_sample_as_expected(source_root() / "tests" / "data" / "vendors"), 7);
+}
+
+// Staff map one more vendor code: the samples of other unknown codes still pass (they keep the
+// error they expect, not the list of known codes), so the reload that fixes the vendor is not
+// refused. Mapping the sample's own code does change it, as it should.
+TEST(adapters_GoldenSamples, MappingAnotherCodeKeepsTheUnmappedCodeSamplesPassing) {
+    TempDir dir;
+    const auto folder = dir.path() / "bay-hauling";
+    std::filesystem::copy(vendor_schemas_dir() / "bay-hauling", folder,
+                          std::filesystem::copy_options::recursive);
+    // Whether the folder still loads (a reload would be accepted) with one more code mapped.
+    auto loads_after_mapping = [&](const std::string& code) {
+        std::ifstream in(folder / "mapping.json");
+        auto mapping = nlohmann::json::parse(in);
+        mapping["value_maps"]["exception_code"]["entries"][code] = "OTHER";
+        write_file(folder / "mapping.json", mapping.dump(2));
+        const auto load = loader().load_all(dir.path());
+        for (const auto& f : load.sample_failures)
+            EXPECT_EQ(f.sample, "unmapped-exception-code") << f.to_string();
+        return load.ok();
+    };
+    EXPECT_TRUE(loads_after_mapping("ZZZ"));
+    EXPECT_FALSE(loads_after_mapping("DOG"));  // the sample's own code: now it is mapped
 }
 
 }  // namespace
