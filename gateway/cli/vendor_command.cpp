@@ -180,6 +180,26 @@ std::vector<UnmappedCode> print_samples(std::ostream& out, const fs::path& folde
     return unmapped;
 }
 
+// Each unmapped vendor code the samples used, with the samples that used it.
+void print_unmapped(std::ostream& out, const std::vector<UnmappedCode>& unmapped) {
+    out << "\nvendor codes with no mapping\n";
+    if (unmapped.empty()) out << "  none seen in the samples\n";
+    std::map<std::pair<std::string, std::string>, std::set<std::string>> by_code;
+    for (const auto& u : unmapped) by_code[{u.field, u.value}].insert(u.sample);
+    for (const auto& [key, samples] : by_code) {
+        out << "  " << key.first << " '" << key.second << "' in ";
+        bool first = true;
+        for (const auto& s : samples) {
+            out << (first ? "" : ", ") << s;
+            first = false;
+        }
+        out << "\n";
+    }
+    if (!by_code.empty())
+        out << "  (refused at run time; add each code the city accepts to its value map in "
+               "mapping.json, or keep a sample that expects the refusal)\n";
+}
+
 }  // namespace
 
 int vendor_check(const VendorCommandArgs& args, std::ostream& out) {
@@ -247,22 +267,7 @@ int vendor_check(const VendorCommandArgs& args, std::ostream& out) {
         unmapped = print_samples(out, folder, *vendor, problems);
     }
 
-    out << "\nvendor codes with no mapping\n";
-    if (unmapped.empty()) out << "  none seen in the samples\n";
-    std::map<std::pair<std::string, std::string>, std::set<std::string>> by_code;
-    for (const auto& u : unmapped) by_code[{u.field, u.value}].insert(u.sample);
-    for (const auto& [key, samples] : by_code) {
-        out << "  " << key.first << " '" << key.second << "' in ";
-        bool first = true;
-        for (const auto& s : samples) {
-            out << (first ? "" : ", ") << s;
-            first = false;
-        }
-        out << "\n";
-    }
-    if (!by_code.empty())
-        out << "  (refused at run time; add each code the city accepts to its value map in "
-               "mapping.json, or keep a sample that expects the refusal)\n";
+    print_unmapped(out, unmapped);
 
     out << "\n"
         << (problems == 0 ? "ready: the folder can go live (reload the gateway: "
@@ -288,6 +293,34 @@ void print_resident_messages(std::ostream& out, const NormalizeOutput& output,
         out << "  record " << i << " (" << r.result->vendor_ref << ") " << message->id << ": "
             << message->text << "\n";
     }
+}
+
+// Writes the case's expected file from `output` beside the payload; a refusal is written as
+// expected too (an expected.err case), but still answers kProblems.
+static int write_expected(std::ostream& out, const std::string& payload,
+                          const NormalizeOutput& output, bool refused) {
+    const auto dir = fs::path(payload).parent_path();
+    const bool results = output_has_results(output);
+    const auto target = dir / (results ? "expected.json" : "expected.err");
+    if (fs::exists(dir / "expected.json") || fs::exists(dir / "expected.err")) {
+        out << "vendor try: " << dir.string()
+            << " already has an expected file; delete it first to write it again\n";
+        return kCannotRun;
+    }
+    std::ofstream(target, std::ios::binary)
+        << (results ? expected_json_text(output) : expected_err_text(output));
+    out << "wrote " << target.string() << " (" << output.records.size()
+        << " record(s)); read it: it is what `vendor check` will hold the mapping to\n";
+    if (!refused) return kReady;
+    out << "vendor try: the mapping refused "
+        << (output.payload_error
+                ? std::string("the payload as a whole")
+                : std::to_string(std::count_if(output.records.begin(), output.records.end(),
+                                               [](const RecordResult& r) { return !r.ok(); })) +
+                      " record(s)")
+        << "; the file records that refusal as expected. If the vendor's payload is right, "
+           "fix the mapping, delete the file and write it again\n";
+    return kProblems;
 }
 
 int vendor_try(const VendorCommandArgs& args, std::ostream& out) {
@@ -332,30 +365,7 @@ int vendor_try(const VendorCommandArgs& args, std::ostream& out) {
         out << to_json(output).dump(2) << "\n";
         return refused ? kProblems : kReady;
     }
-    if (args.write_expected) {
-        const auto dir = fs::path(args.payload).parent_path();
-        const bool results = output_has_results(output);
-        const auto target = dir / (results ? "expected.json" : "expected.err");
-        if (fs::exists(dir / "expected.json") || fs::exists(dir / "expected.err")) {
-            out << "vendor try: " << dir.string()
-                << " already has an expected file; delete it first to write it again\n";
-            return kCannotRun;
-        }
-        std::ofstream(target, std::ios::binary)
-            << (results ? expected_json_text(output) : expected_err_text(output));
-        out << "wrote " << target.string() << " (" << output.records.size()
-            << " record(s)); read it: it is what `vendor check` will hold the mapping to\n";
-        if (!refused) return kReady;
-        out << "vendor try: the mapping refused "
-            << (output.payload_error
-                    ? std::string("the payload as a whole")
-                    : std::to_string(std::count_if(output.records.begin(), output.records.end(),
-                                                   [](const RecordResult& r) { return !r.ok(); })) +
-                          " record(s)")
-            << "; the file records that refusal as expected. If the vendor's payload is right, "
-               "fix the mapping, delete the file and write it again\n";
-        return kProblems;
-    }
+    if (args.write_expected) return write_expected(out, args.payload, output, refused);
     std::size_t ok = 0;
     for (const auto& r : output.records) ok += r.ok() ? 1 : 0;
     out << "vendor try " << load.vendor->spec.id << " (mapping "

@@ -108,6 +108,13 @@ std::pair<Verdict, nlohmann::json> verdict_for(const store::QuarantineRow& row,
 
 using Payloads = std::map<std::pair<std::string, std::string>, PayloadReplay>;
 
+// The writer jobs of one replay call still to finish, and the first error among them.
+struct Pending {
+    std::mutex mutex;
+    std::size_t remaining = 0;
+    std::exception_ptr error;
+};
+
 // Reads each entry and, for the open ones that can be re-run, builds the request once per
 // stored body; every other entry gets its answer in `results` at once.
 void collect(sqlite::Connection& db, const std::vector<std::int64_t>& ids,
@@ -191,11 +198,6 @@ void QuarantineReplayer::replay(const std::vector<std::int64_t>& ids, Done done)
         return;
     }
 
-    struct Pending {
-        std::mutex mutex;
-        std::size_t remaining = 0;
-        std::exception_ptr error;
-    };
     auto pending = std::make_shared<Pending>();
     pending->remaining = payloads.size();
     // A copy per job: a job still queued when the gateway shuts down runs after the routes
