@@ -258,6 +258,41 @@ TEST_F(Quarantine, TheListFiltersByVendorAndTimeAndPagesWithACursor) {
     EXPECT_LT(seen[1], seen[2]);
 }
 
+TEST_F(Quarantine, ACrewSyncActionIsNotReplayedAndTheReasonSaysWhy) {
+    auto c = gateway_.client();
+    const auto issued = c.post("/v1/admin/devices",
+                               nlohmann::json{{"crew", "north"}, {"device_id", "north-1"}}.dump(),
+                               "application/json", gateway_.admin_headers());
+    ASSERT_EQ(issued.status, 201) << issued.body;
+    const auto enroll =
+        c.post("/v1/sync/enroll",
+               nlohmann::json{
+                   {"device_id", "north-1"},
+                   {"enrollment_token", nlohmann::json::parse(issued.body).at("enrollment_token")}}
+                   .dump());
+    ASSERT_EQ(enroll.status, 200) << enroll.body;
+    const sim::HeaderList device = {
+        {"X-Device-Id", "north-1"},
+        {"Authorization",
+         "Bearer " + nlohmann::json::parse(enroll.body).at("device_secret").get<std::string>()}};
+    const auto synced = c.post(
+        "/v1/sync/actions",
+        R"({"actions":[{"action_id":"a1","seq":1,"work_order_id":"wo_424242","type":"completed","occurred_at":"2026-02-03T17:00:00Z"}]})",
+        "application/json", device);
+    ASSERT_LT(synced.status, 500) << synced.body;
+    const auto list = admin_get("/v1/admin/quarantine?state=open");
+    nlohmann::json entry;
+    for (const auto& e : list["items"])
+        if (e["channel"] == "sync") entry = e;
+    ASSERT_FALSE(entry.is_null()) << list << "\n" << synced.body;
+    const auto replay = admin_post("/v1/admin/quarantine/replay", {{"ids", {entry["id"]}}});
+    ASSERT_EQ(replay["items"].size(), 1u) << replay;
+    EXPECT_EQ(replay["items"][0]["result"], "not_replayable") << replay;
+    const auto reason = replay["items"][0]["detail"]["reason"].get<std::string>();
+    EXPECT_NE(reason.find("crew sync actions are not replayed"), std::string::npos) << reason;
+    EXPECT_NE(reason.find("sync reply"), std::string::npos) << reason;
+}
+
 TEST_F(Quarantine, TheCliListsShowsReplaysAndDiscardsThroughTheRunningGateway) {
     const auto sr = order("SR-QC-1");
     ASSERT_EQ(post_bay(bay_result("BH-QC-1", sr, "Confirmed Negative", "XXX")).status, 422);
