@@ -7,7 +7,6 @@
 
 #include "read_pool.h"
 #include "support/gateway_process.h"
-#include "support/golden_samples.h"
 #include "support/vendor_payloads.h"
 
 namespace fieldgate::test {
@@ -38,7 +37,6 @@ class VendorFolders {
         std::ifstream(file) >> mapping;
         mapping["value_maps"]["exception_code"]["entries"][code] = reason;
         std::ofstream(file) << mapping.dump(2);
-        add_known_code(dir_.file("vendors/bay-hauling"), "exception.code", code);
     }
 
   private:

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include "mqtt_rig.h"
-#include "support/golden_samples.h"
 #include "support/vendor_folders.h"
 
 namespace fieldgate::test {
@@ -51,7 +50,6 @@ TEST(MqttQuarantineReplay, AStopEventRefusedByTheMappingIsReplayedOnceAfterTheFi
     auto mapping = folders.mapping("bay-hauling");
     mapping["value_maps"]["exception_code"]["entries"]["QQQ"] = "ACCESS_BLOCKED";
     folders.write_mapping("bay-hauling", mapping);
-    add_known_code(folders.root() / "bay-hauling", "exception.code", "QQQ");
     ASSERT_EQ(admin_post(rig.gw(), "/v1/admin/vendors/reload", json::object())["accepted"], true);
 
     const auto replayed =
