@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sqlite.h"
+#include "support/command_runner.h"
 #include "support/crm_delivery_rig.h"
 #include "support/vendor_payloads.h"
 #include "support/wait.h"
@@ -160,19 +161,10 @@ TEST(CrmDelivery, TheCliListsAndReplaysDeadLetters) {
     auto c = rig.gw().client();
     rig.create(c, "SR-CLI");
     ASSERT_TRUE(wait_until([&] { return rig.answered("400") >= 1; }, 15s)) << rig.report();
-    const std::string binary = std::string(FIELDGATE_BINARY_DIR) + "/gateway/fieldgate";
-    auto run = [&](const std::string& args) {
-        std::string out;
-        FILE* p = popen((binary + " " + args + " 2>&1").c_str(), "r");
-        char buf[4096];
-        while (p && fgets(buf, sizeof buf, p)) out += buf;
-        if (p) pclose(p);
-        return out;
-    };
     std::string listed;
     ASSERT_TRUE(wait_until(
         [&] {
-            listed = run("dead-letters list --config " + rig.gw().config_path());
+            listed = run_cli("dead-letters list --config " + rig.gw().config_path());
             return listed.find("\"id\":1") != std::string::npos;
         },
         10s))
@@ -180,7 +172,7 @@ TEST(CrmDelivery, TheCliListsAndReplaysDeadLetters) {
     EXPECT_NE(listed.find("SR-CLI"), std::string::npos);
     rig.control({{"reject_ids", nlohmann::json::array()}});
     EXPECT_NE(
-        run("dead-letters replay --id 1 --config " + rig.gw().config_path()).find("replayed 1"),
+        run_cli("dead-letters replay --id 1 --config " + rig.gw().config_path()).find("replayed 1"),
         std::string::npos);
     // The running gateway notices within its poll interval.
     ASSERT_TRUE(wait_until([&] { return rig.stored() == 1; }, 15s)) << rig.report();

@@ -6,6 +6,7 @@
 #include <functional>
 #include <thread>
 
+#include "support/command_runner.h"
 #include "support/crm_sim_process.h"
 #include "support/gateway_process.h"
 #include "support/wait.h"
@@ -14,16 +15,6 @@ namespace fieldgate::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string run_cli(const std::string& args) {
-    const std::string binary = std::string(FIELDGATE_BINARY_DIR) + "/gateway/fieldgate";
-    std::string out;
-    FILE* p = popen((binary + " " + args + " 2>&1").c_str(), "r");
-    char buf[4096];
-    while (p && fgets(buf, sizeof buf, p)) out += buf;
-    if (p) pclose(p);
-    return out;
-}
 
 TEST(DeadLetterDiscard, NeedsAReasonKeepsTheRowAndTakesItOutOfReplay) {
     CrmSimProcess crm;

@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "support/command_runner.h"
 #include "support/crm_sim_process.h"
 #include "support/gateway_process.h"
 #include "support/poll_vendor_sim_process.h"
@@ -17,16 +18,6 @@ using nlohmann::json;
 
 constexpr const char* kRiverbend = "riverbend-recycling";
 constexpr const char* kKey = "rb-key-replay-1";
-
-std::string run_cli(const std::string& args) {
-    const std::string binary = std::string(FIELDGATE_BINARY_DIR) + "/gateway/fieldgate";
-    std::string out;
-    FILE* p = popen((binary + " " + args + " 2>&1").c_str(), "r");
-    char buf[4096];
-    while (p && fgets(buf, sizeof buf, p)) out += buf;
-    if (p) pclose(p);
-    return out;
-}
 
 class PolledQuarantine : public ::testing::Test {
   protected:

@@ -6,21 +6,12 @@
 #include <fstream>
 
 #include "read_pool.h"
+#include "support/command_runner.h"
 #include "support/gateway_process.h"
 #include "support/vendor_payloads.h"
 
 namespace fieldgate::test {
 namespace {
-
-std::string run_cli(const std::string& args) {
-    const std::string binary = std::string(FIELDGATE_BINARY_DIR) + "/gateway/fieldgate";
-    std::string out;
-    FILE* p = popen((binary + " " + args + " 2>&1").c_str(), "r");
-    char buf[4096];
-    while (p && fgets(buf, sizeof buf, p)) out += buf;
-    if (p) pclose(p);
-    return out;
-}
 
 // A copy of the shipped vendor folders the test may edit.
 class VendorFolders {

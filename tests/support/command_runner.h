@@ -38,4 +38,9 @@ inline std::string shell_quote(const std::string& s) {
     return out + "'";
 }
 
+// What `fieldgate <args>` printed (stdout and stderr); `args` as a shell would read them.
+inline std::string run_cli(const std::string& args) {
+    return run_command(shell_quote(fieldgate_binary()) + " " + args).output;
+}
+
 }  // namespace fieldgate::test
