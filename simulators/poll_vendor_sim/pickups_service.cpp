@@ -90,21 +90,26 @@ nlohmann::json PickupsService::stats() {
             {"requests", requests_}};
 }
 
+// Sooner than min_interval_ after the previous accepted request, or before the Retry-After the
+// vendor last answered has passed.
 bool PickupsService::too_early(http::Respond& respond) {
-    if (min_interval_.count() <= 0) return false;
     const auto now = std::chrono::steady_clock::now();
     std::chrono::steady_clock::duration left{};
     {
         std::lock_guard lock(fail_mutex_);
-        if (!last_request_ || now - *last_request_ >= min_interval_) {
+        auto allowed_at = not_before_.value_or(now);
+        if (last_request_ && min_interval_.count() > 0)
+            allowed_at = std::max(allowed_at, *last_request_ + min_interval_);
+        if (now >= allowed_at) {
             last_request_ = now;  // a refused request does not move the vendor's clock
             return false;
         }
         ++too_early_;
-        left = min_interval_ - (now - *last_request_);
+        left = allowed_at - now;
     }
     const auto seconds = std::chrono::ceil<std::chrono::seconds>(left).count();
-    auto r = error(429, "one request per " + std::to_string(min_interval_.count()) + " ms");
+    auto r = error(429, "too early: one request per " + std::to_string(min_interval_.count()) +
+                            " ms, and none before a Retry-After has passed");
     r.headers.push_back({"retry-after", std::to_string(std::max<long long>(seconds, 1))});
     respond(std::move(r));
     return true;
@@ -141,8 +146,11 @@ bool PickupsService::allowed(const http::Request& request, http::Respond& respon
         --fail_count_;
         ++failed_;
         failure = error(fail_status_, "temporarily unavailable");
-        if (!fail_retry_after_.empty())
+        if (!fail_retry_after_.empty()) {
             failure.headers.push_back({"retry-after", fail_retry_after_});
+            if (const auto seconds = number(fail_retry_after_))
+                not_before_ = std::chrono::steady_clock::now() + std::chrono::seconds(*seconds);
+        }
     }
     respond(std::move(failure));
     return false;

@@ -13,7 +13,9 @@
 // With the "lakeside" dialect the list route is Lakeside Haulers' instead (api_dialect.h):
 //   GET  /v1/jobs?closed_since=&closed_until=&limit=&page=   {"jobs": [...] | {...}, "next"}
 // The API's credentials are all those configured in SimAuth; with a minimum interval a request
-// arriving sooner than that after the previous one answered is refused 429 with Retry-After.
+// arriving sooner than that after the previous one answered, or any request before a
+// Retry-After the simulator answered (in seconds) has passed, is refused 429 with Retry-After
+// and counted as too_early.
 #pragma once
 
 #include <atomic>
@@ -71,8 +73,9 @@ class PickupsService : public http::Service {
     std::string fail_retry_after_;
     std::uint64_t too_early_ = 0;
     std::optional<std::chrono::steady_clock::time_point> last_request_;
-    nlohmann::json requests_ = nlohmann::json::array();  // {"at_ms", "status"}
-    std::vector<std::string> window_starts_;             // guarded by fail_mutex_
+    std::optional<std::chrono::steady_clock::time_point> not_before_;  // the last Retry-After
+    nlohmann::json requests_ = nlohmann::json::array();                // {"at_ms", "status"}
+    std::vector<std::string> window_starts_;                           // guarded by fail_mutex_
 };
 
 }  // namespace fieldgate::poll_sim
