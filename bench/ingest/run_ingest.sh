@@ -8,35 +8,16 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 orders=${1:-400000}
 connections=${2:-64}
 seconds=${3:-20}
-build=${BUILD_DIR:-$root/build-release}
+source "$root/bench/ingest/lib.sh"
 
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DFIELDGATE_TESTS=OFF >/dev/null
-cmake --build "$build" --target fieldgate fieldgate-bench-ingest -j2 >/dev/null
+fg_build_release fieldgate fieldgate-bench-ingest
 
 work=$(mktemp -d)
 trap 'kill $gw 2>/dev/null || true; wait $gw 2>/dev/null || true; rm -rf "$work"' EXIT
-mkdir -p "$work/secrets/crm" "$work/secrets/bay-hauling"
-head -c 24 /dev/urandom | base64 > "$work/secrets/crm/api-token"
-head -c 24 /dev/urandom | base64 > "$work/secrets/bay-hauling/api-key"
-# The vendor folders as shipped, except Bay Hauling's rate limit, lifted so the figure is the
-# gateway's and not its limiter's (the shipped limit is a contract figure, not a capacity).
-cp -r "$root/vendor_schemas" "$work/vendor_schemas"
-python3 - "$work/vendor_schemas/bay-hauling/mapping.json" <<'PY'
-import json, sys
-path = sys.argv[1]
-mapping = json.load(open(path))
-mapping["transport"]["rate_limit"] = {"requests_per_second": 1000000, "burst": 1000000}
-json.dump(mapping, open(path, "w"), indent=2)
-PY
-cat > "$work/gateway.json" <<JSON
-{"listen": {"port": 0, "port_file": "port"}, "store": {"path": "bench.db", "synchronous": "FULL"},
- "secrets": {"dir": "secrets"}, "log": {"level": "warn"}, "vendor_schemas": "vendor_schemas",
- "catalog": {"path": "$root/gateway/catalog/standard-codes.json"}}
-JSON
+fg_gateway_workdir "$work"
 "$build/gateway/fieldgate" serve --config "$work/gateway.json" &
 gw=$!
-for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-port=$(cat "$work/port")
+port=$(fg_wait_port "$work/port")
 echo "fieldgate $(git -C "$root" rev-parse --short HEAD) on 127.0.0.1:$port, synchronous=FULL, $(nproc) cores"
 if [ "${LOADGEN:-engine}" = wrk ]; then
   prefix=W$(date +%s)

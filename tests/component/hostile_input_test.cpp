@@ -1,5 +1,5 @@
 // A hostile network against the real gateway (findings 6 and 8): bodies nested past the parsers'
-// depth limit (gateway/core/input_limits.h) and NUL bytes or NUL character references, which the
+// depth limit (common/input_limits.h) and NUL bytes or NUL character references, which the
 // parsers took for the end of the text. Each is refused as the vendor's malformed payload (400,
 // the position named, kept in the quarantine for replay), nothing is stored as an outcome, and
 // the gateway goes on serving. The gateway's own JSON routes refuse the same with a 400 problem.

@@ -1,4 +1,4 @@
-// The structural checks on network input before any parser reads it (gateway/core/input_limits.h)
+// The structural checks on network input before any parser reads it (common/input_limits.h)
 // and how each vendor format refuses what they find (a hostile network, findings 6 and 8):
 // nesting past kMaxJsonDepth / kMaxXmlDepth, raw NUL bytes (which the parsers take for the end),
 // XML character references to characters XML 1.0 forbids, NUL inside a CSV field.
