@@ -31,7 +31,7 @@ measure() {
   line=$("$load" --port "$port" --secrets-dir "$work/secrets" --orders "$results" \
     --connections "$connections" --duration 600 "$@" | grep "accepted results/s")
   # "accepted results/s: R  p50 A ms  p99 B ms  (connections C, results N, 2xx N, ...)"
-  read -r rps p99 n ok < <(echo "$line" | awk '{print $3, $8, $12, $14}' | tr -d ',')
+  read -r rps p99 n ok < <(echo "$line" | awk '{print $3, $8, $13, $15}' | tr -d ',')
   if [ "$n" != "$results" ] || [ "$ok" != "$results" ]; then
     echo "warning: $ok of $results results answered 2xx ($n sent)" >&2
   fi
