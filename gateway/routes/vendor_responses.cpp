@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "xml_escape.h"
+
 namespace fieldgate {
 
 namespace {
@@ -12,29 +14,6 @@ namespace {
 void add_retry_after(const ApiError& error, http::Response& r) {
     if (error.status != 503) return;
     r.headers.push_back({"retry-after", error.type == "overloaded" ? "1" : "5"});
-}
-
-std::string xml_escape(std::string_view in) {
-    std::string out;
-    for (char c : in) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
 }
 
 std::string csv_field(std::string_view in) {

@@ -3,6 +3,8 @@
 #include <map>
 #include <sstream>
 
+#include "xml_escape.h"
+
 namespace fieldgate::sim::valley {
 
 namespace {
@@ -41,29 +43,6 @@ const std::map<std::string, std::vector<std::string>>& notes() {
         {"VEHICLE_ISSUE", {"Truck breakdown <hydraulics>, crew returned to yard"}},
     };
     return kNotes;
-}
-
-std::string xml_escape(const std::string& in) {
-    std::string out;
-    for (char c : in) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
 }
 
 // Namespace prefixes as different Valley releases write them.
