@@ -45,21 +45,6 @@ http::ClientResponse AdminClient::post(const std::string& target, const nlohmann
                        {{"Authorization", "Bearer " + token_}});
 }
 
-std::string query_escape(const std::string& value) {
-    static constexpr char kDigits[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : value) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += kDigits[c >> 4];
-            out += kDigits[c & 15];
-        }
-    }
-    return out;
-}
-
 int report_failure(const http::ClientResponse& r, std::ostream& err) {
     auto problem = nlohmann::json::parse(r.body, nullptr, false);
     if (problem.is_object() && problem.contains("detail"))

@@ -25,8 +25,6 @@ class AdminClient {
     std::string token_;
 };
 
-// Percent-encodes a query parameter value.
-std::string query_escape(const std::string& value);
 // Prints the problem detail of a refused call to `err` and returns the exit code (1).
 int report_failure(const http::ClientResponse& r, std::ostream& err);
 

@@ -8,6 +8,7 @@
 #include "quarantine_repository.h"
 #include "sqlite.h"
 #include "time_util.h"
+#include "url_escape.h"
 
 namespace fieldgate {
 
@@ -15,7 +16,7 @@ int quarantine_list(const QuarantineArgs& args, std::ostream& out, std::ostream&
     cli::AdminClient client(args.config_path, args.gateway);
     std::string query;
     auto add = [&query](const char* name, const std::string& v) {
-        if (!v.empty()) query += std::string("&") + name + "=" + cli::query_escape(v);
+        if (!v.empty()) query += std::string("&") + name + "=" + url_escape(v);
     };
     add("vendor", args.vendor);
     add("from", args.from);

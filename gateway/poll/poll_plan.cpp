@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "retry_policy.h"
+#include "url_escape.h"
 
 namespace fieldgate::poll {
 
@@ -52,25 +53,10 @@ std::string format_bound(const std::string& format, SysMillis t) {
     return format_utc(t);
 }
 
-std::string query_escape(const std::string& value) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : value) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
-    }
-    return out;
-}
-
 std::string with_param(const std::string& target, const std::string& name,
                        const std::string& value) {
     const char joint = target.find('?') == std::string::npos ? '?' : '&';
-    return target + joint + query_escape(name) + "=" + query_escape(value);
+    return target + joint + url_escape(name) + "=" + url_escape(value);
 }
 
 RequestDelay next_request_delay(int interval_s, int status,

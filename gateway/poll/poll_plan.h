@@ -41,8 +41,6 @@ RequestDelay next_request_delay(int interval_s, int status,
 
 // A bound as the vendor wants it: iso8601 (UTC, ms, Z) or unix_seconds.
 std::string format_bound(const std::string& format, SysMillis t);
-// Query-string escaping of one value (RFC 3986 unreserved characters kept).
-std::string query_escape(const std::string& value);
 // `target` with `name=value` appended.
 std::string with_param(const std::string& target, const std::string& name,
                        const std::string& value);

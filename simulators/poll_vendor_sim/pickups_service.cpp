@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "http_basic.h"
+#include "url_escape.h"
 
 namespace fieldgate::poll_sim {
 
@@ -18,21 +19,6 @@ http::Response json_answer(int status, const nlohmann::json& body) {
 
 http::Response error(int status, const std::string& message) {
     return json_answer(status, {{"error", message}});
-}
-
-std::string escape(const std::string& v) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : v) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
-    }
-    return out;
 }
 
 std::optional<std::size_t> number(const std::optional<std::string>& text) {
@@ -201,8 +187,8 @@ void PickupsService::list(const http::Request& request, http::Respond& respond) 
     served_ += page.pickups.size();
     std::optional<std::string> next;
     if (page.next_offset) {
-        next = d.list_path + "?" + d.since_param + "=" + escape(*since_text);
-        if (before_text) *next += "&" + d.until_param + "=" + escape(*before_text);
+        next = d.list_path + "?" + d.since_param + "=" + url_escape(*since_text);
+        if (before_text) *next += "&" + d.until_param + "=" + url_escape(*before_text);
         *next += "&" + d.size_param + "=" + std::to_string(q.page_size) + "&" + d.token_param +
                  "=o" + std::to_string(*page.next_offset);
     }
