@@ -1,34 +1,17 @@
 #include "oauth2_token_source.h"
 
-#include <curl/curl.h>
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "base64_codec.h"
 #include "endpoint_url.h"
+#include "url_escape.h"
 
 namespace fieldgate::http {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// application/x-www-form-urlencoded, as RFC 6749 asks for both the form and Basic credentials.
-std::string form_encode(const std::string& value) {
-    char* escaped = curl_easy_escape(nullptr, value.c_str(), static_cast<int>(value.size()));
-    if (!escaped) throw TokenError("oauth2: cannot encode a form value");
-    std::string out(escaped);
-    curl_free(escaped);
-    return out;
-}
-
-std::string base64(const std::string& in) {
-    std::vector<unsigned char> out(4 * ((in.size() + 2) / 3) + 1);
-    const int n = EVP_EncodeBlock(out.data(), reinterpret_cast<const unsigned char*>(in.data()),
-                                  static_cast<int>(in.size()));
-    return std::string(reinterpret_cast<const char*>(out.data()), static_cast<std::size_t>(n));
-}
 
 std::string refusal(const ClientResponse& r, const std::string& url) {
     std::string what =
@@ -108,7 +91,7 @@ OAuth2TokenSource::Fetched OAuth2TokenSource::fetch() {
                          " is not configured");
     std::string form = "grant_type=client_credentials";
     auto add = [&form](const char* name, const std::string& value) {
-        if (!value.empty()) form += std::string("&") + name + "=" + form_encode(value);
+        if (!value.empty()) form += std::string("&") + name + "=" + url_escape(value);
     };
     add("scope", settings_.scope);
     add("audience", settings_.audience);
@@ -118,8 +101,9 @@ OAuth2TokenSource::Fetched OAuth2TokenSource::fetch() {
         add("client_id", settings_.client_id);
         add("client_secret", secret);
     } else {
-        headers.emplace_back("Authorization", "Basic " + base64(form_encode(settings_.client_id) +
-                                                                ":" + form_encode(secret)));
+        headers.emplace_back(
+            "Authorization",
+            "Basic " + base64_encode(url_escape(settings_.client_id) + ":" + url_escape(secret)));
     }
     const auto response = client_->post(target_, form, "application/x-www-form-urlencoded", headers,
                                         settings_.timeout);

@@ -5,32 +5,13 @@
 
 #include <stdexcept>
 
+#include "base64_codec.h"
+
 namespace fieldgate::delivery {
 
 namespace {
 
 constexpr std::string_view kPrefix = "whsec_";
-
-std::string base64_decode(std::string_view in) {
-    std::string out(3 * in.size() / 4 + 3, '\0');
-    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(in.data()),
-                                  static_cast<int>(in.size()));
-    if (n < 0 || in.size() % 4 != 0) throw std::invalid_argument("secret is not valid base64");
-    // EVP_DecodeBlock counts padding as zero bytes; drop them.
-    std::size_t len = static_cast<std::size_t>(n);
-    for (auto it = in.rbegin(); it != in.rend() && *it == '='; ++it) --len;
-    out.resize(len);
-    return out;
-}
-
-std::string base64_encode(const unsigned char* data, std::size_t size) {
-    std::string out(4 * ((size + 2) / 3) + 1, '\0');
-    const int n =
-        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
 
 }  // namespace
 
@@ -38,8 +19,13 @@ WebhookSigner::WebhookSigner(const std::vector<std::string>& secrets) {
     for (const auto& s : secrets) {
         if (s.empty()) continue;
         const std::string_view v(s);
-        keys_.push_back(
-            v.substr(0, kPrefix.size()) == kPrefix ? base64_decode(v.substr(kPrefix.size())) : s);
+        if (v.substr(0, kPrefix.size()) != kPrefix) {
+            keys_.push_back(s);
+            continue;
+        }
+        auto key = base64_decode(v.substr(kPrefix.size()), Base64Padding::required);
+        if (!key) throw std::invalid_argument("secret is not valid base64");
+        keys_.push_back(std::move(*key));
     }
 }
 
@@ -56,7 +42,7 @@ std::string WebhookSigner::sign(std::string_view id, std::int64_t timestamp,
         HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
              reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &mac_len);
         if (!signature.empty()) signature += ' ';
-        signature += "v1," + base64_encode(mac, mac_len);
+        signature += "v1," + base64_encode({reinterpret_cast<const char*>(mac), mac_len});
     }
     return signature;
 }

@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <pugixml.hpp>
 
+#include "base64_codec.h"
 #include "ids.h"
 
 namespace fieldgate {
@@ -120,21 +121,6 @@ std::optional<ApiError> check_signature(const SignatureSpec& sig, const http::Re
     return unauthorized(sig.signature_header + " does not match the body");
 }
 
-// Standard base64 with padding; nullopt when it is not that.
-std::optional<std::string> base64_decode(std::string_view in) {
-    if (in.empty() || in.size() % 4 != 0 || in.size() > 4096) return std::nullopt;
-    std::string out(in.size() / 4 * 3, '\0');
-    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(in.data()),
-                                  static_cast<int>(in.size()));
-    if (n < 0) return std::nullopt;
-    std::size_t size = static_cast<std::size_t>(n);
-    if (in.back() == '=') --size;  // EVP_DecodeBlock counts padding as zero bytes
-    if (in[in.size() - 2] == '=') --size;
-    out.resize(size);
-    return out;
-}
-
 std::optional<ApiError> check_basic(const AuthSpec& auth, const http::Request& request,
                                     const SecretStore& secrets) {
     const auto header = request.header("authorization");
@@ -144,7 +130,9 @@ std::optional<ApiError> check_basic(const AuthSpec& auth, const http::Request& r
             "missing Authorization: Basic <user:password>, the same user name and "
             "password as the WS-Security UsernameToken",
             "Authorization");
-    const auto decoded = base64_decode(header->substr(kPrefix.size()));
+    const auto encoded = header->substr(kPrefix.size());
+    const auto decoded =
+        encoded.size() > 4096 ? std::nullopt : base64_decode(encoded, Base64Padding::required);
     const auto colon = decoded ? decoded->find(':') : std::string::npos;
     if (colon == std::string::npos)
         return unauthorized("Authorization: Basic must carry base64 of <user>:<password>",

@@ -9,7 +9,8 @@
 
 namespace fieldgate::crm_sim {
 
-// Standard (not URL-safe) base64; padding optional. nullopt when anything else is in there.
+// Standard (not URL-safe) base64; padding optional, any number of trailing '='. nullopt when
+// anything else is in there, or nothing but '='.
 std::optional<std::vector<unsigned char>> decode_base64(std::string_view in);
 
 // `bytes` random bytes from OpenSSL's CSPRNG as base64url without padding (RFC 4648 §5).
