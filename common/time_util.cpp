@@ -148,8 +148,14 @@ std::optional<SysMillis> end_of_local_day(std::string_view date_text, const std:
     return local_instant(date::local_days(*ymd) + date::days(1), zone);
 }
 
+std::optional<std::chrono::sys_days> parse_iso_date(std::string_view text) {
+    const auto ymd = parse_date(text);
+    if (!ymd || text.size() != 10) return std::nullopt;
+    return std::chrono::sys_days(date::sys_days(*ymd).time_since_epoch());
+}
+
 bool is_iso_date(std::string_view text) {
-    return text.size() == 10 && parse_date(text).has_value();
+    return parse_iso_date(text).has_value();
 }
 
 }  // namespace fieldgate

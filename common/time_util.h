@@ -21,6 +21,8 @@ std::optional<SysMillis> local_to_instant(std::string_view date, std::string_vie
 // The midnight that ends `date` in an IANA zone: the start of the next day (23 or 25 hours
 // after the day's own midnight when daylight saving time changes that day).
 std::optional<SysMillis> end_of_local_day(std::string_view date, const std::string& zone);
-bool is_iso_date(std::string_view text);  // YYYY-MM-DD and a real calendar date
+// YYYY-MM-DD and a real calendar date; nullopt for anything else (no sign, no other widths).
+std::optional<std::chrono::sys_days> parse_iso_date(std::string_view text);
+bool is_iso_date(std::string_view text);  // parse_iso_date would take it
 
 }  // namespace fieldgate

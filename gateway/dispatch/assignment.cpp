@@ -36,13 +36,10 @@ std::optional<std::string> zip_from_address(std::string_view address) {
 }
 
 std::optional<std::string> weekday_of(std::string_view iso_date) {
-    if (!is_iso_date(iso_date)) return std::nullopt;
-    using namespace std::chrono;
-    const auto y = std::stoi(std::string(iso_date.substr(0, 4)));
-    const auto m = static_cast<unsigned>(std::stoi(std::string(iso_date.substr(5, 2))));
-    const auto d = static_cast<unsigned>(std::stoi(std::string(iso_date.substr(8, 2))));
+    const auto day = parse_iso_date(iso_date);
+    if (!day) return std::nullopt;
     static constexpr const char* kNames[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
-    const weekday wd{sys_days{year{y} / month{m} / day{d}}};
+    const std::chrono::weekday wd{*day};
     return kNames[wd.c_encoding()];
 }
 

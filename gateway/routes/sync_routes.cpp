@@ -38,14 +38,6 @@ std::string iso_date(std::chrono::sys_days d) {
     return buf;
 }
 
-std::optional<std::chrono::sys_days> parse_date(const std::string& s) {
-    if (!is_iso_date(s)) return std::nullopt;
-    using namespace std::chrono;
-    return sys_days{year{std::stoi(s.substr(0, 4))} /
-                    month{static_cast<unsigned>(std::stoi(s.substr(5, 2)))} /
-                    day{static_cast<unsigned>(std::stoi(s.substr(8, 2)))}};
-}
-
 VendorSpec crew_spec(const sync::DeviceRow& device) {
     VendorSpec spec;
     spec.id = sync::crew_target(device.crew);
@@ -282,7 +274,7 @@ void SyncRoutes::assignments(const sync::DeviceRow& device, const http::Request&
         std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) -
         std::chrono::days{1};
     if (auto given = request.query_param("from")) {
-        auto parsed = parse_date(*given);
+        auto parsed = parse_iso_date(*given);
         if (!parsed) {
             respond(problem(400, "invalid-parameter", "Bad request",
                             "from must be a date YYYY-MM-DD", "from"));

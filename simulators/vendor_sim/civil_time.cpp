@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "time_util.h"
+
 namespace fieldgate::sim {
 
 namespace {
@@ -27,18 +29,10 @@ std::string four(int v) {
 }  // namespace
 
 std::optional<CivilDate> parse_iso_date(std::string_view t) {
-    if (t.size() != 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
-    for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
-        if (t[i] < '0' || t[i] > '9') return std::nullopt;
-    }
-    auto num = [&](std::size_t at, std::size_t n) {
-        int v = 0;
-        for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (t[i] - '0');
-        return v;
-    };
-    CivilDate d{num(0, 4), num(5, 2), num(8, 2)};
-    if (!ymd(d).ok()) return std::nullopt;
-    return d;
+    const auto day = fieldgate::parse_iso_date(t);
+    if (!day) return std::nullopt;
+    const std::chrono::year_month_day d{*day};
+    return CivilDate{int(d.year()), int(unsigned(d.month())), int(unsigned(d.day()))};
 }
 
 CivilDate today_pacific() {
