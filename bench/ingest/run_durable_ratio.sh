@@ -56,7 +56,7 @@ run_limit() {
   cleanup
 }
 
-echo "fieldgate $(git -C "$root" rev-parse --short HEAD): $results results per run," \
+echo "fieldgate $(git -C "$root" describe --always --dirty): $results results per run," \
   "$connections connections, synchronous=FULL, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 ratios=()
 for round in $(seq "$rounds"); do
