@@ -1,0 +1,176 @@
+// The tree's rules, checked on the sources themselves: SQL and SQLite only in the stores, Beast
+// only in the HTTP layer, no source file over 400 lines. What still breaks a rule is listed
+// below by name; the lists only shrink: a file that keeps a rule and is still listed fails too,
+// so whoever fixes one takes it off.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kRoot = FIELDGATE_SOURCE_ROOT;
+
+// The folders that hold the product's code (tests, simulators and benchmarks are tools around it).
+const std::vector<std::string> kProductFolders = {"gateway", "adapters", "common", "offline"};
+
+bool is_source(const fs::path& p) {
+    const auto ext = p.extension().string();
+    return ext == ".cpp" || ext == ".h" || ext == ".c" || ext == ".in";
+}
+
+std::vector<std::string> sources_under(const std::vector<std::string>& folders) {
+    std::vector<std::string> out;
+    for (const auto& folder : folders) {
+        if (!fs::exists(kRoot / folder)) continue;
+        for (const auto& e : fs::recursive_directory_iterator(kRoot / folder)) {
+            if (e.is_regular_file() && is_source(e.path()))
+                out.push_back(fs::relative(e.path(), kRoot).generic_string());
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::string read(const std::string& relative) {
+    std::ifstream in(kRoot / relative, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+bool starts_with(const std::string& s, const std::string& prefix) {
+    return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// Every file under `folders` that `breaks` says breaks the rule, but those `allowed` (prefixes).
+std::set<std::string> breaking(const std::vector<std::string>& folders,
+                               const std::vector<std::string>& allowed,
+                               bool (*breaks)(const std::string& text)) {
+    std::set<std::string> out;
+    for (const auto& file : sources_under(folders)) {
+        const bool exempt = std::any_of(allowed.begin(), allowed.end(),
+                                        [&](const auto& a) { return starts_with(file, a); });
+        if (!exempt && breaks(read(file))) out.insert(file);
+    }
+    return out;
+}
+
+// Reports both directions: new offenders (not listed) and listed files that no longer offend.
+void expect_exactly(const std::set<std::string>& found, const std::set<std::string>& listed,
+                    const std::string& rule) {
+    for (const auto& f : found) EXPECT_TRUE(listed.count(f)) << f << " breaks the rule: " << rule;
+    for (const auto& f : listed)
+        EXPECT_TRUE(found.count(f))
+            << f << " keeps the rule now (" << rule << "): take it off the list";
+}
+
+bool holds_sql(const std::string& text) {
+    static const std::regex sql(
+        R"re("\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|BEGIN|COMMIT|ROLLBACK|PRAGMA|SAVEPOINT|RELEASE|WITH)\s)re");
+    return std::regex_search(text, sql) || text.find("sqlite3.h") != std::string::npos ||
+           text.find("sqlite::") != std::string::npos;
+}
+
+bool uses_beast(const std::string& text) {
+    return text.find("boost/beast") != std::string::npos;
+}
+
+bool too_long(const std::string& text) {
+    return std::count(text.begin(), text.end(), '\n') > 400;
+}
+
+}  // namespace
+
+// The stores: the gateway's (gateway/store/) and the tablet's own file (offline local_store).
+TEST(Conventions, SqlAndSqliteLiveOnlyInTheStores) {
+    const std::set<std::string> not_yet = {
+        "gateway/app/app.cpp",
+        "gateway/cli/dead_letters_command.cpp",
+        "gateway/cli/quarantine_command.cpp",
+        "gateway/cli/report_command.cpp",
+        "gateway/delivery/delivery_settle.cpp",
+        "gateway/delivery/delivery_worker.cpp",
+        "gateway/delivery/delivery_worker.h",
+        "gateway/dispatch/dispatch_rows.cpp",
+        "gateway/dispatch/dispatch_rows.h",
+        "gateway/dispatch/vendor_feed.cpp",
+        "gateway/dispatch/vendor_feed.h",
+        "gateway/metrics/gateway_metrics.cpp",
+        "gateway/mqtt/arrival_detector.cpp",
+        "gateway/mqtt/position_store.cpp",
+        "gateway/mqtt/truck_messages.cpp",
+        "gateway/mqtt/truck_messages.h",
+        "gateway/ops/quarantine_replay.cpp",
+        "gateway/ops/vendor_health.cpp",
+        "gateway/ops/vendor_health.h",
+        "gateway/pipeline/ingest.cpp",
+        "gateway/pipeline/ingest.h",
+        "gateway/pipeline/order_changes.cpp",
+        "gateway/pipeline/watchdog.cpp",
+        "gateway/pipeline/work_orders.cpp",
+        "gateway/pipeline/work_orders.h",
+        "gateway/poll/poll_state.cpp",
+        "gateway/poll/poll_state.h",
+        "gateway/poll/poller.cpp",
+        "gateway/reports/vendor_report.cpp",
+        "gateway/reports/vendor_report.h",
+        "gateway/routes/admin_routes.cpp",
+        "gateway/routes/ops_quarantine_routes.cpp",
+        "gateway/routes/photo_upload_routes.cpp",
+        "gateway/routes/sync_routes.cpp",
+        "gateway/routes/vendor_results_route.cpp",
+        "gateway/sync/crew_actions.cpp",
+        "gateway/sync/crew_actions.h",
+        "gateway/sync/crew_store.cpp",
+        "gateway/sync/crew_store.h",
+        "gateway/sync/photo_store.cpp",
+        "gateway/sync/photo_store.h",
+        "offline/src/c_api.cpp",
+        "offline/src/sync_steps.cpp",
+        "offline/src/sync_steps.h",
+        "offline/src/tablet.cpp",
+    };
+    expect_exactly(
+        breaking(kProductFolders, {"gateway/store/", "offline/src/local_store."}, holds_sql),
+        not_yet, "SQL and SQLite only in gateway/store/ and the tablet's local_store");
+}
+
+// The load generator and the durable-limit server under bench/ are Beast programs by design.
+TEST(Conventions, BeastIsCompiledOnlyInTheHttpLayer) {
+    expect_exactly(breaking({"gateway", "adapters", "common", "offline", "simulators", "tools"},
+                            {"gateway/http/"}, uses_beast),
+                   {}, "Beast only in gateway/http/");
+}
+
+TEST(Conventions, NoSourceFileIsOver400Lines) {
+    const std::set<std::string> not_yet = {
+        "bench/ingest/load_engine.cpp",
+        "tests/component/dispatch_test.cpp",
+        "tests/component/security_matrix_test.cpp",
+        "tests/offline/sync_component_test.cpp",
+        "tests/unit/adapters/mapping_parts_test.cpp",
+        "tests/unit/http/server_test.cpp",
+    };
+    expect_exactly(breaking({"gateway", "adapters", "common", "offline", "simulators", "tools",
+                             "bench", "tests"},
+                            {}, too_long),
+                   not_yet, "at most 400 lines");
+}
+
+// The rules above must see what they check: a file that breaks each one is found.
+TEST(Conventions, TheDetectorsRecogniseWhatTheyLookFor) {
+    EXPECT_TRUE(holds_sql("auto q = db.prepare(\"SELECT id FROM work_orders\");"));
+    EXPECT_TRUE(holds_sql("#include <sqlite3.h>"));
+    EXPECT_TRUE(holds_sql("void f(sqlite::Connection& db);"));
+    EXPECT_FALSE(holds_sql("// select the vendor's orders\nstd::string s = \"Selected\";"));
+    EXPECT_TRUE(uses_beast("#include <boost/beast/http.hpp>"));
+    EXPECT_TRUE(too_long(std::string(401, '\n')));
+    EXPECT_FALSE(too_long(std::string(400, '\n')));
+    EXPECT_FALSE(sources_under({"gateway"}).empty());
+}
