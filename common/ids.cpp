@@ -72,4 +72,8 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
     return to_hex(mac.data(), n);
 }
 
+std::string event_id(std::int64_t outbox_id) {
+    return "evt_" + std::to_string(outbox_id);
+}
+
 }  // namespace fieldgate

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -15,5 +16,8 @@ std::string time_ordered_id(std::string_view prefix);
 std::string sha256_hex(std::string_view bytes);
 // HMAC-SHA256 of `message` with `key`, lower-case hex.
 std::string hmac_sha256_hex(std::string_view key, std::string_view message);
+
+// A CRM or vendor event's id: "evt_" and its outbox row id.
+std::string event_id(std::int64_t outbox_id);
 
 }  // namespace fieldgate

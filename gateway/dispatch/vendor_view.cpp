@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "dispatch_rows.h"
-#include "events.h"
+#include "ids.h"
 
 namespace fieldgate {
 

@@ -44,10 +44,6 @@ nlohmann::json outcome_json(const Catalog& catalog, const store::OutcomeRow& o) 
     return j;
 }
 
-std::string event_id(std::int64_t outbox_id) {
-    return "evt_" + std::to_string(outbox_id);
-}
-
 std::string event_sequence(std::int64_t outbox_id) {
     std::string digits = std::to_string(outbox_id);
     return std::string(digits.size() < 20 ? 20 - digits.size() : 0, '0') + digits;

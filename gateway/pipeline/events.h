@@ -10,6 +10,8 @@
 #include "catalog.h"
 #include "records.h"
 
+#include "ids.h"
+
 namespace fieldgate {
 
 struct EventContext {
@@ -28,7 +30,6 @@ store::OutboxEvent status_event(const EventContext& ctx, const store::WorkOrder&
 nlohmann::json render_event(const EventContext& ctx, const Catalog& catalog,
                             const store::OutboxEvent& event, const store::WorkOrder& wo,
                             const store::OutcomeRow* outcome);
-std::string event_id(std::int64_t outbox_id);
 // The CloudEvents `sequence` extension: the outbox id as 20 zero-padded digits, so it orders
 // the events of one work order as strings too (outbox ids only grow).
 std::string event_sequence(std::int64_t outbox_id);
