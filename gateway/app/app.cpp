@@ -16,9 +16,9 @@
 #include "ops_routes.h"
 #include "order_changes.h"
 #include "poller.h"
-#include "repositories.h"
 #include "router.h"
 #include "server.h"
+#include "transaction.h"
 #include "truck_service.h"
 #include "vendor_admin_routes.h"
 #include "vendor_view.h"
@@ -158,7 +158,7 @@ Gateway::~Gateway() {
     // one commit while the routes exist. Their answers land on the stopped server, unsent.
     server_->stop();
     try {
-        writer_->run_sync([](sqlite::Connection&) {});
+        writer_->run_sync([](store::Transaction&) {});
     } catch (const std::exception& e) {
         spdlog::error("stopping: the last writes did not commit: {}", e.what());
     }
@@ -194,9 +194,9 @@ void Gateway::start_delivery() {
     options.max_pause = std::chrono::seconds(config_.delivery_max_pause_s);
 
     const EventContext events{config_.event_type_prefix, config_.event_source};
-    auto renderer = [this, profile, events](sqlite::Connection& db, const delivery::Endpoint& ep,
+    auto renderer = [this, profile, events](store::Transaction& db, const delivery::Endpoint& ep,
                                             const store::OutboxEvent& event) {
-        auto wo = store::find_work_order(db, event.work_order_id);
+        auto wo = db.find_work_order(event.work_order_id);
         if (!wo) throw std::runtime_error("work order " + event.work_order_id + " is gone");
         if (ep.name.rfind("vendor:", 0) == 0) {
             const auto registry = vendors();
@@ -206,7 +206,7 @@ void Gateway::start_delivery() {
                                            render_vendor_dispatch(event, *wo, vendor->spec).dump()};
         }
         std::optional<store::OutcomeRow> outcome;
-        if (event.outcome_id) outcome = store::find_outcome(db, *event.outcome_id);
+        if (event.outcome_id) outcome = db.find_outcome(*event.outcome_id);
         return delivery::render_crm_event(profile, events, *catalog_, event, *wo,
                                           outcome ? &*outcome : nullptr);
     };

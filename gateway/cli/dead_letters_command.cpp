@@ -3,9 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "config.h"
-#include "delivery_repository.h"
-#include "migrations.h"
-#include "sqlite.h"
+#include "tool_session.h"
+#include "transaction.h"
 
 namespace fieldgate {
 
@@ -20,10 +19,8 @@ std::optional<std::string> destination_of(const DeadLetterArgs& args) {
 
 int list_dead_letters(const DeadLetterArgs& args, std::ostream& out) {
     const auto config = load_config(args.config_path);
-    sqlite::OpenOptions options;
-    options.read_only = true;
-    sqlite::Connection db(config.store_path, options);
-    for (const auto& d : store::dead_letters(db, destination_of(args), 0, args.limit)) {
+    store::ToolSession session(config.store_path, true);
+    for (const auto& d : session.reads().dead_letters(destination_of(args), 0, args.limit)) {
         out << nlohmann::json{{"id", d.id},
                               {"destination", d.destination},
                               {"crm_case_id", d.crm_case_id},
@@ -44,20 +41,12 @@ int list_dead_letters(const DeadLetterArgs& args, std::ostream& out) {
 
 int replay_dead_letters(const DeadLetterArgs& args, std::ostream& out) {
     const auto config = load_config(args.config_path);
-    sqlite::OpenOptions options;
-    options.synchronous = config.synchronous;
-    sqlite::Connection db(config.store_path, options);
-    store::migrate(db);
-    db.exec("BEGIN IMMEDIATE");
+    store::ToolSession session(config.store_path, false, config.synchronous);
     int replayed = 0;
-    try {
-        replayed = store::replay_dead_letters(db, args.all ? std::vector<std::int64_t>{} : args.ids,
-                                              destination_of(args));
-        db.exec("COMMIT");
-    } catch (...) {
-        db.exec("ROLLBACK");
-        throw;
-    }
+    session.run([&](store::Transaction& tx) {
+        replayed = tx.replay_dead_letters(args.all ? std::vector<std::int64_t>{} : args.ids,
+                                          destination_of(args));
+    });
     out << "replayed " << replayed << " dead letter(s)\n";
     return 0;
 }

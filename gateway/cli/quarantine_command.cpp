@@ -4,10 +4,9 @@
 
 #include "admin_client.h"
 #include "config.h"
-#include "migrations.h"
-#include "quarantine_repository.h"
-#include "sqlite.h"
 #include "time_util.h"
+#include "tool_session.h"
+#include "transaction.h"
 #include "url_escape.h"
 
 namespace fieldgate {
@@ -88,19 +87,10 @@ int quarantine_discard(const QuarantineArgs& args, std::ostream& out, std::ostre
 int dead_letter_discard(const std::string& config_path, std::int64_t id, const std::string& reason,
                         std::ostream& out, std::ostream& err) {
     const auto config = load_config(config_path);
-    sqlite::OpenOptions options;
-    options.synchronous = config.synchronous;
-    sqlite::Connection db(config.store_path, options);
-    store::migrate(db);
-    db.exec("BEGIN IMMEDIATE");
+    store::ToolSession session(config.store_path, false, config.synchronous);
     bool done = false;
-    try {
-        done = store::discard_dead_letter(db, id, reason, now_utc());
-        db.exec("COMMIT");
-    } catch (...) {
-        db.exec("ROLLBACK");
-        throw;
-    }
+    session.run(
+        [&](store::Transaction& tx) { done = tx.discard_dead_letter(id, reason, now_utc()); });
     if (!done) {
         err << "error: " << id << " is not a dead letter (unknown, replayed or discarded)\n";
         return 1;

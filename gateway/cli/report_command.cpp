@@ -2,8 +2,8 @@
 
 #include "catalog.h"
 #include "config.h"
-#include "sqlite.h"
 #include "time_util.h"
+#include "tool_session.h"
 #include "vendor_report.h"
 
 namespace fieldgate {
@@ -15,12 +15,10 @@ int run_report(const ReportArgs& args, std::ostream& out, std::ostream& err) {
     }
     const auto config = load_config(args.config_path);
     const auto catalog = Catalog::load(config.catalog_path, config.catalog_schema_path);
-    sqlite::OpenOptions options;
-    options.read_only = true;
-    sqlite::Connection db(config.store_path, options);
+    store::ToolSession session(config.store_path, true);
     reports::ReportQuery query{args.from, args.to, std::nullopt};
     if (!args.vendor.empty()) query.vendor = args.vendor;
-    const auto figures = reports::vendor_report(db, catalog, query);
+    const auto figures = reports::vendor_report(session.reads(), catalog, query);
     if (args.format == "json") {
         out << reports::to_json(query, figures).dump(2) << "\n";
     } else {

@@ -13,7 +13,7 @@ using namespace detail;
 void DeliveryWorker::settle(Job job, Attempt attempt) {
     const auto id = job.row.event.id;
     const std::string now = now_utc();
-    std::function<void(sqlite::Connection&)> write;
+    std::function<void(store::Transaction&)> write;
     bool release = false;
     std::vector<std::int64_t> earlier;  // deferred to the endpoint along with this attempt
     {
@@ -40,8 +40,8 @@ void DeliveryWorker::settle(Job job, Attempt attempt) {
                     else
                         rt.lags_ms[rt.lag_next++ % kLagWindow] = lag;
                 }
-                write = [id, status, now](sqlite::Connection& db) {
-                    store::mark_delivered(db, id, status, now);
+                write = [id, status, now](store::Transaction& db) {
+                    db.mark_delivered(id, status, now);
                 };
                 break;
             }
@@ -57,8 +57,8 @@ void DeliveryWorker::settle(Job job, Attempt attempt) {
                 else
                     spdlog::warn("delivery: event {} to {} dead-lettered: {}", id, rt.endpoint.name,
                                  attempt.error);
-                write = [id, status, now, error = attempt.error](sqlite::Connection& db) {
-                    store::mark_dead(db, id, status, error, now);
+                write = [id, status, now, error = attempt.error](store::Transaction& db) {
+                    db.mark_dead(id, status, error, now);
                 };
                 break;
             }
@@ -71,9 +71,9 @@ void DeliveryWorker::settle(Job job, Attempt attempt) {
                     "until staff enable it (POST /v1/admin/endpoints/{}/enable)",
                     rt.endpoint.name, rt.endpoint.name);
                 write = [id, status, error = attempt.error, name = rt.endpoint.name,
-                         reason = *rt.disabled_reason, now](sqlite::Connection& db) {
-                    store::note_attempt(db, id, status, error);
-                    store::set_endpoint_state(db, name, "disabled", reason, now);
+                         reason = *rt.disabled_reason, now](store::Transaction& db) {
+                    db.note_attempt(id, status, error);
+                    db.set_endpoint_state(name, "disabled", reason, now);
                 };
                 break;
             }
@@ -110,14 +110,12 @@ void DeliveryWorker::settle(Job job, Attempt attempt) {
                 if (!delay) {
                     ++rt.dead_lettered;
                     write = [id, status, now, error = "retries exhausted; last: " + attempt.error](
-                                sqlite::Connection& db) {
-                        store::mark_dead(db, id, status, error, now);
-                    };
+                                store::Transaction& db) { db.mark_dead(id, status, error, now); };
                 } else {
                     write = [id, status, error = attempt.error, next = utc_after(*delay),
                              by =
-                                 std::string(wide ? "endpoint" : "event")](sqlite::Connection& db) {
-                        store::mark_retry(db, id, status, error, next, by);
+                                 std::string(wide ? "endpoint" : "event")](store::Transaction& db) {
+                        db.mark_retry(id, status, error, next, by);
                     };
                 }
                 break;
@@ -127,10 +125,10 @@ void DeliveryWorker::settle(Job job, Attempt attempt) {
     const std::string destination = endpoints_[job.endpoint]->endpoint.name;
     submit_write(
         [write = std::move(write), release, destination,
-         earlier = std::move(earlier)](sqlite::Connection& db) {
+         earlier = std::move(earlier)](store::Transaction& db) {
             write(db);
-            if (!earlier.empty()) store::defer_to_endpoint(db, earlier);
-            if (release) store::release_endpoint_deferrals(db, destination);
+            if (!earlier.empty()) db.defer_to_endpoint(earlier);
+            if (release) db.release_endpoint_deferrals(destination);
         },
         [this, job = std::move(job)] { finish(job); });
 }

@@ -39,7 +39,7 @@ DeliveryWorker::DeliveryWorker(DeliveryOptions options, std::vector<Endpoint> en
         endpoints_.push_back(std::move(rt));
     }
     auto db = reads_.acquire();
-    for (const auto& s : store::endpoint_states(*db)) {
+    for (const auto& s : db->endpoint_states()) {
         for (auto& rt : endpoints_) {
             if (rt->endpoint.name == s.name && s.state == "disabled") {
                 rt->disabled = true;
@@ -200,7 +200,7 @@ Clock::time_point DeliveryWorker::pass() {
         std::vector<store::PendingEvent> rows;
         {
             auto db = reads_.acquire();
-            rows = store::pending_events(*db, name, 0, options_.scan_limit);
+            rows = db->pending_events(name, 0, options_.scan_limit);
         }
 
         std::vector<Job> expired;
@@ -247,7 +247,7 @@ Clock::time_point DeliveryWorker::pass() {
     return next_wake;
 }
 
-void DeliveryWorker::submit_write(std::function<void(sqlite::Connection&)> write,
+void DeliveryWorker::submit_write(std::function<void(store::Transaction&)> write,
                                   std::function<void()> after) {
     {
         std::lock_guard lock(mutex_);

@@ -24,13 +24,13 @@
 #include <vector>
 
 #include "crm_profiles.h"
-#include "delivery_repository.h"
 #include "endpoint.h"
 #include "endpoint_url.h"
 #include "http_client.h"
 #include "read_pool.h"
 #include "retry_policy.h"
 #include "secrets.h"
+#include "transaction.h"
 #include "writer.h"
 
 namespace fieldgate::delivery {
@@ -48,7 +48,7 @@ struct DeliveryOptions {
 // Renders a pending row for its endpoint on a read connection. Throws when it cannot; the row
 // then goes to the dead letters with the reason.
 using Renderer =
-    std::function<RenderedEvent(sqlite::Connection&, const Endpoint&, const store::OutboxEvent&)>;
+    std::function<RenderedEvent(store::Transaction&, const Endpoint&, const store::OutboxEvent&)>;
 
 struct EndpointStatus {
     std::string name;
@@ -109,7 +109,7 @@ class DeliveryWorker {
                               const std::string& body);
     void settle(Job job, Attempt attempt);
     void note_certificate(Runtime& rt, const Attempt& attempt);
-    void submit_write(std::function<void(sqlite::Connection&)> write, std::function<void()> after);
+    void submit_write(std::function<void(store::Transaction&)> write, std::function<void()> after);
     void finish(const Job& job);
 
     DeliveryOptions options_;

@@ -1,6 +1,6 @@
 #include "dispatch_rows.h"
 
-#include "dispatch_repository.h"
+#include "transaction.h"
 
 namespace fieldgate {
 
@@ -36,17 +36,17 @@ std::string vendor_destination(std::string_view vendor_id) {
     return "vendor:" + std::string(vendor_id);
 }
 
-void record_dispatch(sqlite::Connection& db, const store::WorkOrder& wo, const VendorSpec* vendor,
+void record_dispatch(store::Transaction& db, const store::WorkOrder& wo, const VendorSpec* vendor,
                      DispatchChange change, const std::string& at) {
     if (!wo.vendor) return;
-    store::append_feed(db, store::FeedRow{0, *wo.vendor, wo.id, to_string(change), at});
+    db.append_feed(store::FeedRow{0, *wo.vendor, wo.id, to_string(change), at});
     if (vendor == nullptr || vendor->id != *wo.vendor || !vendor->dispatch.push()) return;
     store::OutboxEvent event;
     event.work_order_id = wo.id;
     event.event_type = dispatch_event_type(change);
     event.status = wo.status;
     event.created_at = at;
-    store::enqueue_event_to(db, event, vendor_destination(vendor->id));
+    db.enqueue_event_to(event, vendor_destination(vendor->id));
 }
 
 }  // namespace fieldgate

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "records.h"
-#include "sqlite.h"
+#include "transaction.h"
 #include "vendor_spec.h"
 
 namespace fieldgate {
@@ -25,7 +25,7 @@ std::string vendor_destination(std::string_view vendor_id);
 // For `wo`'s vendor: the feed row, and when `vendor` is not null and pushes, the outbox row.
 // `vendor` is null when the order's vendor is no longer configured (the feed row is still
 // written, so nothing is lost if it comes back). Nothing at all for an order without a vendor.
-void record_dispatch(sqlite::Connection& db, const store::WorkOrder& wo, const VendorSpec* vendor,
+void record_dispatch(store::Transaction& db, const store::WorkOrder& wo, const VendorSpec* vendor,
                      DispatchChange change, const std::string& at);
 
 }  // namespace fieldgate

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sqlite.h"
+#include "transaction.h"
 #include "vendor_spec.h"
 
 namespace fieldgate {
@@ -18,12 +18,12 @@ inline constexpr int kFeedMaxLimit = 500;
 
 // {"items": [{"seq", "change", "at", "work_order": vendor view}], "next_cursor": <last seq, or
 // `after` when there is nothing new>}: only `vendor`'s rows, oldest first.
-nlohmann::json read_feed(sqlite::Connection& db, const VendorSpec& vendor, std::int64_t after,
+nlohmann::json read_feed(store::Transaction& db, const VendorSpec& vendor, std::int64_t after,
                          int limit);
 
 // The vendor view of order `id`; nullopt when there is none or it is another vendor's (the
 // caller answers both the same way).
-std::optional<nlohmann::json> read_vendor_order(sqlite::Connection& db, const VendorSpec& vendor,
+std::optional<nlohmann::json> read_vendor_order(store::Transaction& db, const VendorSpec& vendor,
                                                 const std::string& id);
 
 }  // namespace fieldgate

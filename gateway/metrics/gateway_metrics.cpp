@@ -168,12 +168,10 @@ std::uint64_t register_gateway_collectors(store::ReadPool& reads, store::Writer&
 
         auto db = reads.acquire();
         {
-            auto q = db->prepare(
-                "SELECT IFNULL(vendor, ''), COUNT(*) FROM quarantine WHERE state = 'open' "
-                "GROUP BY vendor");
             std::map<std::string, double> now_open;
             for (const auto& v : *seen_vendors) now_open[v] = 0;
-            while (q->step()) now_open[q->text(0)] = static_cast<double>(q->integer(1));
+            for (const auto& [vendor, n] : db->open_quarantine_by_vendor())
+                now_open[vendor] = static_cast<double>(n);
             for (const auto& [vendor, n] : now_open) {
                 seen_vendors->insert(vendor);
                 registry
@@ -184,17 +182,13 @@ std::uint64_t register_gateway_collectors(store::ReadPool& reads, store::Writer&
         }
         const auto now = now_millis();
         {
-            // outbox_due is partial on state = 'pending': this walks only the pending rows.
-            auto q = db->prepare(
-                "SELECT destination, COUNT(*), MIN(created_at) FROM outbox WHERE state = "
-                "'pending' GROUP BY destination");
             std::map<std::string, std::pair<double, double>> seen;
             for (const auto& d : *seen_pending) seen[d] = {0.0, 0.0};
-            while (q->step()) {
+            for (const auto& [destination, pending] : db->pending_by_destination()) {
                 double age = 0;
-                if (auto t = parse_rfc3339(q->text(2)))
+                if (auto t = parse_rfc3339(pending.oldest_created_at))
                     age = std::chrono::duration<double>(now - *t).count();
-                seen[q->text(0)] = {static_cast<double>(q->integer(1)), age};
+                seen[destination] = {static_cast<double>(pending.count), age};
             }
             seen.try_emplace("crm", 0.0, 0.0);
             for (const auto& [destination, v] : seen) {
@@ -211,13 +205,11 @@ std::uint64_t register_gateway_collectors(store::ReadPool& reads, store::Writer&
             }
         }
         {
-            auto q = db->prepare(
-                "SELECT destination, COUNT(*) FROM outbox WHERE state = 'dead' GROUP BY "
-                "destination");
             std::map<std::string, double> dead;
             for (const auto& d : *seen_dead) dead[d] = 0;
             dead.try_emplace("crm", 0.0);
-            while (q->step()) dead[q->text(0)] = static_cast<double>(q->integer(1));
+            for (const auto& [destination, n] : db->dead_by_destination())
+                dead[destination] = static_cast<double>(n);
             for (const auto& [destination, n] : dead) {
                 seen_dead->insert(destination);
                 registry

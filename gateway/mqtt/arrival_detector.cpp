@@ -26,8 +26,7 @@ std::vector<ArrivalDetector::Stop>& ArrivalDetector::stops_of(const TruckInfo& t
     if (route.loaded.time_since_epoch().count() == 0 ||
         now - route.loaded >= options_.stops_refresh) {
         auto db = reads_.acquire();
-        const auto orders =
-            store::orders_on_route(*db, truck.vendor, truck.route_id, truck.route_date);
+        const auto orders = db->orders_on_route(truck.vendor, truck.route_id, truck.route_date);
         route.stops.clear();
         for (const auto& wo : orders) {
             if (!wo.lat || !wo.lon || is_terminal_status(wo.status)) continue;
@@ -86,7 +85,7 @@ void ArrivalDetector::submit(const TruckInfo& truck, const Stop& stop, const std
     req->normalized.records.push_back(std::move(rec));
     prepare_ingest(*req);
     const bool queued = writer_.submit(
-        [req, context = context_](sqlite::Connection& db) { apply_ingest(db, context, *req); },
+        [req, context = context_](store::Transaction& db) { apply_ingest(db, context, *req); },
         [case_id = stop.crm_case_id, status](std::exception_ptr error) {
             if (error) spdlog::warn("arrival: {} -> {} not stored", case_id, status);
         });

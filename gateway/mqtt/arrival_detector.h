@@ -14,8 +14,8 @@
 
 #include "ingest.h"
 #include "read_pool.h"
+#include "transaction.h"
 #include "truck_directory.h"
-#include "truck_repository.h"
 #include "writer.h"
 
 namespace fieldgate::mqtt {

@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
-#include "truck_repository.h"
+#include "transaction.h"
 
 namespace fieldgate::mqtt {
 
@@ -88,7 +88,7 @@ void DispatchPublisher::publish_changes() {
         std::vector<store::WorkOrder> orders;
         {
             auto db = reads_.acquire();
-            orders = store::orders_on_route(*db, truck.vendor, truck.route_id, truck.route_date);
+            orders = db->orders_on_route(truck.vendor, truck.route_id, truck.route_date);
         }
         auto body = render_truck_stops(truck, orders);
         {

@@ -73,8 +73,8 @@ void PositionStore::flush(std::unique_lock<std::mutex>& lock) {
     ++outstanding_;
     lock.unlock();
     const bool queued = writer_.submit(
-        [history, latest](sqlite::Connection& db) {
-            store::insert_positions(db, *history, *latest, now_utc());
+        [history, latest](store::Transaction& db) {
+            db.insert_positions(*history, *latest, now_utc());
         },
         [this, count](std::exception_ptr error) {
             std::lock_guard guard(mutex_);
@@ -101,9 +101,7 @@ void PositionStore::prune() {
         ++outstanding_;
     }
     const bool queued = writer_.submit(
-        [removed, cutoff](sqlite::Connection& db) {
-            *removed = store::prune_positions(db, cutoff);
-        },
+        [removed, cutoff](store::Transaction& db) { *removed = db.prune_positions(cutoff); },
         [this, removed](std::exception_ptr error) {
             if (error) spdlog::warn("positions: pruning failed");
             std::lock_guard guard(mutex_);

@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "truck_repository.h"
+#include "transaction.h"
 #include "writer.h"
 
 namespace fieldgate::mqtt {

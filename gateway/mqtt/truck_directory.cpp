@@ -1,12 +1,12 @@
 #include "truck_directory.h"
 
-#include "truck_repository.h"
+#include "transaction.h"
 
 namespace fieldgate::mqtt {
 
 void TruckDirectory::load(store::ReadPool& reads) {
     auto db = reads.acquire();
-    const auto rows = store::list_trucks(*db, std::nullopt);
+    const auto rows = db->list_trucks(std::nullopt);
     std::lock_guard lock(mutex_);
     for (const auto& r : rows) {
         trucks_[r.truck_id] =

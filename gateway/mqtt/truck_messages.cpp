@@ -1,7 +1,5 @@
 #include "truck_messages.h"
 
-#include <sqlite3.h>
-
 #include <chrono>
 #include <future>
 #include <regex>
@@ -14,7 +12,7 @@
 #include "json_fields.h"
 #include "string_limits.h"
 #include "time_util.h"
-#include "truck_repository.h"
+#include "transaction.h"
 
 namespace fieldgate::mqtt {
 
@@ -121,7 +119,7 @@ const VendorTopics* TruckMessages::vendor_of(const std::string& topic) const {
     return nullptr;
 }
 
-void TruckMessages::commit(std::function<void(sqlite::Connection&)> job, bool wait,
+void TruckMessages::commit(std::function<void(store::Transaction&)> job, bool wait,
                            const std::string& what) {
     if (!wait) {
         if (!writer_.submit(std::move(job), [what](std::exception_ptr e) {
@@ -144,12 +142,9 @@ void TruckMessages::commit(std::function<void(sqlite::Connection&)> job, bool wa
         } else if (auto error = result.get()) {
             try {
                 std::rethrow_exception(error);
-            } catch (const sqlite::Error& e) {
-                failure = e.what();
-                transient = e.disk_full() || e.code() == SQLITE_BUSY;
             } catch (const std::exception& e) {
                 failure = e.what();
-                transient = false;
+                transient = store::is_transient_failure(e);
             }
         } else {
             if (attempt > 1) spdlog::info("mqtt: {} stored after {} attempts", what, attempt);
@@ -185,7 +180,7 @@ std::shared_ptr<IngestRequest> TruckMessages::new_request(const Message& m,
 void TruckMessages::run_ingest(std::shared_ptr<IngestRequest> req, bool wait) {
     prepare_ingest(*req);
     const auto what = "message on " + req->raw.request_id;
-    commit([req, context = context_](sqlite::Connection& db) { apply_ingest(db, context, *req); },
+    commit([req, context = context_](store::Transaction& db) { apply_ingest(db, context, *req); },
            wait, what);
 }
 
@@ -289,11 +284,9 @@ void TruckMessages::on_status(const Parsed& p, const Message& m) {
         return;
     }
     ++stats_.statuses;
-    commit(
-        [truck = p.truck, vendor = v.vendor, value](sqlite::Connection& db) {
-            store::set_truck_state(db, truck, vendor, value, now_utc());
-        },
-        false, "status of " + p.truck);
+    commit([truck = p.truck, vendor = v.vendor,
+            value](store::Transaction& db) { db.set_truck_state(truck, vendor, value, now_utc()); },
+           false, "status of " + p.truck);
 }
 
 void TruckMessages::on_assignment(const Parsed& p, const Message& m) {
@@ -316,8 +309,8 @@ void TruckMessages::on_assignment(const Parsed& p, const Message& m) {
     }
     ++stats_.assignments;
     commit(
-        [truck = p.truck, vendor = v.vendor, route = *route, date = *date](sqlite::Connection& db) {
-            store::set_truck_route(db, truck, vendor, route, date, now_utc());
+        [truck = p.truck, vendor = v.vendor, route = *route, date = *date](store::Transaction& db) {
+            db.set_truck_route(truck, vendor, route, date, now_utc());
         },
         false, "route of " + p.truck);
     directory_.assign(p.truck, *route, *date);

@@ -87,7 +87,7 @@ class TruckMessages {
     std::shared_ptr<IngestRequest> new_request(const Message& m, const std::string& vendor,
                                                const std::string& truck) const;
     // Runs `job` on the writer; waits for its commit when `wait`.
-    void commit(std::function<void(sqlite::Connection&)> job, bool wait, const std::string& what);
+    void commit(std::function<void(store::Transaction&)> job, bool wait, const std::string& what);
 
     std::vector<VendorTopics> topics_;
     Vendors vendors_;

@@ -5,8 +5,8 @@
 #include <mutex>
 #include <variant>
 
-#include "quarantine_repository.h"
 #include "time_util.h"
+#include "transaction.h"
 #include "types.h"
 
 namespace fieldgate::ops {
@@ -117,13 +117,13 @@ struct Pending {
 
 // Reads each entry and, for the open ones that can be re-run, builds the request once per
 // stored body; every other entry gets its answer in `results` at once.
-void collect(sqlite::Connection& db, const std::vector<std::int64_t>& ids,
+void collect(store::Transaction& db, const std::vector<std::int64_t>& ids,
              const VendorRegistry* registry, const QuarantineReplayer::MqttRequest& mqtt,
              std::vector<ReplayItem>& results, Payloads& payloads) {
     for (const auto id : ids) {
         ReplayItem item;
         item.id = id;
-        auto stored = store::find_quarantined_payload(db, id);
+        auto stored = db.find_quarantined_payload(id);
         if (!stored) {
             item.result = "not_found";
             results.push_back(std::move(item));
@@ -207,9 +207,9 @@ void QuarantineReplayer::replay(const std::vector<std::int64_t>& ids, Done done)
         // Not a structured binding: clang before 16 (the fuzz build) cannot capture one.
         const auto& payload = entry.second;
         auto own = std::make_shared<std::vector<ReplayItem>>();
-        auto job = [payload, own, context](sqlite::Connection& db) {
+        auto job = [payload, own, context](store::Transaction& db) {
             // Read again inside the transaction: a concurrent replay may have got there first.
-            const auto entries = store::quarantine_of_body(db, payload.vendor, payload.body_sha256);
+            const auto entries = db.quarantine_of_body(payload.vendor, payload.body_sha256);
             std::vector<store::QuarantineRow> open;
             for (const auto& e : entries)
                 if (e.entry.state == "open") open.push_back(e);
@@ -220,8 +220,7 @@ void QuarantineReplayer::replay(const std::vector<std::int64_t>& ids, Done done)
                 auto [verdict, detail] = verdict_for(e, report);
                 const bool resolved = verdict != Verdict::rejected;
                 detail["mapping_version"] = payload.request->mapping_version;
-                store::record_replay(db, e.entry.id, to_string(verdict), detail.dump(), resolved,
-                                     at);
+                db.record_replay(e.entry.id, to_string(verdict), detail.dump(), resolved, at);
                 ReplayItem item;
                 item.id = e.entry.id;
                 item.result = "replayed";

@@ -1,5 +1,8 @@
 #include "vendor_health.h"
 
+#include "sqlite_transaction.h"
+#include "summary.h"
+
 #include <map>
 
 #include "summary.h"
@@ -170,8 +173,9 @@ nlohmann::json poll_health(sqlite::Connection& db, const std::string& vendor) {
 
 }  // namespace
 
-nlohmann::json vendor_health(sqlite::Connection& db, const std::string& vendor,
+nlohmann::json vendor_health(store::Transaction& tx, const std::string& vendor,
                              const std::string& since, SysMillis now) {
+    sqlite::Connection& db = store::sqlite_connection(tx);
     nlohmann::json h = {{"vendor", vendor}, {"since", since}};
 
     std::optional<std::string> last_outcome, last_refusal;

@@ -11,13 +11,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sqlite.h"
 #include "time_util.h"
+#include "transaction.h"
 
 namespace fieldgate::ops {
 
 // `since`: counts cover what was received at or after it (RFC 3339 UTC as stored).
-nlohmann::json vendor_health(sqlite::Connection& db, const std::string& vendor,
+nlohmann::json vendor_health(store::Transaction& db, const std::string& vendor,
                              const std::string& since, SysMillis now);
 
 // The vendor code and field an unmapped-code problem names; empty when it names none.

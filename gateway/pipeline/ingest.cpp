@@ -7,8 +7,8 @@
 #include "evidence.h"
 #include "ids.h"
 #include "lifecycle.h"
-#include "repositories.h"
 #include "time_util.h"
+#include "transaction.h"
 
 namespace fieldgate {
 
@@ -98,7 +98,7 @@ std::string join_codes(const std::vector<std::string>& codes) {
 
 class Applier {
   public:
-    Applier(sqlite::Connection& db, const IngestContext& ctx, const IngestRequest& req)
+    Applier(store::Transaction& db, const IngestContext& ctx, const IngestRequest& req)
         : db_(db), ctx_(ctx), req_(req), now_(now_utc()) {}
 
     // The raw payload is stored the first time something refers to it: a request that only
@@ -106,7 +106,7 @@ class Applier {
     std::int64_t raw_id() {
         if (raw_id_ == 0)
             raw_id_ = req_.stored_raw_payload_id != 0 ? req_.stored_raw_payload_id
-                                                      : store::store_raw_payload(db_, req_.raw);
+                                                      : db_.store_raw_payload(req_.raw);
         return raw_id_;
     }
     std::int64_t stored_raw_id() const { return raw_id_; }
@@ -122,7 +122,7 @@ class Applier {
         q.http_status = error.status;
         q.problem_type = error.type;
         q.problem_json = error.to_problem().dump();
-        store::quarantine(db_, std::move(q), [this] { return raw_id(); });
+        db_.quarantine(std::move(q), [this] { return raw_id(); });
     }
 
     void reject(RecordVerdict& v, ApiError error) {
@@ -136,8 +136,7 @@ class Applier {
         auto code = [](const NormalizedResult& x) {
             return x.outcome + (x.reason.empty() ? "" : "/" + x.reason);
         };
-        const auto current =
-            wo.outcome_id ? store::find_outcome(db_, *wo.outcome_id) : std::nullopt;
+        const auto current = wo.outcome_id ? db_.find_outcome(*wo.outcome_id) : std::nullopt;
         const std::string was = current ? code(current->result) : wo.status;
         ApiError e{409,
                    "outcome-conflict",
@@ -163,10 +162,10 @@ class Applier {
     // resident is told is decided by outcome and reason, which a correction never changes.
     void record_correction(const store::WorkOrder& wo, const NormalizedResult& before,
                            const NormalizedResult& after, std::int64_t outcome) {
-        store::update_work_order_status(db_, wo.id, wo.status, outcome, now_);
-        store::append_history(db_, wo.id,
-                              store::HistoryEntry{now_, wo.status, wo.status, req_.source, outcome,
-                                                  correction_note(before, after, raw_id())});
+        db_.update_work_order_status(wo.id, wo.status, outcome, now_);
+        db_.append_history(wo.id,
+                           store::HistoryEntry{now_, wo.status, wo.status, req_.source, outcome,
+                                               correction_note(before, after, raw_id())});
     }
 
     // The outcome row, with the evidence its reason expects checked against the order.
@@ -189,15 +188,14 @@ class Applier {
         const auto evidence = check_evidence(r, reason, wo, ctx_.city_zone);
         row.evidence_json = evidence.detail.dump();
         row.evidence_complete = evidence.complete;
-        row.id = store::insert_outcome(db_, row);
+        row.id = db_.insert_outcome(row);
         return row;
     }
 
     // One result against one work order, decided inside the writer's transaction so two
     // results for the same order can never both pass the checks.
     OrderResult apply_to(const NormalizedResult& r, const std::string& hash, store::WorkOrder wo) {
-        if (auto same =
-                store::find_outcome_by_content(db_, req_.vendor, r.vendor_ref, wo.id, hash)) {
+        if (auto same = db_.find_outcome_by_content(req_.vendor, r.vendor_ref, wo.id, hash)) {
             // A repeat answers as the first did: a conflict stays a conflict.
             if (same->disposition == "conflict")
                 return {Verdict::conflict, same->id, conflict_error(r, wo, same->id)};
@@ -224,7 +222,7 @@ class Applier {
             else
                 new_status = r.progress;
         } else if (terminal_now) {
-            if (wo.outcome_id) current = store::find_outcome(db_, *wo.outcome_id);
+            if (wo.outcome_id) current = db_.find_outcome(*wo.outcome_id);
             if (current && current->result.outcome == r.outcome &&
                 current->result.reason == r.reason) {
                 // The same word under the vendor's same reference with other details is an edit
@@ -249,14 +247,13 @@ class Applier {
             return {Verdict::corrected, row.id, std::nullopt};
         }
 
-        store::update_work_order_status(
-            db_, wo.id, new_status,
+        db_.update_work_order_status(
+            wo.id, new_status,
             r.outcome.empty() ? std::nullopt : std::optional<std::int64_t>(row.id), now_);
-        store::append_history(
-            db_, wo.id,
-            store::HistoryEntry{now_, wo.status, new_status, req_.source, row.id, std::nullopt});
+        db_.append_history(wo.id, store::HistoryEntry{now_, wo.status, new_status, req_.source,
+                                                      row.id, std::nullopt});
         wo.status = new_status;
-        store::enqueue_event(db_, status_event(ctx_.events, wo, new_status, row.id, now_));
+        db_.enqueue_event(status_event(ctx_.events, wo, new_status, row.id, now_));
         return {Verdict::accepted, row.id, std::nullopt};
     }
 
@@ -280,7 +277,7 @@ class Applier {
     // closed by now, cancelled ones are not open). A re-upload finds them all done already and
     // answers duplicate.
     void apply_route_level(RecordVerdict& v, const NormalizedResult& r, const std::string& hash) {
-        const auto orders = store::open_orders_on_route(db_, req_.vendor, r.route.id, r.route.date);
+        const auto orders = db_.open_orders_on_route(req_.vendor, r.route.id, r.route.date);
         bool any_new = orders.empty();
         for (const auto& wo : orders) {
             auto applied = apply_to(r, hash, wo);
@@ -292,9 +289,8 @@ class Applier {
         }
         if (orders.empty()) {
             // Applied by an earlier upload: a repeat. Otherwise it reached no stop.
-            v.verdict = store::outcome_ref_exists(db_, req_.vendor, r.vendor_ref)
-                            ? Verdict::duplicate
-                            : Verdict::accepted;
+            v.verdict = db_.outcome_ref_exists(req_.vendor, r.vendor_ref) ? Verdict::duplicate
+                                                                          : Verdict::accepted;
         } else {
             v.verdict = any_new ? Verdict::accepted : Verdict::duplicate;
         }
@@ -333,7 +329,7 @@ class Applier {
             return v;
         }
 
-        auto wo = store::find_work_order_state_by_case(db_, r.crm_case_id);
+        auto wo = db_.find_work_order_state_by_case(r.crm_case_id);
         if (!wo || !wo->vendor || *wo->vendor != req_.vendor) {
             // Same answer for unknown and for another vendor's order: a vendor learns nothing
             // about work that is not its own.
@@ -356,7 +352,7 @@ class Applier {
     }
 
   private:
-    sqlite::Connection& db_;
+    store::Transaction& db_;
     const IngestContext& ctx_;
     const IngestRequest& req_;
     std::int64_t raw_id_ = 0;
@@ -365,7 +361,7 @@ class Applier {
 
 }  // namespace
 
-IngestReport apply_ingest(sqlite::Connection& db, const IngestContext& ctx,
+IngestReport apply_ingest(store::Transaction& db, const IngestContext& ctx,
                           const IngestRequest& req) {
     IngestReport report;
     report.batch = req.normalized.batch;

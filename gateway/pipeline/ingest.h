@@ -13,7 +13,7 @@
 #include "events.h"
 #include "model.h"
 #include "records.h"
-#include "sqlite.h"
+#include "transaction.h"
 
 namespace fieldgate {
 
@@ -65,7 +65,7 @@ struct IngestRequest {
 // transaction only reads and writes.
 void prepare_ingest(IngestRequest& req);
 
-IngestReport apply_ingest(sqlite::Connection& db, const IngestContext& ctx,
+IngestReport apply_ingest(store::Transaction& db, const IngestContext& ctx,
                           const IngestRequest& req);
 
 // Canonical content of a result, hashed for idempotency: what the field said, not where the

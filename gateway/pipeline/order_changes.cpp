@@ -1,10 +1,10 @@
 #include "order_changes.h"
 
-#include "dispatch_repository.h"
 #include "dispatch_rows.h"
 #include "input_limits.h"
 #include "lifecycle.h"
-#include "repositories.h"
+#include "transaction.h"
+
 #include "time_util.h"
 
 namespace fieldgate {
@@ -121,8 +121,8 @@ void OrderChangeService::cancel(const std::string& id, const std::string& body, 
     }
     const auto reason = std::get<std::optional<std::string>>(parsed);
     auto outcome = std::make_shared<Outcome>();
-    auto job = [this, id, reason, outcome, vendors = vendors_()](sqlite::Connection& db) {
-        auto wo = store::find_work_order(db, id);
+    auto job = [this, id, reason, outcome, vendors = vendors_()](store::Transaction& db) {
+        auto wo = db.find_work_order(id);
         if (!wo) {
             *outcome = not_found(id);
             return;
@@ -137,16 +137,15 @@ void OrderChangeService::cancel(const std::string& id, const std::string& body, 
         }
         const std::string now = now_utc();
         const std::string from = wo->status;
-        store::update_work_order_status(db, wo->id, "cancelled", std::nullopt, now);
-        store::append_history(
-            db, wo->id,
-            store::HistoryEntry{now, from, "cancelled", "crm", std::nullopt,
-                                "cancelled by the CRM" + (reason ? ": " + *reason : "")});
+        db.update_work_order_status(wo->id, "cancelled", std::nullopt, now);
+        db.append_history(
+            wo->id, store::HistoryEntry{now, from, "cancelled", "crm", std::nullopt,
+                                        "cancelled by the CRM" + (reason ? ": " + *reason : "")});
         wo->status = "cancelled";
         wo->updated_at = now;
         auto event = status_event(events_, *wo, "cancelled", std::nullopt, now);
         if (reason) event.extra_json = nlohmann::json{{"reason", *reason}}.dump();
-        store::enqueue_event(db, event);
+        db.enqueue_event(event);
         record_dispatch(db, *wo, spec_of(vendors, *wo), DispatchChange::cancelled, now);
         *outcome = ChangedWorkOrder{true, work_orders_.to_json(db, *wo)};
     };
@@ -161,8 +160,8 @@ void OrderChangeService::reschedule(const std::string& id, const std::string& bo
     }
     const auto next = std::get<Schedule>(std::move(parsed));
     auto outcome = std::make_shared<Outcome>();
-    auto job = [this, id, next, outcome, vendors = vendors_()](sqlite::Connection& db) {
-        auto wo = store::find_work_order(db, id);
+    auto job = [this, id, next, outcome, vendors = vendors_()](store::Transaction& db) {
+        auto wo = db.find_work_order(id);
         if (!wo) {
             *outcome = not_found(id);
             return;
@@ -191,7 +190,7 @@ void OrderChangeService::reschedule(const std::string& id, const std::string& bo
         // A vendor route is a day's run: on another day the order is no longer one of its stops
         // (a route-level result for that day must not close it).
         update.leave_route = wo->route_id && wo->route_date != next.scheduled_date;
-        store::reschedule_work_order(db, wo->id, update, now);
+        db.reschedule_work_order(wo->id, update, now);
 
         std::string note =
             "rescheduled from " +
@@ -199,9 +198,8 @@ void OrderChangeService::reschedule(const std::string& id, const std::string& bo
             describe(next.scheduled_date, next.window_start, next.window_end);
         if (update.leave_route)
             note += "; off route " + *wo->route_id + " of " + wo->route_date.value_or("?");
-        store::append_history(
-            db, wo->id,
-            store::HistoryEntry{now, from, update.status, "crm", std::nullopt, std::move(note)});
+        db.append_history(wo->id, store::HistoryEntry{now, from, update.status, "crm", std::nullopt,
+                                                      std::move(note)});
 
         wo->scheduled_date = next.scheduled_date;
         wo->window_start = next.window_start;
@@ -217,7 +215,7 @@ void OrderChangeService::reschedule(const std::string& id, const std::string& bo
                            {"window", window_json(next.window_start, next.window_end)},
                            {"previous_date", previous.scheduled_date}}
                 .dump();
-        store::enqueue_event(db, event);
+        db.enqueue_event(event);
         record_dispatch(db, *wo, spec_of(vendors, *wo), DispatchChange::rescheduled, now);
         *outcome = ChangedWorkOrder{true, work_orders_.to_json(db, *wo)};
     };

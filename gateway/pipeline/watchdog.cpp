@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "lifecycle.h"
-#include "repositories.h"
 #include "schedule.h"
+#include "transaction.h"
 
 namespace fieldgate {
 
@@ -64,19 +64,15 @@ int Watchdog::sweep(SysMillis now) {
         date::year_month_day(date::sys_days(today) - date::days(options_.lookback_days));
     std::vector<Candidate> due;
     {
-        auto db = reads_.acquire();
-        auto q = db->prepare(
-            "SELECT id, scheduled_date, window_start, window_end FROM work_orders "
-            "WHERE scheduled_date BETWEEN ? AND ? AND overdue_at IS NULL "
-            "AND status IN ('dispatched', 'acknowledged', 'en_route', 'on_site')");
         // One day ahead: a window in a zone east of UTC may end before UTC's date changes.
-        q->bind(1, date::format("%F", first))
-            .bind(2, date::format("%F", date::sys_days(today) + date::days(1)));
-        while (q->step()) {
-            const auto window = service_window(q->text(1), q->optional_text(2), q->optional_text(3),
+        auto reads = reads_.acquire();
+        for (const auto& wo : reads->unflagged_field_orders(
+                 date::format("%F", first),
+                 date::format("%F", date::sys_days(today) + date::days(1)))) {
+            const auto window = service_window(wo.scheduled_date, wo.window_start, wo.window_end,
                                                options_.city_zone);
             if (window && window->ended_by(now - options_.grace))
-                due.push_back({q->text(0), window->end});
+                due.push_back({wo.id, window->end});
         }
     }
     if (due.empty()) return 0;
@@ -84,22 +80,17 @@ int Watchdog::sweep(SysMillis now) {
     int flagged = 0;
     const auto events = options_.events;
     const std::string at = format_utc(now);
-    writer_.run_sync([&](sqlite::Connection& db) {
+    writer_.run_sync([&](store::Transaction& db) {
         for (const auto& c : due) {
             // Checked again inside the transaction: an outcome may have arrived meanwhile.
-            auto wo = store::find_work_order(db, c.id);
+            auto wo = db.find_work_order(c.id);
             if (!wo || is_terminal_status(wo->status) || wo->status == "received") continue;
-            db.prepare("UPDATE work_orders SET overdue_at = ? WHERE id = ? AND overdue_at IS NULL")
-                ->bind(1, at)
-                .bind(2, c.id)
-                .run();
-            if (db.changes() == 0) continue;
+            if (!db.flag_overdue(c.id, at)) continue;
             const std::string window_end = format_utc(c.deadline);
-            store::append_history(
-                db, wo->id,
-                store::HistoryEntry{
-                    at, wo->status, wo->status, "watchdog", std::nullopt,
-                    "overdue: the window ended at " + window_end + " with no outcome"});
+            db.append_history(
+                wo->id, store::HistoryEntry{
+                            at, wo->status, wo->status, "watchdog", std::nullopt,
+                            "overdue: the window ended at " + window_end + " with no outcome"});
             auto event = status_event(events, *wo, wo->status, std::nullopt, at);
             event.event_type = events.type_prefix + ".overdue";
             event.extra_json = nlohmann::json{{"overdue", true},
@@ -107,7 +98,7 @@ int Watchdog::sweep(SysMillis now) {
                                               {"scheduled_date", wo->scheduled_date},
                                               {"vendor", wo->vendor ? *wo->vendor : ""}}
                                    .dump();
-            store::enqueue_event(db, event);
+            db.enqueue_event(event);
             ++flagged;
         }
     });

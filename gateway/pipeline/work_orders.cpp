@@ -4,9 +4,9 @@
 #include "dispatch_rows.h"
 #include "ids.h"
 #include "input_limits.h"
-#include "repositories.h"
 #include "schedule.h"
 #include "time_util.h"
+#include "transaction.h"
 
 namespace fieldgate {
 
@@ -116,8 +116,8 @@ void WorkOrderService::create(const std::string& body,
     }
     auto wo = std::make_shared<store::WorkOrder>(std::get<store::WorkOrder>(std::move(parsed)));
     auto outcome = std::make_shared<std::variant<ApiError, CreatedWorkOrder>>();
-    auto job = [this, wo, outcome, vendors](sqlite::Connection& db) {
-        if (auto existing = store::find_work_order_by_case(db, wo->crm_case_id)) {
+    auto job = [this, wo, outcome, vendors](store::Transaction& db) {
+        if (auto existing = db.find_work_order_by_case(wo->crm_case_id)) {
             if (existing->content_hash == wo->content_hash) {
                 *outcome = CreatedWorkOrder{200, to_json(db, *existing)};
             } else {
@@ -138,15 +138,14 @@ void WorkOrderService::create(const std::string& body,
         wo->id = time_ordered_id("wo_");
         wo->status = wo->vendor ? "dispatched" : "received";
         wo->created_at = wo->updated_at = now;
-        store::insert_work_order(db, *wo);
-        store::append_history(
-            db, wo->id,
-            store::HistoryEntry{now, std::nullopt, "received", "crm", std::nullopt, std::nullopt});
+        db.insert_work_order(*wo);
+        db.append_history(wo->id, store::HistoryEntry{now, std::nullopt, "received", "crm",
+                                                      std::nullopt, std::nullopt});
         if (wo->vendor) {
-            store::append_history(db, wo->id,
-                                  store::HistoryEntry{now, "received", "dispatched", "gateway",
-                                                      std::nullopt, "assigned to " + *wo->vendor});
-            store::enqueue_event(db, status_event(events_, *wo, "dispatched", std::nullopt, now));
+            db.append_history(
+                wo->id, store::HistoryEntry{now, "received", "dispatched", "gateway", std::nullopt,
+                                            "assigned to " + *wo->vendor});
+            db.enqueue_event(status_event(events_, *wo, "dispatched", std::nullopt, now));
             const auto* vendor = vendors ? vendors->find(*wo->vendor) : nullptr;
             record_dispatch(db, *wo, vendor ? &vendor->spec : nullptr, DispatchChange::assigned,
                             now);
@@ -166,7 +165,7 @@ void WorkOrderService::create(const std::string& body,
     }
 }
 
-nlohmann::json WorkOrderService::to_json(sqlite::Connection& db, const store::WorkOrder& wo) const {
+nlohmann::json WorkOrderService::to_json(store::Transaction& db, const store::WorkOrder& wo) const {
     nlohmann::json j;
     j["id"] = wo.id;
     j["crm_case_id"] = wo.crm_case_id;
@@ -191,11 +190,10 @@ nlohmann::json WorkOrderService::to_json(sqlite::Connection& db, const store::Wo
     j["status"] = wo.status;
     j["outcome"] = nullptr;
     if (wo.outcome_id) {
-        if (auto o = store::find_outcome(db, *wo.outcome_id))
-            j["outcome"] = outcome_json(catalog_, *o);
+        if (auto o = db.find_outcome(*wo.outcome_id)) j["outcome"] = outcome_json(catalog_, *o);
     }
     j["history"] = nlohmann::json::array();
-    for (const auto& h : store::list_history(db, wo.id)) {
+    for (const auto& h : db.list_history(wo.id)) {
         nlohmann::json e = {
             {"at", h.at},
             {"from", h.from_status ? nlohmann::json(*h.from_status) : nlohmann::json(nullptr)},
@@ -212,14 +210,14 @@ nlohmann::json WorkOrderService::to_json(sqlite::Connection& db, const store::Wo
 
 std::optional<nlohmann::json> WorkOrderService::get(const std::string& id) {
     auto db = reads_.acquire();
-    auto wo = store::find_work_order(*db, id);
+    auto wo = db->find_work_order(id);
     if (!wo) return std::nullopt;
     return to_json(*db, *wo);
 }
 
 std::optional<nlohmann::json> WorkOrderService::find_by_case(const std::string& crm_case_id) {
     auto db = reads_.acquire();
-    auto wo = store::find_work_order_by_case(*db, crm_case_id);
+    auto wo = db->find_work_order_by_case(crm_case_id);
     if (!wo) return std::nullopt;
     return to_json(*db, *wo);
 }

@@ -44,7 +44,7 @@ class WorkOrderService {
     std::variant<ApiError, store::WorkOrder> parse(const std::string& body) const;
 
     // The work order as the CRM reads it: with its outcome and history.
-    nlohmann::json to_json(sqlite::Connection& db, const store::WorkOrder& wo) const;
+    nlohmann::json to_json(store::Transaction& db, const store::WorkOrder& wo) const;
 
   private:
     std::variant<ApiError, store::WorkOrder> parse(const std::string& body,

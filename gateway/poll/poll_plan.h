@@ -8,8 +8,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "poll_state.h"
 #include "time_util.h"
+#include "transaction.h"
 #include "vendor_spec.h"
 
 namespace fieldgate::poll {

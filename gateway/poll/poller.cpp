@@ -95,9 +95,9 @@ void Poller::slot(const VendorEntry& vendor, VendorPoll& poll) {
         report(vendor, poll, outcome);
         if (outcome.problem.empty()) return;
         const auto now = now_millis();
-        writer_.run_sync([&](sqlite::Connection& db) {
-            record_poll_failure(db, id, outcome.problem, format_utc(now),
-                                format_utc(now + outcome.wait));
+        writer_.run_sync([&](store::Transaction& db) {
+            db.record_poll_failure(id, outcome.problem, format_utc(now),
+                                   format_utc(now + outcome.wait));
         });
     } catch (const std::exception& e) {
         // The store refused (or the writer stopped): nothing of this page was committed, the
@@ -112,7 +112,7 @@ void Poller::slot(const VendorEntry& vendor, VendorPoll& poll) {
 // ahead (a restart inside an interval or a Retry-After): then it waits for that.
 bool Poller::load_state(const VendorEntry& vendor, VendorPoll& poll) {
     const auto& id = vendor.spec.id;
-    writer_.run_sync([&](sqlite::Connection& db) { poll.state = load_poll_state(db, id); });
+    writer_.run_sync([&](store::Transaction& db) { poll.state = db.load_poll_state(id); });
     if (!poll.state) {
         poll.state = PollState{};
         poll.state->vendor = id;
@@ -255,10 +255,10 @@ Poller::Outcome Poller::page(const VendorEntry& vendor, VendorPoll& poll,
     next.next_request_at = format_utc(now + interval);
 
     IngestReport report;
-    writer_.run_sync([&](sqlite::Connection& db) {
+    writer_.run_sync([&](store::Transaction& db) {
         if (unreadable || !ingest->normalized.records.empty())
             report = apply_ingest(db, context_, *ingest);
-        if (!unreadable) save_poll_state(db, next);
+        if (!unreadable) db.save_poll_state(next);
     });
     if (unreadable)
         return {"page " + path_of(target) + " refused (" +

@@ -19,9 +19,9 @@
 
 #include "http_client.h"
 #include "ingest.h"
-#include "poll_state.h"
 #include "registry.h"
 #include "secrets.h"
+#include "transaction.h"
 #include "writer.h"
 
 namespace fieldgate::poll {

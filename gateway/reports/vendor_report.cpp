@@ -1,5 +1,7 @@
 #include "vendor_report.h"
 
+#include "sqlite_transaction.h"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -58,8 +60,9 @@ void add_shares(VendorFigures& f, const Catalog& catalog,
 
 }  // namespace
 
-std::vector<VendorFigures> vendor_report(sqlite::Connection& db, const Catalog& catalog,
+std::vector<VendorFigures> vendor_report(store::Transaction& tx, const Catalog& catalog,
                                          const ReportQuery& query) {
+    sqlite::Connection& db = store::sqlite_connection(tx);
     std::map<std::string, VendorFigures> by_vendor;
     std::map<std::string, std::map<std::string, std::int64_t>> reasons;
     std::map<std::string, std::vector<double>> lags;

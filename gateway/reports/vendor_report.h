@@ -31,7 +31,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog.h"
-#include "sqlite.h"
+#include "transaction.h"
 
 namespace fieldgate::reports {
 
@@ -68,7 +68,7 @@ struct VendorFigures {
     std::int64_t corrections = 0;
 };
 
-std::vector<VendorFigures> vendor_report(sqlite::Connection& db, const Catalog& catalog,
+std::vector<VendorFigures> vendor_report(store::Transaction& db, const Catalog& catalog,
                                          const ReportQuery& query);
 
 nlohmann::json to_json(const ReportQuery& query, const std::vector<VendorFigures>& figures);

@@ -5,10 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include "api_error.h"
-#include "delivery_repository.h"
 #include "delivery_worker.h"
 #include "input_limits.h"
 #include "time_util.h"
+#include "transaction.h"
 #include "vendor_responses.h"
 
 namespace fieldgate {
@@ -92,7 +92,7 @@ void AdminRoutes::list_dead_letters(const http::Request& request, http::Respond&
                                "limit must be an integer from 1 to 1000", "limit"));
     const auto destination = request.query_param("destination");
     auto db = reads_.acquire();
-    const auto rows = store::dead_letters(*db, destination, *after, static_cast<int>(*limit));
+    const auto rows = db->dead_letters(destination, *after, static_cast<int>(*limit));
     nlohmann::json items = nlohmann::json::array();
     for (const auto& d : rows) {
         items.push_back({{"id", d.id},
@@ -152,8 +152,8 @@ void AdminRoutes::replay_dead_letters(const http::Request& request, http::Respon
     auto replayed = std::make_shared<int>(0);
     auto* worker = worker_;
     const bool queued = writer_.submit(
-        [ids, destination, replayed](sqlite::Connection& db) {
-            *replayed = store::replay_dead_letters(db, ids, destination);
+        [ids, destination, replayed](store::Transaction& db) {
+            *replayed = db.replay_dead_letters(ids, destination);
         },
         [respond, replayed, worker](std::exception_ptr error) {
             if (error) {
@@ -172,7 +172,7 @@ void AdminRoutes::list_endpoints(http::Respond& respond) {
     if (worker_) {
         auto db = reads_.acquire();
         for (const auto& s : worker_->status()) {
-            const auto counts = store::outbox_counts(*db, s.name);
+            const auto counts = db->outbox_counts(s.name);
             items.push_back({{"name", s.name},
                              {"url", s.url},
                              {"state", s.state},
@@ -202,8 +202,8 @@ void AdminRoutes::enable_endpoint(const std::string& name, http::Respond& respon
             problem(404, "not-found", "Unknown endpoint", "no delivery endpoint '" + name + "'"));
     auto* worker = worker_;
     const bool queued = writer_.submit(
-        [name](sqlite::Connection& db) {
-            store::set_endpoint_state(db, name, "active", std::nullopt, now_utc());
+        [name](store::Transaction& db) {
+            db.set_endpoint_state(name, "active", std::nullopt, now_utc());
         },
         [respond, name, worker](std::exception_ptr error) {
             if (error) {

@@ -5,8 +5,8 @@
 #include "api_error.h"
 #include "ops_params.h"
 #include "ops_routes.h"
-#include "quarantine_repository.h"
 #include "time_util.h"
+#include "transaction.h"
 #include "vendor_responses.h"
 
 namespace fieldgate {
@@ -72,7 +72,7 @@ void OpsRoutes::list_quarantine(const http::Request& request, http::Respond& res
         f.limit = static_cast<int>(*n);
     }
     auto db = parts_.reads->acquire();
-    const auto rows = store::list_quarantine(*db, f);
+    const auto rows = db->list_quarantine(f);
     nlohmann::json items = nlohmann::json::array();
     for (const auto& row : rows) items.push_back(quarantine_json(row));
     nlohmann::json body = {{"items", items}};
@@ -84,7 +84,7 @@ void OpsRoutes::list_quarantine(const http::Request& request, http::Respond& res
 
 void OpsRoutes::show_quarantine(std::int64_t id, http::Respond& respond) {
     auto db = parts_.reads->acquire();
-    const auto stored = store::find_quarantined_payload(*db, id);
+    const auto stored = db->find_quarantined_payload(id);
     if (!stored)
         return respond(
             problem(404, "not-found", "Not found", "no quarantine entry " + std::to_string(id)));
@@ -167,7 +167,7 @@ void OpsRoutes::replay_quarantine(const http::Request& request, http::Respond& r
             f.limit = l.get<int>();
         }
         auto db = parts_.reads->acquire();
-        for (const auto& row : store::list_quarantine(*db, f)) ids.push_back(row.entry.id);
+        for (const auto& row : db->list_quarantine(f)) ids.push_back(row.entry.id);
     } else {
         return respond(problem(422, "missing-field", "Missing field",
                                "name the entries with ids: [..], or give a filter: {vendor, from, "
@@ -205,10 +205,10 @@ void OpsRoutes::discard(const std::string& what, std::int64_t id, const http::Re
     const auto reason = (*body)["reason"].get<std::string>();
     auto found = std::make_shared<bool>(false);
     const bool queued = parts_.writer->submit(
-        [what, id, reason, found](sqlite::Connection& db) {
+        [what, id, reason, found](store::Transaction& db) {
             const auto at = now_utc();
-            *found = what == "quarantine" ? store::discard_quarantine(db, id, reason, at)
-                                          : store::discard_dead_letter(db, id, reason, at);
+            *found = what == "quarantine" ? db.discard_quarantine(id, reason, at)
+                                          : db.discard_dead_letter(id, reason, at);
         },
         [respond, found, what, id, reason](std::exception_ptr error) {
             if (error) return respond(problem_response(store_unavailable(error)));

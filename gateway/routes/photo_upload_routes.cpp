@@ -2,9 +2,9 @@
 
 #include <memory>
 
-#include "photo_store.h"
 #include "sync_route_support.h"
 #include "time_util.h"
+#include "transaction.h"
 #include "vendor_responses.h"
 
 namespace fieldgate {
@@ -83,8 +83,7 @@ void PhotoUploadRoutes::admin_request(const std::string& sha256, const http::Req
     std::optional<std::string> content;
     if (sync::is_sha256_hex(sha256)) {
         auto db = reads_.acquire();
-        content =
-            sync::read_photo(*db, sha256, crew ? std::optional<std::string>(*crew) : std::nullopt);
+        content = db->read_photo(sha256, crew ? std::optional<std::string>(*crew) : std::nullopt);
     }
     if (!content) {
         respond(problem(404, "not-found", "Photo not found",
@@ -103,7 +102,7 @@ void PhotoUploadRoutes::status(const sync::DeviceRow& device, const std::string&
                                http::Respond& respond) {
     auto db = reads_.acquire();
     // Another crew's upload is not looked at: the answer is the one for a hash nobody has.
-    const auto state = sync::find_photo(*db, device.crew, sha256);
+    const auto state = db->find_photo(device.crew, sha256);
     respond(
         json_response(200, {{"sha256", sha256},
                             {"size", state ? nlohmann::json(state->size) : nlohmann::json(nullptr)},
@@ -136,8 +135,8 @@ void PhotoUploadRoutes::chunk(const sync::DeviceRow& device, const std::string& 
     const std::int64_t total = *size;
     submit_write(
         writer_,
-        [=](sqlite::Connection& db) {
-            *outcome = sync::append_photo_chunk(db, by, sha256, total, off, *bytes, now);
+        [=](store::Transaction& db) {
+            *outcome = db.append_photo_chunk(by, sha256, total, off, *bytes, now);
         },
         [outcome]() { return chunk_answer(*outcome); }, respond);
 }

@@ -10,9 +10,9 @@
 
 #include <string>
 
-#include "crew_store.h"
 #include "read_pool.h"
 #include "secrets.h"
+#include "transaction.h"
 #include "types.h"
 #include "writer.h"
 

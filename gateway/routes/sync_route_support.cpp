@@ -17,7 +17,7 @@ std::optional<sync::DeviceRow> verified_device(store::ReadPool& reads,
     std::optional<sync::DeviceRow> device;
     {
         auto db = reads.acquire();
-        device = sync::find_device(*db, std::string(*id));
+        device = db->find_device(std::string(*id));
     }
     if (!device || !device->secret_sha256 || device->state != "active") return std::nullopt;
     const std::string given = sha256_hex(*secret);

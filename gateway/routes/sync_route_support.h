@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "crew_store.h"
 #include "read_pool.h"
+#include "transaction.h"
 #include "types.h"
 #include "writer.h"
 

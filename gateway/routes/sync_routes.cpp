@@ -10,9 +10,9 @@
 #include "gateway_metrics.h"
 #include "ids.h"
 #include "input_limits.h"
-#include "repositories.h"
 #include "sync_route_support.h"
 #include "time_util.h"
+#include "transaction.h"
 #include "vendor_feed.h"
 #include "vendor_responses.h"
 #include "vendor_view.h"
@@ -163,7 +163,7 @@ void SyncRoutes::create_device(const http::Request& request, http::Respond& resp
     row.token_sha256 = sha256_hex(enrollment_token);
     row.created_at = now_utc();
     auto inserted = std::make_shared<bool>(false);
-    submit([row, inserted](sqlite::Connection& db) { *inserted = sync::insert_device(db, row); },
+    submit([row, inserted](store::Transaction& db) { *inserted = db.insert_device(row); },
            [row, inserted, enrollment_token]() {
                if (!*inserted)
                    return problem(409, "device-exists", "Device exists",
@@ -188,7 +188,7 @@ void SyncRoutes::list_devices(const http::Request& request, http::Respond& respo
     auto opt = [](const std::optional<std::string>& v) {
         return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
     };
-    for (const auto& [d, actions] : sync::list_devices(*db)) {
+    for (const auto& [d, actions] : db->list_devices()) {
         items.push_back({{"device_id", d.id},
                          {"crew", d.crew},
                          {"name", d.name},
@@ -220,7 +220,7 @@ void SyncRoutes::enroll(const http::Request& request, http::Respond& respond) {
     std::optional<sync::DeviceRow> device;
     {
         auto db = reads_.acquire();
-        if (!id.empty()) device = sync::find_device(*db, id);
+        if (!id.empty()) device = db->find_device(id);
     }
     if (!device || !device->token_sha256 || token.empty() ||
         !same_digest(*device->token_sha256, sha256_hex(token)) || device->state != "active") {
@@ -234,15 +234,13 @@ void SyncRoutes::enroll(const http::Request& request, http::Respond& respond) {
     const std::string secret_sha = sha256_hex(secret);
     const std::string now = now_utc();
     const auto crew = device->crew;
-    submit(
-        [id, secret_sha, app_version, now](sqlite::Connection& db) {
-            sync::set_device_secret(db, id, secret_sha, app_version, now);
-        },
-        [id, crew, secret]() {
-            return json_response(200,
-                                 {{"device_id", id}, {"crew", crew}, {"device_secret", secret}});
-        },
-        respond);
+    submit([id, secret_sha, app_version, now](
+               store::Transaction& db) { db.set_device_secret(id, secret_sha, app_version, now); },
+           [id, crew, secret]() {
+               return json_response(200,
+                                    {{"device_id", id}, {"crew", crew}, {"device_secret", secret}});
+           },
+           respond);
 }
 
 std::optional<sync::DeviceRow> SyncRoutes::authenticate(const http::Request& request,
@@ -259,9 +257,8 @@ std::optional<sync::DeviceRow> SyncRoutes::authenticate(const http::Request& req
     if (device->token_sha256) {
         // The secret works: the enrollment token is of no further use. Nothing waits for this.
         const auto id = device->id;
-        writer_.submit(
-            [id](sqlite::Connection& db) { sync::spend_enrollment_token(db, id, now_utc()); },
-            [](std::exception_ptr) {});
+        writer_.submit([id](store::Transaction& db) { db.spend_enrollment_token(id, now_utc()); },
+                       [](std::exception_ptr) {});
     }
     return device;
 }
@@ -288,20 +285,13 @@ void SyncRoutes::assignments(const sync::DeviceRow& device, const http::Request&
     nlohmann::json orders = nlohmann::json::array();
     std::int64_t cursor = 0;
     {
-        auto db = reads_.acquire();
         // One snapshot: the cursor and the orders agree, so no change falls between them.
-        db->exec("BEGIN");
-        try {
-            cursor = sync::crew_feed_head(*db, spec.id);
-            for (const auto& id : sync::crew_order_ids(*db, spec.id, first, last)) {
-                if (auto wo = store::find_work_order(*db, id))
-                    orders.push_back(vendor_view(*wo, spec));
+        reads_.acquire().snapshot([&](store::Transaction& db) {
+            cursor = db.crew_feed_head(spec.id);
+            for (const auto& id : db.crew_order_ids(spec.id, first, last)) {
+                if (auto wo = db.find_work_order(id)) orders.push_back(vendor_view(*wo, spec));
             }
-            db->exec("COMMIT");
-        } catch (...) {
-            db->exec("ROLLBACK");
-            throw;
-        }
+        });
     }
     nlohmann::json body = {{"device_id", device.id}, {"crew", device.crew},
                            {"from", first},          {"to", last},
@@ -336,7 +326,7 @@ void SyncRoutes::actions(const sync::DeviceRow& device, const http::Request& req
     const IngestContext* context = &ingest_context_;
     const auto received = now_millis();
     submit(
-        [batch, body, answer, context, device, received](sqlite::Connection& db) {
+        [batch, body, answer, context, device, received](store::Transaction& db) {
             *answer = sync::apply_action_batch(db, *context, device, *batch, *body, received);
         },
         [answer]() {

@@ -14,11 +14,11 @@
 
 #include "catalog.h"
 #include "config.h"
-#include "crew_store.h"
 #include "ingest.h"
 #include "photo_upload_routes.h"
 #include "read_pool.h"
 #include "secrets.h"
+#include "transaction.h"
 #include "types.h"
 #include "writer.h"
 

@@ -1,7 +1,7 @@
 #include "truck_routes.h"
 
 #include "time_util.h"
-#include "truck_repository.h"
+#include "transaction.h"
 #include "vendor_responses.h"
 
 namespace fieldgate {
@@ -65,8 +65,8 @@ bool TruckRoutes::handle(const http::Request& request, http::Respond& respond) {
         const auto vendor = request.query_param("vendor");
         auto db = reads_.acquire();
         nlohmann::json items = nlohmann::json::array();
-        for (const auto& t : store::list_trucks(
-                 *db, vendor ? std::optional<std::string>(std::string(*vendor)) : std::nullopt))
+        for (const auto& t : db->list_trucks(
+                 vendor ? std::optional<std::string>(std::string(*vendor)) : std::nullopt))
             items.push_back(truck_json(t));
         respond(json_response(200, {{"items", std::move(items)}}));
         return true;
@@ -83,7 +83,7 @@ bool TruckRoutes::handle(const http::Request& request, http::Respond& respond) {
         return true;
     }
     auto db = reads_.acquire();
-    if (auto t = store::find_truck(*db, id)) {
+    if (auto t = db->find_truck(id)) {
         respond(json_response(200, truck_json(*t)));
         return true;
     }
@@ -124,12 +124,12 @@ void TruckRoutes::track(const std::string& id, const http::Request& request,
         }
     }
     auto db = reads_.acquire();
-    if (!store::find_truck(*db, id)) {
+    if (!db->find_truck(id)) {
         respond(problem(404, "not-found", "Truck not found", "no truck " + id));
         return;
     }
     nlohmann::json positions = nlohmann::json::array();
-    for (const auto& p : store::track(*db, id, bounds[0], bounds[1], limit))
+    for (const auto& p : db->track(id, bounds[0], bounds[1], limit))
         positions.push_back(position_json(p));
     respond(json_response(200, {{"truck", id},
                                 {"from", bounds[0]},

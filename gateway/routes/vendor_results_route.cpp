@@ -8,10 +8,10 @@
 #include "admission.h"
 #include "gateway_metrics.h"
 #include "ids.h"
-#include "repositories.h"
 #include "route_catalog.h"
 #include "router.h"
 #include "time_util.h"
+#include "transaction.h"
 #include "vendor_auth.h"
 #include "vendor_responses.h"
 
@@ -65,9 +65,9 @@ store::Writer::Job ingest_job(std::shared_ptr<IngestRequest> ingest,
                               std::shared_ptr<IngestAnswer> answer, ResponseSpec style,
                               const IngestContext* context, std::string idempotency_key,
                               std::string body_hash, std::string request_id) {
-    return [=](sqlite::Connection& db) {
+    return [=](store::Transaction& db) {
         if (!idempotency_key.empty()) {
-            if (auto previous = store::find_stored_response(db, ingest->vendor, idempotency_key)) {
+            if (auto previous = db.find_stored_response(ingest->vendor, idempotency_key)) {
                 if (previous->request_sha256 == body_hash) {
                     answer->stored = http::Response{previous->status,
                                                     previous->content_type,
@@ -89,8 +89,8 @@ store::Writer::Job ingest_job(std::shared_ptr<IngestRequest> ingest,
         if (idempotency_key.empty()) return;
         answer->stored = render_ingest(style, answer->report, request_id);
         if (answer->stored->status < 500) {
-            store::store_response(
-                db, ingest->vendor, idempotency_key,
+            db.store_response(
+                ingest->vendor, idempotency_key,
                 store::StoredResponse{body_hash, answer->stored->status,
                                       answer->stored->content_type, answer->stored->body},
                 now_utc());

@@ -5,8 +5,8 @@
 
 #include "clock_skew.h"
 #include "ids.h"
-#include "photo_store.h"
-#include "repositories.h"
+#include "transaction.h"
+
 #include "string_limits.h"
 
 namespace fieldgate::sync {
@@ -157,7 +157,7 @@ std::string crew_verdict(const RecordVerdict& v) {
     return to_string(v.verdict);
 }
 
-nlohmann::json apply_action_batch(sqlite::Connection& db, const IngestContext& ctx,
+nlohmann::json apply_action_batch(store::Transaction& db, const IngestContext& ctx,
                                   const DeviceRow& device, const ActionBatch& batch,
                                   const std::string& raw_body, SysMillis received_at) {
     const std::string now = format_utc(received_at);
@@ -201,7 +201,7 @@ nlohmann::json apply_action_batch(sqlite::Connection& db, const IngestContext& c
                     .to_problem();
             return true;
         };
-        if (auto seen = find_crew_action(db, device.id, a.action_id)) {
+        if (auto seen = db.find_crew_action(device.id, a.action_id)) {
             if (!reused(seen->request_sha256)) r = nlohmann::json::parse(seen->result_json);
             results[i] = std::move(r);
             continue;
@@ -265,7 +265,7 @@ nlohmann::json apply_action_batch(sqlite::Connection& db, const IngestContext& c
 
         if (!error && a.type == "note") {
             r["work_order_id"] = a.work_order_id;
-            const auto wo = store::find_work_order(db, a.work_order_id);
+            const auto wo = db.find_work_order(a.work_order_id);
             if (!wo || !wo->vendor || *wo->vendor != target) {
                 // As for outcomes: another crew's order answers like an unknown one.
                 r["verdict"] = "rejected";
@@ -290,8 +290,7 @@ nlohmann::json apply_action_batch(sqlite::Connection& db, const IngestContext& c
         NormalizedResult n;
         n.pointer = at;
         n.vendor_ref = device.id + "/" + a.action_id;
-        auto wo =
-            a.work_order_id.empty() ? std::nullopt : store::find_work_order(db, a.work_order_id);
+        auto wo = a.work_order_id.empty() ? std::nullopt : db.find_work_order(a.work_order_id);
         n.crm_case_id =
             wo && wo->vendor && *wo->vendor == target ? wo->crm_case_id : a.work_order_id;
         if (a.type == "arrived") n.progress = "on_site";
@@ -337,14 +336,14 @@ nlohmann::json apply_action_batch(sqlite::Connection& db, const IngestContext& c
     for (std::size_t i = 0; i < batch.actions.size(); ++i) {
         if (!is_new[i]) continue;
         rows[i].result_json = results[i].dump();
-        insert_crew_action(db, rows[i]);
+        db.insert_crew_action(rows[i]);
     }
     // Repeats inside the batch answer as their first occurrence.
     for (std::size_t i = 0; i < batch.actions.size(); ++i) {
         if (results[i].is_null()) results[i] = results[first_in_batch[batch.actions[i].action_id]];
     }
-    touch_device(db, device.id, now);
-    if (device.token_sha256) spend_enrollment_token(db, device.id, now);
+    db.touch_device(device.id, now);
+    if (device.token_sha256) db.spend_enrollment_token(device.id, now);
 
     nlohmann::json answer = {{"received_at", now}, {"results", std::move(results)}};
     answer["clock_skew_ms"] = skew ? nlohmann::json(skew->count()) : nlohmann::json(nullptr);

@@ -13,9 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include "api_error.h"
-#include "crew_store.h"
 #include "ingest.h"
 #include "time_util.h"
+#include "transaction.h"
 
 namespace fieldgate::sync {
 
@@ -57,7 +57,7 @@ std::string crew_verdict(const RecordVerdict& v);
 
 // Inside a writer job: applies the batch and records every new action; returns the answer
 // {"received_at", "clock_skew_ms", "results": [{action_id, seq, verdict, ...}]}.
-nlohmann::json apply_action_batch(sqlite::Connection& db, const IngestContext& ctx,
+nlohmann::json apply_action_batch(store::Transaction& db, const IngestContext& ctx,
                                   const DeviceRow& device, const ActionBatch& batch,
                                   const std::string& raw_body, SysMillis received_at);
 

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "read_pool.h"
+#include "sqlite_transaction.h"
 #include "support/crm_delivery_rig.h"
 #include "support/metrics_sample.h"
 #include "support/vendor_payloads.h"
@@ -33,7 +34,7 @@ class Corrections : public ::testing::Test {
     std::int64_t scalar(const std::string& sql) {
         store::ReadPool reads(gw_->db_path());
         auto db = reads.acquire();
-        auto q = db->prepare(sql);
+        auto q = store::sqlite_connection(*db).prepare(sql);
         q->step();
         return q->integer(0);
     }

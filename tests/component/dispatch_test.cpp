@@ -9,11 +9,12 @@
 
 #include "read_pool.h"
 #include "registry.h"
-#include "repositories.h"
+#include "sqlite_transaction.h"
 #include "support/gateway_process.h"
 #include "support/recording_receiver.h"
 #include "support/vendor_payloads.h"
 #include "support/webhook_signer.h"
+#include "transaction.h"
 #include "vendor_view.h"
 
 namespace fieldgate::test {
@@ -165,7 +166,7 @@ class Dispatch : public ::testing::Test {
     static std::int64_t scalar(const std::string& sql, const std::string& arg) {
         store::ReadPool reads(gateway_->db_path());
         auto db = reads.acquire();
-        auto q = db->prepare(sql);
+        auto q = store::sqlite_connection(*db).prepare(sql);
         q->bind(1, arg);
         q->step();
         return q->integer(0);

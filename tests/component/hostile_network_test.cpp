@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "read_pool.h"
+#include "sqlite_transaction.h"
 #include "support/gateway_process.h"
 #include "support/raw_connection.h"
 #include "support/vendor_calls.h"
@@ -26,7 +27,7 @@ constexpr std::size_t kFourMiB = 4 * 1024 * 1024;
 std::int64_t scalar(const GatewayProcess& gw, const std::string& sql) {
     store::ReadPool reads(gw.db_path());
     auto db = reads.acquire();
-    auto q = db->prepare(sql);
+    auto q = store::sqlite_connection(*db).prepare(sql);
     q->step();
     return q->integer(0);
 }

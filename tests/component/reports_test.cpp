@@ -16,6 +16,7 @@
 #include <date/date.h>
 
 #include "read_pool.h"
+#include "sqlite_transaction.h"
 #include "support/crm_sim_process.h"
 #include "support/gateway_process.h"
 #include "support/vendor_payloads.h"
@@ -153,7 +154,7 @@ TEST_F(Reports, VendorFiguresEqualWhatThePostedMixAddsUpTo) {
     store::ReadPool reads(gw_->db_path());
     auto scalar = [&reads](const std::string& sql) {
         auto db = reads.acquire();
-        auto q = db->prepare(sql);
+        auto q = store::sqlite_connection(*db).prepare(sql);
         q->step();
         return q->integer(0);
     };
@@ -188,7 +189,7 @@ TEST_F(Reports, VendorFiguresEqualWhatThePostedMixAddsUpTo) {
             if (photo_ok && gps_ok && time_ok) ++e.evidence;
         }
         auto db = reads.acquire();
-        auto q = db->prepare(
+        auto q = store::sqlite_connection(*db).prepare(
             "SELECT x.delivered_at FROM outbox x JOIN work_orders w ON w.outcome_id = "
             "x.outcome_id WHERE w.id = ? AND x.destination = 'crm'");
         q->bind(1, ids[p.sr]);

@@ -19,6 +19,7 @@
 #include "ids.h"
 #include "read_pool.h"
 #include "route_catalog.h"
+#include "sqlite_transaction.h"
 #include "support/gateway_process.h"
 #include "support/recording_receiver.h"
 #include "support/vendor_calls.h"
@@ -128,7 +129,7 @@ class SecurityMatrix : public ::testing::Test {
     static std::int64_t scalar(const std::string& sql) {
         store::ReadPool reads(gateway_->db_path());
         auto db = reads.acquire();
-        auto q = db->prepare(sql);
+        auto q = store::sqlite_connection(*db).prepare(sql);
         q->step();
         return q->integer(0);
     }
@@ -307,7 +308,8 @@ TEST(BaySignature, TamperedReplayedAndMissingSignaturesAreRefusedOverTheWire) {
     EXPECT_EQ(post(good).status, 200);
     store::ReadPool reads(gw.db_path());
     auto db = reads.acquire();
-    auto q = db->prepare("SELECT COUNT(*) FROM outcomes WHERE vendor_ref = 'BH-SIG-1'");
+    auto q = store::sqlite_connection(*db).prepare(
+        "SELECT COUNT(*) FROM outcomes WHERE vendor_ref = 'BH-SIG-1'");
     q->step();
     EXPECT_EQ(q->integer(0), 1);
 

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "read_pool.h"
+#include "sqlite_transaction.h"
 #include "support/gateway_process.h"
 #include "support/metrics_sample.h"
 #include "support/vendor_calls.h"
@@ -80,7 +81,7 @@ class LimitsRig {
     std::int64_t scalar(const std::string& sql, const std::string& arg = "") {
         store::ReadPool reads(gw_->db_path());
         auto db = reads.acquire();
-        auto q = db->prepare(sql);
+        auto q = store::sqlite_connection(*db).prepare(sql);
         if (!arg.empty()) q->bind(1, arg);
         q->step();
         return q->integer(0);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "read_pool.h"
+#include "sqlite_transaction.h"
 #include "support/gateway_process.h"
 #include "support/raw_exchange.h"
 #include "support/vendor_payloads.h"
@@ -71,7 +72,7 @@ class VendorResults : public ::testing::Test {
     std::int64_t scalar(const std::string& sql, const std::string& arg = "") {
         store::ReadPool reads(gateway_->db_path());
         auto db = reads.acquire();
-        auto q = db->prepare(sql);
+        auto q = store::sqlite_connection(*db).prepare(sql);
         if (!arg.empty()) q->bind(1, arg);
         q->step();
         return q->integer(0);
@@ -371,8 +372,8 @@ TEST_F(VendorResults, CurbsideCsvWithBomCrlfAndARouteLevelRow) {
 }
 
 TEST_F(VendorResults, MalformedHttpAndUnknownRoutesDoNotHurtTheProcess) {
-    auto raw = raw_exchange("127.0.0.1", gateway_->port(), "NONSENSE\r\n\r\n",
-                                             std::chrono::seconds(5));
+    auto raw =
+        raw_exchange("127.0.0.1", gateway_->port(), "NONSENSE\r\n\r\n", std::chrono::seconds(5));
     EXPECT_NE(raw.find("400"), std::string::npos) << raw;
     auto c = gateway_->client();
     EXPECT_EQ(c.get("/v1/nothing-here").status, 404);

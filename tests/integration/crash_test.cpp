@@ -8,6 +8,7 @@
 
 #include "fault/kill9_vendor_load.h"
 #include "read_pool.h"
+#include "sqlite_transaction.h"
 #include "support/gateway_process.h"
 
 namespace fieldgate::test {
@@ -63,20 +64,20 @@ TEST(CrashRecovery, NoAcknowledgedResultIsLostAndNoneIsStoredTwice) {
     auto db = reads.acquire();
     std::size_t missing = 0;
     for (const auto& tag : acknowledged) {
-        auto q = db->prepare(
+        auto q = store::sqlite_connection(*db).prepare(
             "SELECT COUNT(*) FROM outcomes WHERE vendor = 'bay-hauling' AND vendor_ref = ?");
         q->bind(1, tag);
         q->step();
         if (q->integer(0) != 1) ++missing;
     }
     EXPECT_EQ(missing, 0u) << "acknowledged results not stored exactly once";
-    auto twice = db->prepare(
+    auto twice = store::sqlite_connection(*db).prepare(
         "SELECT COUNT(*) FROM (SELECT vendor_ref FROM outcomes WHERE vendor_ref LIKE ? GROUP BY "
         "vendor_ref HAVING COUNT(*) > 1)");
     twice->bind(1, "BH-" + prefix + "-%");
     twice->step();
     EXPECT_EQ(twice->integer(0), 0);
-    auto closed = db->prepare(
+    auto closed = store::sqlite_connection(*db).prepare(
         "SELECT COUNT(*) FROM work_orders WHERE crm_case_id LIKE ? AND status IN "
         "('completed','not_collected')");
     closed->bind(1, prefix + "-%");

@@ -11,8 +11,9 @@
 #include "catalog.h"
 #include "ingest.h"
 #include "read_pool.h"
-#include "repositories.h"
+#include "sqlite_transaction.h"
 #include "support/temp_dir.h"
+#include "transaction.h"
 #include "writer.h"
 
 namespace fieldgate::test {
@@ -48,7 +49,7 @@ class IngestFixture : public ::testing::Test {
         wo.status = status;
         wo.content_hash = "h";
         wo.created_at = wo.updated_at = "2026-02-01T00:00:00Z";
-        writer_->run_sync([wo](sqlite::Connection& db) { store::insert_work_order(db, wo); });
+        writer_->run_sync([wo](store::Transaction& db) { db.insert_work_order(wo); });
     }
 
     static NormalizedResult result(const std::string& sr, const std::string& outcome,
@@ -82,18 +83,18 @@ class IngestFixture : public ::testing::Test {
             req.normalized.records.push_back(std::move(rec));
         }
         IngestReport report;
-        writer_->run_sync([&](sqlite::Connection& db) { report = apply_ingest(db, ctx_, req); });
+        writer_->run_sync([&](store::Transaction& db) { report = apply_ingest(db, ctx_, req); });
         return report;
     }
 
     store::WorkOrder order(const std::string& id) {
         auto db = reads_->acquire();
-        return *store::find_work_order(*db, id);
+        return *db->find_work_order(id);
     }
 
     int count(const std::string& sql) {
         auto db = reads_->acquire();
-        auto q = db->prepare(sql);
+        auto q = store::sqlite_connection(*db).prepare(sql);
         q->step();
         return static_cast<int>(q->integer(0));
     }

@@ -71,7 +71,7 @@ class TruckServiceRig {
     // arrivals) has committed too.
     void handle(const mqtt::Message& m) {
         trucks_->handle(m);
-        writer_->run_sync([](sqlite::Connection&) {});
+        writer_->run_sync([](store::Transaction&) {});
     }
 
     // The service's counters (what /readyz shows).

@@ -42,14 +42,14 @@ TEST_F(Corrections, AnEditOfAClosedResultIsRecordedAsTheOrdersCurrentOutcome) {
     EXPECT_EQ(wo.outcome_id, id);
     EXPECT_EQ(count("SELECT COUNT(*) FROM outcomes WHERE disposition = 'correction'"), 1);
     auto db = reads_->acquire();
-    const auto row = store::find_outcome(*db, id);
+    const auto row = db->find_outcome(id);
     ASSERT_TRUE(row);
     EXPECT_EQ(row->disposition, "correction");
     EXPECT_EQ(row->result.occurred_at, "2026-02-03T10:50:00-08:00");
     EXPECT_EQ(row->raw_payload_id, corrected.raw_payload_id);
 
     // The history says what changed and from which payload; from and to are the same status.
-    const auto history = store::list_history(*db, "wo_1");
+    const auto history = db->list_history("wo_1");
     ASSERT_EQ(history.size(), 2u);
     const auto& h = history.back();
     EXPECT_EQ(h.from_status, "not_collected");

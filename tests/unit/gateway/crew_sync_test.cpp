@@ -5,10 +5,10 @@
 #include "catalog.h"
 #include "clock_skew.h"
 #include "crew_actions.h"
-#include "crew_store.h"
 #include "ids.h"
-#include "photo_store.h"
-#include "repositories.h"
+#include "sqlite_transaction.h"
+#include "transaction.h"
+
 #include "support/temp_dir.h"
 #include "writer.h"
 
@@ -119,9 +119,9 @@ class CrewStoreTest : public ::testing::Test {
         device_.crew = "north";
         device_.name = "";
         device_.created_at = now_utc();
-        writer_->run_sync([this](sqlite::Connection& db) {
-            ASSERT_TRUE(sync::insert_device(db, device_));
-            EXPECT_FALSE(sync::insert_device(db, device_));
+        writer_->run_sync([this](store::Transaction& db) {
+            ASSERT_TRUE(db.insert_device(device_));
+            EXPECT_FALSE(db.insert_device(device_));
             store::WorkOrder wo;
             wo.id = "wo_1";
             wo.crm_case_id = "SR-1";
@@ -132,7 +132,7 @@ class CrewStoreTest : public ::testing::Test {
             wo.status = "dispatched";
             wo.content_hash = "x";
             wo.created_at = wo.updated_at = now_utc();
-            store::insert_work_order(db, wo);
+            db.insert_work_order(wo);
         });
     }
 
@@ -140,7 +140,7 @@ class CrewStoreTest : public ::testing::Test {
         auto parsed = sync::parse_action_batch(body);
         const auto batch = std::get<sync::ActionBatch>(parsed);
         nlohmann::json answer;
-        writer_->run_sync([&](sqlite::Connection& db) {
+        writer_->run_sync([&](store::Transaction& db) {
             answer = sync::apply_action_batch(db, ctx_, device_, batch, body,
                                               at("2026-02-03T18:00:00Z"));
         });
@@ -172,15 +172,16 @@ TEST_F(CrewStoreTest, ARepeatedActionAnswersItsFirstVerdictAndWritesNothing) {
     EXPECT_EQ(first.at("clock_skew_ms"), 0);
     const auto second = push(body);
     EXPECT_EQ(second.at("results"), r);
-    writer_->run_sync([](sqlite::Connection& db) {
-        auto q = db.prepare("SELECT COUNT(*) FROM outcomes");
+    writer_->run_sync([](store::Transaction& db) {
+        auto q = store::sqlite_connection(db).prepare("SELECT COUNT(*) FROM outcomes");
         ASSERT_TRUE(q->step());
         EXPECT_EQ(q->integer(0), 2);
-        auto a = db.prepare("SELECT COUNT(*) FROM crew_actions");
+        auto a = store::sqlite_connection(db).prepare("SELECT COUNT(*) FROM crew_actions");
         ASSERT_TRUE(a->step());
         EXPECT_EQ(a->integer(0), 4);
         // A note changes no status but is kept as sent.
-        auto n = db.prepare("SELECT body FROM crew_actions WHERE action_id = 'a3'");
+        auto n = store::sqlite_connection(db).prepare(
+            "SELECT body FROM crew_actions WHERE action_id = 'a3'");
         ASSERT_TRUE(n->step());
         EXPECT_EQ(nlohmann::json::parse(n->text(0)).at("detail"), "dog in yard");
     });
@@ -196,8 +197,8 @@ TEST_F(CrewStoreTest, AReasonThatDoesNotGoWithTheOutcomeIsRefusedAtTheReason) {
     EXPECT_EQ(r["verdict"], "rejected");
     EXPECT_EQ(r["problem"]["type"], std::string(kProblemBase) + "reason-not-allowed");
     EXPECT_EQ(r["problem"]["pointer"], "/actions/0/reason");
-    writer_->run_sync([](sqlite::Connection& db) {
-        auto q = db.prepare("SELECT COUNT(*) FROM outcomes");
+    writer_->run_sync([](store::Transaction& db) {
+        auto q = store::sqlite_connection(db).prepare("SELECT COUNT(*) FROM outcomes");
         ASSERT_TRUE(q->step());
         EXPECT_EQ(q->integer(0), 0);
     });
@@ -207,27 +208,26 @@ TEST_F(CrewStoreTest, PhotosAreCommittedChunkByChunkAndCheckedAgainstTheirName) 
     const std::string content = "0123456789abcdef";
     const std::string sha = sha256_hex(content);
     const auto now = now_utc();
-    writer_->run_sync([&](sqlite::Connection& db) {
+    writer_->run_sync([&](store::Transaction& db) {
         using sync::ChunkResult;
-        EXPECT_EQ(sync::append_photo_chunk(db, kTab, sha, 16, 0, content.substr(0, 6), now).result,
+        EXPECT_EQ(db.append_photo_chunk(kTab, sha, 16, 0, content.substr(0, 6), now).result,
                   ChunkResult::stored);
-        auto skip = sync::append_photo_chunk(db, kTab, sha, 16, 10, content.substr(10), now);
+        auto skip = db.append_photo_chunk(kTab, sha, 16, 10, content.substr(10), now);
         EXPECT_EQ(skip.result, ChunkResult::offset_mismatch);
         EXPECT_EQ(skip.state.received, 6);
-        EXPECT_EQ(sync::append_photo_chunk(db, kTab, sha, 99, 6, "x", now).result,
+        EXPECT_EQ(db.append_photo_chunk(kTab, sha, 99, 6, "x", now).result,
                   ChunkResult::size_mismatch);
-        EXPECT_EQ(
-            sync::append_photo_chunk(db, kTab, sha, 16, 6, content.substr(6) + "!", now).result,
-            ChunkResult::too_long);
-        EXPECT_EQ(sync::append_photo_chunk(db, kTab, sha, 16, 6, content.substr(6), now).result,
+        EXPECT_EQ(db.append_photo_chunk(kTab, sha, 16, 6, content.substr(6) + "!", now).result,
+                  ChunkResult::too_long);
+        EXPECT_EQ(db.append_photo_chunk(kTab, sha, 16, 6, content.substr(6), now).result,
                   ChunkResult::completed);
-        EXPECT_EQ(sync::read_photo(db, sha), content);
-        EXPECT_EQ(sync::append_photo_chunk(db, kTab, sha, 16, 0, content, now).result,
+        EXPECT_EQ(db.read_photo(sha), content);
+        EXPECT_EQ(db.append_photo_chunk(kTab, sha, 16, 0, content, now).result,
                   ChunkResult::already_complete);
         const std::string other = sha256_hex("other");
-        EXPECT_EQ(sync::append_photo_chunk(db, kTab, other, 5, 0, "forge", now).result,
+        EXPECT_EQ(db.append_photo_chunk(kTab, other, 5, 0, "forge", now).result,
                   ChunkResult::hash_mismatch);
-        EXPECT_EQ(sync::find_photo(db, kTab.crew, other)->received, 0);
+        EXPECT_EQ(db.find_photo(kTab.crew, other)->received, 0);
     });
 }
 
@@ -238,14 +238,14 @@ TEST_F(CrewStoreTest, AnEmptyChunkStoresNothingAndTheNextChunkStillFits) {
     const std::string content = "0123456789abcdef";
     const std::string sha = sha256_hex(content);
     const auto now = now_utc();
-    writer_->run_sync([&](sqlite::Connection& db) {
+    writer_->run_sync([&](store::Transaction& db) {
         using sync::ChunkResult;
-        const auto empty = sync::append_photo_chunk(db, kTab, sha, 16, 0, "", now);
+        const auto empty = db.append_photo_chunk(kTab, sha, 16, 0, "", now);
         EXPECT_EQ(empty.result, ChunkResult::stored);
         EXPECT_EQ(empty.state.received, 0);
-        EXPECT_EQ(sync::append_photo_chunk(db, kTab, sha, 16, 0, content, now).result,
+        EXPECT_EQ(db.append_photo_chunk(kTab, sha, 16, 0, content, now).result,
                   ChunkResult::completed);
-        EXPECT_EQ(sync::read_photo(db, sha), content);
+        EXPECT_EQ(db.read_photo(sha), content);
     });
 }
 
@@ -257,25 +257,23 @@ TEST_F(CrewStoreTest, EachCrewHasItsOwnUploadOfAHash) {
     const auto now = now_utc();
     const sync::PhotoUploader other_crew{"south", "tab-9"};
     const sync::PhotoUploader same_crew{"north", "tab-2"};
-    writer_->run_sync([&](sqlite::Connection& db) {
+    writer_->run_sync([&](store::Transaction& db) {
         using sync::ChunkResult;
-        EXPECT_EQ(sync::append_photo_chunk(db, kTab, sha, 16, 0, content.substr(0, 6), now).result,
+        EXPECT_EQ(db.append_photo_chunk(kTab, sha, 16, 0, content.substr(0, 6), now).result,
                   ChunkResult::stored);
-        EXPECT_FALSE(sync::find_photo(db, "south", sha));
-        EXPECT_EQ(
-            sync::append_photo_chunk(db, other_crew, sha, 16, 0, std::string(16, 'x'), now).result,
-            ChunkResult::hash_mismatch);
-        EXPECT_EQ(sync::find_photo(db, "north", sha)->received, 6);
-        EXPECT_EQ(
-            sync::append_photo_chunk(db, same_crew, sha, 16, 6, content.substr(6), now).result,
-            ChunkResult::completed);
-        EXPECT_EQ(sync::read_photo(db, sha, std::string("north")), content);
-        EXPECT_EQ(sync::read_photo(db, sha, std::string("south")), std::nullopt);
-        EXPECT_EQ(sync::read_photo(db, sha), content);
-        EXPECT_EQ(sync::append_photo_chunk(db, other_crew, sha, 16, 0, content, now).result,
+        EXPECT_FALSE(db.find_photo("south", sha));
+        EXPECT_EQ(db.append_photo_chunk(other_crew, sha, 16, 0, std::string(16, 'x'), now).result,
+                  ChunkResult::hash_mismatch);
+        EXPECT_EQ(db.find_photo("north", sha)->received, 6);
+        EXPECT_EQ(db.append_photo_chunk(same_crew, sha, 16, 6, content.substr(6), now).result,
                   ChunkResult::completed);
-        EXPECT_EQ(sync::read_photo(db, sha, std::string("south")), content);
-        EXPECT_EQ(sync::read_photo(db, sha, std::string("north")), content);
+        EXPECT_EQ(db.read_photo(sha, std::string("north")), content);
+        EXPECT_EQ(db.read_photo(sha, std::string("south")), std::nullopt);
+        EXPECT_EQ(db.read_photo(sha), content);
+        EXPECT_EQ(db.append_photo_chunk(other_crew, sha, 16, 0, content, now).result,
+                  ChunkResult::completed);
+        EXPECT_EQ(db.read_photo(sha, std::string("south")), content);
+        EXPECT_EQ(db.read_photo(sha, std::string("north")), content);
     });
 }
 

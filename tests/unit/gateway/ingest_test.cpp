@@ -2,8 +2,9 @@
 #include <gtest/gtest.h>
 
 #include "registry.h"
-#include "repositories.h"
+#include "sqlite_transaction.h"
 #include "support/ingest_fixture.h"
+#include "transaction.h"
 #include "vendor_responses.h"
 
 namespace fieldgate {
@@ -24,10 +25,10 @@ TEST_F(IngestTest, AcceptedResultClosesTheOrderWithHistoryAndAnOutboxEvent) {
                     "event_type='gov.sanjose.workorder.not_collected'"),
               1);
     auto db = reads_->acquire();
-    const auto events = store::events_of(*db, "wo_1");
+    const auto events = db->events_of("wo_1");
     ASSERT_EQ(events.size(), 1u);
     ASSERT_TRUE(events[0].outcome_id);
-    const auto outcome = store::find_outcome(*db, *events[0].outcome_id);
+    const auto outcome = db->find_outcome(*events[0].outcome_id);
     const auto event = render_event(ctx_.events, *catalog_, events[0], order("wo_1"), &*outcome);
     EXPECT_EQ(event["specversion"], "1.0");
     EXPECT_EQ(event["id"], "evt_" + std::to_string(events[0].id));
@@ -159,9 +160,8 @@ TEST_F(IngestTest, AResultAfterCancellationIsRefusedAndQuarantined) {
 
 TEST_F(IngestTest, AVendorReportedCancellationIsATerminalOutcomeNotACityCancellation) {
     add_order("wo_1", "SR-1", "bay-hauling");
-    ASSERT_EQ(
-        ingest({result("SR-1", "CANCELLED", "DUPLICATE_REQUEST", "BH-1")}).records[0].verdict,
-        Verdict::accepted);
+    ASSERT_EQ(ingest({result("SR-1", "CANCELLED", "DUPLICATE_REQUEST", "BH-1")}).records[0].verdict,
+              Verdict::accepted);
     EXPECT_EQ(order("wo_1").status, "cancelled");
     auto later = ingest({result("SR-1", "COMPLETED", "", "BH-1")});
     EXPECT_EQ(later.records[0].verdict,
@@ -212,7 +212,7 @@ TEST_F(IngestTest, NormalizationErrorsAreQuarantinedPerRecordAndGoodRecordsStill
                                      "code 'ZZZ' has no mapping"});
     req.normalized.records = {good, bad};
     IngestReport report;
-    writer_->run_sync([&](sqlite::Connection& db) { report = apply_ingest(db, ctx_, req); });
+    writer_->run_sync([&](store::Transaction& db) { report = apply_ingest(db, ctx_, req); });
     EXPECT_EQ(report.records[0].verdict, Verdict::accepted);
     EXPECT_EQ(report.records[1].verdict, Verdict::rejected);
     EXPECT_EQ(report.records[1].errors[0].pointer, "/results/1/exception/code");
@@ -229,7 +229,8 @@ TEST_F(IngestTest, MissingEvidenceIsAcceptedButFlagged) {
     r.lat = 37.40;  // ~7 km away
     ASSERT_EQ(ingest({r}).records[0].verdict, Verdict::accepted);
     auto db = reads_->acquire();
-    auto q = db->prepare("SELECT evidence, evidence_complete FROM outcomes");
+    auto q =
+        store::sqlite_connection(*db).prepare("SELECT evidence, evidence_complete FROM outcomes");
     ASSERT_TRUE(q->step());
     const auto evidence = nlohmann::json::parse(q->text(0));
     EXPECT_EQ(q->integer(1), 0);
@@ -251,11 +252,11 @@ TEST_F(IngestTest, APayloadRefusedBeforeNormalizationIsKeptRaw) {
                            "Authorization",
                            nlohmann::json::object()};
     IngestReport report;
-    writer_->run_sync([&](sqlite::Connection& db) { report = apply_ingest(db, ctx_, req); });
+    writer_->run_sync([&](store::Transaction& db) { report = apply_ingest(db, ctx_, req); });
     ASSERT_TRUE(report.payload_error);
     EXPECT_EQ(report.payload_error->status, 401);
     auto db = reads_->acquire();
-    auto q = db->prepare(
+    auto q = store::sqlite_connection(*db).prepare(
         "SELECT r.body, q.http_status FROM quarantine q JOIN raw_payloads r ON r.id = "
         "q.raw_payload_id");
     ASSERT_TRUE(q->step());
@@ -336,11 +337,11 @@ TEST_F(IngestTest, APayloadThatIsNotUtf8IsRefusedWithAProblemThatCanBeStoredAndS
 
     IngestReport report;
     ASSERT_NO_THROW(
-        writer_->run_sync([&](sqlite::Connection& db) { report = apply_ingest(db, ctx_, req); }));
+        writer_->run_sync([&](store::Transaction& db) { report = apply_ingest(db, ctx_, req); }));
     ASSERT_TRUE(report.payload_error);
     EXPECT_EQ(count("SELECT COUNT(*) FROM quarantine"), 1);
     auto db = reads_->acquire();
-    auto q = db->prepare("SELECT problem FROM quarantine");
+    auto q = store::sqlite_connection(*db).prepare("SELECT problem FROM quarantine");
     ASSERT_TRUE(q->step());
     const auto problem = nlohmann::json::parse(q->text(0));
     EXPECT_NE(problem.at("detail").get<std::string>().find("\xef\xbf\xbd"), std::string::npos)

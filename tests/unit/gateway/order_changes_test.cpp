@@ -6,6 +6,7 @@
 #include <future>
 
 #include "order_changes.h"
+#include "sqlite_transaction.h"
 #include "support/temp_dir.h"
 #include "work_orders.h"
 
@@ -67,19 +68,20 @@ class OrderChangesTest : public ::testing::Test {
 
     std::int64_t count(const std::string& sql, const std::string& arg) {
         auto db = reads_->acquire();
-        auto q = db->prepare(sql);
+        auto q = store::sqlite_connection(*db).prepare(sql);
         q->bind(1, arg);
         q->step();
         return q->integer(0);
     }
     std::string text(const std::string& sql, const std::string& arg) {
         auto db = reads_->acquire();
-        auto q = db->prepare(sql);
+        auto q = store::sqlite_connection(*db).prepare(sql);
         q->bind(1, arg);
         return q->step() ? q->text(0) : std::string("<none>");
     }
     void exec(const std::string& sql) {
-        writer_->run_sync([sql](sqlite::Connection& db) { db.exec(sql); });
+        writer_->run_sync(
+            [sql](store::Transaction& db) { store::sqlite_connection(db).exec(sql); });
     }
     // Every row a change can write, for "nothing written" checks.
     std::int64_t rows_of(const std::string& id) {

@@ -2,6 +2,7 @@
 // the last instant of a day without a window, and a corrected order counted once.
 #include <gtest/gtest.h>
 
+#include "sqlite_transaction.h"
 #include "support/ingest_fixture.h"
 #include "time_util.h"
 #include "vendor_report.h"
@@ -74,8 +75,9 @@ TEST_F(ReportFigures, ACorrectedOrderIsOneAttemptWithOneCorrectionAndTheLagOfWha
     told.occurred_at = "2026-02-03T10:00:00-08:00";
     ingest({told}, "bay-hauling", "first");
     // The CRM event of the applied outcome is delivered 90 s after the event.
-    writer_->run_sync([](sqlite::Connection& db) {
-        db.exec("UPDATE outbox SET state = 'delivered', delivered_at = '2026-02-03T18:01:30.000Z'");
+    writer_->run_sync([](store::Transaction& db) {
+        store::sqlite_connection(db).exec(
+            "UPDATE outbox SET state = 'delivered', delivered_at = '2026-02-03T18:01:30.000Z'");
     });
     auto edit = told;
     edit.occurred_at = "2026-02-03T10:30:00-08:00";

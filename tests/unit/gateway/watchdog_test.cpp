@@ -2,6 +2,7 @@
 // rule, the same the evidence check uses.
 #include <gtest/gtest.h>
 
+#include "sqlite_transaction.h"
 #include "support/ingest_fixture.h"
 #include "time_util.h"
 #include "watchdog.h"
@@ -19,8 +20,10 @@ class WatchdogSweep : public test::IngestFixture {
         return watchdog.sweep(*parse_rfc3339(now));
     }
     void set_window_end(const std::string& id, const std::string& end) {
-        writer_->run_sync([&](sqlite::Connection& db) {
-            db.prepare("UPDATE work_orders SET window_start = '07:00', window_end = ? WHERE id = ?")
+        writer_->run_sync([&](store::Transaction& db) {
+            store::sqlite_connection(db)
+                .prepare(
+                    "UPDATE work_orders SET window_start = '07:00', window_end = ? WHERE id = ?")
                 ->bind(1, end)
                 .bind(2, id)
                 .run();
@@ -35,7 +38,7 @@ TEST_F(WatchdogSweep, ADayWithoutAWindowIsNotOverdueBeforeMidnight) {
     EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), 0);
     EXPECT_EQ(sweep("2026-02-04T00:00:00.000-08:00"), 1);  // the day is over
     auto db = reads_->acquire();
-    const auto history = store::list_history(*db, "wo_1");
+    const auto history = db->list_history("wo_1");
     ASSERT_EQ(history.size(), 1u);
     EXPECT_EQ(history[0].note,
               "overdue: the window ended at 2026-02-04T08:00:00.000Z with no outcome");

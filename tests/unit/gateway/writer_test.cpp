@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "read_pool.h"
+#include "sqlite_transaction.h"
 #include "support/temp_dir.h"
 #include "writer.h"
 
@@ -15,7 +16,7 @@ namespace {
 int count_rows(const std::string& path, const std::string& table) {
     ReadPool reads(path);
     auto db = reads.acquire();
-    auto q = db->prepare("SELECT COUNT(*) FROM " + table);
+    auto q = store::sqlite_connection(*db).prepare("SELECT COUNT(*) FROM " + table);
     q->step();
     return static_cast<int>(q->integer(0));
 }
@@ -27,7 +28,8 @@ TEST(Writer, AppliesMigrationsAtStart) {
     auto db = reads.acquire();
     for (const char* table : {"work_orders", "outcomes", "raw_payloads", "quarantine",
                               "idempotency_keys", "outbox", "work_order_history"}) {
-        auto q = db->prepare("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name=?");
+        auto q = store::sqlite_connection(*db).prepare(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name=?");
         q->bind(1, table);
         ASSERT_TRUE(q->step());
         EXPECT_EQ(q->integer(0), 1) << table;
@@ -38,14 +40,16 @@ TEST(Writer, CommitsQueuedJobsTogetherAndReportsOnlyAfterCommit) {
     test::TempDir dir;
     const auto path = dir.file("s.db");
     Writer writer({path});
-    writer.run_sync([](sqlite::Connection& db) { db.exec("CREATE TABLE t (v INTEGER)"); });
+    writer.run_sync([](store::Transaction& db) {
+        store::sqlite_connection(db).exec("CREATE TABLE t (v INTEGER)");
+    });
 
     // Hold the writer inside a job so the next 100 submissions queue up behind it.
     std::promise<void> release;
     auto released = release.get_future().share();
     std::promise<void> entered;
     writer.submit(
-        [released, &entered](sqlite::Connection&) {
+        [released, &entered](store::Transaction&) {
             entered.set_value();
             released.wait();
         },
@@ -57,15 +61,16 @@ TEST(Writer, CommitsQueuedJobsTogetherAndReportsOnlyAfterCommit) {
     std::vector<int> visible_at_done(100, -1);
     for (int i = 0; i < 100; ++i) {
         writer.submit(
-            [i](sqlite::Connection& db) {
-                db.prepare("INSERT INTO t VALUES (?)")->bind(1, i).run();
+            [i](store::Transaction& db) {
+                store::sqlite_connection(db).prepare("INSERT INTO t VALUES (?)")->bind(1, i).run();
             },
             [&, i](std::exception_ptr error) {
                 EXPECT_FALSE(error);
                 // Durable before acknowledged: a separate connection sees the row now.
                 ReadPool reads(path);
                 auto db = reads.acquire();
-                auto q = db->prepare("SELECT COUNT(*) FROM t WHERE v = ?");
+                auto q =
+                    store::sqlite_connection(*db).prepare("SELECT COUNT(*) FROM t WHERE v = ?");
                 q->bind(1, i);
                 q->step();
                 visible_at_done[static_cast<std::size_t>(i)] = static_cast<int>(q->integer(0));
@@ -73,7 +78,7 @@ TEST(Writer, CommitsQueuedJobsTogetherAndReportsOnlyAfterCommit) {
             });
     }
     release.set_value();
-    writer.run_sync([](sqlite::Connection&) {});
+    writer.run_sync([](store::Transaction&) {});
     EXPECT_EQ(done.load(), 100);
     for (int v : visible_at_done) EXPECT_EQ(v, 1);
     EXPECT_EQ(count_rows(path, "t"), 100);
@@ -85,29 +90,34 @@ TEST(Writer, AFailingJobIsRolledBackAloneAndTheRestCommit) {
     test::TempDir dir;
     const auto path = dir.file("s.db");
     Writer writer({path});
-    writer.run_sync([](sqlite::Connection& db) { db.exec("CREATE TABLE t (v INTEGER)"); });
+    writer.run_sync([](store::Transaction& db) {
+        store::sqlite_connection(db).exec("CREATE TABLE t (v INTEGER)");
+    });
 
     std::promise<void> release;
     auto released = release.get_future().share();
-    writer.submit([released](sqlite::Connection&) { released.wait(); }, nullptr);
+    writer.submit([released](store::Transaction&) { released.wait(); }, nullptr);
 
     std::exception_ptr bad_error, good_error;
     std::promise<void> all_done;
     std::atomic<int> remaining{2};
     writer.submit(
-        [](sqlite::Connection& db) {
-            db.exec("INSERT INTO t VALUES (1)");
+        [](store::Transaction& db) {
+            store::sqlite_connection(db).exec("INSERT INTO t VALUES (1)");
             throw std::runtime_error("half-way failure");
         },
         [&](std::exception_ptr e) {
             bad_error = e;
             if (--remaining == 0) all_done.set_value();
         });
-    writer.submit([](sqlite::Connection& db) { db.exec("INSERT INTO t VALUES (2)"); },
-                  [&](std::exception_ptr e) {
-                      good_error = e;
-                      if (--remaining == 0) all_done.set_value();
-                  });
+    writer.submit(
+        [](store::Transaction& db) {
+            store::sqlite_connection(db).exec("INSERT INTO t VALUES (2)");
+        },
+        [&](std::exception_ptr e) {
+            good_error = e;
+            if (--remaining == 0) all_done.set_value();
+        });
     release.set_value();
     all_done.get_future().wait();
 
@@ -115,7 +125,7 @@ TEST(Writer, AFailingJobIsRolledBackAloneAndTheRestCommit) {
     EXPECT_FALSE(good_error);
     ReadPool reads(path);
     auto db = reads.acquire();
-    auto q = db->prepare("SELECT group_concat(v) FROM t");
+    auto q = store::sqlite_connection(*db).prepare("SELECT group_concat(v) FROM t");
     q->step();
     EXPECT_EQ(q->text(0), "2");  // nothing half-written by the failed job
 }
@@ -123,8 +133,8 @@ TEST(Writer, AFailingJobIsRolledBackAloneAndTheRestCommit) {
 TEST(Writer, RunSyncRethrowsTheJobsError) {
     test::TempDir dir;
     Writer writer({dir.file("s.db")});
-    EXPECT_THROW(writer.run_sync([](sqlite::Connection& db) {
-        db.exec("INSERT INTO no_such_table VALUES (1)");
+    EXPECT_THROW(writer.run_sync([](store::Transaction& db) {
+        store::sqlite_connection(db).exec("INSERT INTO no_such_table VALUES (1)");
     }),
                  sqlite::Error);
 }
@@ -138,15 +148,15 @@ TEST(Writer, RefusesWhenTheQueueIsFull) {
     auto released = release.get_future().share();
     std::promise<void> entered;
     ASSERT_TRUE(writer.submit(
-        [released, &entered](sqlite::Connection&) {
+        [released, &entered](store::Transaction&) {
             entered.set_value();
             released.wait();
         },
         nullptr));
     entered.get_future().wait();
-    EXPECT_TRUE(writer.submit([](sqlite::Connection&) {}, nullptr));
-    EXPECT_TRUE(writer.submit([](sqlite::Connection&) {}, nullptr));
-    EXPECT_FALSE(writer.submit([](sqlite::Connection&) {}, nullptr));
+    EXPECT_TRUE(writer.submit([](store::Transaction&) {}, nullptr));
+    EXPECT_TRUE(writer.submit([](store::Transaction&) {}, nullptr));
+    EXPECT_FALSE(writer.submit([](store::Transaction&) {}, nullptr));
     release.set_value();
 }
 

@@ -4,16 +4,16 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "quarantine_repository.h"
 #include "support/temp_dir.h"
 #include "support/truck_service_rig.h"
+#include "transaction.h"
 
 namespace fieldgate::test {
 namespace {
 
 std::vector<store::QuarantineRow> quarantined(TruckServiceRig& rig) {
     auto db = rig.reads().acquire();
-    return store::list_quarantine(*db, store::QuarantineFilter{});
+    return db->list_quarantine(store::QuarantineFilter{});
 }
 
 // Found by the fuzzer: the topic went into the raw payload's headers and the problem document

@@ -1,4 +1,4 @@
-#include "delivery_repository.h"
+#include "outbox_sql.h"
 
 namespace fieldgate::store {
 

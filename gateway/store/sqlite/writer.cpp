@@ -1,5 +1,7 @@
 #include "writer.h"
 
+#include "sqlite_transaction.h"
+
 #include <future>
 #include <stdexcept>
 
@@ -92,10 +94,11 @@ void Writer::commit_batch(std::deque<Item>& batch) {
     try {
         // Cached statements: sqlite3_exec would parse these again for every job.
         db_->prepare("BEGIN IMMEDIATE")->run();
+        SqliteTransaction tx(*db_);
         for (auto& item : batch) {
             db_->prepare("SAVEPOINT job")->run();
             try {
-                item.job(*db_);
+                item.job(tx);
                 db_->prepare("RELEASE job")->run();
             } catch (...) {
                 item.error = std::current_exception();

@@ -1,4 +1,4 @@
-#include "crew_store.h"
+#include "crew_sql.h"
 
 namespace fieldgate::sync {
 

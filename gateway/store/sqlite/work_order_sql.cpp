@@ -1,8 +1,8 @@
-#include "repositories.h"
+#include "work_order_sql.h"
 
 #include <nlohmann/json.hpp>
 
-#include "dispatch_repository.h"
+#include "dispatch_sql.h"
 #include "ids.h"
 
 namespace fieldgate::store {

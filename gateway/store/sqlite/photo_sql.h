@@ -12,44 +12,14 @@
 #include <string>
 #include <string_view>
 
+#include "crew_repository.h"
 #include "sqlite.h"
 
 namespace fieldgate::sync {
 
-inline constexpr std::int64_t kMaxPhotoBytes = 32 << 20;
-
-struct PhotoState {
-    std::string sha256;
-    std::int64_t size = 0;
-    std::int64_t received = 0;
-    bool complete = false;
-};
-
-// Who sends a chunk: the upload is the crew's; the device is recorded as the one that started it.
-struct PhotoUploader {
-    std::string crew;
-    std::string device_id;
-};
-
 // The crew's own upload of `sha256`, or nullopt (also when only another crew has one).
 std::optional<PhotoState> find_photo(sqlite::Connection& db, const std::string& crew,
                                      const std::string& sha256);
-
-enum class ChunkResult {
-    stored,
-    completed,
-    already_complete,
-    offset_mismatch,
-    too_long,
-    hash_mismatch,
-    size_mismatch
-};
-const char* to_string(ChunkResult r);
-
-struct ChunkOutcome {
-    ChunkResult result;
-    PhotoState state;
-};
 
 // Appends `bytes` at `offset` of the uploader's crew's upload of photo `sha256` of `size` bytes.
 ChunkOutcome append_photo_chunk(sqlite::Connection& db, const PhotoUploader& by,
@@ -60,7 +30,5 @@ ChunkOutcome append_photo_chunk(sqlite::Connection& db, const PhotoUploader& by,
 // crew is given, else of any crew's complete upload (they all hash to the same bytes).
 std::optional<std::string> read_photo(sqlite::Connection& db, const std::string& sha256,
                                       const std::optional<std::string>& crew = std::nullopt);
-
-bool is_sha256_hex(std::string_view s);
 
 }  // namespace fieldgate::sync

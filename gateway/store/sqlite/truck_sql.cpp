@@ -1,4 +1,4 @@
-#include "truck_repository.h"
+#include "truck_sql.h"
 
 namespace fieldgate::store {
 

@@ -1,12 +1,13 @@
 // Read connections, separate from the writer's: readers never wait for a commit (WAL).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
-#include "sqlite.h"
+#include "sqlite_transaction.h"
 
 namespace fieldgate::store {
 
@@ -17,17 +18,29 @@ class ReadPool {
     class Lease {
       public:
         Lease(ReadPool& pool, std::unique_ptr<sqlite::Connection> c)
-            : pool_(&pool), c_(std::move(c)) {}
+            : pool_(&pool), c_(std::move(c)), tx_(*c_) {}
         Lease(Lease&&) = default;
         ~Lease() {
             if (c_) pool_->give_back(std::move(c_));
         }
-        sqlite::Connection& operator*() const { return *c_; }
-        sqlite::Connection* operator->() const { return c_.get(); }
+        Transaction& operator*() { return tx_; }
+        // Several reads that must agree (a cursor and the rows after it): one read transaction.
+        void snapshot(const std::function<void(Transaction&)>& reads) {
+            c_->exec("BEGIN");
+            try {
+                reads(tx_);
+                c_->exec("COMMIT");
+            } catch (...) {
+                c_->exec("ROLLBACK");
+                throw;
+            }
+        }
+        Transaction* operator->() { return &tx_; }
 
       private:
         ReadPool* pool_;
         std::unique_ptr<sqlite::Connection> c_;
+        SqliteTransaction tx_;
     };
 
     Lease acquire() {

@@ -1,4 +1,4 @@
-#include "dispatch_repository.h"
+#include "dispatch_sql.h"
 
 namespace fieldgate::store {
 

@@ -1,4 +1,4 @@
-#include "quarantine_repository.h"
+#include "quarantine_sql.h"
 
 namespace fieldgate::store {
 

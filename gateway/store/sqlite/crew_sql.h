@@ -7,25 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "crew_repository.h"
 #include "sqlite.h"
 
 namespace fieldgate::sync {
-
-struct DeviceRow {
-    std::string id;
-    std::string crew;
-    std::string name;
-    std::optional<std::string> token_sha256;   // set until the device first uses its secret
-    std::optional<std::string> secret_sha256;  // set once enrolled
-    std::string created_at;
-    std::optional<std::string> enrolled_at;
-    std::optional<std::string> last_seen_at;
-    std::optional<std::string> app_version;
-    std::string state;
-};
-
-// The dispatch target of a crew's work orders (work_orders.vendor): "crew:<crew>".
-std::string crew_target(const std::string& crew);
 
 std::optional<DeviceRow> find_device(sqlite::Connection& db, const std::string& id);
 // False when the id is taken.
@@ -35,23 +20,6 @@ void set_device_secret(sqlite::Connection& db, const std::string& id,
                        const std::string& at);
 // The enrollment token is spent once the device has used its secret.
 void spend_enrollment_token(sqlite::Connection& db, const std::string& id, const std::string& at);
-
-struct CrewActionRow {
-    std::string device_id;
-    std::string action_id;
-    std::int64_t device_seq = 0;
-    std::optional<std::string> work_order_id;
-    std::string type;
-    std::string request_sha256;
-    std::string body;  // the action as the device sent it (a note's text and photos live here)
-    std::optional<std::string> device_time;
-    std::optional<std::string> occurred_at;
-    std::optional<std::int64_t> clock_skew_ms;
-    std::optional<std::string> time_flag;
-    std::string verdict;
-    std::string result_json;  // the answer given the first time, given again to every repeat
-    std::string received_at;
-};
 
 std::optional<CrewActionRow> find_crew_action(sqlite::Connection& db, const std::string& device_id,
                                               const std::string& action_id);

@@ -1,4 +1,4 @@
-#include "photo_store.h"
+#include "photo_sql.h"
 
 #include <algorithm>
 

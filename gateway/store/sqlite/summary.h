@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sqlite.h"
+#include "transaction.h"
 
 namespace fieldgate::store {
 
@@ -17,13 +18,6 @@ namespace fieldgate::store {
 //  "quarantine": {vendor: {problem_type: n}}, "outbox": {state: n}}
 nlohmann::json summarize(const std::string& db_path);
 std::string format_summary(const nlohmann::json& summary);
-
-struct CorrectionRef {
-    std::int64_t outcome_id = 0;
-    std::string work_order_id;
-    std::string crm_case_id;
-    std::string received_at;
-};
 
 // The vendor's latest corrections received at or after `since`, newest first: a walk down its
 // range of outcomes_vendor_received, as long as the count of the same window.

@@ -1,4 +1,4 @@
-#include "poll_state.h"
+#include "poll_state_sql.h"
 
 namespace fieldgate::poll {
 

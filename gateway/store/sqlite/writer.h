@@ -16,6 +16,7 @@
 
 #include "checkpointer.h"
 #include "sqlite.h"
+#include "transaction.h"
 
 namespace fieldgate::store {
 
@@ -45,7 +46,7 @@ struct WriterStats {
 
 class Writer {
   public:
-    using Job = std::function<void(sqlite::Connection&)>;
+    using Job = std::function<void(Transaction&)>;
     // Called on the writer thread after COMMIT: nullptr when the job is durable, else why not.
     using Done = std::function<void(std::exception_ptr)>;
 

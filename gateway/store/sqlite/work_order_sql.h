@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "records.h"
 #include "sqlite.h"
+#include "transaction.h"
 
 namespace fieldgate::store {
 

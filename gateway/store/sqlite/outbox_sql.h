@@ -8,19 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "records.h"
 #include "sqlite.h"
+#include "transaction.h"
 
 namespace fieldgate::store {
-
-struct PendingEvent {
-    OutboxEvent event;
-    std::string destination;
-    int attempts = 0;
-    // The failed attempts that were the event's own, not the endpoint's (see mark_retry).
-    int event_failures = 0;
-    std::optional<std::string> next_attempt_at;  // RFC 3339 UTC; null = due now
-};
 
 // Pending rows of `destination` in id order (the order they must be delivered in, per work
 // order), starting after `after_id`.
@@ -43,28 +34,10 @@ void defer_to_endpoint(sqlite::Connection& db, const std::vector<std::int64_t>& 
 // Makes every row deferred because the endpoint was unwell due at once; returns how many.
 int release_endpoint_deferrals(sqlite::Connection& db, const std::string& destination);
 
-struct EndpointState {
-    std::string name;
-    std::string state;  // active | disabled
-    std::optional<std::string> disabled_at;
-    std::optional<std::string> disabled_reason;
-};
 std::vector<EndpointState> endpoint_states(sqlite::Connection& db);
 void set_endpoint_state(sqlite::Connection& db, const std::string& name, const std::string& state,
                         const std::optional<std::string>& reason, const std::string& at);
 
-struct DeadLetter {
-    std::int64_t id = 0;
-    std::string destination;
-    std::string work_order_id;
-    std::string crm_case_id;
-    std::string event_type;
-    int attempts = 0;
-    std::optional<std::int64_t> last_status;
-    std::optional<std::string> last_error;
-    std::string created_at;
-    std::optional<std::string> dead_at;
-};
 std::vector<DeadLetter> dead_letters(sqlite::Connection& db,
                                      const std::optional<std::string>& destination,
                                      std::int64_t after_id, int limit);
@@ -74,11 +47,6 @@ std::vector<DeadLetter> dead_letters(sqlite::Connection& db,
 int replay_dead_letters(sqlite::Connection& db, const std::vector<std::int64_t>& ids,
                         const std::optional<std::string>& destination);
 
-struct OutboxCounts {
-    std::int64_t pending = 0;
-    std::int64_t dead = 0;
-    std::optional<std::string> oldest_pending_at;
-};
 OutboxCounts outbox_counts(sqlite::Connection& db, const std::string& destination);
 
 }  // namespace fieldgate::store
