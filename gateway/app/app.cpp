@@ -11,6 +11,7 @@
 #include "delivery_worker.h"
 #include "folder_watch.h"
 #include "gateway_metrics.h"
+#include "ingest_service.h"
 #include "listener_tls.h"
 #include "metrics_registry.h"
 #include "ops_routes.h"
@@ -33,6 +34,15 @@ Gateway::Gateway(GatewayConfig config)
           Catalog::load(config_.catalog_path, config_.catalog_schema_path))),
       secrets_(config_.secrets_dir, config_.secrets_env_prefix),
       rate_limits_(config_.vendor_rate_limit) {
+    load_vendors();
+    open_store();
+    start_delivery();
+    start_services();
+    start_routes();
+    start_server();
+}
+
+void Gateway::load_vendors() {
     const VendorLoader loader(LoaderOptions{catalog_, config_.mapping_schema_path, nullptr});
     auto loaded = loader.load_all(config_.vendor_schemas_dir);
     if (!loaded.ok()) {
@@ -51,7 +61,9 @@ Gateway::Gateway(GatewayConfig config)
                      limit.requests_per_second, limit.burst);
     }
     spdlog::info("catalog {} with {} reasons", catalog_->version(), catalog_->reasons().size());
+}
 
+void Gateway::open_store() {
     store::WriterOptions writer_options;
     writer_options.path = config_.store_path;
     writer_options.synchronous = config_.synchronous;
@@ -62,7 +74,14 @@ Gateway::Gateway(GatewayConfig config)
     writer_options.on_batch = metrics::observe_commit;
     writer_ = std::make_unique<store::Writer>(writer_options);
     reads_ = std::make_unique<store::ReadPool>(config_.store_path);
-    start_delivery();
+    ingest_ = std::make_unique<IngestService>(
+        *writer_,
+        IngestContext{catalog_.get(), EventContext{config_.event_type_prefix, config_.event_source},
+                      config_.city_time_zone});
+}
+
+// The services the routes call and those that work beside them (watchdog, MQTT, poller).
+void Gateway::start_services() {
     metrics_collector_ =
         metrics::register_gateway_collectors(*reads_, *writer_, delivery_worker_.get());
     if (config_.watchdog_enabled) {
@@ -80,7 +99,7 @@ Gateway::Gateway(GatewayConfig config)
     order_changes_ = std::make_unique<OrderChangeService>(config_, *writer_, *work_orders_,
                                                           [this] { return vendors(); });
     if (config_.mqtt) {
-        trucks_ = std::make_unique<mqtt::TruckService>(config_, *catalog_, secrets_, *writer_,
+        trucks_ = std::make_unique<mqtt::TruckService>(config_, *ingest_, secrets_, *writer_,
                                                        *reads_, [this] { return vendors(); });
     }
     reloader_ = std::make_unique<VendorReloader>(
@@ -95,17 +114,17 @@ Gateway::Gateway(GatewayConfig config)
     vendor_admin_ = std::make_unique<VendorAdminRoutes>(
         secrets_, [this](const std::string& trigger) { return reload_vendors(trigger); });
     if (config_.poll_enabled) {
-        poller_ = std::make_unique<poll::Poller>(
-            [this] { return vendors(); }, secrets_, *writer_,
-            IngestContext{catalog_.get(),
-                          EventContext{config_.event_type_prefix, config_.event_source},
-                          config_.city_time_zone},
-            delivery::outbound_options(config_));
+        poller_ = std::make_unique<poll::Poller>([this] { return vendors(); }, secrets_, *writer_,
+                                                 *ingest_, delivery::outbound_options(config_));
     }
+}
+
+void Gateway::start_routes() {
     GatewayParts parts;
     parts.config = &config_;
     parts.catalog = catalog_.get();
     parts.writer = writer_.get();
+    parts.ingest = ingest_.get();
     parts.work_orders = work_orders_.get();
     parts.order_changes = order_changes_.get();
     parts.reads = reads_.get();
@@ -125,15 +144,23 @@ Gateway::Gateway(GatewayConfig config)
         mqtt_replay = [this](const store::RawPayload& raw) {
             return trucks_->replay_request(raw.request_id, raw.body);  // request_id: the topic
         };
-    ops_ = std::make_unique<OpsRoutes>(OpsParts{&config_, catalog_.get(), &secrets_, writer_.get(),
-                                                reads_.get(), [this] { return vendors(); },
-                                                &rate_limits_, std::move(mqtt_replay)});
+    ops_ = std::make_unique<OpsRoutes>(OpsParts{.config = &config_,
+                                                .catalog = catalog_.get(),
+                                                .secrets = &secrets_,
+                                                .writer = writer_.get(),
+                                                .ingest = ingest_.get(),
+                                                .reads = reads_.get(),
+                                                .vendors = [this] { return vendors(); },
+                                                .rate_limits = &rate_limits_,
+                                                .mqtt_replay = std::move(mqtt_replay)});
     parts.ops = ops_.get();
     parts.tls_not_after = [this] {
         return server_ ? server_->certificate_not_after() : std::nullopt;
     };
     router_ = std::make_unique<Router>(std::move(parts));
+}
 
+void Gateway::start_server() {
     http::ServerOptions options;
     options.address = config_.listen_address;
     options.port = config_.listen_port;
@@ -154,8 +181,8 @@ Gateway::~Gateway() {
     // writes (watchdog, delivery bookkeeping); the writer last drains what was queued.
     folder_watch_.reset();
     tls_reloader_.reset();
-    // Writer jobs queued by HTTP handlers point into the routes (their ingest context): let every
-    // one commit while the routes exist. Their answers land on the stopped server, unsent.
+    // Writer jobs queued by HTTP handlers may point into the routes: let every one commit while
+    // the routes exist. Their answers land on the stopped server, unsent.
     server_->stop();
     try {
         writer_->run_sync([](store::Transaction&) {});

@@ -16,6 +16,7 @@
 
 namespace fieldgate {
 
+class IngestService;
 class WorkOrderService;
 class OrderChangeService;
 class Router;
@@ -56,7 +57,13 @@ class Gateway {
     void reload_tls(const std::string& trigger);
 
   private:
+    // The constructor's steps, in order.
+    void load_vendors();
+    void open_store();
     void start_delivery();
+    void start_services();
+    void start_routes();
+    void start_server();
 
     GatewayConfig config_;
     std::shared_ptr<const Catalog> catalog_;
@@ -64,6 +71,8 @@ class Gateway {
     mutable std::mutex vendors_mutex_;
     std::shared_ptr<const VendorRegistry> vendors_;
     VendorRateLimits rate_limits_;  // given each vendor set before it serves
+    // Declared before the writer: the writer drains its queued jobs, which use it, on the way out.
+    std::unique_ptr<IngestService> ingest_;
     std::unique_ptr<store::Writer> writer_;
     std::unique_ptr<store::ReadPool> reads_;
     std::atomic<delivery::DeliveryWorker*> delivery_{nullptr};  // the writer's commit listener

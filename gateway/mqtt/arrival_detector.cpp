@@ -10,9 +10,9 @@
 
 namespace fieldgate::mqtt {
 
-ArrivalDetector::ArrivalDetector(ArrivalOptions options, IngestContext context,
-                                 store::ReadPool& reads, store::Writer& writer)
-    : options_(options), context_(std::move(context)), reads_(reads), writer_(writer) {}
+ArrivalDetector::ArrivalDetector(ArrivalOptions options, IngestService& ingest,
+                                 store::ReadPool& reads)
+    : options_(options), ingest_(ingest), reads_(reads) {}
 
 std::uint64_t ArrivalDetector::transitions() const {
     std::lock_guard lock(mutex_);
@@ -83,14 +83,12 @@ void ArrivalDetector::submit(const TruckInfo& truck, const Stop& stop, const std
     RecordResult rec;
     rec.result = std::move(r);
     req->normalized.records.push_back(std::move(rec));
-    prepare_ingest(*req);
-    const bool queued = writer_.submit(
-        [req, context = context_](store::Transaction& db) { apply_ingest(db, context, *req); },
-        [case_id = stop.crm_case_id, status](std::exception_ptr error) {
-            if (error) spdlog::warn("arrival: {} -> {} not stored", case_id, status);
-        });
-    if (!queued)
-        spdlog::warn("arrival: writer queue full, {} -> {} skipped", stop.crm_case_id, status);
+    ingest_.submit(req, {}, [case_id = stop.crm_case_id, status](const IngestAnswer& answer) {
+        if (answer.status == IngestAnswer::Status::overloaded)
+            spdlog::warn("arrival: writer queue full, {} -> {} skipped", case_id, status);
+        else if (!answer.committed())
+            spdlog::warn("arrival: {} -> {} not stored", case_id, status);
+    });
 }
 
 }  // namespace fieldgate::mqtt

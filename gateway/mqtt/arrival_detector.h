@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "ingest.h"
+#include "ingest_service.h"
 #include "read_pool.h"
 #include "transaction.h"
 #include "truck_directory.h"
@@ -28,8 +28,7 @@ struct ArrivalOptions {
 
 class ArrivalDetector {
   public:
-    ArrivalDetector(ArrivalOptions options, IngestContext context, store::ReadPool& reads,
-                    store::Writer& writer);
+    ArrivalDetector(ArrivalOptions options, IngestService& ingest, store::ReadPool& reads);
 
     // `payload` is the position message, kept as the raw payload of a transition.
     void on_position(const TruckInfo& truck, const store::PositionRow& position,
@@ -52,9 +51,8 @@ class ArrivalDetector {
                 const store::PositionRow& position, const std::string& payload);
 
     ArrivalOptions options_;
-    IngestContext context_;
+    IngestService& ingest_;
     store::ReadPool& reads_;
-    store::Writer& writer_;
     mutable std::mutex mutex_;
     std::map<std::string, RouteStops> routes_;  // vendor|route|date
     std::set<std::string> submitted_;           // crm_case_id|status

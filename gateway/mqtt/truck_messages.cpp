@@ -33,12 +33,12 @@ std::vector<std::string> split_topic(const std::string& topic) {
 }  // namespace
 
 TruckMessages::TruckMessages(std::vector<VendorTopics> topics, Vendors vendors,
-                             IngestContext context, store::Writer& writer, PositionStore& positions,
+                             IngestService& ingest, store::Writer& writer, PositionStore& positions,
                              ArrivalDetector& arrivals, TruckDirectory& directory,
                              Assigned on_assigned)
     : topics_(std::move(topics)),
       vendors_(std::move(vendors)),
-      context_(std::move(context)),
+      ingest_(ingest),
       writer_(writer),
       positions_(positions),
       arrivals_(arrivals),
@@ -178,10 +178,8 @@ std::shared_ptr<IngestRequest> TruckMessages::new_request(const Message& m,
 }
 
 void TruckMessages::run_ingest(std::shared_ptr<IngestRequest> req, bool wait) {
-    prepare_ingest(*req);
     const auto what = "message on " + req->raw.request_id;
-    commit([req, context = context_](store::Transaction& db) { apply_ingest(db, context, *req); },
-           wait, what);
+    commit(ingest_.job(std::move(req), {}, std::make_shared<IngestAnswer>()), wait, what);
 }
 
 void TruckMessages::quarantine(const Message& m, const std::string& vendor, int status,
@@ -255,7 +253,7 @@ std::shared_ptr<IngestRequest> TruckMessages::stop_request(const Parsed& p,
     auto req = new_request(m, entry->spec.id, p.truck);
     req->mapping_version = entry->spec.mapping_version;
     req->raw.body = m.payload;
-    req->normalized = entry->adapter->normalize(m.payload);
+    ingest_.normalize(*req, *entry->adapter, m.payload);
     return req;
 }
 

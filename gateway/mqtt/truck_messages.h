@@ -1,6 +1,6 @@
 // What each MQTT message becomes, by topic (transport-free: the client hands messages in).
 //   <prefix>/<truck>/<position>  QoS 0: memory + batched history, arrival detection; never waits
-//   <prefix>/<truck>/<stop>      QoS 1: the vendor's adapter -> prepare_ingest/apply_ingest
+//   <prefix>/<truck>/<stop>      QoS 1: the vendor's adapter -> IngestService
 //   <prefix>/<truck>/<status>    QoS 1, retained, last will: online/offline, last seen
 //   <prefix>/<truck>/<route>     QoS 1: the vendor assigns the truck to a route and day
 //   <prefix>/<truck>/<route-event> QoS 1: applies to every open stop of the route
@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "arrival_detector.h"
-#include "ingest.h"
+#include "ingest_service.h"
 #include "mqtt_client.h"
 #include "position_store.h"
 #include "registry.h"
@@ -46,7 +46,7 @@ class TruckMessages {
     using Vendors = std::function<std::shared_ptr<const VendorRegistry>()>;
     using Assigned = std::function<void()>;  // a truck's route changed
 
-    TruckMessages(std::vector<VendorTopics> topics, Vendors vendors, IngestContext context,
+    TruckMessages(std::vector<VendorTopics> topics, Vendors vendors, IngestService& ingest,
                   store::Writer& writer, PositionStore& positions, ArrivalDetector& arrivals,
                   TruckDirectory& directory, Assigned on_assigned);
 
@@ -91,7 +91,7 @@ class TruckMessages {
 
     std::vector<VendorTopics> topics_;
     Vendors vendors_;
-    IngestContext context_;
+    IngestService& ingest_;
     store::Writer& writer_;
     PositionStore& positions_;
     ArrivalDetector& arrivals_;

@@ -12,10 +12,11 @@
 
 namespace fieldgate::mqtt {
 
-TruckService::TruckService(const GatewayConfig& config, const Catalog& catalog,
+TruckService::TruckService(const GatewayConfig& config, IngestService& ingest,
                            const SecretStore& secrets, store::Writer& writer,
                            store::ReadPool& reads, Vendors vendors) {
     const auto& mq = *config.mqtt;
+    const Catalog& catalog = *ingest.context().catalog;
     auto registry = vendors();
     auto topics =
         load_vendor_topics(config.vendor_schemas_dir, registry->ids(), mq.topics_schema, catalog);
@@ -29,11 +30,6 @@ TruckService::TruckService(const GatewayConfig& config, const Catalog& catalog,
                                      "' is not configured");
         password = values.front();
     }
-    IngestContext context;
-    context.catalog = &catalog;
-    context.events = EventContext{config.event_type_prefix, config.event_source};
-    context.city_zone = config.city_time_zone;
-
     directory_ = std::make_unique<TruckDirectory>();
     directory_->load(reads);
     PositionStoreOptions p;
@@ -45,9 +41,9 @@ TruckService::TruckService(const GatewayConfig& config, const Catalog& catalog,
     ArrivalOptions a;
     a.en_route_m = mq.en_route_radius_m;
     a.on_site_m = mq.on_site_radius_m;
-    arrivals_ = std::make_unique<ArrivalDetector>(a, context, reads, writer);
+    arrivals_ = std::make_unique<ArrivalDetector>(a, ingest, reads);
     messages_ =
-        std::make_unique<TruckMessages>(std::move(topics), std::move(vendors), context, writer,
+        std::make_unique<TruckMessages>(std::move(topics), std::move(vendors), ingest, writer,
                                         *positions_, *arrivals_, *directory_, [this] {
                                             if (dispatch_) dispatch_->poke();
                                         });

@@ -12,7 +12,7 @@
 
 #include "catalog.h"
 #include "config.h"
-#include "ingest.h"
+#include "ingest_service.h"
 #include "mqtt_client.h"
 #include "read_pool.h"
 #include "registry.h"
@@ -30,7 +30,7 @@ class DispatchPublisher;
 class TruckService {
   public:
     using Vendors = std::function<std::shared_ptr<const VendorRegistry>()>;
-    TruckService(const GatewayConfig& config, const Catalog& catalog, const SecretStore& secrets,
+    TruckService(const GatewayConfig& config, IngestService& ingest, const SecretStore& secrets,
                  store::Writer& writer, store::ReadPool& reads, Vendors vendors);
     ~TruckService();  // stops the client first, then flushes positions
 

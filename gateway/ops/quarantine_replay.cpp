@@ -28,7 +28,7 @@ constexpr const char* kSyncNotReplayable =
 // adapter; or why this entry cannot be re-run.
 std::variant<std::shared_ptr<IngestRequest>, std::string> replay_request(
     const store::QuarantinedPayload& stored, const VendorEntry& vendor,
-    const QuarantineReplayer::MqttRequest& mqtt) {
+    const QuarantineReplayer::MqttRequest& mqtt, const IngestService& ingest) {
     const auto& entry = stored.row.entry;
     const auto& spec = vendor.spec;
     if (entry.channel == "mqtt") {
@@ -63,7 +63,7 @@ std::variant<std::shared_ptr<IngestRequest>, std::string> replay_request(
                                 "Content-Type",
                                 nlohmann::json::object()};
     } else {
-        req->normalized = vendor.adapter->normalize(req->raw.body);
+        ingest.normalize(*req, *vendor.adapter, req->raw.body);
     }
     return req;
 }
@@ -119,7 +119,7 @@ struct Pending {
 // stored body; every other entry gets its answer in `results` at once.
 void collect(store::Transaction& db, const std::vector<std::int64_t>& ids,
              const VendorRegistry* registry, const QuarantineReplayer::MqttRequest& mqtt,
-             std::vector<ReplayItem>& results, Payloads& payloads) {
+             const IngestService& ingest, std::vector<ReplayItem>& results, Payloads& payloads) {
     for (const auto id : ids) {
         ReplayItem item;
         item.id = id;
@@ -163,13 +163,12 @@ void collect(store::Transaction& db, const std::vector<std::int64_t>& ids,
         }
         const auto key = std::make_pair(*entry.vendor, entry.body_sha256);
         if (!payloads.contains(key)) {
-            auto built = replay_request(*stored, *vendor, mqtt);
+            auto built = replay_request(*stored, *vendor, mqtt, ingest);
             if (auto* why = std::get_if<std::string>(&built)) {
                 refuse(*why);
                 continue;
             }
             auto req = std::get<std::shared_ptr<IngestRequest>>(std::move(built));
-            prepare_ingest(*req);
             payloads.emplace(key, PayloadReplay{entry.vendor, entry.body_sha256, req});
         }
     }
@@ -178,11 +177,12 @@ void collect(store::Transaction& db, const std::vector<std::int64_t>& ids,
 }  // namespace
 
 QuarantineReplayer::QuarantineReplayer(store::Writer& writer, store::ReadPool& reads,
-                                       Vendors vendors, IngestContext context, MqttRequest mqtt)
+                                       Vendors vendors, const IngestService& ingest,
+                                       MqttRequest mqtt)
     : writer_(writer),
       reads_(reads),
       vendors_(std::move(vendors)),
-      context_(std::move(context)),
+      ingest_(ingest),
       mqtt_(std::move(mqtt)) {}
 
 void QuarantineReplayer::replay(const std::vector<std::int64_t>& ids, Done done) {
@@ -191,7 +191,7 @@ void QuarantineReplayer::replay(const std::vector<std::int64_t>& ids, Done done)
     const auto registry = vendors_();
     {
         auto db = reads_.acquire();
-        collect(*db, ids, registry.get(), mqtt_, *results, payloads);
+        collect(*db, ids, registry.get(), mqtt_, ingest_, *results, payloads);
     }
     if (payloads.empty()) {
         done(std::move(*results), nullptr);
@@ -200,21 +200,21 @@ void QuarantineReplayer::replay(const std::vector<std::int64_t>& ids, Done done)
 
     auto pending = std::make_shared<Pending>();
     pending->remaining = payloads.size();
-    // A copy per job: a job still queued when the gateway shuts down runs after the routes
-    // (and this replayer) are gone; the catalog it points at outlives the writer.
-    const auto context = std::make_shared<const IngestContext>(context_);
+    // A job still queued when the gateway shuts down runs after the routes (and this replayer)
+    // are gone; the ingest service outlives the writer.
+    const IngestService* ingest = &ingest_;
     for (const auto& entry : payloads) {
         // Not a structured binding: clang before 16 (the fuzz build) cannot capture one.
         const auto& payload = entry.second;
         auto own = std::make_shared<std::vector<ReplayItem>>();
-        auto job = [payload, own, context](store::Transaction& db) {
+        auto job = [payload, own, ingest](store::Transaction& db) {
             // Read again inside the transaction: a concurrent replay may have got there first.
             const auto entries = db.quarantine_of_body(payload.vendor, payload.body_sha256);
             std::vector<store::QuarantineRow> open;
             for (const auto& e : entries)
                 if (e.entry.state == "open") open.push_back(e);
             if (open.empty()) return;
-            const auto report = apply_ingest(db, *context, *payload.request);
+            const auto report = ingest->apply(db, *payload.request);
             const auto at = now_utc();
             for (const auto& e : open) {
                 auto [verdict, detail] = verdict_for(e, report);

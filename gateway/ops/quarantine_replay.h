@@ -1,5 +1,5 @@
 // Replays quarantined payloads after a mapping fix: the stored raw body goes through the vendor's
-// CURRENT adapter and the one ingest path (prepare_ingest / apply_ingest in the writer), so a
+// CURRENT adapter and the one ingest path (IngestService::apply in the writer), so a
 // replay can never produce anything a fresh post of the same body would not. Idempotent: only
 // open entries are replayed, the pipeline's content hashes answer a repeat as a duplicate, and
 // the check that an entry is still open runs inside the writer's transaction.
@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ingest.h"
+#include "ingest_service.h"
 #include "read_pool.h"
 #include "registry.h"
 #include "writer.h"
@@ -41,7 +41,7 @@ class QuarantineReplayer {
         const store::RawPayload&)>;
 
     QuarantineReplayer(store::Writer& writer, store::ReadPool& reads, Vendors vendors,
-                       IngestContext context, MqttRequest mqtt = nullptr);
+                       const IngestService& ingest, MqttRequest mqtt = nullptr);
 
     // Reads and normalizes on the caller's thread, applies in the writer; `done` is called
     // exactly once (on the writer thread, or at once when nothing needs writing), with an
@@ -52,7 +52,7 @@ class QuarantineReplayer {
     store::Writer& writer_;
     store::ReadPool& reads_;
     Vendors vendors_;
-    IngestContext context_;
+    const IngestService& ingest_;
     MqttRequest mqtt_;
 };
 

@@ -1,6 +1,7 @@
 // normalize -> check -> store + outbox: the one path every vendor result, MQTT stop event and
 // crew sync takes. apply_ingest() runs inside the writer's transaction, so the raw payload,
-// the outcomes, the status changes, the history and the outbox events commit together.
+// the outcomes, the status changes, the history and the outbox events commit together. Sources
+// reach it only through IngestService (ingest_service.h), which the conventions test holds.
 #pragma once
 
 #include <cstdint>

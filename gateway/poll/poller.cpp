@@ -37,11 +37,11 @@ struct Poller::VendorPoll {
 };
 
 Poller::Poller(Vendors vendors, const SecretStore& secrets, store::Writer& writer,
-               IngestContext context, http::ClientOptions connection)
+               IngestService& ingest, http::ClientOptions connection)
     : vendors_(std::move(vendors)),
       secrets_(secrets),
       writer_(writer),
-      context_(std::move(context)),
+      ingest_(ingest),
       connection_(std::move(connection)) {}
 
 Poller::~Poller() {
@@ -195,10 +195,41 @@ http::ClientResponse Poller::fetch(const PollSpec& spec, VendorPoll& poll,
     });
 }
 
+namespace {
+
+// The page the vendor's API answered, as it is kept and ingested.
+std::shared_ptr<IngestRequest> page_request(const VendorEntry& vendor,
+                                            const http::ClientResponse& response,
+                                            const std::string& target) {
+    const auto& id = vendor.spec.id;
+    auto ingest = std::make_shared<IngestRequest>();
+    ingest->vendor = id;
+    ingest->source = "vendor:" + id;
+    ingest->mapping_version = vendor.spec.mapping_version;
+    ingest->raw.vendor = id;
+    ingest->raw.channel = "poll";
+    ingest->raw.received_at = now_utc();
+    ingest->raw.content_type = response.header("content-type").value_or("application/json");
+    ingest->raw.request_id = random_id("poll_");
+    ingest->raw.headers_json = nlohmann::json{{"poll_target", target}}.dump();
+    ingest->raw.body = response.body;
+    return ingest;
+}
+
+void log_page(const std::string& vendor, const IngestReport& report) {
+    spdlog::info(
+        "poll {}: {} record(s): {} accepted, {} corrected, {} duplicate, {} late, {} refused",
+        vendor, report.records.size(), report.count(Verdict::accepted),
+        report.count(Verdict::corrected), report.count(Verdict::duplicate),
+        report.count(Verdict::late),
+        report.count(Verdict::rejected) + report.count(Verdict::conflict));
+}
+
+}  // namespace
+
 Poller::Outcome Poller::page(const VendorEntry& vendor, VendorPoll& poll,
                              http::HeaderList headers) {
     const auto& spec = *vendor.spec.poll;
-    const auto& id = vendor.spec.id;
     const auto interval = std::chrono::seconds(spec.interval_s);
     PollState next = *poll.state;
     const auto target = next_target(spec, next, now_millis());
@@ -229,19 +260,8 @@ Poller::Outcome Poller::page(const VendorEntry& vendor, VendorPoll& poll,
         return {problem, delay.wait};
     }
 
-    auto ingest = std::make_shared<IngestRequest>();
-    ingest->vendor = id;
-    ingest->source = "vendor:" + id;
-    ingest->mapping_version = vendor.spec.mapping_version;
-    ingest->raw.vendor = id;
-    ingest->raw.channel = "poll";
-    ingest->raw.received_at = now_utc();
-    ingest->raw.content_type = response.header("content-type").value_or("application/json");
-    ingest->raw.request_id = random_id("poll_");
-    ingest->raw.headers_json = nlohmann::json{{"poll_target", target}}.dump();
-    ingest->raw.body = response.body;
-    ingest->normalized = vendor.adapter->normalize(response.body);
-    prepare_ingest(*ingest);
+    auto ingest = page_request(vendor, response, target);
+    ingest_.normalize(*ingest, *vendor.adapter, response.body);
 
     // A page that cannot be read is quarantined and the position stays: the next slot asks
     // for the same page again (a repeat only counts another attempt), so nothing is skipped.
@@ -254,26 +274,23 @@ Poller::Outcome Poller::page(const VendorEntry& vendor, VendorPoll& poll,
     next.updated_at = format_utc(now);
     next.next_request_at = format_utc(now + interval);
 
-    IngestReport report;
-    writer_.run_sync([&](store::Transaction& db) {
-        if (unreadable || !ingest->normalized.records.empty())
-            report = apply_ingest(db, context_, *ingest);
-        if (!unreadable) db.save_poll_state(next);
-    });
+    // The page's outcomes and the next position commit together, or neither does.
+    IngestOptions options;
+    options.skip_empty = true;
+    if (!unreadable)
+        options.also = [&next](store::Transaction& db, const IngestReport&) {
+            db.save_poll_state(next);
+        };
+    const auto answer = ingest_.run(ingest, std::move(options));
+    if (answer.error) std::rethrow_exception(answer.error);
+    if (!answer.committed()) throw std::runtime_error(answer.refusal->detail);
     if (unreadable)
         return {"page " + path_of(target) + " refused (" +
                     ingest->normalized.payload_error->detail +
                     "); kept in the quarantine, asked for again",
                 interval};
     poll.state = next;
-    if (!ingest->normalized.records.empty()) {
-        spdlog::info(
-            "poll {}: {} record(s): {} accepted, {} corrected, {} duplicate, {} late, {} refused",
-            id, report.records.size(), report.count(Verdict::accepted),
-            report.count(Verdict::corrected), report.count(Verdict::duplicate),
-            report.count(Verdict::late),
-            report.count(Verdict::rejected) + report.count(Verdict::conflict));
-    }
+    if (!ingest->normalized.records.empty()) log_page(vendor.spec.id, answer.report);
     return {"", interval};
 }
 

@@ -18,7 +18,7 @@
 #include <thread>
 
 #include "http_client.h"
-#include "ingest.h"
+#include "ingest_service.h"
 #include "registry.h"
 #include "secrets.h"
 #include "transaction.h"
@@ -32,7 +32,7 @@ class Poller {
     // `connection`: the proxy and CA bundle every vendor API is reached with (its origin is
     // each vendor's).
     Poller(Vendors vendors, const SecretStore& secrets, store::Writer& writer,
-           IngestContext context, http::ClientOptions connection = {});
+           IngestService& ingest, http::ClientOptions connection = {});
     ~Poller();  // stops and joins
     Poller(const Poller&) = delete;
     Poller& operator=(const Poller&) = delete;
@@ -63,7 +63,7 @@ class Poller {
     Vendors vendors_;
     const SecretStore& secrets_;
     store::Writer& writer_;
-    IngestContext context_;
+    IngestService& ingest_;
     http::ClientOptions connection_;
     std::map<std::string, std::unique_ptr<VendorPoll>> polls_;  // poller thread only
     std::mutex mutex_;

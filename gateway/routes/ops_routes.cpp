@@ -31,12 +31,8 @@ std::vector<std::string_view> segments(std::string_view path) {
 }  // namespace
 
 OpsRoutes::OpsRoutes(OpsParts parts) : parts_(std::move(parts)) {
-    ingest_context_.catalog = parts_.catalog;
-    ingest_context_.events =
-        EventContext{parts_.config->event_type_prefix, parts_.config->event_source};
-    ingest_context_.city_zone = parts_.config->city_time_zone;
     replayer_ = std::make_unique<ops::QuarantineReplayer>(
-        *parts_.writer, *parts_.reads, parts_.vendors, ingest_context_, parts_.mqtt_replay);
+        *parts_.writer, *parts_.reads, parts_.vendors, *parts_.ingest, parts_.mqtt_replay);
 }
 
 bool OpsRoutes::bearer(const http::Request& request,

@@ -24,6 +24,7 @@ struct OpsParts {
     const Catalog* catalog = nullptr;
     const SecretStore* secrets = nullptr;
     store::Writer* writer = nullptr;
+    const IngestService* ingest = nullptr;  // quarantine replay re-runs payloads through it
     store::ReadPool* reads = nullptr;
     std::function<std::shared_ptr<const VendorRegistry>()> vendors;
     const VendorRateLimits* rate_limits = nullptr;     // vendor health shows each vendor's
@@ -48,7 +49,6 @@ class OpsRoutes {
     void metrics(const http::Request& request, http::Respond& respond);
 
     OpsParts parts_;
-    IngestContext ingest_context_;
     std::unique_ptr<ops::QuarantineReplayer> replayer_;
 };
 

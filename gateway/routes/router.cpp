@@ -40,17 +40,12 @@ Router::Router(GatewayParts parts)
           RateLimit{parts_.config->failed_auth_per_second, parts_.config->failed_auth_burst}),
       dispatch_(*parts_.reads, *parts_.secrets, parts_.vendors, parts_.rate_limits),
       order_changes_(*parts_.order_changes),
-      sync_(*parts_.config, *parts_.catalog, *parts_.writer, *parts_.reads, *parts_.secrets),
+      sync_(*parts_.config, *parts_.ingest, *parts_.writer, *parts_.reads, *parts_.secrets),
       trucks_(*parts_.reads, *parts_.secrets),
       ingest_queue_(parts_.config->ingest_threads > 0
                         ? std::make_shared<WorkQueue>(
                               static_cast<std::size_t>(parts_.config->ingest_threads), kIngestQueue)
-                        : nullptr) {
-    ingest_context_.catalog = parts_.catalog;
-    ingest_context_.events =
-        EventContext{parts_.config->event_type_prefix, parts_.config->event_source};
-    ingest_context_.city_zone = parts_.config->city_time_zone;
-}
+                        : nullptr) {}
 
 Router::~Router() {
     if (ingest_queue_) ingest_queue_->shutdown();

@@ -30,11 +30,13 @@ namespace fieldgate {
 class AdminRoutes;
 class VendorAdminRoutes;
 class OpsRoutes;
+class IngestService;
 
 struct GatewayParts {
     const GatewayConfig* config = nullptr;
     const Catalog* catalog = nullptr;
     store::Writer* writer = nullptr;
+    IngestService* ingest = nullptr;  // the one way anything becomes an outcome
     WorkOrderService* work_orders = nullptr;
     OrderChangeService* order_changes = nullptr;
     store::ReadPool* reads = nullptr;
@@ -84,7 +86,6 @@ class Router : public http::Service {
 
     GatewayParts parts_;
     AuthRefusals auth_refusals_;
-    IngestContext ingest_context_;
     DispatchRoutes dispatch_;
     OrderChangeRoutes order_changes_;
     SyncRoutes sync_;  // crew tablets

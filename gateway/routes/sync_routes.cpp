@@ -54,16 +54,14 @@ std::string read_text(const std::string& path) {
 
 }  // namespace
 
-SyncRoutes::SyncRoutes(const GatewayConfig& config, const Catalog& catalog, store::Writer& writer,
-                       store::ReadPool& reads, const SecretStore& secrets)
+SyncRoutes::SyncRoutes(const GatewayConfig& config, const IngestService& ingest,
+                       store::Writer& writer, store::ReadPool& reads, const SecretStore& secrets)
     : config_(config),
       writer_(writer),
       reads_(reads),
       secrets_(secrets),
+      ingest_(ingest),
       photos_(writer, reads, secrets) {
-    ingest_context_.catalog = &catalog;
-    ingest_context_.events = EventContext{config.event_type_prefix, config.event_source};
-    ingest_context_.city_zone = config.city_time_zone;
     catalog_json_ = read_text(config.catalog_path);
 }
 
@@ -323,11 +321,11 @@ void SyncRoutes::actions(const sync::DeviceRow& device, const http::Request& req
         std::make_shared<sync::ActionBatch>(std::move(std::get<sync::ActionBatch>(parsed)));
     auto body = std::make_shared<std::string>(request.body);
     auto answer = std::make_shared<nlohmann::json>();
-    const IngestContext* context = &ingest_context_;
+    const IngestService* ingest = &ingest_;
     const auto received = now_millis();
     submit(
-        [batch, body, answer, context, device, received](store::Transaction& db) {
-            *answer = sync::apply_action_batch(db, *context, device, *batch, *body, received);
+        [batch, body, answer, ingest, device, received](store::Transaction& db) {
+            *answer = sync::apply_action_batch(db, *ingest, device, *batch, *body, received);
         },
         [answer]() {
             metrics::count_sync_results(*answer);

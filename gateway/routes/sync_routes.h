@@ -14,7 +14,7 @@
 
 #include "catalog.h"
 #include "config.h"
-#include "ingest.h"
+#include "ingest_service.h"
 #include "photo_upload_routes.h"
 #include "read_pool.h"
 #include "secrets.h"
@@ -26,7 +26,7 @@ namespace fieldgate {
 
 class SyncRoutes {
   public:
-    SyncRoutes(const GatewayConfig& config, const Catalog& catalog, store::Writer& writer,
+    SyncRoutes(const GatewayConfig& config, const IngestService& ingest, store::Writer& writer,
                store::ReadPool& reads, const SecretStore& secrets);
 
     // False when the request is not for one of these routes (nothing was answered).
@@ -51,7 +51,7 @@ class SyncRoutes {
     store::Writer& writer_;
     store::ReadPool& reads_;
     const SecretStore& secrets_;
-    IngestContext ingest_context_;
+    const IngestService& ingest_;
     std::string catalog_json_;
     PhotoUploadRoutes photos_;
 };

@@ -8,6 +8,7 @@
 #include "admission.h"
 #include "gateway_metrics.h"
 #include "ids.h"
+#include "ingest_service.h"
 #include "route_catalog.h"
 #include "router.h"
 #include "time_util.h"
@@ -55,47 +56,37 @@ std::optional<ApiError> transport_refusal(const VendorSpec& spec, const http::Re
         "Content-Type");
 }
 
-struct IngestAnswer {
-    IngestReport report;
-    std::optional<http::Response> stored;  // set when answered under an Idempotency-Key
-};
-
-// The writer job: the outcome (or quarantine entry) and, under an Idempotency-Key, the answer.
-store::Writer::Job ingest_job(std::shared_ptr<IngestRequest> ingest,
-                              std::shared_ptr<IngestAnswer> answer, ResponseSpec style,
-                              const IngestContext* context, std::string idempotency_key,
-                              std::string body_hash, std::string request_id) {
-    return [=](store::Transaction& db) {
-        if (!idempotency_key.empty()) {
-            if (auto previous = db.find_stored_response(ingest->vendor, idempotency_key)) {
-                if (previous->request_sha256 == body_hash) {
-                    answer->stored = http::Response{previous->status,
-                                                    previous->content_type,
-                                                    {{"idempotent-replayed", "true"}},
-                                                    previous->body,
-                                                    false,
-                                                    {}};
-                } else {
-                    answer->stored = render_vendor_error(
-                        style, unprocessable("idempotency-key-reused",
-                                             "Idempotency-Key '" + idempotency_key +
-                                                 "' was already used with a different body",
-                                             "Idempotency-Key"));
-                }
-                return;
-            }
-        }
-        answer->report = apply_ingest(db, *context, *ingest);
-        if (idempotency_key.empty()) return;
-        answer->stored = render_ingest(style, answer->report, request_id);
-        if (answer->stored->status < 500) {
-            db.store_response(
-                ingest->vendor, idempotency_key,
-                store::StoredResponse{body_hash, answer->stored->status,
-                                      answer->stored->content_type, answer->stored->body},
-                now_utc());
-        }
+// Under an Idempotency-Key the answer is rendered in the writer job, to be kept with the key;
+// the full response (headers too) is what this request gets.
+IdempotentAnswer idempotent_answer(std::string key, const http::Request& request,
+                                   const ResponseSpec& style, const std::string& request_id,
+                                   std::shared_ptr<std::optional<http::Response>> rendered) {
+    IdempotentAnswer answer;
+    answer.body_sha256 = sha256_hex(request.body);
+    answer.render = [style, request_id, rendered](const IngestReport& report) {
+        const auto& r = rendered->emplace(render_ingest(style, report, request_id));
+        return store::StoredResponse{"", r.status, r.content_type, r.body};
     };
+    answer.key_reused = [style, key, rendered]() {
+        const auto& r = rendered->emplace(render_vendor_error(
+            style,
+            unprocessable("idempotency-key-reused",
+                          "Idempotency-Key '" + key + "' was already used with a different body",
+                          "Idempotency-Key")));
+        return store::StoredResponse{"", r.status, r.content_type, r.body};
+    };
+    answer.key = std::move(key);
+    return answer;
+}
+
+// The answer to a request decided under an Idempotency-Key: kept now, or an earlier one.
+http::Response kept_answer(const IngestAnswer& answer,
+                           const std::optional<http::Response>& rendered) {
+    if (!answer.replayed && rendered) return *rendered;
+    http::Response r{
+        answer.kept->status, answer.kept->content_type, {}, answer.kept->body, false, {}};
+    if (answer.replayed) r.headers.push_back({"idempotent-replayed", "true"});
+    return r;
 }
 
 }  // namespace
@@ -165,8 +156,7 @@ void Router::post_vendor_results(const std::string& vendor, http::Request& reque
         if (refused)
             ingest->refused = std::move(*refused);
         else
-            ingest->normalized = entry->adapter->normalize(held->body);
-        prepare_ingest(*ingest);
+            parts_.ingest->normalize(*ingest, *entry->adapter, held->body);
         submit_ingest(std::move(ingest), *held, entry->spec.response, request_id, render_on,
                       respond);
     };
@@ -183,35 +173,35 @@ void Router::submit_ingest(std::shared_ptr<IngestRequest> ingest, const http::Re
                            const ResponseSpec& style, const std::string& request_id,
                            const std::weak_ptr<WorkQueue>& render_on, http::Respond& respond) {
     const auto key_header = request.header("idempotency-key");
-    const std::string idempotency_key =
-        (key_header && !ingest->refused) ? std::string(*key_header) : std::string();
-    const std::string body_hash =
-        idempotency_key.empty() ? std::string() : sha256_hex(request.body);
-    // The writer only decides and commits; the answer is rendered on the I/O thread
-    // (Response::prepare), except when it must be stored under an Idempotency-Key.
-    auto answer = std::make_shared<IngestAnswer>();
-    auto job =
-        ingest_job(ingest, answer, style, &ingest_context_, idempotency_key, body_hash, request_id);
+    IngestOptions options;
+    // The writer only decides and commits; the answer is rendered after, off the writer's
+    // thread, except when it must be kept under an Idempotency-Key.
+    auto rendered = std::make_shared<std::optional<http::Response>>();
+    if (key_header && !ingest->refused)
+        options.idempotency =
+            idempotent_answer(std::string(*key_header), request, style, request_id, rendered);
     const bool too_large = request.body_too_large;
     const std::weak_ptr<WorkQueue> queue = render_on;
-    const bool queued = parts_.writer->submit(
-        job,
-        [queue, ingest, answer, respond, style, too_large, request_id](std::exception_ptr error) {
-            if (error) {
-                respond(render_vendor_error(style, store_unavailable(error)));
+    parts_.ingest->submit(
+        ingest, std::move(options),
+        [queue, ingest, rendered, respond, style, too_large, request_id](IngestAnswer answer) {
+            if (!answer.committed()) {
+                respond(render_vendor_error(style, *answer.refusal));
                 return;
             }
-            if (answer->stored) {
-                metrics::count_ingest(*ingest, answer->report);  // rare: Idempotency-Key
-                answer->stored->close = answer->stored->close || too_large;
-                respond(std::move(*answer->stored));
+            if (answer.kept) {
+                metrics::count_ingest(*ingest, answer.report);  // rare: Idempotency-Key
+                auto r = kept_answer(answer, *rendered);
+                r.close = r.close || too_large;
+                respond(std::move(r));
                 return;
             }
             // Rendered and counted on an ingest thread: neither on the writer's (which would
             // hold up the next commit) nor on the I/O thread (a report of thousands of results).
-            auto render = [ingest, answer, style, request_id, too_large](http::Response& r) {
-                metrics::count_ingest(*ingest, answer->report);
-                r = render_ingest(style, answer->report, request_id);
+            auto report = std::make_shared<IngestReport>(std::move(answer.report));
+            auto render = [ingest, report, style, request_id, too_large](http::Response& r) {
+                metrics::count_ingest(*ingest, *report);
+                r = render_ingest(style, *report, request_id);
                 r.close = r.close || too_large;
             };
             const auto threads = queue.lock();
@@ -226,10 +216,6 @@ void Router::submit_ingest(std::shared_ptr<IngestRequest> ingest, const http::Re
                 respond(std::move(deferred));
             }
         });
-    if (!queued) {
-        respond(render_vendor_error(style, api_error(503, "overloaded", "Gateway overloaded",
-                                                     "the write queue is full; retry later")));
-    }
 }
 
 }  // namespace fieldgate

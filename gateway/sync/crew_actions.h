@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api_error.h"
-#include "ingest.h"
+#include "ingest_service.h"
 #include "time_util.h"
 #include "transaction.h"
 
@@ -57,7 +57,7 @@ std::string crew_verdict(const RecordVerdict& v);
 
 // Inside a writer job: applies the batch and records every new action; returns the answer
 // {"received_at", "clock_skew_ms", "results": [{action_id, seq, verdict, ...}]}.
-nlohmann::json apply_action_batch(store::Transaction& db, const IngestContext& ctx,
+nlohmann::json apply_action_batch(store::Transaction& db, const IngestService& ingest,
                                   const DeviceRow& device, const ActionBatch& batch,
                                   const std::string& raw_body, SysMillis received_at);
 

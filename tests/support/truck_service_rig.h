@@ -16,6 +16,7 @@
 
 #include "catalog.h"
 #include "config.h"
+#include "ingest_service.h"
 #include "read_pool.h"
 #include "registry.h"
 #include "secrets.h"
@@ -52,7 +53,11 @@ class TruckServiceRig {
         auto vendors = [this] { return vendors_; };
         orders_ =
             std::make_unique<WorkOrderService>(config_, *catalog_, *writer_, *reads_, vendors);
-        trucks_ = std::make_unique<mqtt::TruckService>(config_, *catalog_, *secrets_, *writer_,
+        ingest_ = std::make_unique<IngestService>(
+            *writer_, IngestContext{catalog_.get(),
+                                    EventContext{config_.event_type_prefix, config_.event_source},
+                                    config_.city_time_zone});
+        trucks_ = std::make_unique<mqtt::TruckService>(config_, *ingest_, *secrets_, *writer_,
                                                        *reads_, vendors);
     }
 
@@ -95,6 +100,7 @@ class TruckServiceRig {
     std::shared_ptr<const Catalog> catalog_;
     std::unique_ptr<SecretStore> secrets_;
     std::shared_ptr<const VendorRegistry> vendors_;
+    std::unique_ptr<IngestService> ingest_;  // outlives the writer, whose queued jobs use it
     std::unique_ptr<store::Writer> writer_;
     std::unique_ptr<store::ReadPool> reads_;
     std::unique_ptr<WorkOrderService> orders_;

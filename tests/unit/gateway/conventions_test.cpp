@@ -1,15 +1,17 @@
 // The tree's rules, checked on the sources themselves: SQL and SQLite only in the stores, Beast
-// only in the HTTP layer, no source file over 400 lines. What still breaks a rule is listed
-// below by name; the lists only shrink: a file that keeps a rule and is still listed fails too,
-// so whoever fixes one takes it off.
+// only in the HTTP layer, outcomes only through the IngestService, no source file over 400 lines.
+// What still breaks a rule is listed below by name; the lists only shrink: a file that keeps a rule
+// and is still listed fails too, so whoever fixes one takes it off.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -84,8 +86,59 @@ bool uses_beast(const std::string& text) {
     return text.find("boost/beast") != std::string::npos;
 }
 
+// The ingest pipeline's steps called directly, instead of through IngestService.
+bool ingests_by_hand(const std::string& text) {
+    return text.find("apply_ingest(") != std::string::npos ||
+           text.find("prepare_ingest(") != std::string::npos;
+}
+
 bool too_long(const std::string& text) {
     return std::count(text.begin(), text.end(), '\n') > 400;
+}
+
+bool opens_definition(const std::string& line) {
+    if (line.empty() ||
+        !(std::isalpha(static_cast<unsigned char>(line[0])) || line[0] == '_' || line[0] == '~'))
+        return false;
+    for (const char* word : {"namespace", "struct", "class", "enum", "using", "template", "typedef",
+                             "extern", "static_assert"}) {
+        if (starts_with(line, word)) return false;
+    }
+    return line.find(';') == std::string::npos && line.find("= {") == std::string::npos;
+}
+
+// The name a definition line gives: the identifier before its first '('.
+std::string defined_name(const std::string& line) {
+    const auto paren = line.find('(');
+    if (paren == std::string::npos) return line;
+    auto begin = line.find_last_of(" *&", paren == 0 ? 0 : paren - 1);
+    return line.substr(begin == std::string::npos ? 0 : begin + 1,
+                       paren - (begin == std::string::npos ? 0 : begin + 1));
+}
+
+// "file name" of each function longer than 80 lines: a definition starts at column 0 (the
+// style indents neither namespaces nor free functions) and ends at the next '}' there.
+std::set<std::string> long_functions(const std::vector<std::string>& folders) {
+    std::set<std::string> out;
+    for (const auto& file : sources_under(folders)) {
+        std::vector<std::string> lines;
+        std::istringstream in(read(file));
+        for (std::string l; std::getline(in, l);) lines.push_back(l);
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            if (!opens_definition(lines[i])) continue;
+            std::size_t open = i;
+            while (open < lines.size() && open < i + 8 &&
+                   lines[open].find(';') == std::string::npos &&
+                   (lines[open].empty() || lines[open].back() != '{'))
+                ++open;
+            if (open >= lines.size() || lines[open].empty() || lines[open].back() != '{') continue;
+            std::size_t close = open + 1;
+            while (close < lines.size() && !starts_with(lines[close], "}")) ++close;
+            if (close - i + 1 > 80) out.insert(file + " " + defined_name(lines[i]));
+            i = close;
+        }
+    }
+    return out;
 }
 
 }  // namespace
@@ -109,6 +162,13 @@ TEST(Conventions, BeastIsCompiledOnlyInTheHttpLayer) {
                    {}, "Beast only in gateway/http/");
 }
 
+// Every source of outcomes (vendor route, poller, MQTT, arrivals, crew sync, replay) goes through
+// gateway/pipeline/ingest_service.h; only the pipeline itself names its steps.
+TEST(Conventions, OutcomesEnterOnlyThroughTheIngestService) {
+    expect_exactly(breaking(kProductFolders, {"gateway/pipeline/ingest"}, ingests_by_hand), {},
+                   "outcomes only through IngestService (gateway/pipeline/ingest_service.h)");
+}
+
 TEST(Conventions, NoSourceFileIsOver400Lines) {
     const std::set<std::string> not_yet = {
         "bench/ingest/load_engine.cpp",
@@ -124,6 +184,19 @@ TEST(Conventions, NoSourceFileIsOver400Lines) {
                    not_yet, "at most 400 lines");
 }
 
+TEST(Conventions, NoFunctionIsOver80Lines) {
+    const std::set<std::string> not_yet = {
+        "adapters/engine/csv_reader.cpp read_csv",
+        "adapters/engine/evaluate.cpp evaluate_record",
+        "gateway/app/main.cpp main",
+        "gateway/config/config.cpp load_config",
+        "gateway/delivery/delivery_settle.cpp DeliveryWorker::settle",
+        "gateway/metrics/gateway_metrics.cpp register_gateway_collectors",
+        "offline/cli/main.cpp main",
+    };
+    expect_exactly(long_functions(kProductFolders), not_yet, "at most 80 lines a function");
+}
+
 // The rules above must see what they check: a file that breaks each one is found.
 TEST(Conventions, TheDetectorsRecogniseWhatTheyLookFor) {
     EXPECT_TRUE(holds_sql("auto q = db.prepare(\"SELECT id FROM work_orders\");"));
@@ -132,7 +205,14 @@ TEST(Conventions, TheDetectorsRecogniseWhatTheyLookFor) {
     EXPECT_TRUE(holds_sql("auto& c = store::sqlite_connection(tx);"));
     EXPECT_FALSE(holds_sql("// select the vendor's orders\nstd::string s = \"Selected\";"));
     EXPECT_TRUE(uses_beast("#include <boost/beast/http.hpp>"));
+    EXPECT_TRUE(ingests_by_hand("const auto report = apply_ingest(db, ctx, req);"));
+    EXPECT_FALSE(ingests_by_hand("const auto report = ingest.apply(db, req);"));
     EXPECT_TRUE(too_long(std::string(401, '\n')));
     EXPECT_FALSE(too_long(std::string(400, '\n')));
     EXPECT_FALSE(sources_under({"gateway"}).empty());
+    EXPECT_EQ(defined_name("Poller::Outcome Poller::page(const VendorEntry& vendor,"),
+              "Poller::page");
+    EXPECT_TRUE(opens_definition("int main(int argc, char** argv) {"));
+    EXPECT_FALSE(opens_definition("    return x;"));
+    EXPECT_FALSE(opens_definition("constexpr const char* kMigrations[] = {"));
 }

@@ -115,6 +115,7 @@ class CrewStoreTest : public ::testing::Test {
         ctx_.events = EventContext{"gov.sanjose.workorder", "urn:fieldgate"};
         ctx_.city_zone = "America/Los_Angeles";
         writer_ = std::make_unique<store::Writer>(store::WriterOptions{dir_.file("g.db")});
+        ingest_ = std::make_unique<IngestService>(*writer_, ctx_);
         device_.id = "tab-1";
         device_.crew = "north";
         device_.name = "";
@@ -141,7 +142,7 @@ class CrewStoreTest : public ::testing::Test {
         const auto batch = std::get<sync::ActionBatch>(parsed);
         nlohmann::json answer;
         writer_->run_sync([&](store::Transaction& db) {
-            answer = sync::apply_action_batch(db, ctx_, device_, batch, body,
+            answer = sync::apply_action_batch(db, *ingest_, device_, batch, body,
                                               at("2026-02-03T18:00:00Z"));
         });
         return answer;
@@ -151,6 +152,7 @@ class CrewStoreTest : public ::testing::Test {
     std::unique_ptr<Catalog> catalog_;
     IngestContext ctx_;
     std::unique_ptr<store::Writer> writer_;
+    std::unique_ptr<IngestService> ingest_;
     sync::DeviceRow device_;
 };
 
