@@ -1,7 +1,5 @@
 #include "vendor_report.h"
 
-#include "sqlite_transaction.h"
-
 #include <algorithm>
 #include <cstdio>
 
@@ -60,69 +58,51 @@ void add_shares(VendorFigures& f, const Catalog& catalog,
 
 }  // namespace
 
+namespace {
+
+// One order counted into its vendor's figures.
+void count_order(const store::ReportOrderRow& row, VendorFigures& f,
+                 std::map<std::string, std::int64_t>& reasons, std::vector<double>& lags) {
+    f.vendor = row.vendor;
+    ++f.orders;
+    if (!row.outcome) return;
+    f.corrections += row.corrections;
+    const bool completed = *row.outcome == "COMPLETED";
+    const bool partial = *row.outcome == "PARTIALLY_COMPLETED";
+    const bool missed = *row.outcome == "NOT_COLLECTED";
+    if (!completed && !partial && !missed) return;
+    ++f.attempts;
+    f.completed += completed;
+    f.partially_completed += partial;
+    f.not_collected += missed;
+    if (completed && row.evidence_time.value_or("") == "in_window") ++f.completed_in_window;
+    if ((partial || missed) && row.reason) {
+        ++f.with_reason;
+        ++reasons[*row.reason];
+        if (row.evidence_complete) ++f.with_expected_evidence;
+    }
+    if (row.occurred_at && row.delivered_at) {
+        const auto a = parse_rfc3339(*row.occurred_at);
+        const auto b = parse_rfc3339(*row.delivered_at);
+        if (a && b) {
+            ++f.delivered;
+            lags.push_back(std::chrono::duration<double>(*b - *a).count());
+        }
+    }
+}
+
+}  // namespace
+
 std::vector<VendorFigures> vendor_report(store::Transaction& tx, const Catalog& catalog,
                                          const ReportQuery& query) {
-    sqlite::Connection& db = store::sqlite_connection(tx);
     std::map<std::string, VendorFigures> by_vendor;
     std::map<std::string, std::map<std::string, std::int64_t>> reasons;
     std::map<std::string, std::vector<double>> lags;
-    // One pass over the period's orders (work_orders_scheduled index) with each order's current
-    // outcome (o) and its CRM delivery. The outbox has no index by outcome (one would cost every
-    // result on the ingest path), so its delivered rows are read once and joined, not looked
-    // up per order. A correction is never sent to the CRM: for a corrected order the delivery
-    // is the applied outcome's (a), found, like its corrections, through outcomes_order. Once
-    // corrected an order's current outcome stays a correction, so only corrected orders pay.
-    auto q = db.prepare(
-        "SELECT w.vendor, w.status, o.outcome, o.reason, o.evidence_complete, "
-        "json_extract(o.evidence, '$.time'), a.occurred_at, x.delivered_at, "
-        "CASE WHEN o.disposition = 'correction' THEN (SELECT COUNT(*) FROM outcomes c "
-        "WHERE c.work_order_id = w.id AND c.disposition = 'correction') ELSE 0 END "
-        "FROM work_orders w LEFT JOIN outcomes o ON o.id = w.outcome_id "
-        "LEFT JOIN outcomes a ON a.id = CASE WHEN o.disposition = 'correction' THEN "
-        "(SELECT MIN(f.id) FROM outcomes f WHERE f.work_order_id = w.id AND "
-        "f.disposition = 'applied' AND f.outcome IS NOT NULL) ELSE o.id END "
-        "LEFT JOIN (SELECT outcome_id, MIN(delivered_at) AS delivered_at FROM outbox "
-        "WHERE destination = 'crm' AND state = 'delivered' AND outcome_id IS NOT NULL "
-        "GROUP BY outcome_id) x ON x.outcome_id = a.id "
-        "WHERE w.scheduled_date >= ?1 AND w.scheduled_date <= ?2 AND w.vendor IS NOT NULL "
-        "AND (?3 IS NULL OR w.vendor = ?3)");
-    q->bind(1, query.from).bind(2, query.to).bind(3, query.vendor);
-    while (q->step()) {
-        const std::string vendor = q->text(0);
-        const std::string status = q->text(1);
-        const bool has_outcome = !q->is_null(2);
-        if (status == "cancelled" && !has_outcome) continue;
-        auto& f = by_vendor[vendor];
-        f.vendor = vendor;
-        ++f.orders;
-        if (!has_outcome) continue;
-        f.corrections += q->integer(8);
-        const std::string outcome = q->text(2);
-        const bool completed = outcome == "COMPLETED";
-        const bool partial = outcome == "PARTIALLY_COMPLETED";
-        const bool missed = outcome == "NOT_COLLECTED";
-        if (!completed && !partial && !missed) continue;
-        ++f.attempts;
-        f.completed += completed;
-        f.partially_completed += partial;
-        f.not_collected += missed;
-        if (completed && q->optional_text(5).value_or("") == "in_window") ++f.completed_in_window;
-        if ((partial || missed) && !q->is_null(3)) {
-            ++f.with_reason;
-            ++reasons[vendor][q->text(3)];
-            if (q->integer(4) != 0) ++f.with_expected_evidence;
-        }
-        const auto occurred = q->optional_text(6);
-        const auto delivered = q->optional_text(7);
-        if (occurred && delivered) {
-            const auto a = parse_rfc3339(*occurred);
-            const auto b = parse_rfc3339(*delivered);
-            if (a && b) {
-                ++f.delivered;
-                lags[vendor].push_back(std::chrono::duration<double>(*b - *a).count());
-            }
-        }
-    }
+    tx.visit_report_orders(
+        {query.from, query.to, query.vendor}, [&](const store::ReportOrderRow& row) {
+            if (row.status == "cancelled" && !row.outcome) return;
+            count_order(row, by_vendor[row.vendor], reasons[row.vendor], lags[row.vendor]);
+        });
     std::vector<VendorFigures> out;
     for (auto& [vendor, f] : by_vendor) {
         add_shares(f, catalog, reasons[vendor], lags[vendor]);

@@ -124,13 +124,17 @@ class SqliteTransaction final : public Transaction {
     std::map<std::string, std::int64_t> dead_by_destination() override;
     std::vector<CorrectionRef> recent_corrections(const std::string& vendor,
                                                   const std::string& since, int limit) override;
+    VendorHealthFigures vendor_health_figures(const std::string& vendor,
+                                              const std::string& since) override;
+    void visit_report_orders(const ReportPeriod& period,
+                             const std::function<void(const ReportOrderRow&)>& visit) override;
 
   private:
     sqlite::Connection* db_;
 };
 
-// For the code that still runs its own SQL (listed in the conventions test, shrinking): the
-// connection under a SQLite transaction.
+// For tests that look at the file itself: the connection under a SQLite transaction. Product
+// code asks the repositories (the conventions test holds SQL to gateway/store/).
 sqlite::Connection& sqlite_connection(Transaction& tx);
 
 }  // namespace fieldgate::store
