@@ -32,12 +32,6 @@ std::string q(const std::string& s) {
     return "'" + s + "'";
 }
 
-std::string join_names(const std::vector<std::string>& v, const std::string& sep) {
-    std::string out;
-    for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-    return out;
-}
-
 class Evaluator {
   public:
     Evaluator(const CompiledMapping& m, const RecordView& r) : m_(m), r_(r) {}
@@ -69,13 +63,13 @@ class Evaluator {
                         const auto where = r_.locate(path, f.scope);
                         error(where, "missing_field",
                               q(where.field) + " is missing or empty; it is part of the " +
-                                  f.target + " (" + join_names(f.join, f.separator) + ").");
+                                  f.target + " (" + join(f.join, f.separator) + ").");
                     }
                     return Value{false, "", 0, 0, false, {}, v.at};
                 }
                 parts.push_back(trim(part->text));
             }
-            scalar = Scalar{join_names(parts, f.separator), Scalar::Kind::kString};
+            scalar = Scalar{join(parts, f.separator), Scalar::Kind::kString};
         } else {
             v.at = Value::Where{&f.from.front(), f.scope, {}};
             for (const auto& path : f.from) {
@@ -137,7 +131,7 @@ class Evaluator {
         if (f.from.size() > 1) {
             std::vector<std::string> names;
             for (const auto& p : f.from) names.push_back(q(r_.locate(p, f.scope).field));
-            alternatives = " (one of " + join_names(names, ", ") + ")";
+            alternatives = " (one of " + join(names, ", ") + ")";
         }
         error(where, "missing_field",
               q(where.field) + alternatives + " is missing or empty; every result must have it.");
@@ -179,7 +173,7 @@ class Evaluator {
         if (!f.allowed.empty() &&
             std::find(f.allowed.begin(), f.allowed.end(), t) == f.allowed.end()) {
             error(where(v), "invalid_value",
-                  q(where(v).field) + " is " + q(t) + "; only " + join_names(f.allowed, ", ") +
+                  q(where(v).field) + " is " + q(t) + "; only " + join(f.allowed, ", ") +
                       " can be accepted here.");
             return v;
         }
@@ -220,7 +214,7 @@ class Evaluator {
         if (!code) {
             error(where(v), "unmapped_code",
                   q(where(v).field) + " value " + q(v.text) + " is not a code the city knows for " +
-                      m_.vendor_id + " (known: " + join_names(map.vendor_codes(), ", ") +
+                      m_.vendor_id + " (known: " + join(map.vendor_codes(), ", ") +
                       "). Send one of the known codes, or ask the city to add this one to the "
                       "mapping.");
         }
@@ -269,6 +263,117 @@ void keep(NormalizedResult& n, const std::string& t, const Value& v) {
         n.route_level = v.boolean;
 }
 
+// The mapped fields that decide the outcome, kept aside while the others go into the result.
+struct DecidingFields {
+    std::optional<Value> status;
+    std::optional<Value> reason;
+    std::optional<Value> crm;
+    std::optional<Location> detail_where;
+    bool detail_refused = false;  // there, but refused (too long ...): said once, not twice
+};
+
+DecidingFields take_fields(const CompiledMapping& m, Evaluator& ev, NormalizedResult& n) {
+    DecidingFields d;
+    for (const auto& f : m.fields) {
+        const auto errors_before = ev.errors.size();
+        Value v = ev.eval(f);
+        const auto& t = f.target;
+        if (t == "status" || t == "reason") {
+            (t == "status" ? d.status : d.reason) = std::move(v);
+            continue;
+        }
+        if (t == "detail") {
+            d.detail_where = ev.where(v);
+            d.detail_refused = ev.errors.size() > errors_before;
+        }
+        if (t == "crm_case_id") d.crm = v;
+        if (v.present) keep(n, t, v);
+    }
+    return d;
+}
+
+const FieldSpec* spec_of(const CompiledMapping& m, std::string_view target) {
+    for (const auto& f : m.fields)
+        if (f.target == target) return &f;
+    return nullptr;
+}
+
+// Status -> outcome or progress; false when the status is missing or unmapped.
+bool map_status(const CompiledMapping& m, Evaluator& ev, const DecidingFields& d,
+                NormalizedResult& n) {
+    const FieldSpec* status_spec = spec_of(m, "status");
+    if (!d.status || !d.status->present || !status_spec) return false;
+    n.vendor_status = d.status->text;
+    const auto target = ev.map_code(*status_spec, *d.status);
+    if (!target) return false;
+    if (m.catalog->outcome(target->code))
+        n.outcome = target->code;
+    else
+        n.progress = target->code;
+    return true;
+}
+
+// A reason that needs a description has one, in the field (or fields) the mapping reads it from.
+void require_detail(const CompiledMapping& m, Evaluator& ev, const RecordView& r,
+                    const DecidingFields& d, const NormalizedResult& n) {
+    const auto* info = m.catalog->reason(n.reason);
+    if (!info || !info->detail_required || !trim(n.detail).empty() || d.detail_refused) return;
+    const auto where = d.detail_where.value_or(ev.where(*d.reason));
+    std::string names = q(where.field);
+    for (const auto& f : m.fields) {
+        if (f.target != "detail" || f.from.size() < 2) continue;
+        names.clear();
+        for (const auto& p : f.from)
+            names += (names.empty() ? "" : " or ") + q(r.locate(p, f.scope).field);
+    }
+    ev.error(where, "missing_field",
+             "Reason " + q(n.vendor_reason) + " (" + n.reason + ") needs a description in " +
+                 names + " saying what happened.");
+}
+
+// Reason: required unless COMPLETED or progress; dropped (vendor_reason kept) otherwise.
+void map_reason(const CompiledMapping& m, Evaluator& ev, const RecordView& r,
+                const DecidingFields& d, NormalizedResult& n) {
+    const FieldSpec* reason_spec = spec_of(m, "reason");
+    if (!m.catalog->outcome(n.outcome)->reason_required) return;
+    if (!d.reason || !d.reason->present) {
+        if (reason_spec)
+            ev.error(ev.where(*d.reason), "missing_field",
+                     "A result with status " + q(n.vendor_status) + " (" + n.outcome +
+                         ") needs a reason code in " + q(ev.where(*d.reason).field) + ".");
+        else
+            ev.error({n.pointer, ""}, "missing_field",
+                     "A result with status " + q(n.vendor_status) + " needs a reason code.");
+        return;
+    }
+    const auto target = ev.map_code(*reason_spec, *d.reason);
+    if (!target) return;
+    n.reason = target->code;
+    // A reason that says by itself what happened pins the outcome (the loader checked the pair
+    // against the catalog).
+    if (!target->outcome.empty()) n.outcome = target->outcome;
+    require_detail(m, ev, r, d, n);
+}
+
+// A CRM case id unless the record is route-level; a route-level record needs its route.
+void check_case_and_route(Evaluator& ev, const DecidingFields& d, const NormalizedResult& n) {
+    if (!n.route_level && n.crm_case_id.empty()) {
+        const bool reported = std::any_of(
+            ev.errors.begin(), ev.errors.end(),
+            [&](const RecordError& e) { return d.crm && e.pointer == ev.where(*d.crm).pointer; });
+        if (!reported) {
+            const Location where = d.crm ? ev.where(*d.crm) : Location{n.pointer, "crm_case_id"};
+            ev.error(where, "missing_field",
+                     q(where.field) +
+                         " (the city's service request number) is missing; only a "
+                         "route-level result may leave it empty.");
+        }
+    }
+    if (n.route_level && (n.route.id.empty() || n.route.date.empty()))
+        ev.error({n.pointer, "route"}, "missing_field",
+                 "A route-level result must name its route and date.");
+}
+
 }  // namespace
 
 RecordResult evaluate_record(const CompiledMapping& m, const RecordView& r) {
@@ -276,109 +381,11 @@ RecordResult evaluate_record(const CompiledMapping& m, const RecordView& r) {
     NormalizedResult n;
     n.pointer = r.pointer();
     for (const auto& c : m.checks) ev.eval(c);
-
-    std::optional<Value> status;
-    std::optional<Value> reason;
-    std::optional<Value> crm;
-    std::optional<Location> detail_where;
-    bool detail_refused = false;  // there, but refused (too long ...): said once, not twice
-    for (const auto& f : m.fields) {
-        const auto errors_before = ev.errors.size();
-        Value v = ev.eval(f);
-        const auto& t = f.target;
-        if (t == "status") {
-            status = v;
-            continue;
-        }
-        if (t == "reason") {
-            reason = v;
-            continue;
-        }
-        if (t == "detail") {
-            detail_where = ev.where(v);
-            detail_refused = ev.errors.size() > errors_before;
-        }
-        if (t == "crm_case_id") crm = v;
-        if (!v.present) continue;
-        keep(n, t, v);
-    }
-
-    // Status -> outcome or progress.
-    const FieldSpec* reason_spec = nullptr;
-    const FieldSpec* status_spec = nullptr;
-    for (const auto& f : m.fields) {
-        if (f.target == "reason") reason_spec = &f;
-        if (f.target == "status") status_spec = &f;
-    }
-    bool status_ok = false;
-    if (status && status->present && status_spec) {
-        n.vendor_status = status->text;
-        if (auto target = ev.map_code(*status_spec, *status)) {
-            if (m.catalog->outcome(target->code))
-                n.outcome = target->code;
-            else
-                n.progress = target->code;
-            status_ok = true;
-        }
-    }
-    if (reason && reason->present) n.vendor_reason = reason->text;
-
-    // Reason: required unless COMPLETED or progress; dropped (vendor_reason kept) otherwise.
-    if (status_ok && !n.outcome.empty()) {
-        const auto* outcome = m.catalog->outcome(n.outcome);
-        if (outcome->reason_required) {
-            if (!reason || !reason->present) {
-                if (reason_spec) {
-                    ev.error(ev.where(*reason), "missing_field",
-                             "A result with status " + q(n.vendor_status) + " (" + n.outcome +
-                                 ") needs a reason code in " + q(ev.where(*reason).field) + ".");
-                } else {
-                    ev.error(
-                        {n.pointer, ""}, "missing_field",
-                        "A result with status " + q(n.vendor_status) + " needs a reason code.");
-                }
-            } else if (auto target = ev.map_code(*reason_spec, *reason)) {
-                n.reason = target->code;
-                // A reason that says by itself what happened pins the outcome (the loader
-                // checked the pair against the catalog).
-                if (!target->outcome.empty()) n.outcome = target->outcome;
-                const auto* info = m.catalog->reason(n.reason);
-                if (info && info->detail_required && trim(n.detail).empty() && !detail_refused) {
-                    const auto where = detail_where.value_or(ev.where(*reason));
-                    std::string names = q(where.field);
-                    for (const auto& f : m.fields) {
-                        if (f.target != "detail" || f.from.size() < 2) continue;
-                        names.clear();
-                        for (const auto& p : f.from) {
-                            names += (names.empty() ? "" : " or ") + q(r.locate(p, f.scope).field);
-                        }
-                    }
-                    ev.error(where, "missing_field",
-                             "Reason " + q(n.vendor_reason) + " (" + n.reason +
-                                 ") needs a description in " + names + " saying what happened.");
-                }
-            }
-        }
-    }
-
-    // A CRM case id unless the record is route-level; a route-level record needs its route.
-    if (!n.route_level && n.crm_case_id.empty()) {
-        const bool reported = std::any_of(
-            ev.errors.begin(), ev.errors.end(),
-            [&](const RecordError& e) { return crm && e.pointer == ev.where(*crm).pointer; });
-        if (!reported) {
-            const Location where = crm ? ev.where(*crm) : Location{n.pointer, "crm_case_id"};
-            ev.error(where, "missing_field",
-                     q(where.field) +
-                         " (the city's service request number) is missing; only a "
-                         "route-level result may leave it empty.");
-        }
-    }
-    if (n.route_level && (n.route.id.empty() || n.route.date.empty())) {
-        ev.error({n.pointer, "route"}, "missing_field",
-                 "A route-level result must name its route and date.");
-    }
-
+    const auto deciding = take_fields(m, ev, n);
+    const bool status_ok = map_status(m, ev, deciding, n);
+    if (deciding.reason && deciding.reason->present) n.vendor_reason = deciding.reason->text;
+    if (status_ok && !n.outcome.empty()) map_reason(m, ev, r, deciding, n);
+    check_case_and_route(ev, deciding, n);
     RecordResult out;
     out.errors = std::move(ev.errors);
     if (out.errors.empty()) out.result = std::move(n);

@@ -40,6 +40,15 @@ std::string to_lower_ascii(std::string_view s) {
     return out;
 }
 
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+    std::string out;
+    for (const auto& p : parts) {
+        if (&p != &parts.front()) out += separator;
+        out += p;
+    }
+    return out;
+}
+
 std::string line_column(std::string_view text, std::size_t offset) {
     std::size_t line = 1;
     std::size_t column = 1;

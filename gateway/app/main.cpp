@@ -1,6 +1,9 @@
 // fieldgate: the gateway daemon and its operator commands.
 #include <csignal>
+#include <deque>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -48,28 +51,47 @@ int serve(const std::string& config_path) {
     return 0;
 }
 
-}  // namespace
+// A leaf subcommand and what running it does; the options it reads live in the action.
+struct Command {
+    CLI::App* app;
+    std::function<int()> run;
+};
+using Commands = std::deque<Command>;
 
-int main(int argc, char** argv) {
-    CLI::App app{"fieldgate: field-operations and vendor integration gateway for 311 services"};
-    app.require_subcommand(1);
+void add(Commands& commands, CLI::App* app, std::function<int()> run) {
+    commands.push_back({app, std::move(run)});
+}
 
-    std::string config_path;
+CLI::Option* add_config(CLI::App* c, std::string& into, const char* what = "gateway.json") {
+    return c->add_option("--config", into, what)->check(CLI::ExistingFile);
+}
+
+void add_serve_and_stats(CLI::App& app, Commands& commands) {
+    auto config_path = std::make_shared<std::string>();
     auto* serve_cmd = app.add_subcommand("serve", "run the gateway");
-    serve_cmd->add_option("--config", config_path, "gateway.json")
-        ->required()
-        ->check(CLI::ExistingFile);
+    add_config(serve_cmd, *config_path)->required();
+    add(commands, serve_cmd, [config_path] { return serve(*config_path); });
 
-    std::string stats_config;
-    bool stats_json = false;
+    struct StatsArgs {
+        std::string config;
+        bool json = false;
+    };
+    auto args = std::make_shared<StatsArgs>();
     auto* stats_cmd = app.add_subcommand(
         "stats", "count what the store holds: work orders, outcomes by code, quarantine");
-    stats_cmd->add_option("--config", stats_config, "gateway.json")
-        ->required()
-        ->check(CLI::ExistingFile);
-    stats_cmd->add_flag("--json", stats_json, "print JSON instead of a table");
+    add_config(stats_cmd, args->config)->required();
+    stats_cmd->add_flag("--json", args->json, "print JSON instead of a table");
+    add(commands, stats_cmd, [args] {
+        const auto config = fieldgate::load_config(args->config);
+        const auto summary = fieldgate::store::summarize(config.store_path);
+        std::cout << (args->json ? summary.dump(2) + "\n"
+                                 : fieldgate::store::format_summary(summary));
+        return 0;
+    });
+}
 
-    fieldgate::DeadLetterArgs dead;
+void add_dead_letters(CLI::App& app, Commands& commands) {
+    auto dead = std::make_shared<fieldgate::DeadLetterArgs>();
     auto* dead_cmd = app.add_subcommand(
         "dead-letters", "events the CRM or a vendor refused for good: list them, replay them");
     dead_cmd->require_subcommand(1);
@@ -77,46 +99,62 @@ int main(int argc, char** argv) {
     auto* dead_replay = dead_cmd->add_subcommand(
         "replay", "put dead letters back in line; the running gateway sends them within a second");
     for (auto* c : {dead_list, dead_replay}) {
-        c->add_option("--config", dead.config_path, "gateway.json")
-            ->required()
-            ->check(CLI::ExistingFile);
-        c->add_option("--destination", dead.destination, "crm or vendor:<id>");
+        add_config(c, dead->config_path)->required();
+        c->add_option("--destination", dead->destination, "crm or vendor:<id>");
     }
-    dead_list->add_option("--limit", dead.limit, "at most this many")->check(CLI::Range(1, 100000));
-    auto* ids = dead_replay->add_option("--id", dead.ids, "dead letter id (repeatable)");
-    auto* all = dead_replay->add_flag("--all", dead.all, "every dead letter (of --destination)");
+    dead_list->add_option("--limit", dead->limit, "at most this many")
+        ->check(CLI::Range(1, 100000));
+    auto* ids = dead_replay->add_option("--id", dead->ids, "dead letter id (repeatable)");
+    auto* all = dead_replay->add_flag("--all", dead->all, "every dead letter (of --destination)");
     ids->excludes(all);
+    struct Discard {
+        std::int64_t id = 0;
+        std::string reason;
+    };
+    auto discard = std::make_shared<Discard>();
+    auto* dead_discard = dead_cmd->add_subcommand(
+        "discard", "give up a dead letter for good, saying why (the row is kept)");
+    add_config(dead_discard, dead->config_path)->required();
+    dead_discard->add_option("--id", discard->id, "dead letter id")->required();
+    dead_discard->add_option("--reason", discard->reason, "why")->required();
 
-    // vendor check|try: what integration staff run before a folder goes live.
-    fieldgate::VendorCommandArgs vendor_args;
+    add(commands, dead_list, [dead] { return fieldgate::list_dead_letters(*dead, std::cout); });
+    add(commands, dead_replay, [dead] {
+        if (dead->ids.empty() && !dead->all) {
+            std::cerr << "dead-letters replay: give --id N (repeatable) or --all\n";
+            return 2;
+        }
+        return fieldgate::replay_dead_letters(*dead, std::cout);
+    });
+    add(commands, dead_discard, [dead, discard] {
+        return fieldgate::dead_letter_discard(dead->config_path, discard->id, discard->reason,
+                                              std::cout, std::cerr);
+    });
+}
+
+// vendor check|try: what integration staff run before a folder goes live.
+void add_vendor(CLI::App& app, Commands& commands) {
+    auto args = std::make_shared<fieldgate::VendorCommandArgs>();
     auto* vendor_cmd =
         app.add_subcommand("vendor", "check a vendor folder, try a payload (docs/onboarding.md)");
     vendor_cmd->require_subcommand(1);
     auto* vendor_check = vendor_cmd->add_subcommand(
         "check", "validate a vendor folder, run its samples, list unmapped vendor codes");
-    vendor_check->add_option("folder", vendor_args.folder, "vendor_schemas/<vendor>")->required();
+    vendor_check->add_option("folder", args->folder, "vendor_schemas/<vendor>")->required();
     auto* vendor_try = vendor_cmd->add_subcommand("try", "show what one payload becomes");
-    vendor_try->add_option("vendor", vendor_args.vendor, "vendor id or folder")->required();
-    vendor_try->add_option("payload", vendor_args.payload, "payload file")->required();
-    vendor_try->add_flag("--json", vendor_args.json, "print only the normalized JSON");
-    vendor_try->add_flag("--write-expected", vendor_args.write_expected,
+    vendor_try->add_option("vendor", args->vendor, "vendor id or folder")->required();
+    vendor_try->add_option("payload", args->payload, "payload file")->required();
+    vendor_try->add_flag("--json", args->json, "print only the normalized JSON");
+    vendor_try->add_flag("--write-expected", args->write_expected,
                          "write expected.json (or expected.err) beside the payload");
-    for (auto* c : {vendor_check, vendor_try}) {
-        c->add_option("--config", vendor_args.config_path,
-                      "gateway.json: its catalog, vendor_schemas and secrets")
-            ->check(CLI::ExistingFile);
-    }
-    std::int64_t dead_discard_id = 0;
-    std::string dead_discard_reason;
-    auto* dead_discard = dead_cmd->add_subcommand(
-        "discard", "give up a dead letter for good, saying why (the row is kept)");
-    dead_discard->add_option("--config", dead.config_path, "gateway.json")
-        ->required()
-        ->check(CLI::ExistingFile);
-    dead_discard->add_option("--id", dead_discard_id, "dead letter id")->required();
-    dead_discard->add_option("--reason", dead_discard_reason, "why")->required();
+    for (auto* c : {vendor_check, vendor_try})
+        add_config(c, args->config_path, "gateway.json: its catalog, vendor_schemas and secrets");
+    add(commands, vendor_check, [args] { return fieldgate::vendor_check(*args, std::cout); });
+    add(commands, vendor_try, [args] { return fieldgate::vendor_try(*args, std::cout); });
+}
 
-    fieldgate::QuarantineArgs quarantine;
+void add_quarantine(CLI::App& app, Commands& commands) {
+    auto q = std::make_shared<fieldgate::QuarantineArgs>();
     auto* quarantine_cmd = app.add_subcommand(
         "quarantine",
         "payloads the gateway refused and kept: list, show, replay after a mapping fix, discard "
@@ -129,87 +167,80 @@ int main(int argc, char** argv) {
     auto* q_discard =
         quarantine_cmd->add_subcommand("discard", "close entries for good, saying why");
     for (auto* c : {q_list, q_show, q_replay, q_discard}) {
-        c->add_option("--config", quarantine.config_path, "gateway.json")
-            ->required()
-            ->check(CLI::ExistingFile);
-        c->add_option("--gateway", quarantine.gateway,
+        add_config(c, q->config_path)->required();
+        c->add_option("--gateway", q->gateway,
                       "host:port of the gateway (default: from the config)");
     }
     for (auto* c : {q_list, q_replay}) {
-        c->add_option("--vendor", quarantine.vendor, "vendor id");
-        c->add_option("--from", quarantine.from, "received at or after (RFC 3339)");
-        c->add_option("--to", quarantine.to, "received before (RFC 3339)");
-        c->add_option("--limit", quarantine.limit, "at most this many")
-            ->check(CLI::Range(1, 100000));
+        c->add_option("--vendor", q->vendor, "vendor id");
+        c->add_option("--from", q->from, "received at or after (RFC 3339)");
+        c->add_option("--to", q->to, "received before (RFC 3339)");
+        c->add_option("--limit", q->limit, "at most this many")->check(CLI::Range(1, 100000));
     }
-    q_list->add_option("--state", quarantine.state, "open | replayed | discarded");
-    q_show->add_option("--id", quarantine.ids, "entry id (repeatable)")->required();
-    auto* q_replay_ids = q_replay->add_option("--id", quarantine.ids, "entry id (repeatable)");
+    q_list->add_option("--state", q->state, "open | replayed | discarded");
+    q_show->add_option("--id", q->ids, "entry id (repeatable)")->required();
+    auto* q_replay_ids = q_replay->add_option("--id", q->ids, "entry id (repeatable)");
     auto* q_replay_all =
-        q_replay->add_flag("--all", quarantine.all, "every open entry matching the filters");
+        q_replay->add_flag("--all", q->all, "every open entry matching the filters");
     q_replay_ids->excludes(q_replay_all);
-    q_discard->add_option("--id", quarantine.ids, "entry id (repeatable)")->required();
-    q_discard->add_option("--reason", quarantine.reason, "why (kept with the entry)")->required();
+    q_discard->add_option("--id", q->ids, "entry id (repeatable)")->required();
+    q_discard->add_option("--reason", q->reason, "why (kept with the entry)")->required();
 
-    std::string catalog_config;
+    add(commands, q_list, [q] { return fieldgate::quarantine_list(*q, std::cout, std::cerr); });
+    add(commands, q_show, [q] { return fieldgate::quarantine_show(*q, std::cout, std::cerr); });
+    add(commands, q_discard,
+        [q] { return fieldgate::quarantine_discard(*q, std::cout, std::cerr); });
+    add(commands, q_replay, [q] {
+        if (q->ids.empty() && !q->all && q->vendor.empty()) {
+            std::cerr << "quarantine replay: give --id N (repeatable), --vendor V or --all\n";
+            return 2;
+        }
+        return fieldgate::quarantine_replay(*q, std::cout, std::cerr);
+    });
+}
+
+void add_catalog_and_report(CLI::App& app, Commands& commands) {
+    auto catalog_config = std::make_shared<std::string>();
     auto* catalog_cmd = app.add_subcommand("catalog", "the standard code catalog");
     catalog_cmd->require_subcommand(1);
     auto* catalog_md = catalog_cmd->add_subcommand(
         "markdown", "every outcome x reason with the resident's message (docs/standard-codes.md)");
-    catalog_md->add_option("--config", catalog_config, "gateway.json: its catalog")
-        ->check(CLI::ExistingFile);
+    add_config(catalog_md, *catalog_config, "gateway.json: its catalog");
+    add(commands, catalog_md, [catalog_config] {
+        return fieldgate::catalog_markdown_command(*catalog_config, std::cout, std::cerr);
+    });
 
-    fieldgate::ReportArgs report;
+    auto report = std::make_shared<fieldgate::ReportArgs>();
     auto* report_cmd = app.add_subcommand(
         "report", "per vendor and period: attempts, completion, reasons, evidence, service level");
-    report_cmd->add_option("name", report.name, "vendors | reasons")
+    report_cmd->add_option("name", report->name, "vendors | reasons")
         ->required()
         ->check(CLI::IsMember({"vendors", "reasons"}));
-    report_cmd->add_option("--config", report.config_path, "gateway.json")
-        ->required()
-        ->check(CLI::ExistingFile);
-    report_cmd->add_option("--from", report.from, "first scheduled date (YYYY-MM-DD)")->required();
-    report_cmd->add_option("--to", report.to, "last scheduled date, inclusive")->required();
-    report_cmd->add_option("--vendor", report.vendor, "one vendor");
-    report_cmd->add_option("--format", report.format, "csv (default) or json")
+    add_config(report_cmd, report->config_path)->required();
+    report_cmd->add_option("--from", report->from, "first scheduled date (YYYY-MM-DD)")->required();
+    report_cmd->add_option("--to", report->to, "last scheduled date, inclusive")->required();
+    report_cmd->add_option("--vendor", report->vendor, "one vendor");
+    report_cmd->add_option("--format", report->format, "csv (default) or json")
         ->check(CLI::IsMember({"csv", "json"}));
+    add(commands, report_cmd,
+        [report] { return fieldgate::run_report(*report, std::cout, std::cerr); });
+}
 
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"fieldgate: field-operations and vendor integration gateway for 311 services"};
+    app.require_subcommand(1);
+    Commands commands;
+    add_serve_and_stats(app, commands);
+    add_dead_letters(app, commands);
+    add_vendor(app, commands);
+    add_quarantine(app, commands);
+    add_catalog_and_report(app, commands);
     CLI11_PARSE(app, argc, argv);
     try {
-        if (*serve_cmd) return serve(config_path);
-        if (*vendor_check) return fieldgate::vendor_check(vendor_args, std::cout);
-        if (*vendor_try) return fieldgate::vendor_try(vendor_args, std::cout);
-        if (*dead_list) return fieldgate::list_dead_letters(dead, std::cout);
-        if (*dead_discard)
-            return fieldgate::dead_letter_discard(dead.config_path, dead_discard_id,
-                                                  dead_discard_reason, std::cout, std::cerr);
-        if (*catalog_md)
-            return fieldgate::catalog_markdown_command(catalog_config, std::cout, std::cerr);
-        if (*report_cmd) return fieldgate::run_report(report, std::cout, std::cerr);
-        if (*q_list) return fieldgate::quarantine_list(quarantine, std::cout, std::cerr);
-        if (*q_show) return fieldgate::quarantine_show(quarantine, std::cout, std::cerr);
-        if (*q_discard) return fieldgate::quarantine_discard(quarantine, std::cout, std::cerr);
-        if (*q_replay) {
-            if (quarantine.ids.empty() && !quarantine.all && quarantine.vendor.empty()) {
-                std::cerr << "quarantine replay: give --id N (repeatable), --vendor V or --all\n";
-                return 2;
-            }
-            return fieldgate::quarantine_replay(quarantine, std::cout, std::cerr);
-        }
-        if (*dead_replay) {
-            if (dead.ids.empty() && !dead.all) {
-                std::cerr << "dead-letters replay: give --id N (repeatable) or --all\n";
-                return 2;
-            }
-            return fieldgate::replay_dead_letters(dead, std::cout);
-        }
-        if (*stats_cmd) {
-            const auto config = fieldgate::load_config(stats_config);
-            const auto summary = fieldgate::store::summarize(config.store_path);
-            std::cout << (stats_json ? summary.dump(2) + "\n"
-                                     : fieldgate::store::format_summary(summary));
-            return 0;
-        }
+        for (const auto& command : commands)
+            if (*command.app) return command.run();
     } catch (const std::exception& e) {
         spdlog::error("{}", e.what());
         return 1;

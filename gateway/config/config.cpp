@@ -53,22 +53,8 @@ void read_connections(const nlohmann::json& doc, const fs::path& base, GatewayCo
     if (c.crm_tls.ca_file.empty()) c.crm_tls.ca_file = c.outbound_ca_file;
 }
 
-}  // namespace
-
-GatewayConfig load_config(const std::string& path) {
-    const auto doc = read_json_file(path);
-    static const JsonSchema schema =
-        JsonSchema::from_json(nlohmann::json::parse(kGatewayConfigSchema));
-    if (const auto violations = schema.validate(doc); !violations.empty()) {
-        throw std::runtime_error(path + "#" + violations.front().pointer + ": " +
-                                 violations.front().detail);
-    }
-
-    GatewayConfig c;
-    c.config_path = path;
-    const fs::path base = fs::absolute(path).parent_path();
-    const fs::path data_root = FIELDGATE_DATA_DIR;  // the defaults ship with the source tree
-
+// listen.* and the limits it sets on every connection; ingest.* and store.*.
+void read_listen_and_store(const nlohmann::json& doc, const fs::path& base, GatewayConfig& c) {
     const auto empty = nlohmann::json::object();
     const auto& listen = doc.contains("listen") ? doc["listen"] : empty;
     take(listen, "address", c.listen_address);
@@ -99,7 +85,12 @@ GatewayConfig load_config(const std::string& path) {
     take(store, "path", c.store_path);
     take(store, "synchronous", c.synchronous);
     take(store, "checkpoint_interval_ms", c.checkpoint_interval_ms);
+}
 
+// Where the schemas and the catalog are: the config's own, or those shipped with the source.
+void read_paths(const nlohmann::json& doc, const fs::path& base, const fs::path& data_root,
+                GatewayConfig& c) {
+    const auto empty = nlohmann::json::object();
     std::string vendor_schemas, catalog_path, catalog_schema, mapping_schema, api_schemas;
     take(doc, "vendor_schemas", vendor_schemas);
     const auto& catalog = doc.contains("catalog") ? doc["catalog"] : empty;
@@ -117,7 +108,11 @@ GatewayConfig load_config(const std::string& path) {
                                                    : resolve(base, mapping_schema);
     c.api_schemas_dir =
         api_schemas.empty() ? resolve(data_root, c.api_schemas_dir) : resolve(base, api_schemas);
+}
 
+// secrets.*, the city's time zone, crm.*, outbound.*, delivery.* and watchdog.*.
+void read_crm_and_delivery(const nlohmann::json& doc, const fs::path& base, GatewayConfig& c) {
+    const auto empty = nlohmann::json::object();
     const auto& secrets = doc.contains("secrets") ? doc["secrets"] : empty;
     take(secrets, "dir", c.secrets_dir);
     take(secrets, "env_prefix", c.secrets_env_prefix);
@@ -141,6 +136,9 @@ GatewayConfig load_config(const std::string& path) {
     take(watchdog, "interval_s", c.watchdog_interval_s);
     take(watchdog, "grace_s", c.watchdog_grace_s);
     take(watchdog, "lookback_days", c.watchdog_lookback_days);
+}
+
+void read_assignment(const nlohmann::json& doc, GatewayConfig& c) {
     if (doc.contains("assignment") && doc["assignment"].contains("rules")) {
         for (const auto& r : doc["assignment"]["rules"]) {
             AssignmentRule rule;
@@ -155,41 +153,45 @@ GatewayConfig load_config(const std::string& path) {
             c.assignment_rules.push_back(std::move(rule));
         }
     }
-    if (doc.contains("log")) take(doc["log"], "level", c.log_level);
-    if (doc.contains("mqtt")) {
-        const auto& m = doc["mqtt"];
-        MqttConfig mq;
-        take(m, "uri", mq.uri);
-        take(m, "client_id", mq.client_id);
-        take(m, "username", mq.username);
-        take(m, "password_secret", mq.password_secret);
-        if (m.contains("tls")) {
-            take(m["tls"], "ca_file", mq.ca_file);
-            take(m["tls"], "cert_file", mq.cert_file);
-            take(m["tls"], "key_file", mq.key_file);
-        }
-        take(m, "subscriptions", mq.subscriptions);
-        take(m, "persistence_dir", mq.persistence_dir);
-        take(m, "keep_alive_s", mq.keep_alive_s);
-        take(m, "reconnect_min_ms", mq.reconnect_min_ms);
-        take(m, "reconnect_max_ms", mq.reconnect_max_ms);
-        take(m, "position_flush_ms", mq.position_flush_ms);
-        take(m, "position_flush_rows", mq.position_flush_rows);
-        take(m, "position_history_days", mq.position_history_days);
-        take(m, "prune_interval_s", mq.prune_interval_s);
-        take(m, "en_route_radius_m", mq.en_route_radius_m);
-        take(m, "on_site_radius_m", mq.on_site_radius_m);
-        take(m, "dispatch_interval_s", mq.dispatch_interval_s);
-        std::string topics_schema;
-        take(m, "topics_schema", topics_schema);
-        mq.topics_schema = topics_schema.empty()
-                               ? resolve(data_root, "gateway/mqtt/mqtt.schema.json")
-                               : resolve(base, topics_schema);
-        mq.ca_file = resolve(base, mq.ca_file);
-        mq.cert_file = resolve(base, mq.cert_file);
-        mq.key_file = resolve(base, mq.key_file);
-        c.mqtt = std::move(mq);
+}
+
+MqttConfig read_mqtt(const nlohmann::json& m, const fs::path& base, const fs::path& data_root) {
+    MqttConfig mq;
+    take(m, "uri", mq.uri);
+    take(m, "client_id", mq.client_id);
+    take(m, "username", mq.username);
+    take(m, "password_secret", mq.password_secret);
+    if (m.contains("tls")) {
+        take(m["tls"], "ca_file", mq.ca_file);
+        take(m["tls"], "cert_file", mq.cert_file);
+        take(m["tls"], "key_file", mq.key_file);
     }
+    take(m, "subscriptions", mq.subscriptions);
+    take(m, "persistence_dir", mq.persistence_dir);
+    take(m, "keep_alive_s", mq.keep_alive_s);
+    take(m, "reconnect_min_ms", mq.reconnect_min_ms);
+    take(m, "reconnect_max_ms", mq.reconnect_max_ms);
+    take(m, "position_flush_ms", mq.position_flush_ms);
+    take(m, "position_flush_rows", mq.position_flush_rows);
+    take(m, "position_history_days", mq.position_history_days);
+    take(m, "prune_interval_s", mq.prune_interval_s);
+    take(m, "en_route_radius_m", mq.en_route_radius_m);
+    take(m, "on_site_radius_m", mq.on_site_radius_m);
+    take(m, "dispatch_interval_s", mq.dispatch_interval_s);
+    std::string topics_schema;
+    take(m, "topics_schema", topics_schema);
+    mq.topics_schema = topics_schema.empty() ? resolve(data_root, "gateway/mqtt/mqtt.schema.json")
+                                             : resolve(base, topics_schema);
+    mq.ca_file = resolve(base, mq.ca_file);
+    mq.cert_file = resolve(base, mq.cert_file);
+    mq.key_file = resolve(base, mq.key_file);
+    return mq;
+}
+
+// log.*, vendor_reload.*, vendor_rate_limit and poll.*.
+void read_operations(const nlohmann::json& doc, GatewayConfig& c) {
+    const auto empty = nlohmann::json::object();
+    if (doc.contains("log")) take(doc["log"], "level", c.log_level);
     const auto& vendor_reload = doc.contains("vendor_reload") ? doc["vendor_reload"] : empty;
     take(vendor_reload, "watch", c.vendor_reload_watch);
     take(vendor_reload, "debounce_ms", c.vendor_reload_debounce_ms);
@@ -200,12 +202,18 @@ GatewayConfig load_config(const std::string& path) {
     }
     const auto& poll = doc.contains("poll") ? doc["poll"] : empty;
     take(poll, "enabled", c.poll_enabled);
+}
 
+// The environment overrides the file, for containers and the test rigs.
+void apply_environment(GatewayConfig& c) {
     if (const char* v = std::getenv("FIELDGATE_LISTEN_PORT"); v && *v)
         c.listen_port = static_cast<std::uint16_t>(std::stoi(v));
     if (const char* v = std::getenv("FIELDGATE_STORE_PATH"); v && *v) c.store_path = v;
     if (const char* v = std::getenv("FIELDGATE_LOG_LEVEL"); v && *v) c.log_level = v;
+}
 
+// Relative paths are the config file's; checks that span fields the schema cannot state.
+void resolve_and_check(const std::string& path, const fs::path& base, GatewayConfig& c) {
     c.store_path = resolve(base, c.store_path);
     c.secrets_dir = resolve(base, c.secrets_dir);
     c.port_file = resolve(base, c.port_file);
@@ -217,6 +225,30 @@ GatewayConfig load_config(const std::string& path) {
             throw std::runtime_error(path +
                                      "#/mqtt/on_site_radius_m: must not exceed en_route_radius_m");
     }
+}
+
+}  // namespace
+
+GatewayConfig load_config(const std::string& path) {
+    const auto doc = read_json_file(path);
+    static const JsonSchema schema =
+        JsonSchema::from_json(nlohmann::json::parse(kGatewayConfigSchema));
+    if (const auto violations = schema.validate(doc); !violations.empty()) {
+        throw std::runtime_error(path + "#" + violations.front().pointer + ": " +
+                                 violations.front().detail);
+    }
+    GatewayConfig c;
+    c.config_path = path;
+    const fs::path base = fs::absolute(path).parent_path();
+    const fs::path data_root = FIELDGATE_DATA_DIR;  // the defaults ship with the source tree
+    read_listen_and_store(doc, base, c);
+    read_paths(doc, base, data_root, c);
+    read_crm_and_delivery(doc, base, c);
+    read_assignment(doc, c);
+    if (doc.contains("mqtt")) c.mqtt = read_mqtt(doc["mqtt"], base, data_root);
+    read_operations(doc, c);
+    apply_environment(c);
+    resolve_and_check(path, base, c);
     return c;
 }
 

@@ -107,7 +107,20 @@ class DeliveryWorker {
     http::ClientResponse post(const Endpoint& endpoint, http::HttpClient& client,
                               const std::string& target, http::HeaderList headers,
                               const std::string& body);
+    // What settling an attempt writes, and what it releases or defers along with it.
+    struct Settlement {
+        std::function<void(store::Transaction&)> write;
+        bool release = false;               // the endpoint is well: its deferred events go
+        std::vector<std::int64_t> earlier;  // deferred to the endpoint along with this attempt
+    };
     void settle(Job job, Attempt attempt);
+    Settlement settle_delivered(Runtime& rt, const Job& job, int status, const std::string& now);
+    Settlement settle_rejected(Runtime& rt, const Job& job, const Attempt& attempt,
+                               const std::string& now);
+    Settlement settle_gone(Runtime& rt, const Job& job, const Attempt& attempt,
+                           const std::string& now);
+    Settlement settle_retry(Runtime& rt, const Job& job, const Attempt& attempt,
+                            const std::string& now);
     void note_certificate(Runtime& rt, const Attempt& attempt);
     void submit_write(std::function<void(store::Transaction&)> write, std::function<void()> after);
     void finish(const Job& job);

@@ -146,99 +146,115 @@ void observe_delivery_lag(const std::string& endpoint, double seconds) {
         .Observe(seconds);
 }
 
+namespace {
+
+// Label values seen before: a vendor whose quarantine emptied must read 0, not its last value.
+// Scrapes are serialized by the registry, so these need no lock of their own.
+struct SeenLabels {
+    std::set<std::string> vendors;
+    std::set<std::string> dead;
+    std::set<std::string> pending;
+};
+
+void collect_writer(Registry& registry, store::Writer& writer) {
+    registry.gauge("fieldgate_writer_queue_depth", "jobs waiting for the store writer")
+        .Set(static_cast<double>(writer.queue_depth()));
+    const auto stats = writer.stats();
+    set_total(registry.counter("fieldgate_writer_commits_total", "writer transactions committed"),
+              static_cast<double>(stats.commits));
+    set_total(registry.counter("fieldgate_writer_failed_commits_total",
+                               "writer transactions that failed"),
+              static_cast<double>(stats.failed_commits));
+}
+
+void collect_quarantine(Registry& registry, store::Transaction& db, SeenLabels& seen) {
+    std::map<std::string, double> now_open;
+    for (const auto& v : seen.vendors) now_open[v] = 0;
+    for (const auto& [vendor, n] : db.open_quarantine_by_vendor())
+        now_open[vendor] = static_cast<double>(n);
+    for (const auto& [vendor, n] : now_open) {
+        seen.vendors.insert(vendor);
+        registry
+            .gauge("fieldgate_quarantine_open", "quarantined entries waiting for staff",
+                   {{"vendor", vendor}})
+            .Set(n);
+    }
+}
+
+void collect_pending(Registry& registry, store::Transaction& db, SeenLabels& seen) {
+    const auto now = now_millis();
+    std::map<std::string, std::pair<double, double>> figures;
+    for (const auto& d : seen.pending) figures[d] = {0.0, 0.0};
+    for (const auto& [destination, pending] : db.pending_by_destination()) {
+        double age = 0;
+        if (auto t = parse_rfc3339(pending.oldest_created_at))
+            age = std::chrono::duration<double>(now - *t).count();
+        figures[destination] = {static_cast<double>(pending.count), age};
+    }
+    figures.try_emplace("crm", 0.0, 0.0);
+    for (const auto& [destination, v] : figures) {
+        seen.pending.insert(destination);
+        registry
+            .gauge("fieldgate_outbox_pending", "events waiting for delivery",
+                   {{"destination", destination}})
+            .Set(v.first);
+        registry
+            .gauge("fieldgate_outbox_oldest_pending_age_seconds",
+                   "age of the oldest event waiting for delivery (0 when none)",
+                   {{"destination", destination}})
+            .Set(v.second);
+    }
+}
+
+void collect_dead(Registry& registry, store::Transaction& db, SeenLabels& seen) {
+    std::map<std::string, double> dead;
+    for (const auto& d : seen.dead) dead[d] = 0;
+    dead.try_emplace("crm", 0.0);
+    for (const auto& [destination, n] : db.dead_by_destination())
+        dead[destination] = static_cast<double>(n);
+    for (const auto& [destination, n] : dead) {
+        seen.dead.insert(destination);
+        registry
+            .gauge("fieldgate_outbox_dead_letters", "events given up on, waiting for staff",
+                   {{"destination", destination}})
+            .Set(n);
+    }
+}
+
+void collect_delivery(Registry& registry, const delivery::DeliveryWorker& worker) {
+    for (const auto& s : worker.status()) {
+        const Labels labels = {{"endpoint", s.name}};
+        set_total(
+            registry.counter("fieldgate_delivery_delivered_total", "events delivered", labels),
+            static_cast<double>(s.delivered));
+        set_total(registry.counter("fieldgate_delivery_failed_attempts_total",
+                                   "delivery attempts that failed", labels),
+                  static_cast<double>(s.failed_attempts));
+        set_total(registry.counter("fieldgate_delivery_certificate_failures_total",
+                                   "attempts refused because the endpoint's certificate "
+                                   "is untrusted, expired or for another host",
+                                   labels),
+                  static_cast<double>(s.certificate_failures));
+        registry
+            .gauge("fieldgate_delivery_endpoint_up",
+                   "1 when the endpoint is active, 0 when paused, probing or disabled", labels)
+            .Set(s.state == "active" ? 1 : 0);
+    }
+}
+
+}  // namespace
+
 std::uint64_t register_gateway_collectors(store::ReadPool& reads, store::Writer& writer,
                                           delivery::DeliveryWorker* worker) {
     auto& registry = Registry::global();
-    // Label values seen before: a vendor whose quarantine emptied must read 0, not its last
-    // value. Scrapes are serialized by the registry, so these need no lock of their own.
-    auto seen_vendors = std::make_shared<std::set<std::string>>();
-    auto seen_dead = std::make_shared<std::set<std::string>>();
-    auto seen_pending = std::make_shared<std::set<std::string>>();
-    return registry.on_scrape([&registry, &reads, &writer, worker, seen_vendors, seen_dead,
-                               seen_pending] {
-        registry.gauge("fieldgate_writer_queue_depth", "jobs waiting for the store writer")
-            .Set(static_cast<double>(writer.queue_depth()));
-        const auto stats = writer.stats();
-        set_total(
-            registry.counter("fieldgate_writer_commits_total", "writer transactions committed"),
-            static_cast<double>(stats.commits));
-        set_total(registry.counter("fieldgate_writer_failed_commits_total",
-                                   "writer transactions that failed"),
-                  static_cast<double>(stats.failed_commits));
-
+    auto seen = std::make_shared<SeenLabels>();
+    return registry.on_scrape([&registry, &reads, &writer, worker, seen] {
+        collect_writer(registry, writer);
         auto db = reads.acquire();
-        {
-            std::map<std::string, double> now_open;
-            for (const auto& v : *seen_vendors) now_open[v] = 0;
-            for (const auto& [vendor, n] : db->open_quarantine_by_vendor())
-                now_open[vendor] = static_cast<double>(n);
-            for (const auto& [vendor, n] : now_open) {
-                seen_vendors->insert(vendor);
-                registry
-                    .gauge("fieldgate_quarantine_open", "quarantined entries waiting for staff",
-                           {{"vendor", vendor}})
-                    .Set(n);
-            }
-        }
-        const auto now = now_millis();
-        {
-            std::map<std::string, std::pair<double, double>> seen;
-            for (const auto& d : *seen_pending) seen[d] = {0.0, 0.0};
-            for (const auto& [destination, pending] : db->pending_by_destination()) {
-                double age = 0;
-                if (auto t = parse_rfc3339(pending.oldest_created_at))
-                    age = std::chrono::duration<double>(now - *t).count();
-                seen[destination] = {static_cast<double>(pending.count), age};
-            }
-            seen.try_emplace("crm", 0.0, 0.0);
-            for (const auto& [destination, v] : seen) {
-                seen_pending->insert(destination);
-                registry
-                    .gauge("fieldgate_outbox_pending", "events waiting for delivery",
-                           {{"destination", destination}})
-                    .Set(v.first);
-                registry
-                    .gauge("fieldgate_outbox_oldest_pending_age_seconds",
-                           "age of the oldest event waiting for delivery (0 when none)",
-                           {{"destination", destination}})
-                    .Set(v.second);
-            }
-        }
-        {
-            std::map<std::string, double> dead;
-            for (const auto& d : *seen_dead) dead[d] = 0;
-            dead.try_emplace("crm", 0.0);
-            for (const auto& [destination, n] : db->dead_by_destination())
-                dead[destination] = static_cast<double>(n);
-            for (const auto& [destination, n] : dead) {
-                seen_dead->insert(destination);
-                registry
-                    .gauge("fieldgate_outbox_dead_letters", "events given up on, waiting for staff",
-                           {{"destination", destination}})
-                    .Set(n);
-            }
-        }
-        if (worker) {
-            for (const auto& s : worker->status()) {
-                const Labels labels = {{"endpoint", s.name}};
-                set_total(registry.counter("fieldgate_delivery_delivered_total", "events delivered",
-                                           labels),
-                          static_cast<double>(s.delivered));
-                set_total(registry.counter("fieldgate_delivery_failed_attempts_total",
-                                           "delivery attempts that failed", labels),
-                          static_cast<double>(s.failed_attempts));
-                set_total(registry.counter("fieldgate_delivery_certificate_failures_total",
-                                           "attempts refused because the endpoint's certificate "
-                                           "is untrusted, expired or for another host",
-                                           labels),
-                          static_cast<double>(s.certificate_failures));
-                registry
-                    .gauge("fieldgate_delivery_endpoint_up",
-                           "1 when the endpoint is active, 0 when paused, probing or disabled",
-                           labels)
-                    .Set(s.state == "active" ? 1 : 0);
-            }
-        }
+        collect_quarantine(registry, *db, *seen);
+        collect_pending(registry, *db, *seen);
+        collect_dead(registry, *db, *seen);
+        if (worker) collect_delivery(registry, *worker);
     });
 }
 

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "correction.h"
+#include "engine/text.h"
 #include "evidence.h"
 #include "ids.h"
 #include "lifecycle.h"
@@ -91,9 +92,8 @@ std::string outcome_id(std::int64_t id) {
 }
 
 std::string join_codes(const std::vector<std::string>& codes) {
-    std::string out;
-    for (const auto& c : codes) out += (out.empty() ? "" : ", ") + c;
-    return out.empty() ? "no outcome" : out;
+    const auto joined = engine::join(codes, ", ");
+    return joined.empty() ? "no outcome" : joined;
 }
 
 class Applier {
