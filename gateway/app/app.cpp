@@ -93,7 +93,7 @@ void Gateway::start_services() {
         w.events = EventContext{config_.event_type_prefix, config_.event_source};
         watchdog_ = std::make_unique<Watchdog>(w, *writer_, *reads_, nullptr);
     }
-    admin_ = std::make_unique<AdminRoutes>(secrets_, *writer_, *reads_, delivery_worker_.get());
+    admin_ = std::make_unique<AdminRoutes>(*writer_, *reads_, delivery_worker_.get());
     work_orders_ = std::make_unique<WorkOrderService>(config_, *catalog_, *writer_, *reads_,
                                                       [this] { return vendors(); });
     order_changes_ = std::make_unique<OrderChangeService>(config_, *writer_, *work_orders_,
@@ -112,7 +112,7 @@ void Gateway::start_services() {
         },
         [this] { secrets_.forget_cached(); });
     vendor_admin_ = std::make_unique<VendorAdminRoutes>(
-        secrets_, [this](const std::string& trigger) { return reload_vendors(trigger); });
+        [this](const std::string& trigger) { return reload_vendors(trigger); });
     if (config_.poll_enabled) {
         poller_ = std::make_unique<poll::Poller>([this] { return vendors(); }, secrets_, *writer_,
                                                  *ingest_, delivery::outbound_options(config_));

@@ -15,9 +15,6 @@ namespace fieldgate {
 
 namespace {
 
-constexpr std::string_view kPrefix = "/v1/admin/";
-constexpr std::string_view kEndpoints = "/v1/admin/endpoints";
-
 std::optional<std::int64_t> integer_param(const http::Request& r, std::string_view name,
                                           std::int64_t fallback, std::int64_t lo, std::int64_t hi,
                                           bool& bad) {
@@ -38,46 +35,27 @@ nlohmann::json optional_json(const auto& v) {
 
 }  // namespace
 
-AdminRoutes::AdminRoutes(const SecretStore& secrets, store::Writer& writer, store::ReadPool& reads,
+AdminRoutes::AdminRoutes(store::Writer& writer, store::ReadPool& reads,
                          delivery::DeliveryWorker* worker)
-    : secrets_(secrets), writer_(writer), reads_(reads), worker_(worker) {}
+    : writer_(writer), reads_(reads), worker_(worker) {}
 
-bool AdminRoutes::owns(const std::string& path) {
-    return path.rfind(kPrefix, 0) == 0;
-}
-
-bool AdminRoutes::authorized(const http::Request& request) const {
-    const auto header = request.header("authorization");
-    constexpr std::string_view kBearer = "Bearer ";
-    if (!header || header->size() <= kBearer.size() || header->substr(0, kBearer.size()) != kBearer)
-        return false;
-    return secrets_.matches("admin/api-token", header->substr(kBearer.size()));
-}
-
-void AdminRoutes::handle(http::Request& request, http::Respond& respond) {
-    if (!authorized(request)) {
-        auto r = problem(401, "unauthorized", "Unauthorized",
-                         "a valid staff (admin) bearer token is required", "Authorization");
-        r.headers.push_back({"www-authenticate", "Bearer"});
-        respond(std::move(r));
-        return;
-    }
-    const auto& path = request.path;
-    const auto& method = request.method;
-    if (path == "/v1/admin/dead-letters" && method == "GET")
-        return list_dead_letters(request, respond);
-    if (path == "/v1/admin/dead-letters/replay" && method == "POST")
-        return replay_dead_letters(request, respond);
-    if (path == kEndpoints && method == "GET") return list_endpoints(respond);
-    constexpr std::string_view kEnable = "/enable";
-    if (path.rfind(std::string(kEndpoints) + "/", 0) == 0 && path.size() > kEnable.size() &&
-        path.compare(path.size() - kEnable.size(), kEnable.size(), kEnable) == 0 &&
-        method == "POST") {
-        const auto name = path.substr(kEndpoints.size() + 1,
-                                      path.size() - kEndpoints.size() - 1 - kEnable.size());
-        return enable_endpoint(name, respond);
-    }
-    respond(problem(404, "not-found", "Not found", "no route for " + method + " " + path));
+void AdminRoutes::add_routes(RouteTable& table) {
+    table.on("GET", "/v1/admin/dead-letters",
+             [this](http::Request& request, const PathParams&, http::Respond& respond) {
+                 list_dead_letters(request, respond);
+             });
+    table.on("POST", "/v1/admin/dead-letters/replay",
+             [this](http::Request& request, const PathParams&, http::Respond& respond) {
+                 replay_dead_letters(request, respond);
+             });
+    table.on("GET", "/v1/admin/endpoints",
+             [this](http::Request&, const PathParams&, http::Respond& respond) {
+                 list_endpoints(respond);
+             });
+    table.on("POST", "/v1/admin/endpoints/{name}/enable",
+             [this](http::Request&, const PathParams& params, http::Respond& respond) {
+                 enable_endpoint(params["name"], respond);
+             });
 }
 
 void AdminRoutes::list_dead_letters(const http::Request& request, http::Respond& respond) {

@@ -4,6 +4,7 @@
 #include "admission.h"
 #include "gateway_metrics.h"
 #include "ids.h"
+#include "route_auth.h"
 #include "route_catalog.h"
 #include "router.h"
 #include "sync_route_support.h"
@@ -11,17 +12,6 @@
 #include "vendor_responses.h"
 
 namespace fieldgate {
-namespace {
-
-bool token_is(const SecretStore& secrets, const http::Request& head,
-              std::initializer_list<const char*> names) {
-    const auto token = bearer_token(head);
-    if (!token) return false;
-    return std::any_of(names.begin(), names.end(),
-                       [&](const char* name) { return secrets.matches(name, *token); });
-}
-
-}  // namespace
 
 http::Admission Router::admit(const http::Request& head) {
     const RouteSpec* route = match_route(head.path);
@@ -41,30 +31,15 @@ http::Admission Router::admit(const http::Request& head) {
     }
     if (route->credential == Credential::vendor) return admit_vendor(head, *route);
     if (!head.body_follows) return {fallback, std::nullopt};  // the handler checks and counts
-    const auto& secrets = *parts_.secrets;
     bool valid = true;
     switch (route->credential) {
-        case Credential::none:
-            break;
-        case Credential::crm:
-            valid = token_is(secrets, head, {"crm/api-token"});
-            break;
-        case Credential::staff:
-            valid = token_is(secrets, head, {"admin/api-token"});
-            break;
-        case Credential::crm_or_staff:
-            valid = token_is(secrets, head, {"crm/api-token", "admin/api-token"});
-            break;
-        case Credential::metrics:
-            valid = token_is(secrets, head, {"metrics/scrape-token", "admin/api-token"});
-            break;
         case Credential::device:
             valid = verified_device(*parts_.reads, head).has_value();
             break;
         case Credential::in_body:
             return {std::min(fallback, kPreAuthEnrollBodyBytes), {}};
-        case Credential::vendor:
-            break;  // above
+        default:
+            valid = !refuse_bearer(route->credential, *parts_.secrets, head);
     }
     if (valid) return {fallback, std::nullopt};
     auth_refusals_.refused(head.client_address, route->path, "wrong or missing credential", {},

@@ -15,31 +15,6 @@ namespace fieldgate {
 
 namespace {
 
-constexpr std::string_view kPrefix = "/v1/vendors/";
-constexpr std::string_view kCollection = "/work-orders";
-
-struct Target {
-    std::string vendor;
-    std::string id;  // empty: the feed
-};
-
-// "/v1/vendors/<vendor>/work-orders[/<id>]"; nullopt for any other path.
-std::optional<Target> parse_target(std::string_view path) {
-    if (path.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
-    path.remove_prefix(kPrefix.size());
-    const auto slash = path.find('/');
-    if (slash == 0 || slash == std::string_view::npos) return std::nullopt;
-    Target t{std::string(path.substr(0, slash)), {}};
-    path.remove_prefix(slash);
-    if (path.substr(0, kCollection.size()) != kCollection) return std::nullopt;
-    path.remove_prefix(kCollection.size());
-    if (path.empty()) return t;
-    if (path.front() != '/' || path.size() == 1 || path.find('/', 1) != std::string_view::npos)
-        return std::nullopt;
-    t.id = std::string(path.substr(1));
-    return t;
-}
-
 // A query parameter that must be an integer in [min, max]; `fallback` when absent.
 std::variant<ApiError, std::int64_t> integer_param(const http::Request& request,
                                                    std::string_view name, std::int64_t fallback,
@@ -64,22 +39,26 @@ DispatchRoutes::DispatchRoutes(store::ReadPool& reads, const SecretStore& secret
                                VendorRateLimits* limits)
     : reads_(reads), secrets_(secrets), vendors_(std::move(vendors)), limits_(limits) {}
 
-bool DispatchRoutes::handle(const http::Request& request, http::Respond& respond) {
-    const auto target = parse_target(request.path);
-    if (!target) return false;
-    if (request.method != "GET") {
-        respond(problem_response(ApiError{405, "method-not-allowed", "Method not allowed",
-                                          "use GET to read dispatched work orders", "",
-                                          nlohmann::json::object()}));
-        return true;
-    }
+void DispatchRoutes::add_routes(RouteTable& table) {
+    table.on("GET", "/v1/vendors/{vendor}/work-orders",
+             [this](http::Request& request, const PathParams& params, http::Respond& respond) {
+                 read(params["vendor"], "", request, respond);
+             });
+    table.on("GET", "/v1/vendors/{vendor}/work-orders/{id}",
+             [this](http::Request& request, const PathParams& params, http::Respond& respond) {
+                 read(params["vendor"], params["id"], request, respond);
+             });
+}
+
+void DispatchRoutes::read(const std::string& vendor, const std::string& id,
+                          const http::Request& request, http::Respond& respond) {
     auto registry = vendors_();
-    const VendorEntry* entry = registry ? registry->find(target->vendor) : nullptr;
+    const VendorEntry* entry = registry ? registry->find(vendor) : nullptr;
     if (!entry) {
         respond(problem_response(ApiError{404, "unknown-vendor", "Unknown vendor",
-                                          "no vendor '" + target->vendor + "' is configured", "",
+                                          "no vendor '" + vendor + "' is configured", "",
                                           nlohmann::json::object()}));
-        return true;
+        return;
     }
     const VendorSpec& spec = entry->spec;
     if (auto denied =
@@ -90,26 +69,25 @@ bool DispatchRoutes::handle(const http::Request& request, http::Respond& respond
         else if (spec.auth.scheme == "bearer")
             r.headers.push_back({"www-authenticate", "Bearer"});
         respond(std::move(r));
-        return true;
+        return;
     }
     if (auto limited = take_vendor_request(limits_, spec)) {
         auto r = problem_response(limited->error);
         r.headers.push_back({"retry-after", std::to_string(limited->retry_after_s)});
         respond(std::move(r));
-        return true;
+        return;
     }
 
-    if (!target->id.empty()) {
+    if (!id.empty()) {
         auto db = reads_.acquire();
-        if (auto view = read_vendor_order(*db, spec, target->id)) {
+        if (auto view = read_vendor_order(*db, spec, id)) {
             respond(json_response(200, *view));
         } else {
-            respond(problem_response(
-                ApiError{404, "not-found", "Work order not found",
-                         "no work order " + target->id + " is assigned to " + spec.id, "",
-                         nlohmann::json::object()}));
+            respond(problem_response(ApiError{404, "not-found", "Work order not found",
+                                              "no work order " + id + " is assigned to " + spec.id,
+                                              "", nlohmann::json::object()}));
         }
-        return true;
+        return;
     }
 
     const auto cursor =
@@ -118,13 +96,12 @@ bool DispatchRoutes::handle(const http::Request& request, http::Respond& respond
     for (const auto* p : {&cursor, &limit}) {
         if (const auto* error = std::get_if<ApiError>(p)) {
             respond(problem_response(*error));
-            return true;
+            return;
         }
     }
     auto db = reads_.acquire();
     respond(json_response(200, read_feed(*db, spec, std::get<std::int64_t>(cursor),
                                          static_cast<int>(std::get<std::int64_t>(limit)))));
-    return true;
 }
 
 }  // namespace fieldgate

@@ -10,8 +10,8 @@
 
 #include "read_pool.h"
 #include "registry.h"
+#include "route_table.h"
 #include "secrets.h"
-#include "types.h"
 #include "vendor_rate_limits.h"
 
 namespace fieldgate {
@@ -23,10 +23,13 @@ class DispatchRoutes {
     DispatchRoutes(store::ReadPool& reads, const SecretStore& secrets, Vendors vendors,
                    VendorRateLimits* limits);
 
-    // False when the request is not for one of these routes (nothing was answered).
-    bool handle(const http::Request& request, http::Respond& respond);
+    void add_routes(RouteTable& table);
 
   private:
+    // `id` empty: the vendor's feed.
+    void read(const std::string& vendor, const std::string& id, const http::Request& request,
+              http::Respond& respond);
+
     store::ReadPool& reads_;
     const SecretStore& secrets_;
     Vendors vendors_;

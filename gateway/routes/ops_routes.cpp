@@ -14,125 +14,64 @@ namespace fieldgate {
 
 using namespace ops_params;
 
-namespace {
-
-std::vector<std::string_view> segments(std::string_view path) {
-    std::vector<std::string_view> out;
-    std::size_t start = 1;
-    while (start <= path.size()) {
-        const auto end = path.find('/', start);
-        out.push_back(path.substr(start, end == std::string_view::npos ? path.npos : end - start));
-        if (end == std::string_view::npos) break;
-        start = end + 1;
-    }
-    return out;
-}
-
-}  // namespace
-
 OpsRoutes::OpsRoutes(OpsParts parts) : parts_(std::move(parts)) {
     replayer_ = std::make_unique<ops::QuarantineReplayer>(
         *parts_.writer, *parts_.reads, parts_.vendors, *parts_.ingest, parts_.mqtt_replay);
 }
 
-bool OpsRoutes::bearer(const http::Request& request,
-                       std::initializer_list<const char*> secrets) const {
-    const auto header = request.header("authorization");
-    constexpr std::string_view kBearer = "Bearer ";
-    if (!header || header->size() <= kBearer.size() || header->substr(0, kBearer.size()) != kBearer)
-        return false;
-    for (const char* name : secrets)
-        if (parts_.secrets->matches(name, header->substr(kBearer.size()))) return true;
-    return false;
-}
-
-bool OpsRoutes::handle(http::Request& request, http::Respond& respond) {
-    const auto s = segments(request.path);
-    const auto& method = request.method;
-    if (request.path == "/metrics") {
-        metrics(request, respond);
-        return true;
-    }
-    if (s.size() == 3 && s[0] == "v1" && s[1] == "reports") {
-        report(std::string(s[2]), request, respond);
-        return true;
-    }
-    const bool quarantine =
-        s.size() >= 3 && s[0] == "v1" && s[1] == "admin" && s[2] == "quarantine";
-    const bool dead_letter_discard = s.size() == 5 && s[0] == "v1" && s[1] == "admin" &&
-                                     s[2] == "dead-letters" && s[4] == "discard";
-    const bool health = s.size() >= 4 && s[0] == "v1" && s[1] == "admin" && s[2] == "vendors" &&
-                        s.back() == "health" && s.size() <= 5;
-    if (!quarantine && !dead_letter_discard && !health) return false;
-
-    if (!bearer(request, {"admin/api-token"})) {
-        auto r = problem(401, "unauthorized", "Unauthorized",
-                         "a valid staff (admin) bearer token is required", "Authorization");
-        r.headers.push_back({"www-authenticate", "Bearer"});
-        respond(std::move(r));
-        return true;
-    }
-    if (request.body_too_large) {
-        respond(problem(413, "payload-too-large", "Payload too large", "the body is too large"));
-        return true;
-    }
-    auto not_allowed = [&](const char* allowed) {
-        respond(problem(405, "method-not-allowed", "Method not allowed",
-                        std::string("use ") + allowed + " on " + request.path));
-        return true;
+void OpsRoutes::add_routes(RouteTable& table) {
+    using Handler = void (OpsRoutes::*)(const http::Request&, http::Respond&);
+    auto plain = [this](Handler handler) -> RouteHandler {
+        return [this, handler](http::Request& request, const PathParams&, http::Respond& respond) {
+            (this->*handler)(request, respond);
+        };
     };
-    if (health) {
-        if (method != "GET") return not_allowed("GET");
-        vendor_health(s.size() == 5 ? std::string(s[3]) : std::string(), request, respond);
-        return true;
-    }
-    if (dead_letter_discard) {
-        const auto id = to_int(s[3]);
-        if (!id) {
-            respond(problem(404, "not-found", "Not found", "no dead letter " + std::string(s[3])));
-            return true;
-        }
-        if (method != "POST") return not_allowed("POST");
-        discard("dead-letter", *id, request, respond);
-        return true;
-    }
-    if (s.size() == 3) {
-        if (method != "GET") return not_allowed("GET");
-        list_quarantine(request, respond);
-        return true;
-    }
-    if (s.size() == 4 && s[3] == "replay") {
-        if (method != "POST") return not_allowed("POST");
-        replay_quarantine(request, respond);
-        return true;
-    }
-    const auto id = s.size() >= 4 ? to_int(s[3]) : std::nullopt;
-    if (id && s.size() == 4) {
-        if (method != "GET") return not_allowed("GET");
-        show_quarantine(*id, respond);
-        return true;
-    }
-    if (id && s.size() == 5 && s[4] == "discard") {
-        if (method != "POST") return not_allowed("POST");
-        discard("quarantine", *id, request, respond);
-        return true;
-    }
-    respond(problem(404, "not-found", "Not found", "no route for " + method + " " + request.path));
-    return true;
+    table.on("GET", "/metrics", plain(&OpsRoutes::metrics));
+    table.on("GET", "/v1/admin/quarantine", plain(&OpsRoutes::list_quarantine));
+    table.on("POST", "/v1/admin/quarantine/replay", plain(&OpsRoutes::replay_quarantine));
+    table.on("GET", "/v1/admin/quarantine/{id}",
+             with_id("quarantine entry",
+                     [this](std::int64_t id, http::Request&, http::Respond& respond) {
+                         show_quarantine(id, respond);
+                     }));
+    table.on("POST", "/v1/admin/quarantine/{id}/discard",
+             with_id("quarantine entry",
+                     [this](std::int64_t id, http::Request& request, http::Respond& respond) {
+                         discard("quarantine", id, request, respond);
+                     }));
+    table.on("POST", "/v1/admin/dead-letters/{id}/discard",
+             with_id("dead letter",
+                     [this](std::int64_t id, http::Request& request, http::Respond& respond) {
+                         discard("dead-letter", id, request, respond);
+                     }));
+    table.on("GET", "/v1/admin/vendors/health",
+             [this](http::Request& request, const PathParams&, http::Respond& respond) {
+                 vendor_health("", request, respond);
+             });
+    table.on("GET", "/v1/admin/vendors/{vendor}/health",
+             [this](http::Request& request, const PathParams& params, http::Respond& respond) {
+                 vendor_health(params["vendor"], request, respond);
+             });
+    for (const char* name : {"vendors", "reasons"})
+        table.on("GET", std::string("/v1/reports/") + name,
+                 [this, name](http::Request& request, const PathParams&, http::Respond& respond) {
+                     report(name, request, respond);
+                 });
 }
 
-void OpsRoutes::metrics(const http::Request& request, http::Respond& respond) {
-    // The scraper gets its own read-only token (metrics/scrape-token) so Prometheus never holds
-    // the staff token that can replay or discard; the staff token works too.
-    if (!bearer(request, {"metrics/scrape-token", "admin/api-token"})) {
-        auto r = problem(401, "unauthorized", "Unauthorized",
-                         "a valid metrics (metrics/scrape-token) or admin bearer token is required",
-                         "Authorization");
-        r.headers.push_back({"www-authenticate", "Bearer"});
-        return respond(std::move(r));
-    }
-    if (request.method != "GET")
-        return respond(problem(405, "method-not-allowed", "Method not allowed", "use GET"));
+RouteHandler OpsRoutes::with_id(
+    const char* what, std::function<void(std::int64_t, http::Request&, http::Respond&)> run) {
+    return [what, run = std::move(run)](http::Request& request, const PathParams& params,
+                                        http::Respond& respond) {
+        const auto text = params["id"];
+        if (const auto id = to_int(text)) return run(*id, request, respond);
+        respond(problem(404, "not-found", "Not found", "no " + std::string(what) + " " + text));
+    };
+}
+
+void OpsRoutes::metrics(const http::Request&, http::Respond& respond) {
+    // The scraper has its own read-only token (metrics/scrape-token) so Prometheus never holds
+    // the staff token that can replay or discard; the staff token works too (route_catalog).
     http::Response r;
     r.status = 200;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -174,17 +113,6 @@ void OpsRoutes::vendor_health(const std::string& vendor, const http::Request& re
 void OpsRoutes::report(const std::string& name, const http::Request& request,
                        http::Respond& respond) {
     // The city's CRM may pull the council figures with its own token; staff with theirs.
-    if (!bearer(request, {"admin/api-token", "crm/api-token"})) {
-        auto r = problem(401, "unauthorized", "Unauthorized",
-                         "a valid admin or CRM bearer token is required", "Authorization");
-        r.headers.push_back({"www-authenticate", "Bearer"});
-        return respond(std::move(r));
-    }
-    if (name != "vendors" && name != "reasons")
-        return respond(problem(404, "not-found", "Not found",
-                               "no report '" + name + "'; there are vendors and reasons"));
-    if (request.method != "GET")
-        return respond(problem(405, "method-not-allowed", "Method not allowed", "use GET"));
     reports::ReportQuery query;
     for (const char* key : {"from", "to"}) {
         const auto v = request.query_param(key);

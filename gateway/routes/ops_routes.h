@@ -1,6 +1,6 @@
 // Routes of the operations tools: quarantine and dead-letter handling for staff, vendor health
-// (under /v1/admin, admin token), reports (/v1/reports, admin or CRM token) and /metrics.
-// One hook in Router::handle; handle() returns false when the request is not theirs.
+// (under /v1/admin, admin token), reports (/v1/reports, admin or CRM token) and /metrics; the
+// router checks each route's token (route_auth.h) before these handlers run.
 #pragma once
 
 #include <memory>
@@ -12,8 +12,8 @@
 #include "quarantine_replay.h"
 #include "read_pool.h"
 #include "registry.h"
+#include "route_table.h"
 #include "secrets.h"
-#include "types.h"
 #include "vendor_rate_limits.h"
 #include "writer.h"
 
@@ -34,10 +34,12 @@ struct OpsParts {
 class OpsRoutes {
   public:
     explicit OpsRoutes(OpsParts parts);
-    bool handle(http::Request& request, http::Respond& respond);
+    void add_routes(RouteTable& table);
 
   private:
-    bool bearer(const http::Request& request, std::initializer_list<const char*> secrets) const;
+    // The route's {id} as a row id, or a 404 naming `what` when it is not one.
+    RouteHandler with_id(const char* what,
+                         std::function<void(std::int64_t, http::Request&, http::Respond&)> run);
     void list_quarantine(const http::Request& request, http::Respond& respond);
     void show_quarantine(std::int64_t id, http::Respond& respond);
     void replay_quarantine(const http::Request& request, http::Respond& respond);

@@ -11,7 +11,6 @@
 #include <string>
 
 #include "read_pool.h"
-#include "secrets.h"
 #include "transaction.h"
 #include "types.h"
 #include "writer.h"
@@ -20,7 +19,7 @@ namespace fieldgate {
 
 class PhotoUploadRoutes {
   public:
-    PhotoUploadRoutes(store::Writer& writer, store::ReadPool& reads, const SecretStore& secrets);
+    PhotoUploadRoutes(store::Writer& writer, store::ReadPool& reads);
 
     // /v1/sync/photos/{sha256} for an authenticated device; `sha256` is the rest of the path.
     void device_request(const sync::DeviceRow& device, const std::string& sha256,
@@ -36,7 +35,6 @@ class PhotoUploadRoutes {
 
     store::Writer& writer_;
     store::ReadPool& reads_;
-    const SecretStore& secrets_;
 };
 
 }  // namespace fieldgate

@@ -6,6 +6,7 @@
 #include "ids.h"
 #include "listener_tls.h"
 #include "ops_routes.h"
+#include "route_auth.h"
 #include "route_catalog.h"
 #include "time_util.h"
 #include "transaction.h"
@@ -21,7 +22,6 @@ namespace {
 constexpr std::size_t kIngestQueue = 1024;
 
 constexpr std::string_view kVendorPrefix = "/v1/vendors/";
-constexpr std::string_view kWorkOrderPrefix = "/v1/work-orders/";
 
 // "/v1/vendors/<id>/results" -> <id>; empty when the path is not that route.
 std::string vendor_of(std::string_view path) {
@@ -32,6 +32,13 @@ std::string vendor_of(std::string_view path) {
     return std::string(rest.substr(0, slash));
 }
 
+// Routes whose handlers answer an oversized body themselves: a vendor's is kept for replay in
+// the vendor's own answer style, a crew device is told to send smaller batches or chunks.
+bool answers_own_size_limit(const RouteSpec& route) {
+    return route.credential == Credential::vendor || route.credential == Credential::device ||
+           route.credential == Credential::in_body;
+}
+
 }  // namespace
 
 Router::Router(GatewayParts parts)
@@ -40,12 +47,14 @@ Router::Router(GatewayParts parts)
           RateLimit{parts_.config->failed_auth_per_second, parts_.config->failed_auth_burst}),
       dispatch_(*parts_.reads, *parts_.secrets, parts_.vendors, parts_.rate_limits),
       order_changes_(*parts_.order_changes),
-      sync_(*parts_.config, *parts_.ingest, *parts_.writer, *parts_.reads, *parts_.secrets),
-      trucks_(*parts_.reads, *parts_.secrets),
+      sync_(*parts_.config, *parts_.ingest, *parts_.writer, *parts_.reads),
+      trucks_(*parts_.reads),
       ingest_queue_(parts_.config->ingest_threads > 0
                         ? std::make_shared<WorkQueue>(
                               static_cast<std::size_t>(parts_.config->ingest_threads), kIngestQueue)
-                        : nullptr) {}
+                        : nullptr) {
+    bind_routes();
+}
 
 Router::~Router() {
     if (ingest_queue_) ingest_queue_->shutdown();
@@ -60,93 +69,71 @@ std::size_t Router::body_limit(const http::Request& head) const {
     return parts_.config->max_body_bytes;
 }
 
-bool Router::crm_authorized(const http::Request& request) const {
-    const auto header = request.header("authorization");
-    constexpr std::string_view kPrefix = "Bearer ";
-    if (!header || header->size() <= kPrefix.size() || header->substr(0, kPrefix.size()) != kPrefix)
-        return false;
-    return parts_.secrets->matches("crm/api-token", header->substr(kPrefix.size()));
-}
-
 void Router::handle(http::Request request, http::Respond respond) {
     const auto& path = request.path;
     const auto& method = request.method;
-    // Only declared routes are dispatched (route_catalog.h), so the catalog, the OpenAPI
-    // document checked against it, and what answers cannot drift apart.
-    const RouteSpec* route = match_route(path);
+    // Only declared routes are dispatched (route_table.h), so the catalog, the OpenAPI document
+    // checked against it, and what answers cannot drift apart.
+    const auto found = table_.find(method, path);
+    const RouteSpec* route = found.route;
     respond = metrics::count_http(route ? route->path : "unmatched", method, std::move(respond));
     // The results route counts its own refusals (a SOAP vendor's carry HTTP 500).
     if (route && route->path != kVendorResultsRoute)
         respond = counting_refusals(request, route->path, std::move(respond));
-    if (!route) {
+    if (!route || (found.method_allowed && !found.handler)) {
         respond(problem(404, "not-found", "Not found", "no route for " + method + " " + path));
         return;
     }
+    if (auto refused = refuse_bearer(route->credential, *parts_.secrets, request)) {
+        respond(std::move(*refused));
+        return;
+    }
+    if (!found.method_allowed) {
+        auto r = problem(405, "method-not-allowed", "Method not allowed",
+                         "use " + found.allow + " on " + std::string(route->path));
+        r.headers.push_back({"allow", found.allow});
+        respond(std::move(r));
+        return;
+    }
+    if (request.body_too_large && !answers_own_size_limit(*route)) {
+        respond(
+            problem(413, "payload-too-large", "Payload too large",
+                    "the body is larger than " + std::to_string(body_limit(request)) + " bytes"));
+        return;
+    }
+    (*found.handler)(request, found.params, respond);
+}
 
-    if (path == "/healthz") {
+void Router::bind_routes() {
+    table_.on("GET", "/healthz", [](http::Request&, const PathParams&, http::Respond& respond) {
         respond(json_response(200, {{"status", "ok"}}));
-        return;
-    }
-    if (path == "/readyz") {
+    });
+    table_.on("GET", "/readyz", [this](http::Request&, const PathParams&, http::Respond& respond) {
         respond(readiness());
-        return;
-    }
-    if (dispatch_.handle(request, respond)) return;
-    if (sync_.handle(request, respond)) return;
-    if (trucks_.handle(request, respond)) return;
-    if (auto vendor = vendor_of(path); !vendor.empty()) {
-        if (method != "POST") {
-            respond(problem(405, "method-not-allowed", "Method not allowed",
-                            "use POST to send results"));
-            return;
-        }
-        post_vendor_results(vendor, request, respond);
-        return;
-    }
-    if (path == "/v1/work-orders" || path.rfind(kWorkOrderPrefix, 0) == 0) {
-        if (request.body_too_large) {
-            respond(problem(413, "payload-too-large", "Payload too large",
-                            "the body is larger than " +
-                                std::to_string(parts_.config->max_body_bytes) + " bytes"));
-            return;
-        }
-        if (!crm_authorized(request)) {
-            auto r = problem(401, "unauthorized", "Unauthorized",
-                             "a valid CRM bearer token is required", "Authorization");
-            r.headers.push_back({"www-authenticate", "Bearer"});
-            respond(std::move(r));
-            return;
-        }
-        if (order_changes_.handle(request, respond)) return;
-        if (path == "/v1/work-orders") {
-            if (method == "POST")
-                post_work_order(request, respond);
-            else if (method == "GET")
-                find_work_orders(request, respond);
-            else
-                respond(
-                    problem(405, "method-not-allowed", "Method not allowed", "use GET or POST"));
-            return;
-        }
-        const std::string id = path.substr(kWorkOrderPrefix.size());
-        if (id.find('/') == std::string::npos && method == "GET") {
-            get_work_order(id, respond);
-            return;
-        }
-    }
-    if (parts_.vendor_admin && parts_.vendor_admin->handle(request, respond)) return;
-    if (parts_.ops && parts_.ops->handle(request, respond)) return;
-    if (parts_.admin && AdminRoutes::owns(path)) {
-        if (request.body_too_large) {
-            respond(problem(413, "payload-too-large", "Payload too large",
-                            "the body is larger than " +
-                                std::to_string(parts_.config->max_body_bytes) + " bytes"));
-            return;
-        }
-        parts_.admin->handle(request, respond);
-        return;
-    }
-    respond(problem(404, "not-found", "Not found", "no route for " + method + " " + path));
+    });
+    table_.on("POST", "/v1/work-orders",
+              [this](http::Request& request, const PathParams&, http::Respond& respond) {
+                  post_work_order(request, respond);
+              });
+    table_.on("GET", "/v1/work-orders",
+              [this](http::Request& request, const PathParams&, http::Respond& respond) {
+                  find_work_orders(request, respond);
+              });
+    table_.on("GET", "/v1/work-orders/{id}",
+              [this](http::Request&, const PathParams& params, http::Respond& respond) {
+                  get_work_order(params["id"], respond);
+              });
+    table_.on("POST", kVendorResultsRoute,
+              [this](http::Request& request, const PathParams& params, http::Respond& respond) {
+                  post_vendor_results(params["vendor"], request, respond);
+              });
+    dispatch_.add_routes(table_);
+    order_changes_.add_routes(table_);
+    sync_.add_routes(table_);
+    trucks_.add_routes(table_);
+    if (parts_.vendor_admin) parts_.vendor_admin->add_routes(table_);
+    if (parts_.ops) parts_.ops->add_routes(table_);
+    if (parts_.admin) parts_.admin->add_routes(table_);
 }
 
 // /readyz: vendors loaded (and the MQTT broker connected when configured); the listener

@@ -15,6 +15,7 @@
 #include "order_change_routes.h"
 #include "registry.h"
 #include "route_catalog.h"
+#include "route_table.h"
 #include "secrets.h"
 #include "sync_routes.h"
 #include "truck_routes.h"
@@ -65,13 +66,15 @@ class Router : public http::Service {
     void handle(http::Request request, http::Respond respond) override;
 
   private:
+    // Every route of the catalog to its handler: the router's own here, each routes class's
+    // through its add_routes.
+    void bind_routes();
     http::Response readiness() const;
     void post_work_order(http::Request& request, http::Respond& respond);
     void get_work_order(const std::string& id, http::Respond& respond);
     void find_work_orders(const http::Request& request, http::Respond& respond);
     void post_vendor_results(const std::string& vendor, http::Request& request,
                              http::Respond& respond);
-    bool crm_authorized(const http::Request& request) const;
     http::Admission admit_vendor(const http::Request& head, const RouteSpec& route);
     // vendor_results_route.cpp: answers (and stores nothing) when the caller is not the vendor.
     bool refuse_unknown_caller(const VendorSpec& spec, const http::Request& request,
@@ -90,6 +93,7 @@ class Router : public http::Service {
     OrderChangeRoutes order_changes_;
     SyncRoutes sync_;  // crew tablets
     TruckRoutes trucks_;
+    RouteTable table_;
     // Shut down by ~Router, so its queued jobs run while everything they use is still there;
     // shared with the writer's completions, which may outlive the router (they then find it
     // shut down and render on the I/O thread).

@@ -21,10 +21,7 @@ namespace fieldgate {
 
 namespace {
 
-constexpr std::string_view kSyncPrefix = "/v1/sync/";
-constexpr std::string_view kPhotoPrefix = "/v1/sync/photos/";
-constexpr const char* kAdminDevices = "/v1/admin/devices";
-constexpr std::string_view kAdminPhotos = "/v1/admin/photos/";
+constexpr std::string_view kAdminDevices = "/v1/admin/devices";
 
 bool same_digest(const std::string& a, const std::string& b) {
     return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
@@ -55,68 +52,78 @@ std::string read_text(const std::string& path) {
 }  // namespace
 
 SyncRoutes::SyncRoutes(const GatewayConfig& config, const IngestService& ingest,
-                       store::Writer& writer, store::ReadPool& reads, const SecretStore& secrets)
-    : config_(config),
-      writer_(writer),
-      reads_(reads),
-      secrets_(secrets),
-      ingest_(ingest),
-      photos_(writer, reads, secrets) {
+                       store::Writer& writer, store::ReadPool& reads)
+    : config_(config), writer_(writer), reads_(reads), ingest_(ingest), photos_(writer, reads) {
     catalog_json_ = read_text(config.catalog_path);
 }
 
-bool SyncRoutes::handle(const http::Request& request, http::Respond& respond) {
-    const auto& path = request.path;
-    // Every POST here is JSON: too deep or with a NUL byte, refused before parsing (photo
-    // chunks are PUT, raw bytes).
-    if (request.method == "POST" && (path == kAdminDevices || path.rfind(kSyncPrefix, 0) == 0)) {
-        if (auto refused = json_body_problem(request.body)) {
-            respond(problem(400, "malformed", "Bad request", *refused));
-            return true;
-        }
-    }
-    if (path == kAdminDevices) {
-        if (request.method == "POST")
-            create_device(request, respond);
-        else if (request.method == "GET")
-            list_devices(request, respond);
-        else
-            respond(problem(405, "method-not-allowed", "Method not allowed", "use GET or POST"));
-        return true;
-    }
-    if (path.rfind(kAdminPhotos, 0) == 0) {
-        photos_.admin_request(path.substr(kAdminPhotos.size()), request, respond);
-        return true;
-    }
-    if (path.rfind(kSyncPrefix, 0) != 0) return false;
-    if (request.body_too_large) {
-        respond(problem(413, "payload-too-large", "Payload too large",
-                        "the body is larger than " + std::to_string(config_.max_body_bytes) +
-                            " bytes; send smaller batches or chunks"));
-        return true;
-    }
-    if (path == "/v1/sync/enroll") {
-        if (request.method != "POST")
-            respond(problem(405, "method-not-allowed", "Method not allowed", "use POST"));
-        else
-            enroll(request, respond);
-        return true;
-    }
-    auto device = authenticate(request, respond);
-    if (!device) return true;
-    const std::string method = request.method;
-    if (path == "/v1/sync/assignments" && method == "GET") {
-        assignments(*device, request, respond);
-    } else if (path == "/v1/sync/changes" && method == "GET") {
-        changes(*device, request, respond);
-    } else if (path == "/v1/sync/actions" && method == "POST") {
-        actions(*device, request, respond);
-    } else if (path.rfind(kPhotoPrefix, 0) == 0) {
-        photos_.device_request(*device, path.substr(kPhotoPrefix.size()), request, respond);
-    } else {
-        respond(problem(404, "not-found", "Not found", "no route for " + method + " " + path));
-    }
+namespace {
+
+// Every POST here is JSON: too deep or with a NUL byte, refused before parsing (photo chunks are
+// PUT, raw bytes).
+bool refused_json(const http::Request& request, http::Respond& respond) {
+    if (request.method != "POST") return false;
+    const auto refused = json_body_problem(request.body);
+    if (refused) respond(problem(400, "malformed", "Bad request", *refused));
+    return refused.has_value();
+}
+
+bool refused_size(const http::Request& request, std::size_t limit, http::Respond& respond) {
+    if (!request.body_too_large) return false;
+    respond(problem(413, "payload-too-large", "Payload too large",
+                    "the body is larger than " + std::to_string(limit) +
+                        " bytes; send smaller batches or chunks"));
     return true;
+}
+
+}  // namespace
+
+void SyncRoutes::add_routes(RouteTable& table) {
+    table.on("POST", kAdminDevices,
+             [this](http::Request& request, const PathParams&, http::Respond& respond) {
+                 if (!refused_json(request, respond)) create_device(request, respond);
+             });
+    table.on("GET", kAdminDevices,
+             [this](http::Request&, const PathParams&, http::Respond& respond) {
+                 list_devices(respond);
+             });
+    table.on("GET", "/v1/admin/photos/{sha256}",
+             [this](http::Request& request, const PathParams& params, http::Respond& respond) {
+                 photos_.admin_request(params["sha256"], request, respond);
+             });
+    table.on("POST", "/v1/sync/enroll",
+             [this](http::Request& request, const PathParams&, http::Respond& respond) {
+                 if (refused_json(request, respond) ||
+                     refused_size(request, config_.max_body_bytes, respond))
+                     return;
+                 enroll(request, respond);
+             });
+    table.on("GET", "/v1/sync/assignments",
+             for_device([this](const auto& device, const auto& request, const auto&,
+                               auto& respond) { assignments(device, request, respond); }));
+    table.on("GET", "/v1/sync/changes",
+             for_device([this](const auto& device, const auto& request, const auto&,
+                               auto& respond) { changes(device, request, respond); }));
+    table.on("POST", "/v1/sync/actions",
+             for_device([this](const auto& device, const auto& request, const auto&,
+                               auto& respond) { actions(device, request, respond); }));
+    for (const char* method : {"GET", "PUT"})
+        table.on(method, "/v1/sync/photos/{sha256}",
+                 for_device([this](const auto& device, const auto& request, const auto& params,
+                                   auto& respond) {
+                     photos_.device_request(device, params["sha256"], request, respond);
+                 }));
+}
+
+RouteHandler SyncRoutes::for_device(DeviceHandler handler) {
+    return [this, handler = std::move(handler)](http::Request& request, const PathParams& params,
+                                                http::Respond& respond) {
+        if (refused_json(request, respond) ||
+            refused_size(request, config_.max_body_bytes, respond))
+            return;
+        if (auto device = authenticate(request, respond))
+            handler(*device, request, params, respond);
+    };
 }
 
 void SyncRoutes::submit(store::Writer::Job job, std::function<http::Response()> answer,
@@ -125,11 +132,6 @@ void SyncRoutes::submit(store::Writer::Job job, std::function<http::Response()> 
 }
 
 void SyncRoutes::create_device(const http::Request& request, http::Respond& respond) {
-    const auto token = bearer_token(request);
-    if (!token || !secrets_.matches("admin/api-token", *token)) {
-        respond(unauthorized("a valid admin bearer token is required"));
-        return;
-    }
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(request.body);
@@ -175,12 +177,7 @@ void SyncRoutes::create_device(const http::Request& request, http::Respond& resp
            respond);
 }
 
-void SyncRoutes::list_devices(const http::Request& request, http::Respond& respond) {
-    const auto token = bearer_token(request);
-    if (!token || !secrets_.matches("admin/api-token", *token)) {
-        respond(unauthorized("a valid admin bearer token is required"));
-        return;
-    }
+void SyncRoutes::list_devices(http::Respond& respond) {
     nlohmann::json items = nlohmann::json::array();
     auto db = reads_.acquire();
     auto opt = [](const std::optional<std::string>& v) {

@@ -6,7 +6,8 @@
 //   GET  /v1/sync/changes?after=&limit=         assigned/cancelled/rescheduled since a cursor
 //   POST /v1/sync/actions                       a batch of crew actions (idempotent per action)
 // Photos (/v1/sync/photos/, /v1/admin/photos/) are PhotoUploadRoutes' (photo_upload_routes.h).
-// Every /v1/sync route but enroll needs X-Device-Id and Authorization: Bearer <device secret>.
+// Every /v1/sync route but enroll needs X-Device-Id and Authorization: Bearer <device secret>;
+// the router checks the admin token of the staff routes (route_auth.h).
 #pragma once
 
 #include <memory>
@@ -17,7 +18,7 @@
 #include "ingest_service.h"
 #include "photo_upload_routes.h"
 #include "read_pool.h"
-#include "secrets.h"
+#include "route_table.h"
 #include "transaction.h"
 #include "types.h"
 #include "writer.h"
@@ -27,14 +28,17 @@ namespace fieldgate {
 class SyncRoutes {
   public:
     SyncRoutes(const GatewayConfig& config, const IngestService& ingest, store::Writer& writer,
-               store::ReadPool& reads, const SecretStore& secrets);
+               store::ReadPool& reads);
 
-    // False when the request is not for one of these routes (nothing was answered).
-    bool handle(const http::Request& request, http::Respond& respond);
+    void add_routes(RouteTable& table);
 
   private:
+    using DeviceHandler = std::function<void(const sync::DeviceRow&, const http::Request&,
+                                             const PathParams&, http::Respond&)>;
+    // A crew device's route: the body's size and shape checked, then the device authenticated.
+    RouteHandler for_device(DeviceHandler handler);
     void create_device(const http::Request& request, http::Respond& respond);
-    void list_devices(const http::Request& request, http::Respond& respond);
+    void list_devices(http::Respond& respond);
     void enroll(const http::Request& request, http::Respond& respond);
     std::optional<sync::DeviceRow> authenticate(const http::Request& request,
                                                 http::Respond& respond);
@@ -50,7 +54,6 @@ class SyncRoutes {
     const GatewayConfig& config_;
     store::Writer& writer_;
     store::ReadPool& reads_;
-    const SecretStore& secrets_;
     const IngestService& ingest_;
     std::string catalog_json_;
     PhotoUploadRoutes photos_;

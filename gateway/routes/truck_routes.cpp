@@ -8,8 +8,6 @@ namespace fieldgate {
 
 namespace {
 
-constexpr std::string_view kPrefix = "/v1/trucks";
-
 nlohmann::json position_json(const store::PositionRow& p) {
     nlohmann::json j = {{"time", p.fix_time}, {"lat", p.lat}, {"lon", p.lon}};
     j["speed_kmh"] = p.speed_kmh ? nlohmann::json(*p.speed_kmh) : nlohmann::json();
@@ -33,62 +31,37 @@ nlohmann::json truck_json(const store::TruckRow& t) {
 
 }  // namespace
 
-TruckRoutes::TruckRoutes(store::ReadPool& reads, const SecretStore& secrets)
-    : reads_(reads), secrets_(secrets) {}
+TruckRoutes::TruckRoutes(store::ReadPool& reads) : reads_(reads) {}
 
-bool TruckRoutes::authorized(const http::Request& request) const {
-    const auto header = request.header("authorization");
-    constexpr std::string_view kBearer = "Bearer ";
-    if (!header || header->size() <= kBearer.size() || header->substr(0, kBearer.size()) != kBearer)
-        return false;
-    const auto token = header->substr(kBearer.size());
-    return secrets_.matches("crm/api-token", token) || secrets_.matches("admin/api-token", token);
+void TruckRoutes::add_routes(RouteTable& table) {
+    table.on("GET", "/v1/trucks",
+             [this](http::Request& request, const PathParams&, http::Respond& respond) {
+                 list(request, respond);
+             });
+    table.on("GET", "/v1/trucks/{id}",
+             [this](http::Request&, const PathParams& params, http::Respond& respond) {
+                 show(params["id"], respond);
+             });
+    table.on("GET", "/v1/trucks/{id}/track",
+             [this](http::Request& request, const PathParams& params, http::Respond& respond) {
+                 track(params["id"], request, respond);
+             });
 }
 
-bool TruckRoutes::handle(const http::Request& request, http::Respond& respond) {
-    const std::string_view path = request.path;
-    if (path.substr(0, kPrefix.size()) != kPrefix) return false;
-    const auto rest = path.substr(kPrefix.size());
-    if (!rest.empty() && rest.front() != '/') return false;
-    if (!authorized(request)) {
-        auto r = problem(401, "unauthorized", "Unauthorized",
-                         "a valid CRM or admin bearer token is required", "Authorization");
-        r.headers.push_back({"www-authenticate", "Bearer"});
-        respond(std::move(r));
-        return true;
-    }
-    if (request.method != "GET") {
-        respond(problem(405, "method-not-allowed", "Method not allowed", "use GET"));
-        return true;
-    }
-    if (rest.empty() || rest == "/") {
-        const auto vendor = request.query_param("vendor");
-        auto db = reads_.acquire();
-        nlohmann::json items = nlohmann::json::array();
-        for (const auto& t : db->list_trucks(
-                 vendor ? std::optional<std::string>(std::string(*vendor)) : std::nullopt))
-            items.push_back(truck_json(t));
-        respond(json_response(200, {{"items", std::move(items)}}));
-        return true;
-    }
-    std::string id(rest.substr(1));
-    constexpr std::string_view kTrack = "/track";
-    if (id.size() > kTrack.size() &&
-        id.compare(id.size() - kTrack.size(), kTrack.size(), kTrack) == 0) {
-        track(id.substr(0, id.size() - kTrack.size()), request, respond);
-        return true;
-    }
-    if (id.find('/') != std::string::npos) {
-        respond(problem(404, "not-found", "Not found", "no route for GET " + request.path));
-        return true;
-    }
+void TruckRoutes::list(const http::Request& request, http::Respond& respond) {
+    const auto vendor = request.query_param("vendor");
     auto db = reads_.acquire();
-    if (auto t = db->find_truck(id)) {
-        respond(json_response(200, truck_json(*t)));
-        return true;
-    }
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& t :
+         db->list_trucks(vendor ? std::optional<std::string>(std::string(*vendor)) : std::nullopt))
+        items.push_back(truck_json(t));
+    respond(json_response(200, {{"items", std::move(items)}}));
+}
+
+void TruckRoutes::show(const std::string& id, http::Respond& respond) {
+    auto db = reads_.acquire();
+    if (auto t = db->find_truck(id)) return respond(json_response(200, truck_json(*t)));
     respond(problem(404, "not-found", "Truck not found", "no truck " + id));
-    return true;
 }
 
 void TruckRoutes::track(const std::string& id, const http::Request& request,

@@ -7,36 +7,19 @@
 
 namespace fieldgate {
 
-namespace {
+VendorAdminRoutes::VendorAdminRoutes(Reload reload) : reload_(std::move(reload)) {}
 
-constexpr std::string_view kReload = "/v1/admin/vendors/reload";
+void VendorAdminRoutes::add_routes(RouteTable& table) {
+    table.on(
+        "POST", "/v1/admin/vendors/reload",
+        [this](http::Request&, const PathParams&, http::Respond& respond) { reload(respond); });
+}
 
-}  // namespace
-
-VendorAdminRoutes::VendorAdminRoutes(const SecretStore& secrets, Reload reload)
-    : secrets_(secrets), reload_(std::move(reload)) {}
-
-bool VendorAdminRoutes::handle(const http::Request& request, http::Respond& respond) {
-    if (request.path != kReload) return false;
-    const auto header = request.header("authorization");
-    constexpr std::string_view kBearer = "Bearer ";
-    if (!header || header->size() <= kBearer.size() ||
-        header->substr(0, kBearer.size()) != kBearer ||
-        !secrets_.matches("admin/api-token", header->substr(kBearer.size()))) {
-        auto r = problem(401, "unauthorized", "Unauthorized",
-                         "a valid staff (admin) bearer token is required", "Authorization");
-        r.headers.push_back({"www-authenticate", "Bearer"});
-        respond(std::move(r));
-        return true;
-    }
-    if (request.method != "POST") {
-        respond(problem(405, "method-not-allowed", "Method not allowed", "use POST to reload"));
-        return true;
-    }
+void VendorAdminRoutes::reload(http::Respond& respond) {
     const auto outcome = reload_("admin");
     if (outcome.accepted) {
         respond(json_response(200, outcome.to_json()));
-        return true;
+        return;
     }
     const auto& first = outcome.errors.front();
     ApiError error{422,
@@ -54,7 +37,6 @@ bool VendorAdminRoutes::handle(const http::Request& request, http::Respond& resp
     error.extra["failing_samples"] = body["failing_samples"];
     error.extra["vendors"] = body["vendors"];
     respond(problem_response(error));
-    return true;
 }
 
 }  // namespace fieldgate

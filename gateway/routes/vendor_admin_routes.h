@@ -1,4 +1,4 @@
-// Staff route for vendor folders (bearer secret admin/api-token):
+// Staff route for vendor folders (the router checks the staff token, admin/api-token):
 //   POST /v1/admin/vendors/reload   load every vendor folder again; 200 with the versions now
 //                                   serving, or 422 problem JSON listing every error while the
 //                                   previous set keeps serving.
@@ -7,8 +7,7 @@
 #include <functional>
 #include <string>
 
-#include "secrets.h"
-#include "types.h"
+#include "route_table.h"
 #include "vendor_reloader.h"
 
 namespace fieldgate {
@@ -16,13 +15,12 @@ namespace fieldgate {
 class VendorAdminRoutes {
   public:
     using Reload = std::function<VendorReloadOutcome(const std::string& trigger)>;
-    VendorAdminRoutes(const SecretStore& secrets, Reload reload);
-
-    // False when the request is not for one of these routes (nothing was answered).
-    bool handle(const http::Request& request, http::Respond& respond);
+    explicit VendorAdminRoutes(Reload reload);
+    void add_routes(RouteTable& table);
 
   private:
-    const SecretStore& secrets_;
+    void reload(http::Respond& respond);
+
     Reload reload_;
 };
 

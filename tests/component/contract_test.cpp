@@ -83,6 +83,10 @@ TEST(Contract, EveryRouteIsAnsweredByItsHandlerOnTheRealGateway) {
             << ") is in the route catalog but the gateway has no handler for it: " << answer.body;
         EXPECT_LT(answer.status, 500) << r.method << " " << path << ": " << answer.body;
     }
+    // Another method on a declared path is 405 naming the methods that are allowed.
+    const auto wrong_method = c.request("DELETE", "/v1/trucks", gateway.crm_headers(), "");
+    EXPECT_EQ(wrong_method.status, 405) << wrong_method.body;
+    EXPECT_EQ(wrong_method.header("allow").value_or(""), "GET");
     // And a path the catalog does not declare is the router's 404.
     EXPECT_TRUE(is_no_route(c.get("/v1/not-a-route", gateway.admin_headers())));
     EXPECT_TRUE(is_no_route(c.get("/v1/work-orders/x/y/z", gateway.crm_headers())));
