@@ -8,6 +8,7 @@
 #include "admin_routes.h"
 #include "crm_profiles.h"
 #include "delivery_endpoints.h"
+#include "delivery_metrics.h"
 #include "delivery_worker.h"
 #include "folder_watch.h"
 #include "gateway_metrics.h"
@@ -82,8 +83,9 @@ void Gateway::open_store() {
 
 // The services the routes call and those that work beside them (watchdog, MQTT, poller).
 void Gateway::start_services() {
-    metrics_collector_ =
-        metrics::register_gateway_collectors(*reads_, *writer_, delivery_worker_.get());
+    metrics_collector_ = metrics::register_gateway_collectors(*reads_, *writer_);
+    if (delivery_worker_)
+        delivery_metrics_ = delivery::register_delivery_collectors(*delivery_worker_);
     if (config_.watchdog_enabled) {
         WatchdogOptions w;
         w.interval = std::chrono::seconds(config_.watchdog_interval_s);
@@ -196,6 +198,7 @@ Gateway::~Gateway() {
     poller_.reset();
     metrics::Registry::global().remove_collector(metrics_collector_);
     if (mqtt_metrics_) metrics::Registry::global().remove_collector(mqtt_metrics_);
+    if (delivery_metrics_) metrics::Registry::global().remove_collector(delivery_metrics_);
     if (watchdog_) watchdog_->stop();
     delivery_.store(nullptr);
     if (delivery_worker_) delivery_worker_->stop();

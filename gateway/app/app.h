@@ -81,6 +81,7 @@ class Gateway {
     std::unique_ptr<AdminRoutes> admin_;
     std::unique_ptr<OpsRoutes> ops_;
     std::uint64_t metrics_collector_ = 0;  // scrape-time gauges over the store and writer
+    std::uint64_t delivery_metrics_ = 0;   // and over the delivery worker's endpoints
     std::uint64_t mqtt_metrics_ = 0;       // the MQTT scrape collector, when MQTT is configured
     std::unique_ptr<WorkOrderService> work_orders_;
     std::unique_ptr<OrderChangeService> order_changes_;

@@ -7,7 +7,6 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "delivery_worker.h"
 #include "metrics_registry.h"
 #include "time_util.h"
 
@@ -221,40 +220,17 @@ void collect_dead(Registry& registry, store::Transaction& db, SeenLabels& seen) 
     }
 }
 
-void collect_delivery(Registry& registry, const delivery::DeliveryWorker& worker) {
-    for (const auto& s : worker.status()) {
-        const Labels labels = {{"endpoint", s.name}};
-        set_total(
-            registry.counter("fieldgate_delivery_delivered_total", "events delivered", labels),
-            static_cast<double>(s.delivered));
-        set_total(registry.counter("fieldgate_delivery_failed_attempts_total",
-                                   "delivery attempts that failed", labels),
-                  static_cast<double>(s.failed_attempts));
-        set_total(registry.counter("fieldgate_delivery_certificate_failures_total",
-                                   "attempts refused because the endpoint's certificate "
-                                   "is untrusted, expired or for another host",
-                                   labels),
-                  static_cast<double>(s.certificate_failures));
-        registry
-            .gauge("fieldgate_delivery_endpoint_up",
-                   "1 when the endpoint is active, 0 when paused, probing or disabled", labels)
-            .Set(s.state == "active" ? 1 : 0);
-    }
-}
-
 }  // namespace
 
-std::uint64_t register_gateway_collectors(store::ReadPool& reads, store::Writer& writer,
-                                          delivery::DeliveryWorker* worker) {
+std::uint64_t register_gateway_collectors(store::ReadPool& reads, store::Writer& writer) {
     auto& registry = Registry::global();
     auto seen = std::make_shared<SeenLabels>();
-    return registry.on_scrape([&registry, &reads, &writer, worker, seen] {
+    return registry.on_scrape([&registry, &reads, &writer, seen] {
         collect_writer(registry, writer);
         auto db = reads.acquire();
         collect_quarantine(registry, *db, *seen);
         collect_pending(registry, *db, *seen);
         collect_dead(registry, *db, *seen);
-        if (worker) collect_delivery(registry, *worker);
     });
 }
 

@@ -15,10 +15,6 @@
 #include "writer.h"
 
 namespace fieldgate {
-namespace delivery {
-class DeliveryWorker;
-}
-
 namespace metrics {
 
 // Wraps `respond` so the answer is counted by route template, method and status once it is
@@ -50,10 +46,9 @@ void observe_commit(double seconds, std::size_t jobs);
 void observe_delivery_lag(const std::string& endpoint, double seconds);
 
 // Gauges computed at scrape time: quarantine size, outbox depth and oldest pending age, dead
-// letters, delivery totals, writer queue and commit totals. `worker` may be null.
+// letters, writer queue and commit totals (delivery registers its own: delivery_metrics.h).
 // Returns the handle to remove them with (Registry::remove_collector) before those go away.
-std::uint64_t register_gateway_collectors(store::ReadPool& reads, store::Writer& writer,
-                                          delivery::DeliveryWorker* worker);
+std::uint64_t register_gateway_collectors(store::ReadPool& reads, store::Writer& writer);
 
 }  // namespace metrics
 }  // namespace fieldgate

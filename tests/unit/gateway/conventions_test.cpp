@@ -4,6 +4,8 @@
 // and is still listed fails too, so whoever fixes one takes it off.
 #include <gtest/gtest.h>
 
+#include "source_tree.h"
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -17,34 +19,9 @@
 
 namespace {
 
-namespace fs = std::filesystem;
-const fs::path kRoot = FIELDGATE_SOURCE_ROOT;
-
-// The folders that hold the product's code (tests, simulators and benchmarks are tools around it).
-const std::vector<std::string> kProductFolders = {"gateway", "adapters", "common", "offline"};
-
-bool is_source(const fs::path& p) {
-    const auto ext = p.extension().string();
-    return ext == ".cpp" || ext == ".h" || ext == ".c" || ext == ".in";
-}
-
-std::vector<std::string> sources_under(const std::vector<std::string>& folders) {
-    std::vector<std::string> out;
-    for (const auto& folder : folders) {
-        if (!fs::exists(kRoot / folder)) continue;
-        for (const auto& e : fs::recursive_directory_iterator(kRoot / folder)) {
-            if (e.is_regular_file() && is_source(e.path()))
-                out.push_back(fs::relative(e.path(), kRoot).generic_string());
-        }
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-std::string read(const std::string& relative) {
-    std::ifstream in(kRoot / relative, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using fieldgate::test::kProductFolders;
+using fieldgate::test::read;
+using fieldgate::test::sources_under;
 
 bool starts_with(const std::string& s, const std::string& prefix) {
     return s.compare(0, prefix.size(), prefix) == 0;
