@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fieldgate/offline.h"
-#include "sqlite.h"
+#include "local_store.h"
 
 struct fg_tablet {
     std::unique_ptr<fieldgate::offline::Tablet> tablet;
@@ -34,12 +34,9 @@ fg_result guarded(fg_tablet* t, F&& f) {
     } catch (const Refused& e) {
         t->last_error = e.what();
         return FG_ERR_REFUSED;
-    } catch (const fieldgate::sqlite::Error& e) {
-        t->last_error = e.what();
-        return FG_ERR_STORAGE;
     } catch (const std::exception& e) {
         t->last_error = e.what();
-        return FG_ERR_INVALID;
+        return is_storage_failure(e) ? FG_ERR_STORAGE : FG_ERR_INVALID;
     }
 }
 

@@ -6,26 +6,22 @@
 #include <functional>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "fieldgate/offline.h"
 #include "gateway_link.h"
-#include "sqlite.h"
+#include "local_store.h"
 
 namespace fieldgate::offline {
 
 using Now = std::function<std::string()>;  // the device clock as RFC 3339
 
 // Every pending action, in device order, in batches; each verdict settles its outbox row.
-void push_pending_actions(sqlite::Connection& db, GatewayLink& link, const SyncOptions& options,
+void push_pending_actions(LocalStore& store, GatewayLink& link, const SyncOptions& options,
                           SyncReport& report, const Now& now);
 // Every pending photo, in chunks, resuming where the gateway says it stands.
-void upload_pending_photos(sqlite::Connection& db, GatewayLink& link, const SyncOptions& options,
+void upload_pending_photos(LocalStore& store, GatewayLink& link, const SyncOptions& options,
                            SyncReport& report);
 // The change feed from the stored cursor until it is empty.
-void pull_assignment_changes(sqlite::Connection& db, GatewayLink& link, SyncReport& report,
+void pull_assignment_changes(LocalStore& store, GatewayLink& link, SyncReport& report,
                              const Now& now);
-// One assignment as the gateway's view of the work order, stored or replaced.
-void upsert_assignment(sqlite::Connection& db, const nlohmann::json& view, const std::string& now);
 
 }  // namespace fieldgate::offline

@@ -58,17 +58,15 @@ std::string random_hex(std::size_t n) {
 
 struct Tablet::Impl {
     mutable std::mutex mutex;  // one connection, one operation at a time
-    sqlite::Connection db;
+    LocalStore store;
     DeviceClock clock;
 
-    Impl(const std::string& path, DeviceClock c)
-        : db(path, sqlite::OpenOptions{false, "FULL", 5000}), clock(std::move(c)) {
+    Impl(const std::string& path, DeviceClock c) : store(path), clock(std::move(c)) {
         if (!clock) clock = [] { return std::chrono::system_clock::now(); };
-        migrate_tablet(db);
     }
 
     std::string setting(const std::string& key, const std::string& fallback = {}) {
-        return get_setting(db, key).value_or(fallback);
+        return store.setting(key).value_or(fallback);
     }
 
     Credentials credentials() {
@@ -99,12 +97,13 @@ void Tablet::enroll(const GatewayAddress& gateway, const std::string& device_id,
                                                          {"enrollment_token", enrollment_token},
                                                          {"app_version", app_version}}
                                               .dump());
-    LocalTransaction tx(impl_->db);
-    put_setting(impl_->db, "device_id", answer.at("device_id").get<std::string>());
-    put_setting(impl_->db, "crew", answer.at("crew").get<std::string>());
-    put_setting(impl_->db, "device_secret", answer.at("device_secret").get<std::string>());
-    put_setting(impl_->db, "gateway_host", gateway.host);
-    put_setting(impl_->db, "gateway_port", std::to_string(gateway.port));
+    auto& store = impl_->store;
+    LocalStore::Transaction tx(store);
+    store.put_setting("device_id", answer.at("device_id").get<std::string>());
+    store.put_setting("crew", answer.at("crew").get<std::string>());
+    store.put_setting("device_secret", answer.at("device_secret").get<std::string>());
+    store.put_setting("gateway_host", gateway.host);
+    store.put_setting("gateway_port", std::to_string(gateway.port));
     tx.commit();
 }
 
@@ -115,9 +114,9 @@ bool Tablet::enrolled() const {
 
 void Tablet::set_gateway(const GatewayAddress& gateway) {
     std::lock_guard lock(impl_->mutex);
-    LocalTransaction tx(impl_->db);
-    put_setting(impl_->db, "gateway_host", gateway.host);
-    put_setting(impl_->db, "gateway_port", std::to_string(gateway.port));
+    LocalStore::Transaction tx(impl_->store);
+    impl_->store.put_setting("gateway_host", gateway.host);
+    impl_->store.put_setting("gateway_port", std::to_string(gateway.port));
     tx.commit();
 }
 
@@ -128,13 +127,14 @@ std::size_t Tablet::pull(int days, std::chrono::milliseconds timeout) {
     GatewayLink link(creds.gateway, creds, timeout);
     const auto answer = link.get_json("/v1/sync/assignments?days=" + std::to_string(days));
     const std::string at = impl_->now();
-    LocalTransaction tx(impl_->db);
+    auto& store = impl_->store;
+    LocalStore::Transaction tx(store);
     const auto& orders = answer.at("assignments");
-    for (const auto& view : orders) upsert_assignment(impl_->db, view, at);
-    if (answer.contains("catalog")) put_setting(impl_->db, "catalog", answer["catalog"].dump());
+    for (const auto& view : orders) store.upsert_assignment(view, at);
+    if (answer.contains("catalog")) store.put_setting("catalog", answer["catalog"].dump());
     // The first download fixes where the change feed starts; later ones leave it to sync.
-    if (!get_setting(impl_->db, "cursor"))
-        put_setting(impl_->db, "cursor", std::to_string(answer.at("cursor").get<std::int64_t>()));
+    if (!store.setting("cursor"))
+        store.put_setting("cursor", std::to_string(answer.at("cursor").get<std::int64_t>()));
     tx.commit();
     return orders.size();
 }
@@ -142,18 +142,16 @@ std::size_t Tablet::pull(int days, std::chrono::milliseconds timeout) {
 std::vector<Assignment> Tablet::assignments() const {
     std::lock_guard lock(impl_->mutex);
     std::vector<Assignment> out;
-    auto q =
-        impl_->db.prepare("SELECT view FROM assignments ORDER BY scheduled_date, work_order_id");
-    while (q->step()) out.push_back(assignment_from_view(nlohmann::json::parse(q->text(0))));
+    for (const auto& view : impl_->store.assignment_views())
+        out.push_back(assignment_from_view(nlohmann::json::parse(view)));
     return out;
 }
 
 std::optional<Assignment> Tablet::assignment(const std::string& work_order_id) const {
     std::lock_guard lock(impl_->mutex);
-    auto q = impl_->db.prepare("SELECT view FROM assignments WHERE work_order_id = ?");
-    q->bind(1, work_order_id);
-    if (!q->step()) return std::nullopt;
-    return assignment_from_view(nlohmann::json::parse(q->text(0)));
+    const auto view = impl_->store.assignment_view(work_order_id);
+    if (!view) return std::nullopt;
+    return assignment_from_view(nlohmann::json::parse(*view));
 }
 
 std::string Tablet::catalog_json() const {
@@ -181,24 +179,21 @@ RecordedAction Tablet::record(const ActionInput& action) {
         }
     }
     RecordedAction recorded;
-    std::vector<std::pair<std::string, std::int64_t>> photo_files;
+    std::vector<NewPhoto> photos;
     for (const auto& path : action.photo_paths) {
         std::ifstream in(path, std::ios::binary);
         if (!in) throw InvalidArgument("cannot read photo " + path);
         std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         recorded.photo_sha256.push_back(sha256_hex(bytes));
-        photo_files.emplace_back(path, static_cast<std::int64_t>(bytes.size()));
+        photos.push_back(
+            {recorded.photo_sha256.back(), path, static_cast<std::int64_t>(bytes.size())});
     }
     const auto occurred = action.occurred_at ? *action.occurred_at : impl_->clock();
     const std::string now = impl_->now();
 
-    auto& db = impl_->db;
-    LocalTransaction tx(db);
-    std::int64_t seq = 1;
-    {
-        auto q = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'");
-        if (q->step()) seq = q->integer(0) + 1;
-    }
+    auto& store = impl_->store;
+    LocalStore::Transaction tx(store);
+    const std::int64_t seq = store.next_seq();
     recorded.seq = seq;
     recorded.action_id = "a" + std::to_string(seq) + "-" + random_hex(12);
     nlohmann::json body = {{"action_id", recorded.action_id},
@@ -213,26 +208,9 @@ RecordedAction Tablet::record(const ActionInput& action) {
     if (action.gps_accuracy_m) body["gps_accuracy_m"] = *action.gps_accuracy_m;
     if (action.items_collected) body["items_collected"] = *action.items_collected;
     if (!recorded.photo_sha256.empty()) body["photos"] = recorded.photo_sha256;
-    db.prepare(
-          "INSERT INTO outbox (seq, action_id, work_order_id, type, body, recorded_at) VALUES "
-          "(?,?,?,?,?,?)")
-        ->bind(1, seq)
-        .bind(2, recorded.action_id)
-        .bind(3, action.work_order_id)
-        .bind(4, action.type)
-        .bind(5, body.dump())
-        .bind(6, now)
-        .run();
-    for (std::size_t i = 0; i < photo_files.size(); ++i) {
-        db.prepare(
-              "INSERT INTO photos (sha256, path, size, action_seq) VALUES (?,?,?,?) ON CONFLICT "
-              "(sha256) DO NOTHING")
-            ->bind(1, recorded.photo_sha256[i])
-            .bind(2, photo_files[i].first)
-            .bind(3, photo_files[i].second)
-            .bind(4, seq)
-            .run();
-    }
+    store.add_action(
+        {seq, recorded.action_id, action.work_order_id, action.type, body.dump(), now});
+    for (const auto& photo : photos) store.add_photo(photo, seq);
     tx.commit();
     return recorded;
 }
@@ -244,12 +222,12 @@ SyncReport Tablet::sync(const SyncOptions& options) {
         const auto creds = impl_->credentials();
         GatewayLink link(creds.gateway, creds, options.timeout);
         const Now now = [this] { return impl_->now(); };
-        push_pending_actions(impl_->db, link, options, report, now);
-        upload_pending_photos(impl_->db, link, options, report);
-        pull_assignment_changes(impl_->db, link, report, now);
+        push_pending_actions(impl_->store, link, options, report, now);
+        upload_pending_photos(impl_->store, link, options, report);
+        pull_assignment_changes(impl_->store, link, report, now);
         report.complete = true;
-        LocalTransaction tx(impl_->db);
-        put_setting(impl_->db, "last_sync_at", impl_->now());
+        LocalStore::Transaction tx(impl_->store);
+        impl_->store.put_setting("last_sync_at", impl_->now());
         tx.commit();
     } catch (const std::exception& e) {
         report.error = e.what();
@@ -260,38 +238,23 @@ SyncReport Tablet::sync(const SyncOptions& options) {
 Status Tablet::status() const {
     std::lock_guard lock(impl_->mutex);
     Status s;
-    auto& db = impl_->db;
+    auto& store = impl_->store;
     s.device_id = impl_->setting("device_id");
     s.crew = impl_->setting("crew");
     s.gateway = impl_->setting("gateway_host") + ":" + impl_->setting("gateway_port");
     s.cursor = std::stoll(impl_->setting("cursor", "0"));
     s.last_sync_at = impl_->setting("last_sync_at");
-    auto count = [&db](const char* sql) {
-        auto q = db.prepare(sql);
-        return q->step() ? static_cast<std::size_t>(q->integer(0)) : std::size_t{0};
-    };
-    s.assignments = count("SELECT COUNT(*) FROM assignments");
-    s.pending_actions = count("SELECT COUNT(*) FROM outbox WHERE state = 'pending'");
-    s.settled_actions = count("SELECT COUNT(*) FROM outbox WHERE state = 'settled'");
-    s.pending_photos = count("SELECT COUNT(*) FROM photos WHERE state = 'pending'");
-    s.next_seq = static_cast<std::int64_t>(count(
-                     "SELECT IFNULL((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)")) +
-                 1;
+    s.assignments = store.assignment_count();
+    s.pending_actions = store.pending_action_count();
+    s.settled_actions = store.settled_action_count();
+    s.pending_photos = store.pending_photo_count();
+    s.next_seq = store.next_seq();
     return s;
 }
 
 std::vector<OutboxEntry> Tablet::outbox(bool pending_only) const {
     std::lock_guard lock(impl_->mutex);
-    std::vector<OutboxEntry> out;
-    auto q = impl_->db.prepare(
-        pending_only ? "SELECT seq, action_id, work_order_id, type, state, IFNULL(verdict, ''), "
-                       "IFNULL(result, '') FROM outbox WHERE state = 'pending' ORDER BY seq"
-                     : "SELECT seq, action_id, work_order_id, type, state, IFNULL(verdict, ''), "
-                       "IFNULL(result, '') FROM outbox ORDER BY seq");
-    while (q->step())
-        out.push_back({q->integer(0), q->text(1), q->text(2), q->text(3), q->text(4), q->text(5),
-                       q->text(6)});
-    return out;
+    return impl_->store.outbox_entries(pending_only);
 }
 
 }  // namespace fieldgate::offline
