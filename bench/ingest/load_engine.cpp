@@ -16,13 +16,13 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <cmath>
-#include <cstdio>
 #include <limits>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+
+#include "load_summary.h"
 
 namespace fieldgate::bench {
 namespace {
@@ -125,7 +125,8 @@ class Engine {
                   [](const RequestRecord& a, const RequestRecord& b) {
                       return a.completed < b.completed;
                   });
-        summarize(result, end);
+        summarize(result, connects.load(), connect_failures.load(),
+                  std::chrono::duration<double>(end - start_).count());
         if (!options_.keep_records) result.records.clear();
         return result;
     }
@@ -167,45 +168,6 @@ class Engine {
     std::atomic<std::size_t> connect_failures{0};
 
   private:
-    void summarize(LoadResult& result, Clock::time_point end) {
-        LoadSummary& s = result.summary;
-        std::vector<std::uint64_t> latencies;
-        latencies.reserve(result.records.size());
-        double total = 0;
-        for (const auto& r : result.records) {
-            ++s.count;
-            if (r.status == 0) {
-                ++(r.failure == Failure::deadline ? s.aborted : s.errors);
-                continue;
-            }
-            if (r.status >= 200 && r.status < 300) {
-                ++s.ok;
-            } else {
-                ++s.other_status;
-            }
-            latencies.push_back(r.latency_us);
-            total += static_cast<double>(r.latency_us);
-        }
-        s.connects = connects.load();
-        s.connect_failures = connect_failures.load();
-        s.duration_s = std::chrono::duration<double>(end - start_).count();
-        if (s.duration_s > 0) {
-            s.requests_per_second = static_cast<double>(latencies.size()) / s.duration_s;
-        }
-        if (latencies.empty()) return;
-        std::sort(latencies.begin(), latencies.end());
-        const auto pct = [&](double p) {
-            const auto rank = static_cast<std::size_t>(
-                std::ceil(p / 100.0 * static_cast<double>(latencies.size())));
-            return latencies[std::min(latencies.size() - 1, rank == 0 ? 0 : rank - 1)];
-        };
-        s.p50_us = pct(50);
-        s.p90_us = pct(90);
-        s.p99_us = pct(99);
-        s.max_us = latencies.back();
-        s.mean_us = total / static_cast<double>(latencies.size());
-    }
-
     const LoadOptions options_;
     const RequestGenerator& generator_;
     net::io_context ioc_;
@@ -394,19 +356,6 @@ void Connection::finish() {
 LoadResult run_load(const LoadOptions& options, const RequestGenerator& generator) {
     Engine engine(options, generator);
     return engine.run();
-}
-
-std::string format_summary(const LoadSummary& s) {
-    char line[320];
-    std::snprintf(
-        line, sizeof line,
-        "n=%zu ok=%zu other=%zu err=%zu aborted=%zu connects=%zu connect_failures=%zu "
-        "duration=%.2fs rps=%.0f p50=%lluus p90=%lluus p99=%lluus max=%lluus",
-        s.count, s.ok, s.other_status, s.errors, s.aborted, s.connects, s.connect_failures,
-        s.duration_s, s.requests_per_second, static_cast<unsigned long long>(s.p50_us),
-        static_cast<unsigned long long>(s.p90_us), static_cast<unsigned long long>(s.p99_us),
-        static_cast<unsigned long long>(s.max_us));
-    return line;
 }
 
 }  // namespace fieldgate::bench
