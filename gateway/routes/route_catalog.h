@@ -1,9 +1,9 @@
 // Every HTTP route the gateway answers, as method + path template + credential. The route table
 // (route_table.h) binds each entry to its handler and the router dispatches only through it, so
 // a route that is not declared here cannot be reached; the contract test
-// (tests/component/contract_test.cpp) checks this list against docs/api/openapi.json both ways
+// (tests/component/contract_test.cpp) checks this list against docs/api/openapi.yaml both ways
 // and probes every entry on the real gateway; /metrics labels requests by its templates. A new
-// route is one line here, one `table.on(...)` in its routes class, one operation in openapi.json.
+// route is one line here, one `table.on(...)` in its routes class, one operation in openapi.yaml.
 #pragma once
 
 #include <string_view>
