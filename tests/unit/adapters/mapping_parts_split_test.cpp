@@ -1,6 +1,5 @@
 // Taking values apart through a real mapping.json: `split` into parts, and `pattern` (RE2)
 // keeping a capture group, alone or after a split.
-#include <chrono>
 
 #include "mapping_parts_support.h"
 
@@ -125,14 +124,14 @@ TEST(adapters_MappingParts, PatternDrivesAValueMapLookup) {
 }
 
 TEST(adapters_MappingParts, HostileValuesMatchInLinearTime) {
-    // The pattern std::regex backtracks on exponentially; RE2 does not.
+    // The pattern std::regex backtracks on exponentially (on 100,000 characters it would not end,
+    // or would overflow its stack); RE2 does not. No clock here: a backtracking engine fails this
+    // by never finishing, which ctest's timeout reports; the speed itself is bench/'s to measure.
     auto m = base_mapping("v", "json");
     m["transport"]["max_body_bytes"] = 1 << 20;
     m["fields"]["detail"] = {{"from", "/notes"}, {"pattern", "^((?:a+)+)b$"}};
     const std::string body = record(R"("notes":")" + std::string(100000, 'a') + "!\"");
-    const auto started = std::chrono::steady_clock::now();
     EXPECT_EQ(only_ok(run(m, body)).detail, "");
-    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
 }
 
 TEST(adapters_MappingParts, AnInvalidPatternOrOneWithoutExactlyOneGroupIsALoadError) {
