@@ -65,7 +65,7 @@ TEST_F(Dispatch, ThePullFeedPagesAssignedCancelledAndRescheduledInOrder) {
     // A wrong password, and WS-Security's user with Bay's key, are both refused.
     auto c = gateway_->client();
     auto wrong = c.get("/v1/vendors/valley-disposal/work-orders",
-                       {{"Authorization", "Basic " + base64("city-of-sj:nope")}});
+                       {{"Authorization", "Basic " + base64_encode("city-of-sj:nope")}});
     EXPECT_EQ(wrong.status, 401);
     EXPECT_EQ(wrong.header("www-authenticate").value_or(""), "Basic realm=\"fieldgate\"");
     EXPECT_EQ(c.get("/v1/vendors/valley-disposal/work-orders").status, 401);

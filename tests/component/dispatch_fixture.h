@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include <openssl/evp.h>
 #include <unistd.h>
 
+#include "base64_codec.h"
 #include "read_pool.h"
 #include "registry.h"
 #include "sqlite_transaction.h"
@@ -33,15 +33,6 @@ inline nlohmann::json rules_config() {
                  {"vendor", "curbside-coop"},
                  {"weekdays", {"sat", "sun"}}},
                 {{"service_type", "*"}, {"vendor", "bay-hauling"}}}}}}};
-}
-
-inline std::string base64(const std::string& in) {
-    std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(in.data()),
-                                  static_cast<int>(in.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
 }
 
 inline std::string str(const nlohmann::json& j) {
@@ -118,9 +109,9 @@ class Dispatch : public ::testing::Test {
                             {{"Authorization", "Bearer " + gateway_->secrets.bay}});
     }
     static VendorReader valley() {
-        return VendorReader(
-            *gateway_, "valley-disposal",
-            {{"Authorization", "Basic " + base64("city-of-sj:" + gateway_->secrets.valley)}});
+        return VendorReader(*gateway_, "valley-disposal",
+                            {{"Authorization",
+                              "Basic " + base64_encode("city-of-sj:" + gateway_->secrets.valley)}});
     }
     static VendorReader curbside() {
         return VendorReader(*gateway_, "curbside-coop",

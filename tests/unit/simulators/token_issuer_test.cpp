@@ -3,7 +3,7 @@
 #include "token_issuer.h"
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
+#include "base64_codec.h"
 
 namespace fieldgate::crm_sim {
 namespace {
@@ -13,15 +13,6 @@ using nlohmann::json;
 
 // A secret with every character RFC 6749 §2.3.1 makes a client escape before base64.
 const std::string kSecret = "s3:cr&t+%=";
-
-std::string base64(const std::string& in) {
-    std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(in.data()),
-                                  static_cast<int>(in.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
 
 std::string header(const Reply& r, const std::string& name) {
     for (const auto& [n, v] : r.headers) {
@@ -37,7 +28,7 @@ class TokenIssuerTest : public ::testing::Test {
     }
     Reply basic(const std::string& secret_escaped, const std::string& body,
                 Clock::time_point now = Clock::now()) {
-        const std::string authorization = "Basic " + base64("gateway:" + secret_escaped);
+        const std::string authorization = "Basic " + base64_encode("gateway:" + secret_escaped);
         return issuer_.issue({"application/x-www-form-urlencoded", authorization, body}, now);
     }
     Reply post(const std::string& body) {
@@ -97,7 +88,7 @@ TEST_F(TokenIssuerTest, OtherGrantsAndMalformedRequestsAre400) {
     EXPECT_EQ(grant.status, 400);
     EXPECT_EQ(json::parse(grant.body)["error"], "unsupported_grant_type");
     const auto both = issuer_.issue(
-        {"application/x-www-form-urlencoded", "Basic " + base64("gateway:" + kEscaped),
+        {"application/x-www-form-urlencoded", "Basic " + base64_encode("gateway:" + kEscaped),
          "grant_type=client_credentials&client_id=gateway&"
          "client_secret=" +
              kEscaped},
@@ -107,7 +98,7 @@ TEST_F(TokenIssuerTest, OtherGrantsAndMalformedRequestsAre400) {
         json::parse(basic(kEscaped, "grant_type=client_credentials&grant_type=x").body)["error"],
         "invalid_request");
     const auto json_body =
-        issuer_.issue({"application/json", "Basic " + base64("gateway:" + kEscaped),
+        issuer_.issue({"application/json", "Basic " + base64_encode("gateway:" + kEscaped),
                        R"({"grant_type":"client_credentials"})"},
                       Clock::now());
     EXPECT_EQ(json_body.status, 400);
@@ -118,9 +109,10 @@ TEST(TokenIssuerScope, AConfiguredScopeMustBeAskedForExactly) {
     TokenIssuer issuer(
         OAuthConfig{"gateway", "pw", std::chrono::seconds(60), "https://crm.example/.default"});
     const auto ask = [&](const std::string& body) {
-        return issuer.issue({"application/x-www-form-urlencoded", "Basic " + base64("gateway:pw"),
-                             "grant_type=client_credentials" + body},
-                            Clock::now());
+        return issuer.issue(
+            {"application/x-www-form-urlencoded", "Basic " + base64_encode("gateway:pw"),
+             "grant_type=client_credentials" + body},
+            Clock::now());
     };
     EXPECT_EQ(json::parse(ask("").body)["error"], "invalid_scope");
     EXPECT_EQ(json::parse(ask("&scope=https%3A%2F%2Fcrm.example%2F").body)["error"],
@@ -143,7 +135,7 @@ TEST_F(TokenIssuerTest, UnknownOrMalformedBearerIsRefused) {
     EXPECT_FALSE(issuer_.accepts("", Clock::now()));
     EXPECT_FALSE(issuer_.accepts("Bearer ", Clock::now()));
     EXPECT_FALSE(issuer_.accepts("Bearer not-a-token", Clock::now()));
-    EXPECT_FALSE(issuer_.accepts("Basic " + base64("gateway:" + kEscaped), Clock::now()));
+    EXPECT_FALSE(issuer_.accepts("Basic " + base64_encode("gateway:" + kEscaped), Clock::now()));
 }
 
 TEST_F(TokenIssuerTest, ExpireAllEndsEveryTokenAndRefusingRefusesRequests) {
