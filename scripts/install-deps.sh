@@ -6,7 +6,10 @@ packages=(
   libboost-dev libboost-system-dev
   nlohmann-json3-dev libvalijson-dev libcli11-dev libspdlog-dev libpugixml-dev
   libhowardhinnant-date-dev tzdata libre2-dev
-  libsqlite3-dev sqlite3 libssl-dev libjemalloc-dev libutfcpp-dev
+  libsqlite3-dev sqlite3 libssl-dev
+  # The PostgreSQL store: libpq to build against; the server (initdb, pg_ctl), which the tests
+  # start as clusters of their own, never as the system service.
+  libpq-dev postgresql libjemalloc-dev libutfcpp-dev
   libgtest-dev libgmock-dev
   mosquitto mosquitto-clients libpaho-mqttpp-dev libpaho-mqtt-dev
   prometheus-cpp-dev libyaml-cpp-dev

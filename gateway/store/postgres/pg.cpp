@@ -1,0 +1,219 @@
+#include "pg.h"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+
+namespace fieldgate::pg {
+
+namespace {
+
+std::string sqlstate_of(const PGresult* r) {
+    const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    return state ? state : "";
+}
+
+std::string number_text(auto value) {
+    char buf[32];
+    const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+    return std::string(buf, static_cast<std::size_t>(end - buf));
+}
+
+}  // namespace
+
+bool Error::transient() const {
+    if (sqlstate_.empty()) return true;  // no answer: the connection is gone
+    const std::string_view cls = std::string_view(sqlstate_).substr(0, 2);
+    // 08 connection exception, 53 insufficient resources, 57 operator intervention (shutdown,
+    // admin restart), 40001 serialization failure, 40P01 deadlock.
+    return cls == "08" || cls == "53" || cls == "57" || sqlstate_ == "40001" ||
+           sqlstate_ == "40P01";
+}
+
+Params& Params::text(std::string_view value) {
+    values_.emplace_back(std::string(value));
+    formats_.push_back(0);
+    return *this;
+}
+
+Params& Params::integer(std::int64_t value) {
+    return text(number_text(value));
+}
+
+Params& Params::real(double value) {
+    return text(number_text(value));
+}
+
+Params& Params::boolean(bool value) {
+    return text(value ? "true" : "false");
+}
+
+Params& Params::bytes(std::string_view value) {
+    values_.emplace_back(std::string(value));
+    formats_.push_back(1);
+    return *this;
+}
+
+Params& Params::null() {
+    values_.emplace_back(std::nullopt);
+    formats_.push_back(0);
+    return *this;
+}
+
+Result::Result(pg_result* r) : r_(r) {}
+Result::Result(Result&& other) noexcept : r_(other.r_) {
+    other.r_ = nullptr;
+}
+Result& Result::operator=(Result&& other) noexcept {
+    if (this != &other) {
+        if (r_) PQclear(r_);
+        r_ = other.r_;
+        other.r_ = nullptr;
+    }
+    return *this;
+}
+Result::~Result() {
+    if (r_) PQclear(r_);
+}
+
+int Result::rows() const {
+    return PQntuples(r_);
+}
+
+std::int64_t Result::affected() const {
+    const char* n = PQcmdTuples(r_);
+    std::int64_t v = 0;
+    if (n && *n) std::from_chars(n, n + std::char_traits<char>::length(n), v);
+    return v;
+}
+
+bool Result::is_null(int row, int column) const {
+    return PQgetisnull(r_, row, column) == 1;
+}
+
+std::string Result::text(int row, int column) const {
+    return std::string(PQgetvalue(r_, row, column),
+                       static_cast<std::size_t>(PQgetlength(r_, row, column)));
+}
+
+std::optional<std::string> Result::optional_text(int row, int column) const {
+    if (is_null(row, column)) return std::nullopt;
+    return text(row, column);
+}
+
+std::int64_t Result::integer(int row, int column) const {
+    const char* v = PQgetvalue(r_, row, column);
+    std::int64_t out = 0;
+    std::from_chars(v, v + PQgetlength(r_, row, column), out);
+    return out;
+}
+
+std::optional<std::int64_t> Result::optional_integer(int row, int column) const {
+    if (is_null(row, column)) return std::nullopt;
+    return integer(row, column);
+}
+
+double Result::real(int row, int column) const {
+    const char* v = PQgetvalue(r_, row, column);
+    double out = 0;
+    std::from_chars(v, v + PQgetlength(r_, row, column), out);
+    return out;
+}
+
+std::optional<double> Result::optional_real(int row, int column) const {
+    if (is_null(row, column)) return std::nullopt;
+    return real(row, column);
+}
+
+bool Result::boolean(int row, int column) const {
+    const char* v = PQgetvalue(r_, row, column);
+    return v && *v == 't';
+}
+
+std::string Result::bytes(int row, int column) const {
+    std::size_t length = 0;
+    auto* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(r_, row, column)),
+                                &length);
+    if (!raw) throw Error("", "bytea column could not be decoded");
+    std::string out(reinterpret_cast<const char*>(raw), length);
+    PQfreemem(raw);
+    return out;
+}
+
+Connection::Connection(const std::string& conninfo, const std::string& password) {
+    const char* keys[] = {"dbname", "password", "connect_timeout", nullptr};
+    const char* values[] = {conninfo.c_str(), password.empty() ? nullptr : password.c_str(), "10",
+                            nullptr};
+    // expand_dbname=1: the dbname entry is parsed as a connection string or URL, and the
+    // entries after it fill only what it leaves unset.
+    conn_ = PQconnectdbParams(keys, values, 1);
+    if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
+        std::string message = conn_ ? PQerrorMessage(conn_) : "out of memory";
+        if (conn_) PQfinish(conn_);
+        conn_ = nullptr;
+        while (!message.empty() && message.back() == '\n') message.pop_back();
+        throw Error("", "cannot connect to PostgreSQL: " + message);
+    }
+    // Notices ("relation already exists, skipping") are not errors and no one reads stderr.
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
+}
+
+Connection::~Connection() {
+    if (conn_) PQfinish(conn_);
+}
+
+bool Connection::ok() const {
+    return conn_ && PQstatus(conn_) == CONNECTION_OK;
+}
+
+bool Connection::encrypted() const {
+    return conn_ && PQsslInUse(conn_) == 1;
+}
+
+void Connection::throw_error(pg_result* r, const std::string& context) {
+    std::string message =
+        r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(conn_);
+    const std::string state = sqlstate_of(r);
+    if (r) PQclear(r);
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    // A broken connection loses its prepared statements with it.
+    if (PQstatus(conn_) != CONNECTION_OK) prepared_.clear();
+    throw Error(state, context + ": " + message);
+}
+
+void Connection::exec(const std::string& sql) {
+    PGresult* r = PQexec(conn_, sql.c_str());
+    const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw_error(r, "PostgreSQL");
+    PQclear(r);
+}
+
+const std::string& Connection::prepared_name(const std::string& sql) {
+    auto it = prepared_.find(sql);
+    if (it != prepared_.end()) return it->second;
+    std::string name = "fg" + std::to_string(prepared_.size() + 1);
+    PGresult* r = PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr);
+    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) throw_error(r, "prepare");
+    PQclear(r);
+    return prepared_.emplace(sql, std::move(name)).first->second;
+}
+
+Result Connection::query(const std::string& sql, const Params& params) {
+    const std::string& name = prepared_name(sql);
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    values.reserve(params.values_.size());
+    lengths.reserve(params.values_.size());
+    for (const auto& v : params.values_) {
+        values.push_back(v ? v->data() : nullptr);
+        lengths.push_back(v ? static_cast<int>(v->size()) : 0);
+    }
+    PGresult* r = PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
+                                 values.data(), lengths.data(), params.formats_.data(), 0);
+    const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw_error(r, "PostgreSQL");
+    return Result(r);
+}
+
+}  // namespace fieldgate::pg

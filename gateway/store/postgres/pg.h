@@ -1,0 +1,109 @@
+// A thin RAII layer over libpq: a connection with its prepared statements cached by SQL text,
+// parameters sent as text (bytes as binary), results read by row and column, and errors as
+// exceptions carrying the SQLSTATE (callers decide what is retryable).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
+
+namespace fieldgate::pg {
+
+class Error : public std::runtime_error {
+  public:
+    Error(std::string sqlstate, const std::string& what)
+        : std::runtime_error(what), sqlstate_(std::move(sqlstate)) {}
+    // Five characters, or empty when the server never answered (connection lost or refused).
+    const std::string& sqlstate() const { return sqlstate_; }
+    bool unique_violation() const { return sqlstate_ == "23505"; }
+    // Worth trying again later: the server is unreachable, shutting down, out of resources, or
+    // the transaction lost a serialization or deadlock race.
+    bool transient() const;
+
+  private:
+    std::string sqlstate_;
+};
+
+// Positional parameters ($1, $2, …) in the order they are added.
+class Params {
+  public:
+    Params& text(std::string_view value);
+    Params& integer(std::int64_t value);
+    Params& real(double value);
+    Params& boolean(bool value);
+    Params& bytes(std::string_view value);  // sent in binary: any byte is fine
+    Params& null();
+    Params& optional_text(const std::optional<std::string>& value) {
+        return value ? text(*value) : null();
+    }
+    Params& optional_integer(const std::optional<std::int64_t>& value) {
+        return value ? integer(*value) : null();
+    }
+    Params& optional_real(const std::optional<double>& value) {
+        return value ? real(*value) : null();
+    }
+
+  private:
+    friend class Connection;
+    std::vector<std::optional<std::string>> values_;
+    std::vector<int> formats_;
+};
+
+class Result {
+  public:
+    explicit Result(pg_result* r);
+    Result(Result&&) noexcept;
+    Result& operator=(Result&&) noexcept;
+    ~Result();
+
+    int rows() const;
+    std::int64_t affected() const;  // rows an INSERT, UPDATE or DELETE touched
+    bool is_null(int row, int column) const;
+    std::string text(int row, int column) const;
+    std::optional<std::string> optional_text(int row, int column) const;
+    std::int64_t integer(int row, int column) const;
+    std::optional<std::int64_t> optional_integer(int row, int column) const;
+    double real(int row, int column) const;
+    std::optional<double> optional_real(int row, int column) const;
+    bool boolean(int row, int column) const;
+    std::string bytes(int row, int column) const;  // a bytea column, decoded
+
+  private:
+    pg_result* r_;
+};
+
+class Connection {
+  public:
+    // `conninfo` is a libpq connection string or a postgresql:// URL; `password`, when set,
+    // is passed apart from it so it never appears in a URL that could be logged.
+    explicit Connection(const std::string& conninfo, const std::string& password = "");
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    // One or more statements without parameters (DDL, BEGIN, COMMIT).
+    void exec(const std::string& sql);
+    // One statement, prepared once per connection and reused.
+    Result query(const std::string& sql, const Params& params = {});
+    // Whether the connection still reaches the server.
+    bool ok() const;
+    // TLS in use on this connection (sslmode asked for it and the server agreed).
+    bool encrypted() const;
+
+  private:
+    const std::string& prepared_name(const std::string& sql);
+    void throw_error(pg_result* r, const std::string& context);
+
+    pg_conn* conn_ = nullptr;
+    std::unordered_map<std::string, std::string> prepared_;
+};
+
+}  // namespace fieldgate::pg

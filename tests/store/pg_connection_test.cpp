@@ -1,0 +1,100 @@
+// The libpq layer on a real server: values round-trip as they were bound, errors carry their
+// SQLSTATE, a lost server is a transient failure, and migrations apply once however many
+// gateways start together.
+#include <thread>
+#include <vector>
+
+#include "store_fixture.h"
+
+namespace fieldgate::test {
+namespace {
+
+class PgConnection : public testing::Test {
+  protected:
+    void SetUp() override {
+        static int next = 0;
+        url_ = shared_pg_cluster().create_database("c" + std::to_string(::getpid()) + "_" +
+                                                   std::to_string(next++));
+    }
+    pg::Connection connect() { return pg::Connection(url_, shared_pg_cluster().password()); }
+    std::string url_;
+};
+
+TEST_F(PgConnection, ValuesRoundTripAsBound) {
+    auto db = connect();
+    db.exec("CREATE TABLE v (t TEXT, i BIGINT, r DOUBLE PRECISION, b BYTEA, n TEXT)");
+    const std::string bytes("\0\x01\xff'\"\\x", 8);
+    db.query("INSERT INTO v VALUES ($1, $2, $3, $4, $5)", pg::Params()
+                                                              .text("é ' \" ; --")
+                                                              .integer(-9007199254740993)
+                                                              .real(0.1 + 0.2)
+                                                              .bytes(bytes)
+                                                              .null());
+    const auto r = db.query("SELECT t, i, r, b, n FROM v");
+    ASSERT_EQ(r.rows(), 1);
+    EXPECT_EQ(r.text(0, 0), "é ' \" ; --");
+    EXPECT_EQ(r.integer(0, 1), -9007199254740993);
+    EXPECT_EQ(r.real(0, 2), 0.1 + 0.2);
+    EXPECT_EQ(r.bytes(0, 3), bytes);
+    EXPECT_FALSE(r.optional_text(0, 4));
+}
+
+TEST_F(PgConnection, ErrorsCarryTheirSqlstate) {
+    auto db = connect();
+    db.exec("CREATE TABLE u (k TEXT PRIMARY KEY)");
+    db.query("INSERT INTO u VALUES ($1)", pg::Params().text("a"));
+    try {
+        db.query("INSERT INTO u VALUES ($1)", pg::Params().text("a"));
+        FAIL() << "a duplicate key was accepted";
+    } catch (const pg::Error& e) {
+        EXPECT_TRUE(e.unique_violation()) << e.what();
+        EXPECT_FALSE(e.transient());
+    }
+}
+
+TEST_F(PgConnection, WrongPasswordIsRefusedWithoutEchoingIt) {
+    try {
+        pg::Connection db(url_, "not-the-password");
+        FAIL() << "connected with a wrong password";
+    } catch (const pg::Error& e) {
+        EXPECT_EQ(std::string(e.what()).find("not-the-password"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("password authentication failed"), std::string::npos)
+            << e.what();
+    }
+}
+
+TEST_F(PgConnection, TerminatedSessionIsATransientFailure) {
+    auto db = connect();
+    auto admin = connect();
+    const auto pid = db.query("SELECT pg_backend_pid()").integer(0, 0);
+    admin.query("SELECT pg_terminate_backend($1)", pg::Params().integer(pid));
+    try {
+        db.query("SELECT 1");
+        FAIL() << "a terminated session still answered";
+    } catch (const pg::Error& e) {
+        EXPECT_TRUE(e.transient()) << e.sqlstate() << " " << e.what();
+        EXPECT_FALSE(db.ok());
+    }
+}
+
+TEST_F(PgConnection, MigrationsApplyOnceWhenGatewaysStartTogether) {
+    std::vector<int> versions(4, -1);
+    std::vector<std::thread> starters;
+    for (std::size_t i = 0; i < versions.size(); ++i) {
+        starters.emplace_back([&, i] {
+            auto db = connect();
+            versions[i] = store::migrate(db);
+        });
+    }
+    for (auto& t : starters) t.join();
+    for (int v : versions) EXPECT_GE(v, 1);
+    EXPECT_EQ(versions[0], versions[3]);
+    auto db = connect();
+    const auto rows = db.query("SELECT count(*), count(DISTINCT version) FROM schema_migrations");
+    EXPECT_EQ(rows.integer(0, 0), rows.integer(0, 1)) << "a version was applied twice";
+    EXPECT_EQ(rows.integer(0, 0), versions[0]);
+    EXPECT_EQ(store::migrate(db), versions[0]) << "a second start changes nothing";
+}
+
+}  // namespace
+}  // namespace fieldgate::test
