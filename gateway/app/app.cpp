@@ -20,6 +20,8 @@
 #include "poller.h"
 #include "router.h"
 #include "server.h"
+#include "sqlite_read_pool.h"
+#include "sqlite_writer.h"
 #include "transaction.h"
 #include "truck_service.h"
 #include "vendor_admin_routes.h"
@@ -65,16 +67,16 @@ void Gateway::load_vendors() {
 }
 
 void Gateway::open_store() {
-    store::WriterOptions writer_options;
+    store::SqliteWriterOptions writer_options;
     writer_options.path = config_.store_path;
     writer_options.synchronous = config_.synchronous;
     writer_options.checkpoint_every = std::chrono::milliseconds(config_.checkpoint_interval_ms);
-    writer_options.on_commit = [this] {
+    writer_options.limits.on_commit = [this] {
         if (auto* worker = delivery_.load(std::memory_order_acquire)) worker->notify();
     };
-    writer_options.on_batch = metrics::observe_commit;
-    writer_ = std::make_unique<store::Writer>(writer_options);
-    reads_ = std::make_unique<store::ReadPool>(config_.store_path);
+    writer_options.limits.on_batch = metrics::observe_commit;
+    writer_ = std::make_unique<store::SqliteWriter>(writer_options);
+    reads_ = std::make_unique<store::SqliteReadPool>(config_.store_path);
     ingest_ = std::make_unique<IngestService>(
         *writer_,
         IngestContext{catalog_.get(), EventContext{config_.event_type_prefix, config_.event_source},

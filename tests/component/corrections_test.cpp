@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "read_pool.h"
+#include "sqlite_read_pool.h"
 #include "sqlite_transaction.h"
 #include "support/crm_delivery_rig.h"
 #include "support/metrics_sample.h"
@@ -32,7 +33,7 @@ class Corrections : public ::testing::Test {
         return nlohmann::json::parse(r.body, nullptr, false);
     }
     std::int64_t scalar(const std::string& sql) {
-        store::ReadPool reads(gw_->db_path());
+        store::SqliteReadPool reads(gw_->db_path());
         auto db = reads.acquire();
         auto q = store::sqlite_connection(*db).prepare(sql);
         q->step();

@@ -9,6 +9,7 @@
 #include "base64_codec.h"
 #include "read_pool.h"
 #include "registry.h"
+#include "sqlite_read_pool.h"
 #include "sqlite_transaction.h"
 #include "support/gateway_process.h"
 #include "support/vendor_payloads.h"
@@ -153,7 +154,7 @@ class Dispatch : public ::testing::Test {
         return nlohmann::json::parse(r.body, nullptr, false);
     }
     static std::int64_t scalar(const std::string& sql, const std::string& arg) {
-        store::ReadPool reads(gateway_->db_path());
+        store::SqliteReadPool reads(gateway_->db_path());
         auto db = reads.acquire();
         auto q = store::sqlite_connection(*db).prepare(sql);
         q->bind(1, arg);

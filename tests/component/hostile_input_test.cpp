@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "read_pool.h"
+#include "sqlite_read_pool.h"
 #include "sqlite_transaction.h"
 #include "support/gateway_process.h"
 #include "support/vendor_calls.h"
@@ -68,7 +69,7 @@ class HostileInput : public ::testing::Test {
         return post_vendor_result(c, vendor, p);
     }
     std::int64_t scalar(const std::string& sql, const std::string& arg = "") {
-        store::ReadPool reads(gw_.db_path());
+        store::SqliteReadPool reads(gw_.db_path());
         auto db = reads.acquire();
         auto q = store::sqlite_connection(*db).prepare(sql);
         if (!arg.empty()) q->bind(1, arg);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "read_pool.h"
+#include "sqlite_read_pool.h"
 #include "sqlite_transaction.h"
 #include "support/gateway_process.h"
 #include "support/raw_connection.h"
@@ -25,7 +26,7 @@ namespace fs = std::filesystem;
 constexpr std::size_t kFourMiB = 4 * 1024 * 1024;
 
 std::int64_t scalar(const GatewayProcess& gw, const std::string& sql) {
-    store::ReadPool reads(gw.db_path());
+    store::SqliteReadPool reads(gw.db_path());
     auto db = reads.acquire();
     auto q = store::sqlite_connection(*db).prepare(sql);
     q->step();

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "read_pool.h"
+#include "sqlite_read_pool.h"
 #include "sqlite_transaction.h"
 #include "support/command_runner.h"
 #include "support/gateway_process.h"
@@ -64,7 +65,7 @@ class Quarantine : public ::testing::Test {
         return nlohmann::json::parse(r.body);
     }
     std::int64_t scalar(const std::string& sql, const std::string& arg) {
-        store::ReadPool reads(gateway_.db_path());
+        store::SqliteReadPool reads(gateway_.db_path());
         auto db = reads.acquire();
         auto q = store::sqlite_connection(*db).prepare(sql);
         q->bind(1, arg);

@@ -16,6 +16,7 @@
 #include <date/date.h>
 
 #include "read_pool.h"
+#include "sqlite_read_pool.h"
 #include "sqlite_transaction.h"
 #include "support/crm_sim_process.h"
 #include "support/gateway_process.h"
@@ -151,7 +152,7 @@ TEST_F(Reports, VendorFiguresEqualWhatThePostedMixAddsUpTo) {
     }
 
     // Every CRM event delivered, so the delivery lag is known for every outcome.
-    store::ReadPool reads(gw_->db_path());
+    store::SqliteReadPool reads(gw_->db_path());
     auto scalar = [&reads](const std::string& sql) {
         auto db = reads.acquire();
         auto q = store::sqlite_connection(*db).prepare(sql);

@@ -13,6 +13,7 @@
 #include "read_pool.h"
 #include "route_catalog.h"
 #include "security_matrix_tables.h"
+#include "sqlite_read_pool.h"
 #include "sqlite_transaction.h"
 
 namespace fieldgate::test {
@@ -57,7 +58,7 @@ class SecurityMatrix : public ::testing::Test {
     }
 
     static std::int64_t scalar(const std::string& sql) {
-        store::ReadPool reads(gateway_->db_path());
+        store::SqliteReadPool reads(gateway_->db_path());
         auto db = reads.acquire();
         auto q = store::sqlite_connection(*db).prepare(sql);
         q->step();

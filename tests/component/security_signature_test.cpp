@@ -6,6 +6,7 @@
 
 #include "ids.h"
 #include "read_pool.h"
+#include "sqlite_read_pool.h"
 #include "sqlite_transaction.h"
 #include "support/gateway_process.h"
 #include "support/vendor_calls.h"
@@ -78,7 +79,7 @@ TEST(BaySignature, TamperedReplayedAndMissingSignaturesAreRefusedOverTheWire) {
     EXPECT_EQ(status(), "not_collected");
     // The same signed request again inside the window is the same result: nothing stored twice.
     EXPECT_EQ(post(good).status, 200);
-    store::ReadPool reads(gw.db_path());
+    store::SqliteReadPool reads(gw.db_path());
     auto db = reads.acquire();
     auto q = store::sqlite_connection(*db).prepare(
         "SELECT COUNT(*) FROM outcomes WHERE vendor_ref = 'BH-SIG-1'");

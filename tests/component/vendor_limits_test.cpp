@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "read_pool.h"
+#include "sqlite_read_pool.h"
 #include "sqlite_transaction.h"
 #include "support/gateway_process.h"
 #include "support/metrics_sample.h"
@@ -79,7 +80,7 @@ class LimitsRig {
         return c.post("/v1/admin/vendors/reload", "", "application/json", gw_->admin_headers());
     }
     std::int64_t scalar(const std::string& sql, const std::string& arg = "") {
-        store::ReadPool reads(gw_->db_path());
+        store::SqliteReadPool reads(gw_->db_path());
         auto db = reads.acquire();
         auto q = store::sqlite_connection(*db).prepare(sql);
         if (!arg.empty()) q->bind(1, arg);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "read_pool.h"
+#include "sqlite_read_pool.h"
 #include "sqlite_transaction.h"
 #include "support/gateway_process.h"
 #include "support/raw_exchange.h"
@@ -70,7 +71,7 @@ class VendorResults : public ::testing::Test {
     }
 
     std::int64_t scalar(const std::string& sql, const std::string& arg = "") {
-        store::ReadPool reads(gateway_->db_path());
+        store::SqliteReadPool reads(gateway_->db_path());
         auto db = reads.acquire();
         auto q = store::sqlite_connection(*db).prepare(sql);
         if (!arg.empty()) q->bind(1, arg);

@@ -8,6 +8,7 @@
 
 #include "fault/kill9_vendor_load.h"
 #include "read_pool.h"
+#include "sqlite_read_pool.h"
 #include "sqlite_transaction.h"
 #include "support/gateway_process.h"
 
@@ -60,7 +61,7 @@ TEST(CrashRecovery, NoAcknowledgedResultIsLostAndNoneIsStoredTwice) {
     EXPECT_EQ(final_pass.summary.ok, kOrders - acknowledged.size())
         << format_summary(final_pass.summary);
 
-    store::ReadPool reads(gateway.db_path());
+    store::SqliteReadPool reads(gateway.db_path());
     auto db = reads.acquire();
     std::size_t missing = 0;
     for (const auto& tag : acknowledged) {

@@ -11,7 +11,9 @@
 #include "catalog.h"
 #include "ingest.h"
 #include "read_pool.h"
+#include "sqlite_read_pool.h"
 #include "sqlite_transaction.h"
+#include "sqlite_writer.h"
 #include "support/temp_dir.h"
 #include "transaction.h"
 #include "writer.h"
@@ -27,8 +29,9 @@ class IngestFixture : public ::testing::Test {
         ctx_.catalog = catalog_.get();
         ctx_.events = EventContext{"gov.sanjose.workorder", "urn:fieldgate"};
         ctx_.city_zone = "America/Los_Angeles";
-        writer_ = std::make_unique<store::Writer>(store::WriterOptions{dir_.file("g.db")});
-        reads_ = std::make_unique<store::ReadPool>(dir_.file("g.db"));
+        writer_ =
+            std::make_unique<store::SqliteWriter>(store::SqliteWriterOptions{dir_.file("g.db")});
+        reads_ = std::make_unique<store::SqliteReadPool>(dir_.file("g.db"));
     }
 
     void add_order(const std::string& id, const std::string& sr, const std::string& vendor,

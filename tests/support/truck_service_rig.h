@@ -20,6 +20,8 @@
 #include "read_pool.h"
 #include "registry.h"
 #include "secrets.h"
+#include "sqlite_read_pool.h"
+#include "sqlite_writer.h"
 #include "truck_service.h"
 #include "work_orders.h"
 #include "writer.h"
@@ -45,11 +47,11 @@ class TruckServiceRig {
         auto loaded = loader.load_all(config_.vendor_schemas_dir);
         if (!loaded.ok()) throw std::runtime_error("the shipped vendor folders do not load");
         vendors_ = std::move(loaded.registry);
-        store::WriterOptions w;
+        store::SqliteWriterOptions w;
         w.path = config_.store_path;
         w.synchronous = config_.synchronous;
-        writer_ = std::make_unique<store::Writer>(w);
-        reads_ = std::make_unique<store::ReadPool>(config_.store_path);
+        writer_ = std::make_unique<store::SqliteWriter>(w);
+        reads_ = std::make_unique<store::SqliteReadPool>(config_.store_path);
         auto vendors = [this] { return vendors_; };
         orders_ =
             std::make_unique<WorkOrderService>(config_, *catalog_, *writer_, *reads_, vendors);

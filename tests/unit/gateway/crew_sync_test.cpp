@@ -7,6 +7,7 @@
 #include "crew_actions.h"
 #include "ids.h"
 #include "sqlite_transaction.h"
+#include "sqlite_writer.h"
 #include "transaction.h"
 
 #include "support/temp_dir.h"
@@ -114,7 +115,8 @@ class CrewStoreTest : public ::testing::Test {
         ctx_.catalog = catalog_.get();
         ctx_.events = EventContext{"gov.sanjose.workorder", "urn:fieldgate"};
         ctx_.city_zone = "America/Los_Angeles";
-        writer_ = std::make_unique<store::Writer>(store::WriterOptions{dir_.file("g.db")});
+        writer_ =
+            std::make_unique<store::SqliteWriter>(store::SqliteWriterOptions{dir_.file("g.db")});
         ingest_ = std::make_unique<IngestService>(*writer_, ctx_);
         device_.id = "tab-1";
         device_.crew = "north";

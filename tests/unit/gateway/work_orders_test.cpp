@@ -2,6 +2,8 @@
 
 #include <future>
 
+#include "sqlite_read_pool.h"
+#include "sqlite_writer.h"
 #include "support/temp_dir.h"
 #include "work_orders.h"
 
@@ -17,8 +19,9 @@ class WorkOrdersTest : public ::testing::Test {
         config_.store_path = dir_.file("g.db");
         catalog_ = std::make_unique<Catalog>(
             Catalog::load(config_.catalog_path, config_.catalog_schema_path));
-        writer_ = std::make_unique<store::Writer>(store::WriterOptions{config_.store_path});
-        reads_ = std::make_unique<store::ReadPool>(config_.store_path);
+        writer_ =
+            std::make_unique<store::SqliteWriter>(store::SqliteWriterOptions{config_.store_path});
+        reads_ = std::make_unique<store::SqliteReadPool>(config_.store_path);
         std::vector<VendorEntry> entries(2);
         entries[0].spec.id = "bay-hauling";
         entries[1].spec.id = "valley-disposal";

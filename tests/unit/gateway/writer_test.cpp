@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "read_pool.h"
+#include "sqlite_read_pool.h"
 #include "sqlite_transaction.h"
+#include "sqlite_writer.h"
 #include "support/temp_dir.h"
 #include "writer.h"
 
@@ -14,7 +16,7 @@ namespace fieldgate::store {
 namespace {
 
 int count_rows(const std::string& path, const std::string& table) {
-    ReadPool reads(path);
+    SqliteReadPool reads(path);
     auto db = reads.acquire();
     auto q = store::sqlite_connection(*db).prepare("SELECT COUNT(*) FROM " + table);
     q->step();
@@ -23,8 +25,8 @@ int count_rows(const std::string& path, const std::string& table) {
 
 TEST(Writer, AppliesMigrationsAtStart) {
     test::TempDir dir;
-    Writer writer({dir.file("s.db")});
-    ReadPool reads(dir.file("s.db"));
+    SqliteWriter writer({dir.file("s.db")});
+    SqliteReadPool reads(dir.file("s.db"));
     auto db = reads.acquire();
     for (const char* table : {"work_orders", "outcomes", "raw_payloads", "quarantine",
                               "idempotency_keys", "outbox", "work_order_history"}) {
@@ -39,7 +41,7 @@ TEST(Writer, AppliesMigrationsAtStart) {
 TEST(Writer, CommitsQueuedJobsTogetherAndReportsOnlyAfterCommit) {
     test::TempDir dir;
     const auto path = dir.file("s.db");
-    Writer writer({path});
+    SqliteWriter writer({path});
     writer.run_sync([](store::Transaction& db) {
         store::sqlite_connection(db).exec("CREATE TABLE t (v INTEGER)");
     });
@@ -67,7 +69,7 @@ TEST(Writer, CommitsQueuedJobsTogetherAndReportsOnlyAfterCommit) {
             [&, i](std::exception_ptr error) {
                 EXPECT_FALSE(error);
                 // Durable before acknowledged: a separate connection sees the row now.
-                ReadPool reads(path);
+                SqliteReadPool reads(path);
                 auto db = reads.acquire();
                 auto q =
                     store::sqlite_connection(*db).prepare("SELECT COUNT(*) FROM t WHERE v = ?");
@@ -89,7 +91,7 @@ TEST(Writer, CommitsQueuedJobsTogetherAndReportsOnlyAfterCommit) {
 TEST(Writer, AFailingJobIsRolledBackAloneAndTheRestCommit) {
     test::TempDir dir;
     const auto path = dir.file("s.db");
-    Writer writer({path});
+    SqliteWriter writer({path});
     writer.run_sync([](store::Transaction& db) {
         store::sqlite_connection(db).exec("CREATE TABLE t (v INTEGER)");
     });
@@ -123,7 +125,7 @@ TEST(Writer, AFailingJobIsRolledBackAloneAndTheRestCommit) {
 
     EXPECT_TRUE(bad_error);
     EXPECT_FALSE(good_error);
-    ReadPool reads(path);
+    SqliteReadPool reads(path);
     auto db = reads.acquire();
     auto q = store::sqlite_connection(*db).prepare("SELECT group_concat(v) FROM t");
     q->step();
@@ -132,7 +134,7 @@ TEST(Writer, AFailingJobIsRolledBackAloneAndTheRestCommit) {
 
 TEST(Writer, RunSyncRethrowsTheJobsError) {
     test::TempDir dir;
-    Writer writer({dir.file("s.db")});
+    SqliteWriter writer({dir.file("s.db")});
     EXPECT_THROW(writer.run_sync([](store::Transaction& db) {
         store::sqlite_connection(db).exec("INSERT INTO no_such_table VALUES (1)");
     }),
@@ -141,9 +143,9 @@ TEST(Writer, RunSyncRethrowsTheJobsError) {
 
 TEST(Writer, RefusesWhenTheQueueIsFull) {
     test::TempDir dir;
-    WriterOptions options{dir.file("s.db")};
-    options.max_queue = 2;
-    Writer writer(options);
+    SqliteWriterOptions options{dir.file("s.db")};
+    options.limits.max_queue = 2;
+    SqliteWriter writer(options);
     std::promise<void> release;
     auto released = release.get_future().share();
     std::promise<void> entered;

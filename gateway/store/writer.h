@@ -1,7 +1,7 @@
 // The one writer: every write in the process goes through it. It commits whatever is queued the
-// moment the previous commit ends (no timer), so durability costs one fsync per batch. Each job
+// moment the previous commit ends (no timer), so durability costs one commit per batch. Each job
 // runs in its own savepoint: a job that throws is rolled back alone and the rest still commits.
-
+// What a store adds is its WriterBackend: one connection's transaction verbs.
 #pragma once
 
 #include <condition_variable>
@@ -11,25 +11,29 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <string>
 #include <thread>
 
-#include "checkpointer.h"
-#include "sqlite.h"
 #include "transaction.h"
 
 namespace fieldgate::store {
 
-struct WriterOptions {
-    std::string path;
-    std::string synchronous = "FULL";
+// Called on the writer thread only, in this order per batch: begin, then per job savepoint and
+// release (or rollback_to), then commit (or rollback when anything of the batch itself failed).
+class WriterBackend {
+  public:
+    virtual ~WriterBackend() = default;
+    virtual void begin() = 0;
+    virtual void savepoint() = 0;
+    virtual void release() = 0;
+    virtual void rollback_to() = 0;
+    virtual void commit() = 0;
+    virtual void rollback() noexcept = 0;
+    virtual Transaction& transaction() = 0;
+};
+
+struct WriterLimits {
     std::size_t max_batch = 512;     // jobs per transaction
     std::size_t max_queue = 100000;  // submissions beyond this are refused (back-pressure)
-    int cache_mib = 64;              // page cache of the writer's connection (256 measured slower)
-    // How often the WAL is copied back into the database. Longer means a page changed many times
-    // is written once (measured at 400k orders: 250 ms 12.6k, 2 s 12.9k, 5 s 14.4k results/s)
-    // at the price of a larger WAL under sustained full load (~70 MB/s) and a longer recovery.
-    std::chrono::milliseconds checkpoint_every{5000};
     // Called on the writer thread after every successful COMMIT (the delivery worker's cue that
     // new outbox rows are there). Must be cheap and must not submit.
     std::function<void()> on_commit = nullptr;
@@ -50,8 +54,8 @@ class Writer {
     // Called on the writer thread after COMMIT: nullptr when the job is durable, else why not.
     using Done = std::function<void(std::exception_ptr)>;
 
-    explicit Writer(WriterOptions options);  // opens the connection and applies migrations
-    ~Writer();                               // drains the queue, then stops
+    Writer(std::unique_ptr<WriterBackend> backend, WriterLimits limits);  // starts the thread
+    virtual ~Writer();  // drains the queue, then stops; the backend goes last
     Writer(const Writer&) = delete;
     Writer& operator=(const Writer&) = delete;
 
@@ -71,10 +75,11 @@ class Writer {
     };
     void loop();
     void commit_batch(std::deque<Item>& batch);
+    void settle(std::deque<Item>& batch, bool committed, std::exception_ptr batch_error,
+                double seconds);
 
-    WriterOptions options_;
-    std::unique_ptr<sqlite::Connection> db_;
-    std::unique_ptr<Checkpointer> checkpointer_;
+    std::unique_ptr<WriterBackend> backend_;
+    WriterLimits limits_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Item> queue_;

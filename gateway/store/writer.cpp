@@ -1,28 +1,13 @@
 #include "writer.h"
 
-#include "sqlite_transaction.h"
-
+#include <chrono>
 #include <future>
 #include <stdexcept>
 
-#include "migrations.h"
-
 namespace fieldgate::store {
 
-// SQLite syncs the WAL inside COMMIT (synchronous=FULL), on this thread. Measured on the
-// 2-core machines: handing the fdatasync to a separate thread, so the next batch could run
-// meanwhile, was slower (14.4k vs 16.7k results/s): the extra thread's context switches cost
-// more than the ~0.15 ms sync it hid.
-Writer::Writer(WriterOptions options) : options_(std::move(options)) {
-    sqlite::OpenOptions open;
-    open.synchronous = options_.synchronous;
-    db_ = std::make_unique<sqlite::Connection>(options_.path, open);
-    db_->exec("PRAGMA cache_size=-" + std::to_string(options_.cache_mib * 1024));
-    db_->exec("PRAGMA temp_store=MEMORY");
-    db_->exec("PRAGMA wal_autocheckpoint=0");
-    migrate(*db_);
-    checkpointer_ = std::make_unique<Checkpointer>(options_.path, options_.synchronous,
-                                                   options_.checkpoint_every);
+Writer::Writer(std::unique_ptr<WriterBackend> backend, WriterLimits limits)
+    : backend_(std::move(backend)), limits_(std::move(limits)) {
     thread_ = std::thread([this] { loop(); });
 }
 
@@ -33,13 +18,12 @@ Writer::~Writer() {
     }
     wake_.notify_all();
     if (thread_.joinable()) thread_.join();
-    checkpointer_.reset();
 }
 
 bool Writer::submit(Job job, Done done) {
     {
         std::lock_guard lock(mutex_);
-        if (stopping_ || queue_.size() >= options_.max_queue) return false;
+        if (stopping_ || queue_.size() >= limits_.max_queue) return false;
         queue_.push_back(Item{std::move(job), std::move(done), nullptr});
     }
     wake_.notify_one();
@@ -76,7 +60,7 @@ void Writer::loop() {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
             if (queue_.empty() && stopping_) return;
-            const std::size_t n = std::min(queue_.size(), options_.max_batch);
+            const std::size_t n = std::min(queue_.size(), limits_.max_batch);
             for (std::size_t i = 0; i < n; ++i) {
                 batch.push_back(std::move(queue_.front()));
                 queue_.pop_front();
@@ -92,30 +76,32 @@ void Writer::commit_batch(std::deque<Item>& batch) {
     std::exception_ptr batch_error;
     const auto started = std::chrono::steady_clock::now();
     try {
-        // Cached statements: sqlite3_exec would parse these again for every job.
-        db_->prepare("BEGIN IMMEDIATE")->run();
-        SqliteTransaction tx(*db_);
+        backend_->begin();
+        auto& tx = backend_->transaction();
         for (auto& item : batch) {
-            db_->prepare("SAVEPOINT job")->run();
+            backend_->savepoint();
             try {
                 item.job(tx);
-                db_->prepare("RELEASE job")->run();
+                backend_->release();
             } catch (...) {
                 item.error = std::current_exception();
-                db_->prepare("ROLLBACK TO job")->run();
-                db_->prepare("RELEASE job")->run();
+                backend_->rollback_to();
             }
         }
-        db_->prepare("COMMIT")->run();
+        backend_->commit();
         committed = true;
     } catch (...) {
         batch_error = std::current_exception();
-        try {
-            db_->exec("ROLLBACK");
-        } catch (...) {
-            // Already rolled back by SQLite (e.g. after SQLITE_FULL); nothing more to undo.
-        }
+        backend_->rollback();
     }
+    settle(batch, committed, batch_error,
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+}
+
+// Counts the batch, tells the listeners, and answers every job: its own error, or the batch's
+// when the commit failed (then nothing of it is durable).
+void Writer::settle(std::deque<Item>& batch, bool committed, std::exception_ptr batch_error,
+                    double seconds) {
     {
         std::lock_guard lock(mutex_);
         stats_.jobs += batch.size();
@@ -124,18 +110,16 @@ void Writer::commit_batch(std::deque<Item>& batch) {
         else
             ++stats_.failed_commits;
     }
-    if (options_.on_batch) {
+    if (limits_.on_batch) {
         try {
-            options_.on_batch(
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
-                batch.size());
+            limits_.on_batch(seconds, batch.size());
         } catch (...) {
             // Metrics must not take the writer down.
         }
     }
-    if (committed && options_.on_commit) {
+    if (committed && limits_.on_commit) {
         try {
-            options_.on_commit();
+            limits_.on_commit();
         } catch (...) {
             // A listener must not take the writer down.
         }
