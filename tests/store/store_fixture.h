@@ -9,6 +9,7 @@
 #include <string>
 
 #include "migrations.h"
+#include "outbox_pg.h"
 #include "pg.h"
 #include "pg_migrations.h"
 #include "poll_state_pg.h"
@@ -16,6 +17,7 @@
 #include "sqlite_transaction.h"
 #include "support/pg_cluster.h"
 #include "support/temp_dir.h"
+#include "work_order_pg.h"
 
 namespace fieldgate::test {
 
@@ -49,11 +51,23 @@ class StoreTest : public testing::TestWithParam<StoreKind> {
         pg_ = std::make_unique<pg::Connection>(url, cluster.password());
         store::migrate(*pg_);
         pg_poll_ = std::make_unique<store::PgPollStateRepository>(*pg_);
+        pg_work_orders_ = std::make_unique<store::PgWorkOrderRepository>(*pg_);
+        pg_outbox_ = std::make_unique<store::PgOutboxRepository>(*pg_);
     }
 
     store::PollStateRepository& poll_state() {
         if (sqlite_tx_) return *sqlite_tx_;
         return *pg_poll_;
+    }
+
+    store::WorkOrderRepository& work_orders() {
+        if (sqlite_tx_) return *sqlite_tx_;
+        return *pg_work_orders_;
+    }
+
+    store::OutboxRepository& outbox() {
+        if (sqlite_tx_) return *sqlite_tx_;
+        return *pg_outbox_;
     }
 
   private:
@@ -62,6 +76,8 @@ class StoreTest : public testing::TestWithParam<StoreKind> {
     std::unique_ptr<store::SqliteTransaction> sqlite_tx_;
     std::unique_ptr<pg::Connection> pg_;
     std::unique_ptr<store::PgPollStateRepository> pg_poll_;
+    std::unique_ptr<store::PgWorkOrderRepository> pg_work_orders_;
+    std::unique_ptr<store::PgOutboxRepository> pg_outbox_;
 };
 
 }  // namespace fieldgate::test
