@@ -12,6 +12,7 @@
 #include "pg.h"
 #include "pg_migrations.h"
 #include "poll_state_pg.h"
+#include "report_pg.h"
 #include "sqlite.h"
 #include "sqlite_transaction.h"
 #include "support/pg_cluster.h"
@@ -49,11 +50,27 @@ class StoreTest : public testing::TestWithParam<StoreKind> {
         pg_ = std::make_unique<pg::Connection>(url, cluster.password());
         store::migrate(*pg_);
         pg_poll_ = std::make_unique<store::PgPollStateRepository>(*pg_);
+        pg_reports_ = std::make_unique<store::PgReportRepository>(*pg_);
+    }
+
+    // Rows a case starts from, written as SQL both dialects accept, so that a case depends only
+    // on the repository it tests.
+    void setup_sql(const std::string& sql) {
+        if (sqlite_) {
+            sqlite_->exec(sql);
+            return;
+        }
+        pg_->exec(sql);
     }
 
     store::PollStateRepository& poll_state() {
         if (sqlite_tx_) return *sqlite_tx_;
         return *pg_poll_;
+    }
+
+    store::ReportRepository& reports() {
+        if (sqlite_tx_) return *sqlite_tx_;
+        return *pg_reports_;
     }
 
   private:
@@ -62,6 +79,7 @@ class StoreTest : public testing::TestWithParam<StoreKind> {
     std::unique_ptr<store::SqliteTransaction> sqlite_tx_;
     std::unique_ptr<pg::Connection> pg_;
     std::unique_ptr<store::PgPollStateRepository> pg_poll_;
+    std::unique_ptr<store::PgReportRepository> pg_reports_;
 };
 
 }  // namespace fieldgate::test
