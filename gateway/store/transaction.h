@@ -15,13 +15,13 @@
 
 namespace fieldgate::store {
 
-class Transaction : public WorkOrderRepository,
-                    public OutboxRepository,
-                    public QuarantineRepository,
-                    public TruckRepository,
-                    public CrewRepository,
-                    public PollStateRepository,
-                    public ReportRepository {
+class Transaction : public virtual WorkOrderRepository,
+                    public virtual OutboxRepository,
+                    public virtual QuarantineRepository,
+                    public virtual TruckRepository,
+                    public virtual CrewRepository,
+                    public virtual PollStateRepository,
+                    public virtual ReportRepository {
   public:
     ~Transaction() override = default;
 };

@@ -11,11 +11,7 @@ namespace {
 
 class PgConnection : public testing::Test {
   protected:
-    void SetUp() override {
-        static int next = 0;
-        url_ = shared_pg_cluster().create_database("c" + std::to_string(::getpid()) + "_" +
-                                                   std::to_string(next++));
-    }
+    void SetUp() override { url_ = fresh_pg_database("c"); }
     pg::Connection connect() { return pg::Connection(url_, shared_pg_cluster().password()); }
     std::string url_;
 };

@@ -9,19 +9,14 @@
 #include <optional>
 #include <string>
 
-#include "crew_pg.h"
 #include "migrations.h"
-#include "outbox_pg.h"
 #include "pg.h"
 #include "pg_migrations.h"
-#include "poll_state_pg.h"
-#include "quarantine_pg.h"
+#include "pg_transaction.h"
 #include "sqlite.h"
 #include "sqlite_transaction.h"
 #include "support/pg_cluster.h"
 #include "support/temp_dir.h"
-#include "work_order_pg.h"
-#include "truck_pg.h"
 
 namespace fieldgate::test {
 
@@ -37,6 +32,13 @@ inline std::string store_name(const testing::TestParamInfo<StoreKind>& info) {
     return info.param == StoreKind::sqlite ? "Sqlite" : "Postgres";
 }
 
+// A fresh database on the shared cluster, migrated; its URL.
+inline std::string fresh_pg_database(const std::string& prefix) {
+    static std::atomic<int> next{0};
+    return shared_pg_cluster().create_database(prefix + std::to_string(::getpid()) + "_" +
+                                               std::to_string(next++));
+}
+
 // A migrated, empty store of the kind the test runs on, with its repositories.
 class StoreTest : public testing::TestWithParam<StoreKind> {
   protected:
@@ -45,42 +47,26 @@ class StoreTest : public testing::TestWithParam<StoreKind> {
             sqlite_ =
                 std::make_unique<sqlite::Connection>(dir_.file("store.db"), sqlite::OpenOptions{});
             store::migrate(*sqlite_);
-            sqlite_tx_ = std::make_unique<store::SqliteTransaction>(*sqlite_);
+            tx_ = std::make_unique<store::SqliteTransaction>(*sqlite_);
             return;
         }
-        static std::atomic<int> next{0};
-        auto& cluster = shared_pg_cluster();
-        const auto url = cluster.create_database("t" + std::to_string(::getpid()) + "_" +
-                                                 std::to_string(next++));
-        pg_ = std::make_unique<pg::Connection>(url, cluster.password());
+        pg_ = std::make_unique<pg::Connection>(fresh_pg_database("t"),
+                                               shared_pg_cluster().password());
         store::migrate(*pg_);
-        pg_poll_ = std::make_unique<store::PgPollStateRepository>(*pg_);
-        pg_work_orders_ = std::make_unique<store::PgWorkOrderRepository>(*pg_);
-        pg_outbox_ = std::make_unique<store::PgOutboxRepository>(*pg_);
-        pg_quarantine_ = std::make_unique<store::PgQuarantineRepository>(*pg_);
-        pg_trucks_ = std::make_unique<store::PgTruckRepository>(*pg_);
-        pg_crew_ = std::make_unique<store::PgCrewRepository>(*pg_);
+        tx_ = std::make_unique<store::PgTransaction>(*pg_);
     }
 
-    store::PollStateRepository& poll_state() {
-        if (sqlite_tx_) return *sqlite_tx_;
-        return *pg_poll_;
-    }
-    store::QuarantineRepository& quarantine() {
-        if (sqlite_tx_) return *sqlite_tx_;
-        return *pg_quarantine_;
-    }
-    store::TruckRepository& trucks() {
-        if (sqlite_tx_) return *sqlite_tx_;
-        return *pg_trucks_;
-    }
-    store::CrewRepository& crew() {
-        if (sqlite_tx_) return *sqlite_tx_;
-        return *pg_crew_;
-    }
+    store::Transaction& tx() { return *tx_; }
+    store::PollStateRepository& poll_state() { return *tx_; }
+    store::WorkOrderRepository& work_orders() { return *tx_; }
+    store::OutboxRepository& outbox() { return *tx_; }
+    store::QuarantineRepository& quarantine() { return *tx_; }
+    store::TruckRepository& trucks() { return *tx_; }
+    store::CrewRepository& crew() { return *tx_; }
+    store::ReportRepository& reports() { return *tx_; }
 
-    // Setup of rows in tables a test's repository does not write: plain SQL that both stores
-    // take, run on the store of the case.
+    // Rows a case starts from, in tables its repository does not write: plain SQL that both
+    // stores take, run on the store of the case.
     void setup_sql(const std::string& sql) {
         if (sqlite_) {
             sqlite_->exec(sql);
@@ -104,27 +90,11 @@ class StoreTest : public testing::TestWithParam<StoreKind> {
     sqlite::Connection* sqlite_db() { return sqlite_.get(); }
     pg::Connection* pg_db() { return pg_.get(); }
 
-    store::WorkOrderRepository& work_orders() {
-        if (sqlite_tx_) return *sqlite_tx_;
-        return *pg_work_orders_;
-    }
-
-    store::OutboxRepository& outbox() {
-        if (sqlite_tx_) return *sqlite_tx_;
-        return *pg_outbox_;
-    }
-
   private:
     TempDir dir_;
     std::unique_ptr<sqlite::Connection> sqlite_;
-    std::unique_ptr<store::SqliteTransaction> sqlite_tx_;
     std::unique_ptr<pg::Connection> pg_;
-    std::unique_ptr<store::PgPollStateRepository> pg_poll_;
-    std::unique_ptr<store::PgWorkOrderRepository> pg_work_orders_;
-    std::unique_ptr<store::PgOutboxRepository> pg_outbox_;
-    std::unique_ptr<store::PgQuarantineRepository> pg_quarantine_;
-    std::unique_ptr<store::PgTruckRepository> pg_trucks_;
-    std::unique_ptr<store::PgCrewRepository> pg_crew_;
+    std::unique_ptr<store::Transaction> tx_;
 };
 
 }  // namespace fieldgate::test

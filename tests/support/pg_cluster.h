@@ -66,8 +66,9 @@ class PgCluster {
 
     void start() {
         if (running_) return;
+        // A restart keeps its port, as a database server's address does.
         for (int attempt = 0; attempt < 5 && !running_; ++attempt) {
-            port_ = free_port();
+            if (port_ == 0 || attempt > 0) port_ = free_port();
             const auto r = run_command(
                 as_user_ + shell_quote(bin_ + "/pg_ctl") + " -D " + quoted("data") + " -l " +
                 quoted("server.log") + " -w -t 30 -o " +

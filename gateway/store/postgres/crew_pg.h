@@ -7,7 +7,7 @@
 
 namespace fieldgate::store {
 
-class PgCrewRepository final : public CrewRepository {
+class PgCrewRepository : public virtual CrewRepository {
   public:
     explicit PgCrewRepository(pg::Connection& db) : db_(&db) {}
 

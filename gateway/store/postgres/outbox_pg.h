@@ -7,7 +7,7 @@
 
 namespace fieldgate::store {
 
-class PgOutboxRepository final : public OutboxRepository {
+class PgOutboxRepository : public virtual OutboxRepository {
   public:
     explicit PgOutboxRepository(pg::Connection& db) : db_(&db) {}
 

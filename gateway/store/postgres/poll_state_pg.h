@@ -7,7 +7,7 @@
 
 namespace fieldgate::store {
 
-class PgPollStateRepository final : public PollStateRepository {
+class PgPollStateRepository : public virtual PollStateRepository {
   public:
     explicit PgPollStateRepository(pg::Connection& db) : db_(&db) {}
 

@@ -7,7 +7,7 @@
 
 namespace fieldgate::store {
 
-class PgQuarantineRepository final : public QuarantineRepository {
+class PgQuarantineRepository : public virtual QuarantineRepository {
   public:
     explicit PgQuarantineRepository(pg::Connection& db) : db_(&db) {}
 

@@ -7,7 +7,7 @@
 
 namespace fieldgate::store {
 
-class PgTruckRepository final : public TruckRepository {
+class PgTruckRepository : public virtual TruckRepository {
   public:
     explicit PgTruckRepository(pg::Connection& db) : db_(&db) {}
 

@@ -8,7 +8,7 @@
 
 namespace fieldgate::store {
 
-class PgWorkOrderRepository final : public WorkOrderRepository {
+class PgWorkOrderRepository : public virtual WorkOrderRepository {
   public:
     explicit PgWorkOrderRepository(pg::Connection& db) : db_(&db) {}
 

@@ -333,11 +333,6 @@ std::vector<CorrectionRef> SqliteTransaction::recent_corrections(const std::stri
     return store::recent_corrections(*db_, vendor, since, limit);
 }
 
-bool is_transient_failure(const std::exception& e) {
-    const auto* error = dynamic_cast<const sqlite::Error*>(&e);
-    return error && (error->disk_full() || error->code() == SQLITE_BUSY);
-}
-
 sqlite::Connection& sqlite_connection(Transaction& tx) {
     return dynamic_cast<SqliteTransaction&>(tx).connection();
 }

@@ -1,0 +1,99 @@
+#include "pg_store.h"
+
+#include "pg.h"
+#include "pg_migrations.h"
+#include "pg_transaction.h"
+
+namespace fieldgate::store {
+
+namespace {
+
+// One connection and the repositories on it, rebuilt together after the server is lost.
+struct PgSession {
+    explicit PgSession(const PgStoreOptions& options) : db(options.url, options.password), tx(db) {}
+    pg::Connection db;
+    PgTransaction tx;
+};
+
+class PgWriterBackend final : public WriterBackend {
+  public:
+    explicit PgWriterBackend(const PgStoreOptions& options) : options_(options) {
+        session_ = std::make_unique<PgSession>(options_);
+        migrate(session_->db);
+    }
+
+    void begin() override {
+        if (!session_ || !session_->db.ok()) {
+            session_.reset();
+            session_ = std::make_unique<PgSession>(options_);
+        }
+        session_->db.exec("BEGIN");
+    }
+    void savepoint() override { session_->db.exec("SAVEPOINT job"); }
+    void release() override { session_->db.exec("RELEASE SAVEPOINT job"); }
+    void rollback_to() override { session_->db.exec("ROLLBACK TO SAVEPOINT job"); }
+    void commit() override { session_->db.exec("COMMIT"); }
+    void rollback() noexcept override {
+        try {
+            if (session_ && session_->db.ok()) session_->db.exec("ROLLBACK");
+        } catch (...) {
+            // The connection broke: the server rolled the transaction back itself.
+        }
+    }
+    Transaction& transaction() override { return session_->tx; }
+
+  private:
+    PgStoreOptions options_;
+    std::unique_ptr<PgSession> session_;
+};
+
+class PgReadSession final : public ReadSession {
+  public:
+    explicit PgReadSession(const PgStoreOptions& options) : session_(options) {}
+
+    Transaction& transaction() override { return session_.tx; }
+    void snapshot(const std::function<void(Transaction&)>& reads) override {
+        session_.db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        try {
+            reads(session_.tx);
+            session_.db.exec("COMMIT");
+        } catch (...) {
+            try {
+                session_.db.exec("ROLLBACK");
+            } catch (...) {
+                // The connection broke: nothing to undo.
+            }
+            throw;
+        }
+    }
+    bool usable() const { return session_.db.ok(); }
+
+  private:
+    PgSession session_;
+};
+
+}  // namespace
+
+PgWriter::PgWriter(const PgStoreOptions& options)
+    : Writer(std::make_unique<PgWriterBackend>(options), options.limits) {}
+
+std::unique_ptr<ReadSession> PgReadPool::take() {
+    {
+        std::lock_guard lock(mutex_);
+        if (!idle_.empty()) {
+            auto session = std::move(idle_.back());
+            idle_.pop_back();
+            return session;
+        }
+    }
+    return std::make_unique<PgReadSession>(options_);
+}
+
+void PgReadPool::give_back(std::unique_ptr<ReadSession> session) {
+    // A session whose server went away is dropped; the next take() connects anew.
+    if (!static_cast<PgReadSession&>(*session).usable()) return;
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(session));
+}
+
+}  // namespace fieldgate::store

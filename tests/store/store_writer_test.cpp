@@ -1,0 +1,124 @@
+// The writer and the read pool on both stores: a job is durable when it is answered, a job
+// that throws is rolled back alone, and on PostgreSQL a server that went away fails the batch
+// it was in (a transient failure) and the writer reconnects by itself once it is back.
+#include <future>
+#include <stdexcept>
+
+#include "pg_store.h"
+#include "sqlite_read_pool.h"
+#include "sqlite_writer.h"
+#include "store_fixture.h"
+
+namespace fieldgate::test {
+namespace {
+
+class StoreWriterTest : public testing::TestWithParam<StoreKind> {
+  protected:
+    void SetUp() override {
+        if (GetParam() == StoreKind::sqlite) {
+            writer_ = std::make_unique<store::SqliteWriter>(
+                store::SqliteWriterOptions{dir_.file("s.db")});
+            reads_ = std::make_unique<store::SqliteReadPool>(dir_.file("s.db"));
+            return;
+        }
+        store::PgStoreOptions options;
+        options.url = fresh_pg_database("w");
+        options.password = shared_pg_cluster().password();
+        writer_ = std::make_unique<store::PgWriter>(options);
+        reads_ = std::make_unique<store::PgReadPool>(options);
+    }
+
+    // Saves a poll state for `vendor` (a row any store has), as one writer job.
+    static store::Writer::Job save(const std::string& vendor) {
+        return [vendor](store::Transaction& tx) {
+            store::PollState s;
+            s.vendor = vendor;
+            s.updated_at = "2026-12-01T08:00:00Z";
+            tx.save_poll_state(s);
+        };
+    }
+    bool stored(const std::string& vendor) {
+        return reads_->acquire()->load_poll_state(vendor).has_value();
+    }
+
+    TempDir dir_;
+    std::unique_ptr<store::Writer> writer_;
+    std::unique_ptr<store::ReadPool> reads_;
+};
+
+TEST_P(StoreWriterTest, AnsweredJobIsReadableFromAnotherSession) {
+    std::promise<std::exception_ptr> answered;
+    ASSERT_TRUE(writer_->submit(save("a"), [&](std::exception_ptr e) { answered.set_value(e); }));
+    EXPECT_EQ(answered.get_future().get(), nullptr);
+    EXPECT_TRUE(stored("a"));
+}
+
+TEST_P(StoreWriterTest, FailingJobIsRolledBackAloneAndTheRestCommits) {
+    std::promise<void> hold;
+    auto held = hold.get_future().share();
+    // The first job holds the writer so the next three are queued into one batch.
+    ASSERT_TRUE(writer_->submit([held](store::Transaction&) { held.wait(); }, nullptr));
+    std::promise<std::exception_ptr> a, b, c;
+    ASSERT_TRUE(writer_->submit(save("a"), [&](std::exception_ptr e) { a.set_value(e); }));
+    auto failing = [](store::Transaction& tx) {
+        save("b")(tx);
+        throw std::runtime_error("the job failed after writing");
+    };
+    ASSERT_TRUE(writer_->submit(failing, [&](std::exception_ptr e) { b.set_value(e); }));
+    ASSERT_TRUE(writer_->submit(save("c"), [&](std::exception_ptr e) { c.set_value(e); }));
+    hold.set_value();
+    EXPECT_EQ(a.get_future().get(), nullptr);
+    EXPECT_NE(b.get_future().get(), nullptr);
+    EXPECT_EQ(c.get_future().get(), nullptr);
+    EXPECT_TRUE(stored("a"));
+    EXPECT_FALSE(stored("b"));
+    EXPECT_TRUE(stored("c"));
+}
+
+TEST_P(StoreWriterTest, SnapshotReadsAgree) {
+    writer_->run_sync(save("a"));
+    bool seen = false;
+    reads_->acquire().snapshot(
+        [&](store::Transaction& tx) { seen = tx.load_poll_state("a").has_value(); });
+    EXPECT_TRUE(seen);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreWriterTest,
+                         testing::Values(StoreKind::sqlite, StoreKind::postgres), store_name);
+
+// Its own cluster: the case stops and starts the server.
+TEST(PgWriter, ServerLossFailsTheBatchTransientlyAndTheWriterReconnects) {
+    PgCluster cluster(PgClusterOptions{.fsync = false});
+    store::PgStoreOptions options;
+    options.url = cluster.create_database("restart");
+    options.password = cluster.password();
+    store::PgWriter writer(options);
+    store::PgReadPool reads(options);
+    writer.run_sync([](store::Transaction& tx) {
+        store::PollState s;
+        s.vendor = "before";
+        s.updated_at = "2026-12-01T08:00:00Z";
+        tx.save_poll_state(s);
+    });
+
+    cluster.stop();
+    try {
+        writer.run_sync([](store::Transaction&) {});
+        FAIL() << "a job was answered as durable with the server down";
+    } catch (const std::exception& e) {
+        EXPECT_TRUE(store::is_transient_failure(e)) << e.what();
+    }
+
+    cluster.start();
+    writer.run_sync([](store::Transaction& tx) {
+        store::PollState s;
+        s.vendor = "after";
+        s.updated_at = "2026-12-01T08:01:00Z";
+        tx.save_poll_state(s);
+    });
+    EXPECT_TRUE(reads.acquire()->load_poll_state("before"));
+    EXPECT_TRUE(reads.acquire()->load_poll_state("after"));
+}
+
+}  // namespace
+}  // namespace fieldgate::test
