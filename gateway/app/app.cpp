@@ -20,8 +20,7 @@
 #include "poller.h"
 #include "router.h"
 #include "server.h"
-#include "sqlite_read_pool.h"
-#include "sqlite_writer.h"
+#include "store_factory.h"
 #include "transaction.h"
 #include "truck_service.h"
 #include "vendor_admin_routes.h"
@@ -67,16 +66,26 @@ void Gateway::load_vendors() {
 }
 
 void Gateway::open_store() {
-    store::SqliteWriterOptions writer_options;
-    writer_options.path = config_.store_path;
-    writer_options.synchronous = config_.synchronous;
-    writer_options.checkpoint_every = std::chrono::milliseconds(config_.checkpoint_interval_ms);
-    writer_options.limits.on_commit = [this] {
+    store::StoreSettings settings;
+    settings.sqlite_path = config_.store_path;
+    settings.synchronous = config_.synchronous;
+    settings.checkpoint_every = std::chrono::milliseconds(config_.checkpoint_interval_ms);
+    settings.url = config_.store_url;
+    if (!settings.url.empty()) {
+        const auto passwords = secrets_.values(config_.store_password_secret);
+        if (passwords.empty())
+            throw std::runtime_error("store.url is set but the secret '" +
+                                     config_.store_password_secret + "' is not configured");
+        settings.password = passwords.front();
+    }
+    settings.limits.on_commit = [this] {
         if (auto* worker = delivery_.load(std::memory_order_acquire)) worker->notify();
     };
-    writer_options.limits.on_batch = metrics::observe_commit;
-    writer_ = std::make_unique<store::SqliteWriter>(writer_options);
-    reads_ = std::make_unique<store::SqliteReadPool>(config_.store_path);
+    settings.limits.on_batch = metrics::observe_commit;
+    auto opened = store::open_store(settings);
+    writer_ = std::move(opened.writer);
+    reads_ = std::move(opened.reads);
+    spdlog::info("store: {}", opened.description);
     ingest_ = std::make_unique<IngestService>(
         *writer_,
         IngestContext{catalog_.get(), EventContext{config_.event_type_prefix, config_.event_source},

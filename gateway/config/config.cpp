@@ -85,6 +85,8 @@ void read_listen_and_store(const nlohmann::json& doc, const fs::path& base, Gate
     take(store, "path", c.store_path);
     take(store, "synchronous", c.synchronous);
     take(store, "checkpoint_interval_ms", c.checkpoint_interval_ms);
+    take(store, "url", c.store_url);
+    take(store, "password_secret", c.store_password_secret);
 }
 
 // Where the schemas and the catalog are: the config's own, or those shipped with the source.
@@ -209,6 +211,7 @@ void apply_environment(GatewayConfig& c) {
     if (const char* v = std::getenv("FIELDGATE_LISTEN_PORT"); v && *v)
         c.listen_port = static_cast<std::uint16_t>(std::stoi(v));
     if (const char* v = std::getenv("FIELDGATE_STORE_PATH"); v && *v) c.store_path = v;
+    if (const char* v = std::getenv("FIELDGATE_STORE_URL"); v && *v) c.store_url = v;
     if (const char* v = std::getenv("FIELDGATE_LOG_LEVEL"); v && *v) c.log_level = v;
 }
 

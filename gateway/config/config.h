@@ -84,6 +84,10 @@ struct GatewayConfig {
     int ingest_threads = 2;  // normalize vendor payloads off the I/O thread; 0 = on it
     // store
     std::string store_path = "fieldgate.db";
+    // postgresql://user@host:port/db?sslmode=…: the PostgreSQL store instead of the SQLite file
+    // (several gateways on one database). Its password is the secret `store_password_secret`.
+    std::string store_url;
+    std::string store_password_secret = "store/password";
     std::string synchronous = "FULL";
     int checkpoint_interval_ms = 5000;
     // data

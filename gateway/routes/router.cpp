@@ -101,7 +101,14 @@ void Router::handle(http::Request request, http::Respond respond) {
                     "the body is larger than " + std::to_string(body_limit(request)) + " bytes"));
         return;
     }
-    (*found.handler)(request, found.params, respond);
+    try {
+        (*found.handler)(request, found.params, respond);
+    } catch (const std::exception& e) {
+        // A read that found the store unreachable (a database restarting): answered as a write
+        // would be, 503 and retry later, not as a fault of the gateway.
+        if (!store::is_transient_failure(e)) throw;
+        respond(problem_response(store_unavailable(std::current_exception())));
+    }
 }
 
 void Router::bind_routes() {
@@ -136,12 +143,17 @@ void Router::bind_routes() {
     if (parts_.admin) parts_.admin->add_routes(table_);
 }
 
-// /readyz: vendors loaded (and the MQTT broker connected when configured); the listener
-// certificate's expiry is shown, a warning at most.
+// /readyz: vendors loaded, the store taking writes (and the MQTT broker connected when
+// configured); the listener certificate's expiry is shown, a warning at most.
 http::Response Router::readiness() const {
     auto registry = parts_.vendors();
-    bool ready = registry && !registry->ids().empty();
+    // Each check queues an empty job: the answer is what the previous one found, and a load
+    // balancer polling every few seconds keeps the writer's connection tried (and remade).
+    parts_.writer->submit([](store::Transaction&) {}, nullptr);
+    const bool store_ok = parts_.writer->last_batch_committed();
+    bool ready = registry && !registry->ids().empty() && store_ok;
     nlohmann::json body = {{"vendors", registry ? registry->ids().size() : 0},
+                           {"store", store_ok ? "ok" : "unavailable"},
                            {"write_queue", parts_.writer->queue_depth()}};
     if (parts_.mqtt_connected) {
         const bool mqtt = parts_.mqtt_connected();

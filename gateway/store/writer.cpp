@@ -48,6 +48,11 @@ WriterStats Writer::stats() const {
     return stats_;
 }
 
+bool Writer::last_batch_committed() const {
+    std::lock_guard lock(mutex_);
+    return last_batch_committed_;
+}
+
 std::size_t Writer::queue_depth() const {
     std::lock_guard lock(mutex_);
     return queue_.size();
@@ -105,6 +110,7 @@ void Writer::settle(std::deque<Item>& batch, bool committed, std::exception_ptr 
     {
         std::lock_guard lock(mutex_);
         stats_.jobs += batch.size();
+        last_batch_committed_ = committed;
         if (committed)
             ++stats_.commits;
         else

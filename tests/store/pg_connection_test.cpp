@@ -92,5 +92,40 @@ TEST_F(PgConnection, MigrationsApplyOnceWhenGatewaysStartTogether) {
     EXPECT_EQ(store::migrate(db), versions[0]) << "a second start changes nothing";
 }
 
+TEST(PgUrl, AcceptsWhatCannotFallBackToPlaintext) {
+    EXPECT_FALSE(pg::url_problem("postgresql://fieldgate@127.0.0.1:5432/fieldgate"));
+    EXPECT_FALSE(pg::url_problem("postgresql://fieldgate@localhost/fieldgate"));
+    EXPECT_FALSE(pg::url_problem(
+        "postgresql://fieldgate@db.city.example/fieldgate?sslmode=verify-full&sslrootcert=ca.pem"));
+    EXPECT_FALSE(
+        pg::url_problem("postgresql://fieldgate@db.city.example/fieldgate?sslmode=disable"));
+}
+
+TEST(PgUrl, RefusesAPasswordInTheUrlWithoutRepeatingIt) {
+    const auto problem = pg::url_problem("postgresql://fieldgate:hunter2@127.0.0.1/fieldgate");
+    ASSERT_TRUE(problem);
+    EXPECT_NE(problem->find("secret store"), std::string::npos) << *problem;
+    EXPECT_EQ(problem->find("hunter2"), std::string::npos);
+}
+
+TEST(PgUrl, RefusesModesThatFallBackToPlaintextSilently) {
+    for (const char* mode : {"prefer", "allow"}) {
+        const auto problem = pg::url_problem(
+            std::string("postgresql://fieldgate@127.0.0.1/fieldgate?sslmode=") + mode);
+        ASSERT_TRUE(problem) << mode;
+        EXPECT_NE(problem->find("plaintext"), std::string::npos) << *problem;
+    }
+}
+
+TEST(PgUrl, RefusesARemoteServerWithoutATlsMode) {
+    const auto problem = pg::url_problem("postgresql://fieldgate@db.city.example/fieldgate");
+    ASSERT_TRUE(problem);
+    EXPECT_NE(problem->find("sslmode"), std::string::npos) << *problem;
+}
+
+TEST(PgUrl, RefusesWhatIsNotAUrl) {
+    EXPECT_TRUE(pg::url_problem("postgresql://fieldgate@127.0.0.1/db?nonsense_option=1"));
+}
+
 }  // namespace
 }  // namespace fieldgate::test

@@ -164,7 +164,21 @@ Connection::~Connection() {
 }
 
 bool Connection::ok() const {
-    return conn_ && PQstatus(conn_) == CONNECTION_OK;
+    if (!conn_) return false;
+    // Reads what the server sent meanwhile without waiting: a server that shut down or
+    // restarted has closed the socket (with a FATAL notice), which turns the status bad here
+    // instead of in the next query.
+    PQconsumeInput(conn_);
+    return PQstatus(conn_) == CONNECTION_OK;
+}
+
+bool Connection::answers() {
+    if (!ok()) return false;
+    PGresult* r = PQexec(conn_, "");
+    const bool answered = r && PQresultStatus(r) == PGRES_EMPTY_QUERY;
+    if (r) PQclear(r);
+    if (!answered) prepared_.clear();
+    return answered && ok();
 }
 
 bool Connection::encrypted() const {
@@ -214,6 +228,38 @@ Result Connection::query(const std::string& sql, const Params& params) {
     const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw_error(r, "PostgreSQL");
     return Result(r);
+}
+
+std::optional<std::string> url_problem(const std::string& url) {
+    char* error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+    if (!options) {
+        std::string message = error ? error : "not a connection URL";
+        if (error) PQfreemem(error);
+        while (!message.empty() && message.back() == '\n') message.pop_back();
+        return message;
+    }
+    std::string host, sslmode;
+    bool password = false;
+    for (auto* o = options; o->keyword; ++o) {
+        const std::string key = o->keyword;
+        const std::string value = o->val ? o->val : "";
+        if (key == "host" || key == "hostaddr") host += value;
+        if (key == "sslmode") sslmode = value;
+        if (key == "password" && !value.empty()) password = true;
+    }
+    PQconninfoFree(options);
+    if (password) return "carries a password: put it in the secret store (store.password_secret)";
+    if (sslmode == "prefer" || sslmode == "allow")
+        return "sslmode=" + sslmode +
+               " falls back to plaintext silently: say require, verify-ca or verify-full (or "
+               "disable, knowingly)";
+    const bool local = host.empty() || host == "localhost" || host == "127.0.0.1" ||
+                       host == "::1" || host.front() == '/';
+    if (!local && sslmode.empty())
+        return "the database is on another machine: add sslmode=verify-full (with sslrootcert) "
+               "or another mode, so TLS is never left to chance";
+    return std::nullopt;
 }
 
 }  // namespace fieldgate::pg

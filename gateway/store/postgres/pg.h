@@ -93,8 +93,10 @@ class Connection {
     void exec(const std::string& sql);
     // One statement, prepared once per connection and reused.
     Result query(const std::string& sql, const Params& params = {});
-    // Whether the connection still reaches the server.
+    // Whether the connection still reaches the server, as far as libpq knows without asking.
     bool ok() const;
+    // Asks the server (an empty query, one round trip): for a connection that sat idle.
+    bool answers();
     // TLS in use on this connection (sslmode asked for it and the server agreed).
     bool encrypted() const;
 
@@ -105,5 +107,10 @@ class Connection {
     pg_conn* conn_ = nullptr;
     std::unordered_map<std::string, std::string> prepared_;
 };
+
+// Why `url` may not be used as a store address, or nullopt when it may: it must parse, carry no
+// password (that comes from the secret store), and say how to treat TLS when the server is not
+// on this machine, never with a mode that falls back to plaintext (prefer, allow) unannounced.
+std::optional<std::string> url_problem(const std::string& url);
 
 }  // namespace fieldgate::pg

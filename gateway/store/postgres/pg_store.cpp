@@ -1,5 +1,7 @@
 #include "pg_store.h"
 
+#include <chrono>
+
 #include "pg.h"
 #include "pg_migrations.h"
 #include "pg_transaction.h"
@@ -10,7 +12,8 @@ namespace {
 
 // One connection and the repositories on it, rebuilt together after the server is lost.
 struct PgSession {
-    explicit PgSession(const PgStoreOptions& options) : db(options.url, options.password), tx(db) {}
+    PgSession(const PgStoreOptions& options, bool writer)
+        : db(options.url, options.password), tx(db, writer) {}
     pg::Connection db;
     PgTransaction tx;
 };
@@ -18,14 +21,14 @@ struct PgSession {
 class PgWriterBackend final : public WriterBackend {
   public:
     explicit PgWriterBackend(const PgStoreOptions& options) : options_(options) {
-        session_ = std::make_unique<PgSession>(options_);
+        session_ = std::make_unique<PgSession>(options_, true);
         migrate(session_->db);
     }
 
     void begin() override {
         if (!session_ || !session_->db.ok()) {
             session_.reset();
-            session_ = std::make_unique<PgSession>(options_);
+            session_ = std::make_unique<PgSession>(options_, true);
         }
         session_->db.exec("BEGIN");
     }
@@ -49,7 +52,7 @@ class PgWriterBackend final : public WriterBackend {
 
 class PgReadSession final : public ReadSession {
   public:
-    explicit PgReadSession(const PgStoreOptions& options) : session_(options) {}
+    explicit PgReadSession(const PgStoreOptions& options) : session_(options, false) {}
 
     Transaction& transaction() override { return session_.tx; }
     void snapshot(const std::function<void(Transaction&)>& reads) override {
@@ -67,9 +70,17 @@ class PgReadSession final : public ReadSession {
         }
     }
     bool usable() const { return session_.db.ok(); }
+    // A session idle for more than 100 ms is asked once before use: a database restart then
+    // leaves a socket that looks open until the first query fails on it.
+    bool ready_for_use() {
+        const auto idle = std::chrono::steady_clock::now() - returned_at_;
+        return idle < std::chrono::milliseconds(100) ? usable() : session_.db.answers();
+    }
+    void returned() { returned_at_ = std::chrono::steady_clock::now(); }
 
   private:
     PgSession session_;
+    std::chrono::steady_clock::time_point returned_at_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace
@@ -80,10 +91,11 @@ PgWriter::PgWriter(const PgStoreOptions& options)
 std::unique_ptr<ReadSession> PgReadPool::take() {
     {
         std::lock_guard lock(mutex_);
-        if (!idle_.empty()) {
+        while (!idle_.empty()) {
             auto session = std::move(idle_.back());
             idle_.pop_back();
-            return session;
+            // One left idle across a database restart is dropped here, not failed in a read.
+            if (static_cast<PgReadSession&>(*session).ready_for_use()) return session;
         }
     }
     return std::make_unique<PgReadSession>(options_);
@@ -91,7 +103,9 @@ std::unique_ptr<ReadSession> PgReadPool::take() {
 
 void PgReadPool::give_back(std::unique_ptr<ReadSession> session) {
     // A session whose server went away is dropped; the next take() connects anew.
-    if (!static_cast<PgReadSession&>(*session).usable()) return;
+    auto& pg_session = static_cast<PgReadSession&>(*session);
+    if (!pg_session.usable()) return;
+    pg_session.returned();
     std::lock_guard lock(mutex_);
     idle_.push_back(std::move(session));
 }

@@ -25,8 +25,9 @@ class PgTransaction final : public Transaction,
                             public PgPollStateRepository,
                             public PgReportRepository {
   public:
-    explicit PgTransaction(pg::Connection& db)
-        : PgWorkOrderRepository(db),
+    // writer: the writer's unit of work, which locks the work orders it reads (work_order_pg.h).
+    explicit PgTransaction(pg::Connection& db, bool writer = false)
+        : PgWorkOrderRepository(db, writer),
           PgOutboxRepository(db),
           PgQuarantineRepository(db),
           PgTruckRepository(db),

@@ -52,9 +52,9 @@ pg::Params& limit_param(pg::Params& params, int limit) {
 std::optional<WorkOrder> PgWorkOrderRepository::find_where(const char* column,
                                                            const std::string& value,
                                                            const char* columns) {
-    const auto q =
-        db_->query(std::string("SELECT ") + columns + " FROM work_orders WHERE " + column + " = $1",
-                   pg::Params().text(value));
+    const auto q = db_->query(std::string("SELECT ") + columns + " FROM work_orders WHERE " +
+                                  column + " = $1" + lock_suffix_,
+                              pg::Params().text(value));
     if (q.rows() == 0) return std::nullopt;
     return read_work_order(q, 0);
 }
@@ -149,7 +149,8 @@ std::vector<WorkOrder> PgWorkOrderRepository::open_orders_on_route(const std::st
         std::string("SELECT ") + kWorkOrderStateColumns +
             " FROM work_orders WHERE vendor = $1 AND route_id = $2 AND route_date = $3 AND "
             "status NOT IN ('completed','partially_completed','not_collected','cancelled') "
-            "ORDER BY stop_seq COLLATE \"C\" NULLS FIRST, id COLLATE \"C\"",
+            "ORDER BY stop_seq COLLATE \"C\" NULLS FIRST, id COLLATE \"C\"" +
+            lock_suffix_,
         pg::Params().text(vendor).text(route_id).text(route_date));
     std::vector<WorkOrder> out;
     for (int i = 0; i < q.rows(); ++i) out.push_back(read_work_order(q, i));

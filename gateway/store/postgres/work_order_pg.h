@@ -10,7 +10,11 @@ namespace fieldgate::store {
 
 class PgWorkOrderRepository : public virtual WorkOrderRepository {
   public:
-    explicit PgWorkOrderRepository(pg::Connection& db) : db_(&db) {}
+    // lock_rows: the writer's unit of work. Work orders it reads are locked (FOR UPDATE) until
+    // it commits, so two gateways applying results to one order take turns: the second sees
+    // what the first stored (a duplicate, a late report) instead of both closing it.
+    explicit PgWorkOrderRepository(pg::Connection& db, bool lock_rows = false)
+        : db_(&db), lock_suffix_(lock_rows ? " FOR UPDATE" : "") {}
 
     std::optional<WorkOrder> find_work_order(const std::string& id) override;
     std::optional<WorkOrder> find_work_order_by_case(const std::string& crm_case_id) override;
@@ -50,6 +54,7 @@ class PgWorkOrderRepository : public virtual WorkOrderRepository {
                                         const char* columns);
 
     pg::Connection* db_;
+    const char* lock_suffix_;
 };
 
 }  // namespace fieldgate::store
