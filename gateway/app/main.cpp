@@ -16,6 +16,7 @@
 #include "dead_letters_command.h"
 #include "quarantine_command.h"
 #include "report_command.h"
+#include "store_command.h"
 #include "summary.h"
 
 namespace {
@@ -226,6 +227,21 @@ void add_catalog_and_report(CLI::App& app, Commands& commands) {
         [report] { return fieldgate::run_report(*report, std::cout, std::cerr); });
 }
 
+void add_store(CLI::App& app, Commands& commands) {
+    auto args = std::make_shared<fieldgate::StoreCopyArgs>();
+    auto* store_cmd = app.add_subcommand("store", "the store itself: move it to PostgreSQL");
+    store_cmd->require_subcommand(1);
+    auto* copy_cmd = store_cmd->add_subcommand(
+        "copy",
+        "copy a SQLite store into an empty PostgreSQL database, ids and history as they are, all "
+        "or nothing. Stop the gateway first: rows it writes during the copy are not copied");
+    copy_cmd->add_option("--from", args->from, "the SQLite store file (store.path)")->required();
+    copy_cmd->add_option("--to", args->to, "postgresql://user@host:port/database")->required();
+    copy_cmd->add_option("--password-file", args->password_file,
+                         "file whose first line is the password (else FIELDGATE_STORE_PASSWORD)");
+    add(commands, copy_cmd, [args] { return fieldgate::store_copy(*args, std::cout, std::cerr); });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -237,6 +253,7 @@ int main(int argc, char** argv) {
     add_vendor(app, commands);
     add_quarantine(app, commands);
     add_catalog_and_report(app, commands);
+    add_store(app, commands);
     CLI11_PARSE(app, argc, argv);
     try {
         for (const auto& command : commands)

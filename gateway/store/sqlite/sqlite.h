@@ -52,6 +52,9 @@ class Statement {
     void run();    // step to completion, expecting no rows
     void reset();  // ready to bind and run again
 
+    enum class Type { integer, real, text, blob, null };
+    // The column's storage class in this row: SQLite keeps it per value, not per column.
+    Type type(int column) const;
     bool is_null(int column) const;
     std::string text(int column) const;
     std::optional<std::string> optional_text(int column) const;
