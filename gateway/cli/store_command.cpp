@@ -6,8 +6,6 @@
 #include <iomanip>
 #include <optional>
 
-#include "pg.h"
-#include "sqlite.h"
 #include "store_copy.h"
 
 namespace fieldgate {
@@ -47,27 +45,18 @@ int store_copy(const StoreCopyArgs& args, std::ostream& out, std::ostream& err) 
     }
     const auto password = read_password(args, err);
     if (!password) return 1;
-    bool connected = false;
     try {
-        sqlite::OpenOptions read_only;
-        read_only.read_only = true;
-        sqlite::Connection from(args.from, read_only);
-        store::check_copy_source(from);
-        pg::Connection to(args.to, *password);
-        connected = true;
-        print_report(store::copy_sqlite_to_postgres(from, to), out);
+        print_report(store::copy_store(args.from, args.to, *password), out);
         return 0;
     } catch (const store::CopyRefused& e) {
         err << "store copy: refused: " << e.what() << "\n";
-    } catch (const pg::Error& e) {
-        // libpq's messages name the server and the user, never the password.
-        err << "store copy: " << e.what() << "\n"
-            << (connected ? "No row was copied.\n"
-                          : "Check --to, the password (--password-file or "
-                            "FIELDGATE_STORE_PASSWORD) and that the server is reachable.\n");
-    } catch (const sqlite::Error& e) {
-        err << "store copy: cannot read " << args.from << " as a SQLite store: " << e.what()
-            << "\n";
+    } catch (const store::CopyFailed& e) {
+        err << "store copy: " << e.what() << "\n";
+        if (e.side() == store::CopyFailed::Side::target_unreachable)
+            err << "Check --to, the password (--password-file or FIELDGATE_STORE_PASSWORD) and "
+                   "that the server is reachable.\n";
+        else
+            err << "No row was copied.\n";
     } catch (const std::exception& e) {
         err << "store copy: " << e.what() << "\nNo row was copied.\n";
     }

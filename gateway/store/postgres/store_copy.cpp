@@ -1,5 +1,7 @@
 #include "store_copy.h"
 
+#include <memory>
+
 #include <algorithm>
 #include <string_view>
 
@@ -315,6 +317,35 @@ CopyReport copy_sqlite_to_postgres(sqlite::Connection& from, pg::Connection& to)
     } catch (...) {
         from.exec("ROLLBACK");
         throw;
+    }
+}
+
+CopyReport copy_store(const std::string& sqlite_path, const std::string& url,
+                      const std::string& password) {
+    if (const auto problem = pg::url_problem(url)) throw CopyRefused("--to " + *problem);
+    std::unique_ptr<sqlite::Connection> from;
+    try {
+        sqlite::OpenOptions read_only;
+        read_only.read_only = true;
+        from = std::make_unique<sqlite::Connection>(sqlite_path, read_only);
+        check_copy_source(*from);
+    } catch (const sqlite::Error& e) {
+        throw CopyFailed(CopyFailed::Side::source,
+                         "cannot read " + sqlite_path + " as a SQLite store: " + e.what());
+    }
+    std::unique_ptr<pg::Connection> to;
+    try {
+        to = std::make_unique<pg::Connection>(url, password);
+    } catch (const pg::Error& e) {
+        // libpq's messages name the server and the user, never the password.
+        throw CopyFailed(CopyFailed::Side::target_unreachable, e.what());
+    }
+    try {
+        return copy_sqlite_to_postgres(*from, *to);
+    } catch (const pg::Error& e) {
+        throw CopyFailed(CopyFailed::Side::target, e.what());
+    } catch (const sqlite::Error& e) {
+        throw CopyFailed(CopyFailed::Side::source, e.what());
     }
 }
 

@@ -45,4 +45,20 @@ void check_copy_source(sqlite::Connection& from);
 // rolls it back: the target then holds the schema and no rows.
 CopyReport copy_sqlite_to_postgres(sqlite::Connection& from, pg::Connection& to);
 
+// Why a copy did not happen, for the command to tell: which side, and whether rows were at stake.
+class CopyFailed : public std::runtime_error {
+  public:
+    enum class Side { source, target_unreachable, target };
+    CopyFailed(Side side, const std::string& what) : std::runtime_error(what), side_(side) {}
+    Side side() const { return side_; }
+
+  private:
+    Side side_;
+};
+
+// The command's whole copy: opens the SQLite file read-only and checks it, connects to `url`
+// (checked by pg::url_problem), and copies. Throws CopyRefused, or CopyFailed naming the side.
+CopyReport copy_store(const std::string& sqlite_path, const std::string& url,
+                      const std::string& password);
+
 }  // namespace fieldgate::store
