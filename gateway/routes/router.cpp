@@ -143,17 +143,34 @@ void Router::bind_routes() {
     if (parts_.admin) parts_.admin->add_routes(table_);
 }
 
-// /readyz: vendors loaded, the store taking writes (and the MQTT broker connected when
+namespace {
+
+// "ok", "failing" (it answers but does not commit: a full disk; reads are still served, so the
+// gateway stays in rotation) or "unreachable" (a database down or cut off: out of rotation).
+std::string store_state(std::exception_ptr error) {
+    if (!error) return "ok";
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        return store::is_unreachable(e) ? "unreachable" : "failing";
+    } catch (...) {
+    }
+    return "failing";
+}
+
+}  // namespace
+
+// /readyz: vendors loaded, the store reachable (and the MQTT broker connected when
 // configured); the listener certificate's expiry is shown, a warning at most.
 http::Response Router::readiness() const {
     auto registry = parts_.vendors();
     // Each check queues an empty job: the answer is what the previous one found, and a load
     // balancer polling every few seconds keeps the writer's connection tried (and remade).
     parts_.writer->submit([](store::Transaction&) {}, nullptr);
-    const bool store_ok = parts_.writer->last_batch_committed();
-    bool ready = registry && !registry->ids().empty() && store_ok;
+    const auto store = store_state(parts_.writer->last_batch_error());
+    bool ready = registry && !registry->ids().empty() && store != "unreachable";
     nlohmann::json body = {{"vendors", registry ? registry->ids().size() : 0},
-                           {"store", store_ok ? "ok" : "unavailable"},
+                           {"store", store},
                            {"write_queue", parts_.writer->queue_depth()}};
     if (parts_.mqtt_connected) {
         const bool mqtt = parts_.mqtt_connected();

@@ -30,4 +30,9 @@ class Transaction : public virtual WorkOrderRepository,
 // the database busy), as opposed to one the work itself caused.
 bool is_transient_failure(const std::exception& e);
 
+// A failure to reach the store at all (a networked store down or cut off), as opposed to one
+// it answered (a full disk, a constraint): a gateway in that state cannot serve, so /readyz
+// takes it out of rotation.
+bool is_unreachable(const std::exception& e);
+
 }  // namespace fieldgate::store

@@ -48,9 +48,9 @@ WriterStats Writer::stats() const {
     return stats_;
 }
 
-bool Writer::last_batch_committed() const {
+std::exception_ptr Writer::last_batch_error() const {
     std::lock_guard lock(mutex_);
-    return last_batch_committed_;
+    return last_batch_error_;
 }
 
 std::size_t Writer::queue_depth() const {
@@ -110,7 +110,7 @@ void Writer::settle(std::deque<Item>& batch, bool committed, std::exception_ptr 
     {
         std::lock_guard lock(mutex_);
         stats_.jobs += batch.size();
-        last_batch_committed_ = committed;
+        last_batch_error_ = committed ? nullptr : batch_error;
         if (committed)
             ++stats_.commits;
         else

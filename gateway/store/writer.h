@@ -66,9 +66,8 @@ class Writer {
 
     WriterStats stats() const;
     std::size_t queue_depth() const;
-    // Whether the last batch committed: false while the store is unreachable (a networked
-    // store) or refuses writes, true again after the next commit. /readyz reports it.
-    bool last_batch_committed() const;
+    // Why the last batch did not commit, or null when it did (/readyz reports it).
+    std::exception_ptr last_batch_error() const;
 
   private:
     struct Item {
@@ -87,7 +86,7 @@ class Writer {
     std::condition_variable wake_;
     std::deque<Item> queue_;
     bool stopping_ = false;
-    bool last_batch_committed_ = true;  // the store was opened and migrated
+    std::exception_ptr last_batch_error_;  // null: the store was opened and migrated
     WriterStats stats_;
     std::thread thread_;
 };
