@@ -85,6 +85,7 @@ void Gateway::open_store() {
     auto opened = store::open_store(settings);
     writer_ = std::move(opened.writer);
     reads_ = std::move(opened.reads);
+    leadership_ = std::move(opened.leadership);
     spdlog::info("store: {}", opened.description);
     ingest_ = std::make_unique<IngestService>(
         *writer_,
@@ -104,6 +105,7 @@ void Gateway::start_services() {
         w.lookback_days = config_.watchdog_lookback_days;
         w.city_zone = config_.city_time_zone;
         w.events = EventContext{config_.event_type_prefix, config_.event_source};
+        w.leads = leads(store::LeaderRole::watchdog);
         watchdog_ = std::make_unique<Watchdog>(w, *writer_, *reads_, nullptr);
     }
     admin_ = std::make_unique<AdminRoutes>(*writer_, *reads_, delivery_worker_.get());
@@ -112,8 +114,9 @@ void Gateway::start_services() {
     order_changes_ = std::make_unique<OrderChangeService>(config_, *writer_, *work_orders_,
                                                           [this] { return vendors(); });
     if (config_.mqtt) {
-        trucks_ = std::make_unique<mqtt::TruckService>(config_, *ingest_, secrets_, *writer_,
-                                                       *reads_, [this] { return vendors(); });
+        trucks_ = std::make_unique<mqtt::TruckService>(
+            config_, *ingest_, secrets_, *writer_, *reads_, [this] { return vendors(); },
+            leads(store::LeaderRole::pruning));
     }
     reloader_ = std::make_unique<VendorReloader>(
         LoaderOptions{catalog_, config_.mapping_schema_path, nullptr}, config_.vendor_schemas_dir,
@@ -129,6 +132,7 @@ void Gateway::start_services() {
     if (config_.poll_enabled) {
         poller_ = std::make_unique<poll::Poller>([this] { return vendors(); }, secrets_, *writer_,
                                                  *ingest_, delivery::outbound_options(config_));
+        poller_->lead_with(leads(store::LeaderRole::polling));
     }
 }
 
@@ -233,6 +237,7 @@ void Gateway::start_delivery() {
     options.dead_letter_after = std::chrono::seconds(config_.delivery_dead_letter_after_s);
     options.poll_interval = std::chrono::milliseconds(config_.delivery_poll_interval_ms);
     options.max_pause = std::chrono::seconds(config_.delivery_max_pause_s);
+    options.leads = leads(store::LeaderRole::delivery);
 
     const EventContext events{config_.event_type_prefix, config_.event_source};
     auto renderer = [this, profile, events](store::Transaction& db, const delivery::Endpoint& ep,

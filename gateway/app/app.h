@@ -2,11 +2,13 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 
 #include "catalog.h"
 #include "config.h"
+#include "leadership.h"
 #include "read_pool.h"
 #include "registry.h"
 #include "secrets.h"
@@ -75,6 +77,11 @@ class Gateway {
     std::unique_ptr<IngestService> ingest_;
     std::unique_ptr<store::Writer> writer_;
     std::unique_ptr<store::ReadPool> reads_;
+    std::unique_ptr<store::Leadership> leadership_;
+    // Asks the store whether this gateway leads `role` (always, on SQLite).
+    std::function<bool()> leads(store::LeaderRole role) {
+        return [this, role] { return leadership_->leads(role); };
+    }
     std::atomic<delivery::DeliveryWorker*> delivery_{nullptr};  // the writer's commit listener
     std::unique_ptr<delivery::DeliveryWorker> delivery_worker_;
     std::unique_ptr<Watchdog> watchdog_;

@@ -170,6 +170,8 @@ void DeliveryWorker::dispatch_loop() {
 // in flight, as far as capacity goes. Returns when something deferred falls due.
 Clock::time_point DeliveryWorker::pass() {
     Clock::time_point next_wake = Clock::now() + options_.poll_interval;
+    // Another gateway on the same database delivers; this one asks again next pass.
+    if (options_.leads && !options_.leads()) return next_wake;
     {
         std::lock_guard lock(mutex_);
         if (Clock::now() < store_retry_at_) return store_retry_at_;

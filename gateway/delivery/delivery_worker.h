@@ -43,6 +43,8 @@ struct DeliveryOptions {
     std::chrono::milliseconds poll_interval{1000};
     std::chrono::seconds max_pause{30};  // longest wait between probes of an unwell endpoint
     int scan_limit = 2000;               // pending rows looked at per endpoint and pass
+    // Whether this gateway delivers now (it leads the delivery role); null: always.
+    std::function<bool()> leads = nullptr;
 };
 
 // Renders a pending row for its endpoint on a read connection. Throws when it cannot; the row

@@ -94,6 +94,7 @@ void PositionStore::flush(std::unique_lock<std::mutex>& lock) {
 }
 
 void PositionStore::prune() {
+    if (options_.leads_pruning && !options_.leads_pruning()) return;
     const auto cutoff = format_utc(now_millis() - std::chrono::hours(24) * options_.history_days);
     auto removed = std::make_shared<std::int64_t>(0);
     {

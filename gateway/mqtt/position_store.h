@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -23,6 +24,9 @@ struct PositionStoreOptions {
     std::size_t max_pending = 200000;  // beyond this (writer far behind) history rows are dropped
     int history_days = 7;
     std::chrono::seconds prune_interval{3600};
+    // Whether this gateway prunes history (it leads the pruning role); null: always. Flushing
+    // the positions this gateway received is its own work and never waits for a lead.
+    std::function<bool()> leads_pruning = nullptr;
 };
 
 struct PositionStats {

@@ -14,7 +14,8 @@ namespace fieldgate::mqtt {
 
 TruckService::TruckService(const GatewayConfig& config, IngestService& ingest,
                            const SecretStore& secrets, store::Writer& writer,
-                           store::ReadPool& reads, Vendors vendors) {
+                           store::ReadPool& reads, Vendors vendors,
+                           std::function<bool()> leads_pruning) {
     const auto& mq = *config.mqtt;
     const Catalog& catalog = *ingest.context().catalog;
     auto registry = vendors();
@@ -37,6 +38,7 @@ TruckService::TruckService(const GatewayConfig& config, IngestService& ingest,
     p.flush_rows = static_cast<std::size_t>(mq.position_flush_rows);
     p.history_days = mq.position_history_days;
     p.prune_interval = std::chrono::seconds(mq.prune_interval_s);
+    p.leads_pruning = std::move(leads_pruning);
     positions_ = std::make_unique<PositionStore>(p, writer);
     ArrivalOptions a;
     a.en_route_m = mq.en_route_radius_m;

@@ -31,7 +31,8 @@ class TruckService {
   public:
     using Vendors = std::function<std::shared_ptr<const VendorRegistry>()>;
     TruckService(const GatewayConfig& config, IngestService& ingest, const SecretStore& secrets,
-                 store::Writer& writer, store::ReadPool& reads, Vendors vendors);
+                 store::Writer& writer, store::ReadPool& reads, Vendors vendors,
+                 std::function<bool()> leads_pruning = nullptr);
     ~TruckService();  // stops the client first, then flushes positions
 
     void start();

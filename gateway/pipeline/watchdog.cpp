@@ -40,7 +40,7 @@ void Watchdog::loop() {
     while (!stopping_) {
         lock.unlock();
         try {
-            sweep(now_millis());
+            if (!options_.leads || options_.leads()) sweep(now_millis());
         } catch (const std::exception& e) {
             spdlog::warn("watchdog: sweep failed: {}", e.what());
         }

@@ -25,6 +25,8 @@ struct WatchdogOptions {
     int lookback_days = 14;         // scheduled dates older than this are not looked at again
     std::string city_zone = "America/Los_Angeles";
     EventContext events;
+    // Whether this gateway sweeps now (it leads the watchdog role); null: always.
+    std::function<bool()> leads = nullptr;
 };
 
 class Watchdog {

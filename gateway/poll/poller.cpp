@@ -69,7 +69,8 @@ void Poller::loop() {
             wake_.wait_for(lock, wait, [this] { return stopping_; });
             if (stopping_) return;
         }
-        wait = kTick;  // at least this often: a reload may have added a vendor
+        wait = kTick;                       // at least this often: a reload may have added a vendor
+        if (leads_ && !leads_()) continue;  // another gateway on the database polls
         const auto registry = vendors_();
         if (!registry) continue;
         for (const auto& [id, entry] : registry->vendors()) {

@@ -37,6 +37,8 @@ class Poller {
     Poller(const Poller&) = delete;
     Poller& operator=(const Poller&) = delete;
 
+    // Before start(): whether this gateway polls now (it leads the polling role).
+    void lead_with(std::function<bool()> leads) { leads_ = std::move(leads); }
     void start();
     void stop();
 
@@ -70,6 +72,7 @@ class Poller {
     std::condition_variable wake_;
     bool stopping_ = false;
     std::thread thread_;
+    std::function<bool()> leads_;
 };
 
 }  // namespace fieldgate::poll

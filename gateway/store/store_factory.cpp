@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "pg.h"
+#include "pg_leadership.h"
 #include "pg_store.h"
 #include "sqlite_read_pool.h"
 #include "sqlite_writer.h"
@@ -19,6 +20,7 @@ OpenedStore open_store(const StoreSettings& settings) {
         options.limits = settings.limits;
         opened.writer = std::make_unique<SqliteWriter>(options);
         opened.reads = std::make_unique<SqliteReadPool>(settings.sqlite_path);
+        opened.leadership = std::make_unique<SoleLeader>();
         opened.description = "SQLite " + settings.sqlite_path;
         return opened;
     }
@@ -27,6 +29,7 @@ OpenedStore open_store(const StoreSettings& settings) {
     PgStoreOptions options{settings.url, settings.password, settings.limits};
     opened.writer = std::make_unique<PgWriter>(options);
     opened.reads = std::make_unique<PgReadPool>(options);
+    opened.leadership = std::make_unique<PgLeadership>(options);
     opened.description = "PostgreSQL " + settings.url;
     return opened;
 }

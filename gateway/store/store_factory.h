@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "leadership.h"
 #include "read_pool.h"
 #include "writer.h"
 
@@ -23,6 +24,7 @@ struct StoreSettings {
 struct OpenedStore {
     std::unique_ptr<Writer> writer;
     std::unique_ptr<ReadPool> reads;
+    std::unique_ptr<Leadership> leadership;  // who runs the one-at-a-time work
     std::string description;  // for the log: the file, or the URL (it never holds a password)
 };
 
