@@ -21,9 +21,7 @@
 namespace fieldgate::test {
 
 inline PgCluster& shared_pg_cluster() {
-    // Durability is the fault suite's subject; here fsync only slows the cases down.
-    static PgCluster cluster(PgClusterOptions{.fsync = false});
-    return cluster;
+    return run_pg_cluster();
 }
 
 enum class StoreKind { sqlite, postgres };

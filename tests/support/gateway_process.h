@@ -1,5 +1,7 @@
 // The real fieldgate binary, started on a free loopback port with its own temporary SQLite
-// file and secrets, for component and integration tests.
+// file and secrets, for component and integration tests. With FIELDGATE_TEST_STORE=postgres
+// (ctest runs the component tests a second time so) a gateway whose test names no store of its
+// own runs on a fresh database of the test program's PostgreSQL cluster instead.
 #pragma once
 
 #include <fcntl.h>
@@ -8,7 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -19,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http_client.h"
+#include "support/pg_cluster.h"
 #include "support/temp_dir.h"
 
 extern char** environ;
@@ -35,6 +40,11 @@ struct Secrets {
     std::string crm_webhook;                                // whsec_<base64>; written only when set
     std::vector<std::pair<std::string, std::string>> more;  // {name, value}: more secret files
 };
+
+inline bool test_store_is_postgres() {
+    const char* store = std::getenv("FIELDGATE_TEST_STORE");
+    return store && std::string(store) == "postgres";
+}
 
 class GatewayProcess {
   public:
@@ -59,6 +69,15 @@ class GatewayProcess {
             {"log", {{"level", "warn"}}},
         };
         config.merge_patch(extra_config);
+        if (test_store_is_postgres() && !config["store"].contains("url")) {
+            static std::atomic<int> next{0};
+            store_url_ = run_pg_cluster().create_database("gw" + std::to_string(::getpid()) + "_" +
+                                                          std::to_string(next++));
+            config["store"]["url"] = store_url_;
+            dir_.write("secrets/store/password", run_pg_cluster().password());
+        } else if (config["store"].contains("url")) {
+            store_url_ = config["store"]["url"].get<std::string>();
+        }
         config_path_ = dir_.write("gateway.json", config.dump(2));
         start();
     }
@@ -129,6 +148,8 @@ class GatewayProcess {
     pid_t pid() const { return pid_; }
     sim::HttpClient client() const { return sim::HttpClient("127.0.0.1", port_); }
     std::string db_path() const { return dir_.file("fieldgate.db"); }
+    // The PostgreSQL database the gateway runs on; empty on SQLite.
+    const std::string& store_url() const { return store_url_; }
     std::string config_path() const { return config_path_; }
     std::string log_text() const {
         std::ifstream in(dir_.file("gateway.log"));
@@ -152,6 +173,7 @@ class GatewayProcess {
   private:
     TempDir dir_;
     std::string config_path_;
+    std::string store_url_;
     pid_t pid_ = -1;
     std::uint16_t port_ = 0;
 };

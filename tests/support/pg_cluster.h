@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -46,7 +47,21 @@ class PgCluster {
              quoted("pwfile") + " -E UTF8 --locale=C.UTF-8 --no-sync");
         start();
     }
-    ~PgCluster() { stop(); }
+    // The cluster a ctest fixture started for the whole run (tests/support/pg_test_cluster.sh
+    // wrote `info`): this object creates databases on it and never stops it.
+    static std::unique_ptr<PgCluster> attach(const std::string& info) {
+        std::unique_ptr<PgCluster> c(new PgCluster(Attached{}));
+        std::ifstream in(info);
+        std::string dir;
+        if (!(in >> dir >> c->port_ >> c->password_))
+            throw std::runtime_error("PgCluster: cannot read " + info);
+        c->bin_ = find_bindir();
+        c->attached_ = true;
+        return c;
+    }
+    ~PgCluster() {
+        if (!attached_) stop();
+    }
     PgCluster(const PgCluster&) = delete;
     PgCluster& operator=(const PgCluster&) = delete;
 
@@ -93,6 +108,9 @@ class PgCluster {
     }
 
   private:
+    struct Attached {};
+    explicit PgCluster(Attached) {}
+
     static std::string find_bindir() {
         if (const char* env = std::getenv("FIELDGATE_PG_BIN")) return env;
         std::string best;
@@ -137,6 +155,18 @@ class PgCluster {
     std::string password_;
     int port_ = 0;
     bool running_ = false;
+    bool attached_ = false;
 };
+
+// For tests that only need databases: the run's shared cluster when ctest started one
+// (FIELDGATE_TEST_PG_INFO), else one of this test program's own, started on first use.
+inline PgCluster& run_pg_cluster() {
+    static const std::unique_ptr<PgCluster> cluster = [] {
+        const char* info = std::getenv("FIELDGATE_TEST_PG_INFO");
+        if (info && std::filesystem::exists(info)) return PgCluster::attach(info);
+        return std::make_unique<PgCluster>(PgClusterOptions{.fsync = false});
+    }();
+    return *cluster;
+}
 
 }  // namespace fieldgate::test
