@@ -17,7 +17,9 @@
 #include "quarantine_command.h"
 #include "report_command.h"
 #include "store_command.h"
+#include "store_config.h"
 #include "summary.h"
+#include "tool_session.h"
 
 namespace {
 
@@ -84,7 +86,8 @@ void add_serve_and_stats(CLI::App& app, Commands& commands) {
     stats_cmd->add_flag("--json", args->json, "print JSON instead of a table");
     add(commands, stats_cmd, [args] {
         const auto config = fieldgate::load_config(args->config);
-        const auto summary = fieldgate::store::summarize(config.store_path);
+        fieldgate::store::ToolSession session(fieldgate::store_settings(config), true);
+        const auto summary = session.summary();
         std::cout << (args->json ? summary.dump(2) + "\n"
                                  : fieldgate::store::format_summary(summary));
         return 0;

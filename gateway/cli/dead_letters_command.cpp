@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config.h"
+#include "store_config.h"
 #include "tool_session.h"
 #include "transaction.h"
 
@@ -19,7 +20,7 @@ std::optional<std::string> destination_of(const DeadLetterArgs& args) {
 
 int list_dead_letters(const DeadLetterArgs& args, std::ostream& out) {
     const auto config = load_config(args.config_path);
-    store::ToolSession session(config.store_path, true);
+    store::ToolSession session(store_settings(config), true);
     for (const auto& d : session.reads().dead_letters(destination_of(args), 0, args.limit)) {
         out << nlohmann::json{{"id", d.id},
                               {"destination", d.destination},
@@ -41,7 +42,7 @@ int list_dead_letters(const DeadLetterArgs& args, std::ostream& out) {
 
 int replay_dead_letters(const DeadLetterArgs& args, std::ostream& out) {
     const auto config = load_config(args.config_path);
-    store::ToolSession session(config.store_path, false, config.synchronous);
+    store::ToolSession session(store_settings(config), false);
     int replayed = 0;
     session.run([&](store::Transaction& tx) {
         replayed = tx.replay_dead_letters(args.all ? std::vector<std::int64_t>{} : args.ids,

@@ -4,6 +4,7 @@
 
 #include "admin_client.h"
 #include "config.h"
+#include "store_config.h"
 #include "time_util.h"
 #include "tool_session.h"
 #include "transaction.h"
@@ -87,7 +88,7 @@ int quarantine_discard(const QuarantineArgs& args, std::ostream& out, std::ostre
 int dead_letter_discard(const std::string& config_path, std::int64_t id, const std::string& reason,
                         std::ostream& out, std::ostream& err) {
     const auto config = load_config(config_path);
-    store::ToolSession session(config.store_path, false, config.synchronous);
+    store::ToolSession session(store_settings(config), false);
     bool done = false;
     session.run(
         [&](store::Transaction& tx) { done = tx.discard_dead_letter(id, reason, now_utc()); });

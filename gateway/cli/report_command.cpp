@@ -2,6 +2,7 @@
 
 #include "catalog.h"
 #include "config.h"
+#include "store_config.h"
 #include "time_util.h"
 #include "tool_session.h"
 #include "vendor_report.h"
@@ -15,7 +16,7 @@ int run_report(const ReportArgs& args, std::ostream& out, std::ostream& err) {
     }
     const auto config = load_config(args.config_path);
     const auto catalog = Catalog::load(config.catalog_path, config.catalog_schema_path);
-    store::ToolSession session(config.store_path, true);
+    store::ToolSession session(store_settings(config), true);
     reports::ReportQuery query{args.from, args.to, std::nullopt};
     if (!args.vendor.empty()) query.vendor = args.vendor;
     const auto figures = reports::vendor_report(session.reads(), catalog, query);

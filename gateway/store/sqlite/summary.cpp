@@ -7,57 +7,6 @@
 
 namespace fieldgate::store {
 
-namespace {
-
-void count_into(sqlite::Connection& db, const std::string& sql, nlohmann::json& into, int keys) {
-    auto q = db.prepare(sql);
-    while (q->step()) {
-        nlohmann::json* at = &into;
-        for (int k = 0; k < keys; ++k) {
-            const std::string key = q->is_null(k) ? "(none)" : q->text(k);
-            at = &(*at)[key];
-        }
-        *at = q->integer(keys);
-    }
-}
-
-}  // namespace
-
-nlohmann::json summarize(const std::string& db_path) {
-    sqlite::OpenOptions options;
-    options.read_only = true;
-    sqlite::Connection db(db_path, options);
-    nlohmann::json s = {{"work_orders", nlohmann::json::object()},
-                        {"outcomes", nlohmann::json::object()},
-                        {"by_vendor", nlohmann::json::object()},
-                        {"quarantine", nlohmann::json::object()},
-                        {"outbox", nlohmann::json::object()}};
-    count_into(db, "SELECT status, COUNT(*) FROM work_orders GROUP BY 1 ORDER BY 1",
-               s["work_orders"], 1);
-    count_into(db, "SELECT disposition, COUNT(*) FROM outcomes GROUP BY 1 ORDER BY 1",
-               s["outcomes"], 1);
-    nlohmann::json by_outcome = nlohmann::json::object();
-    count_into(db,
-               "SELECT o.vendor, o.outcome, COUNT(*) FROM work_orders w JOIN outcomes o ON o.id = "
-               "w.outcome_id "
-               "GROUP BY 1, 2 ORDER BY 1, 2",
-               by_outcome, 2);
-    nlohmann::json by_reason = nlohmann::json::object();
-    count_into(db,
-               "SELECT o.vendor, o.reason, COUNT(*) FROM work_orders w JOIN outcomes o ON o.id = "
-               "w.outcome_id "
-               "WHERE o.reason IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2",
-               by_reason, 2);
-    for (auto& [vendor, counts] : by_outcome.items()) s["by_vendor"][vendor]["outcomes"] = counts;
-    for (auto& [vendor, counts] : by_reason.items()) s["by_vendor"][vendor]["reasons"] = counts;
-    count_into(db,
-               "SELECT vendor, problem_type, COUNT(*) FROM quarantine WHERE state = 'open' GROUP "
-               "BY 1, 2 ORDER BY 1, 2",
-               s["quarantine"], 2);
-    count_into(db, "SELECT state, COUNT(*) FROM outbox GROUP BY 1 ORDER BY 1", s["outbox"], 1);
-    return s;
-}
-
 std::string format_summary(const nlohmann::json& s) {
     std::ostringstream out;
     auto line = [&out](const std::string& label, const nlohmann::json& n, int indent) {

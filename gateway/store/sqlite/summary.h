@@ -13,10 +13,7 @@
 
 namespace fieldgate::store {
 
-// {"work_orders": {status: n}, "outcomes": {"applied"|"late"|"conflict"|"correction": n},
-//  "by_vendor": {vendor: {"outcomes": {code: n}, "reasons": {code: n}}},
-//  "quarantine": {vendor: {problem_type: n}}, "outbox": {state: n}}
-nlohmann::json summarize(const std::string& db_path);
+// ToolSession::summary() as the table `fieldgate stats` prints.
 std::string format_summary(const nlohmann::json& summary);
 
 // The vendor's latest corrections received at or after `since`, newest first: a walk down its
