@@ -20,6 +20,7 @@
 #include "poller.h"
 #include "router.h"
 #include "server.h"
+#include "store_config.h"
 #include "store_factory.h"
 #include "transaction.h"
 #include "truck_service.h"
@@ -66,18 +67,7 @@ void Gateway::load_vendors() {
 }
 
 void Gateway::open_store() {
-    store::StoreSettings settings;
-    settings.sqlite_path = config_.store_path;
-    settings.synchronous = config_.synchronous;
-    settings.checkpoint_every = std::chrono::milliseconds(config_.checkpoint_interval_ms);
-    settings.url = config_.store_url;
-    if (!settings.url.empty()) {
-        const auto passwords = secrets_.values(config_.store_password_secret);
-        if (passwords.empty())
-            throw std::runtime_error("store.url is set but the secret '" +
-                                     config_.store_password_secret + "' is not configured");
-        settings.password = passwords.front();
-    }
+    auto settings = store_settings(config_, secrets_);
     settings.limits.on_commit = [this] {
         if (auto* worker = delivery_.load(std::memory_order_acquire)) worker->notify();
     };
@@ -86,6 +76,7 @@ void Gateway::open_store() {
     writer_ = std::move(opened.writer);
     reads_ = std::move(opened.reads);
     leadership_ = std::move(opened.leadership);
+    leases_ = std::move(opened.leases);
     spdlog::info("store: {}", opened.description);
     ingest_ = std::make_unique<IngestService>(
         *writer_,
@@ -237,7 +228,7 @@ void Gateway::start_delivery() {
     options.dead_letter_after = std::chrono::seconds(config_.delivery_dead_letter_after_s);
     options.poll_interval = std::chrono::milliseconds(config_.delivery_poll_interval_ms);
     options.max_pause = std::chrono::seconds(config_.delivery_max_pause_s);
-    options.leads = leads(store::LeaderRole::delivery);
+    options.leases = leases_.get();
 
     const EventContext events{config_.event_type_prefix, config_.event_source};
     auto renderer = [this, profile, events](store::Transaction& db, const delivery::Endpoint& ep,

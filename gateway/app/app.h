@@ -9,6 +9,7 @@
 #include "catalog.h"
 #include "config.h"
 #include "leadership.h"
+#include "outbox_leases.h"
 #include "read_pool.h"
 #include "registry.h"
 #include "secrets.h"
@@ -78,6 +79,7 @@ class Gateway {
     std::unique_ptr<store::Writer> writer_;
     std::unique_ptr<store::ReadPool> reads_;
     std::unique_ptr<store::Leadership> leadership_;
+    std::unique_ptr<store::OutboxLeases> leases_;  // several gateways deliver (PostgreSQL)
     // Asks the store whether this gateway leads `role` (always, on SQLite).
     std::function<bool()> leads(store::LeaderRole role) {
         return [this, role] { return leadership_->leads(role); };

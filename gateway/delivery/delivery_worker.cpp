@@ -19,8 +19,12 @@ DeliveryWorker::DeliveryWorker(DeliveryOptions options, std::vector<Endpoint> en
       renderer_(std::move(renderer)),
       writer_(writer),
       reads_(reads),
-      secrets_(secrets) {
+      secrets_(secrets),
+      lease_owner_(make_lease_owner()) {
     options_.concurrency = std::max(1, options_.concurrency);
+    // Renewed every third of a lease, and a pass comes at least every poll interval.
+    options_.lease =
+        std::max<std::chrono::milliseconds>(options_.lease, 3 * options_.poll_interval);
     for (auto& e : endpoints) {
         std::string error;
         auto url = http::parse_endpoint_url(e.url, error);
@@ -66,6 +70,7 @@ void DeliveryWorker::start() {
 }
 
 void DeliveryWorker::stop() {
+    std::vector<std::int64_t> not_sent;  // claimed, never sent: another gateway may take them
     {
         std::lock_guard lock(mutex_);
         if (!started_ || stopping_) {
@@ -73,8 +78,13 @@ void DeliveryWorker::stop() {
             return;
         }
         stopping_ = true;
+        for (const auto& job : jobs_) {
+            not_sent.push_back(job.row.event.id);
+            leased_.erase(job.row.event.id);
+        }
         jobs_.clear();
     }
+    release_leases(not_sent);
     wake_.notify_all();
     jobs_ready_.notify_all();
     if (dispatcher_.joinable()) dispatcher_.join();
@@ -170,8 +180,7 @@ void DeliveryWorker::dispatch_loop() {
 // in flight, as far as capacity goes. Returns when something deferred falls due.
 Clock::time_point DeliveryWorker::pass() {
     Clock::time_point next_wake = Clock::now() + options_.poll_interval;
-    // Another gateway on the same database delivers; this one asks again next pass.
-    if (options_.leads && !options_.leads()) return next_wake;
+    renew_leases();
     {
         std::lock_guard lock(mutex_);
         if (Clock::now() < store_retry_at_) return store_retry_at_;
@@ -199,54 +208,64 @@ Clock::time_point DeliveryWorker::pass() {
             settled_since_scan_.clear();
         }
 
-        std::vector<store::PendingEvent> rows;
-        {
-            auto db = reads_.acquire();
-            rows = db->pending_events(name, 0, options_.scan_limit);
-        }
+        auto rows = next_rows(name, capacity);
 
-        std::vector<Job> expired;
-        {
-            std::lock_guard lock(mutex_);
-            auto& rt = *endpoints_[i];
-            std::unordered_set<std::string> seen;
-            for (auto& row : rows) {
-                if (capacity <= 0) break;
-                // Only the first pending row of a work order may go: its head.
-                if (!seen.insert(row.event.work_order_id).second) continue;
-                if (rt.orders_in_flight.count(row.event.work_order_id)) continue;
-                if (settled_since_scan_.count(row.event.id)) continue;
-                if (row.next_attempt_at) {
-                    const auto due = parse_rfc3339(*row.next_attempt_at);
-                    if (due && *due > sys_now) {
-                        next_wake = std::min(
-                            next_wake, Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                                          *due - sys_now));
-                        continue;
-                    }
-                }
-                rt.orders_in_flight.insert(row.event.work_order_id);
-                ++rt.in_flight;
-                ++in_flight_;
-                --capacity;
-                const auto created = parse_rfc3339(row.event.created_at);
-                Job job{i, std::move(row)};
-                if (created && sys_now - *created > options_.dead_letter_after)
-                    expired.push_back(std::move(job));
-                else
-                    jobs_.push_back(std::move(job));
-            }
-        }
-        jobs_ready_.notify_all();
-        for (auto& job : expired) {
-            Attempt a;
-            a.error = "expired: not delivered within " +
-                      std::to_string(options_.dead_letter_after.count()) + " s";
-            a.status = -1;
-            settle(std::move(job), std::move(a));
-        }
+        hand_out(i, std::move(rows), capacity, sys_now, next_wake);
     }
     return next_wake;
+}
+
+// Hands the rows of endpoint `i` that may go now to the senders, as far as `capacity` goes;
+// brings `next_wake` forward to the first row that falls due later.
+void DeliveryWorker::hand_out(std::size_t i, std::vector<store::PendingEvent> rows, int capacity,
+                              std::chrono::sys_time<std::chrono::milliseconds> sys_now,
+                              Clock::time_point& next_wake) {
+    std::vector<Job> expired;
+    std::vector<std::int64_t> not_taken;  // leased but not sent this pass: given back
+    {
+        std::lock_guard lock(mutex_);
+        auto& rt = *endpoints_[i];
+        std::unordered_set<std::string> seen;
+        for (auto& row : rows) {
+            // Only the first pending row of a work order may go: its head.
+            if (capacity <= 0 || !seen.insert(row.event.work_order_id).second ||
+                rt.orders_in_flight.count(row.event.work_order_id) ||
+                settled_since_scan_.count(row.event.id)) {
+                not_taken.push_back(row.event.id);
+                continue;
+            }
+            if (row.next_attempt_at) {
+                const auto due = parse_rfc3339(*row.next_attempt_at);
+                if (due && *due > sys_now) {
+                    next_wake = std::min(
+                        next_wake,
+                        Clock::now() + std::chrono::duration_cast<Clock::duration>(*due - sys_now));
+                    not_taken.push_back(row.event.id);
+                    continue;
+                }
+            }
+            if (options_.leases) leased_.insert(row.event.id);
+            rt.orders_in_flight.insert(row.event.work_order_id);
+            ++rt.in_flight;
+            ++in_flight_;
+            --capacity;
+            const auto created = parse_rfc3339(row.event.created_at);
+            Job job{i, std::move(row)};
+            if (created && sys_now - *created > options_.dead_letter_after)
+                expired.push_back(std::move(job));
+            else
+                jobs_.push_back(std::move(job));
+        }
+    }
+    jobs_ready_.notify_all();
+    release_leases(not_taken);
+    for (auto& job : expired) {
+        Attempt a;
+        a.error = "expired: not delivered within " +
+                  std::to_string(options_.dead_letter_after.count()) + " s";
+        a.status = -1;
+        settle(std::move(job), std::move(a));
+    }
 }
 
 void DeliveryWorker::submit_write(std::function<void(store::Transaction&)> write,
@@ -299,6 +318,7 @@ void DeliveryWorker::finish(const Job& job) {
         std::lock_guard lock(mutex_);
         auto& rt = *endpoints_[job.endpoint];
         rt.orders_in_flight.erase(job.row.event.work_order_id);
+        leased_.erase(job.row.event.id);
         --rt.in_flight;
         --in_flight_;
         settled_since_scan_.insert(job.row.event.id);

@@ -27,6 +27,7 @@
 #include "endpoint.h"
 #include "endpoint_url.h"
 #include "http_client.h"
+#include "outbox_leases.h"
 #include "read_pool.h"
 #include "retry_policy.h"
 #include "secrets.h"
@@ -43,8 +44,11 @@ struct DeliveryOptions {
     std::chrono::milliseconds poll_interval{1000};
     std::chrono::seconds max_pause{30};  // longest wait between probes of an unwell endpoint
     int scan_limit = 2000;               // pending rows looked at per endpoint and pass
-    // Whether this gateway delivers now (it leads the delivery role); null: always.
-    std::function<bool()> leads = nullptr;
+    // Several gateways deliver one outbox (PostgreSQL): each event is leased before it is sent
+    // and the lease renewed while it is in flight; a gateway that dies gives its events up
+    // when their leases run out. Null: this gateway alone delivers (SQLite).
+    store::OutboxLeases* leases = nullptr;
+    std::chrono::milliseconds lease{6000};
 };
 
 // Renders a pending row for its endpoint on a read connection. Throws when it cannot; the row
@@ -105,6 +109,14 @@ class DeliveryWorker {
     void dispatch_loop();
     void sender_loop();
     std::chrono::steady_clock::time_point pass();
+    // The endpoint's candidates for this pass: leased (several gateways) or read (one).
+    std::vector<store::PendingEvent> next_rows(const std::string& endpoint, int capacity);
+    void hand_out(std::size_t endpoint, std::vector<store::PendingEvent> rows, int capacity,
+                  std::chrono::sys_time<std::chrono::milliseconds> sys_now,
+                  std::chrono::steady_clock::time_point& next_wake);
+    void renew_leases();
+    void release_leases(const std::vector<std::int64_t>& ids);
+    static std::string make_lease_owner();
     Attempt send(Job& job, std::vector<std::unique_ptr<http::HttpClient>>& clients);
     http::ClientResponse post(const Endpoint& endpoint, http::HttpClient& client,
                               const std::string& target, http::HeaderList headers,
@@ -140,6 +152,9 @@ class DeliveryWorker {
     std::vector<std::unique_ptr<Runtime>> endpoints_;
     std::deque<Job> jobs_;
     std::unordered_set<std::int64_t> settled_since_scan_;
+    std::string lease_owner_;                  // this gateway, in the outbox's leases
+    std::unordered_set<std::int64_t> leased_;  // events this gateway holds leases on
+    std::chrono::steady_clock::time_point renewed_at_{};
     // The store could not record an attempt (disk full, I/O error): nothing is sent before
     // store_retry_at_, since every answer would go unrecorded and its event out again at once.
     int store_failures_ = 0;

@@ -1,12 +1,13 @@
-// Work that must run on one gateway at a time (the outbox's delivery, polling vendors, the
-// watchdog, pruning history) asks here before each round. On SQLite there is one gateway per
+// Work that must run on one gateway at a time (polling vendors, the watchdog, pruning
+// history) asks here before each round. On SQLite there is one gateway per
 // file, so it always leads; on PostgreSQL the gateways hold advisory locks, one per role, and a
 // gateway that dies or loses the database gives its roles up to another within seconds.
 #pragma once
 
 namespace fieldgate::store {
 
-enum class LeaderRole { delivery = 1, polling = 2, watchdog = 3, pruning = 4 };
+// (1 was delivery, which every gateway now shares through outbox leases.)
+enum class LeaderRole { polling = 2, watchdog = 3, pruning = 4 };
 
 class Leadership {
   public:

@@ -4,6 +4,7 @@
 
 #include "pg.h"
 #include "pg_leadership.h"
+#include "pg_outbox_leases.h"
 #include "pg_store.h"
 #include "sqlite_read_pool.h"
 #include "sqlite_writer.h"
@@ -30,6 +31,7 @@ OpenedStore open_store(const StoreSettings& settings) {
     opened.writer = std::make_unique<PgWriter>(options);
     opened.reads = std::make_unique<PgReadPool>(options);
     opened.leadership = std::make_unique<PgLeadership>(options);
+    opened.leases = std::make_unique<PgOutboxLeases>(options);
     opened.description = "PostgreSQL " + settings.url;
     return opened;
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "leadership.h"
+#include "outbox_leases.h"
 #include "read_pool.h"
 #include "writer.h"
 
@@ -25,6 +26,8 @@ struct OpenedStore {
     std::unique_ptr<Writer> writer;
     std::unique_ptr<ReadPool> reads;
     std::unique_ptr<Leadership> leadership;  // who runs the one-at-a-time work
+    // Several gateways deliver the outbox (PostgreSQL); null for a store of one gateway.
+    std::unique_ptr<OutboxLeases> leases;
     std::string description;  // for the log: the file, or the URL (it never holds a password)
 };
 

@@ -19,11 +19,11 @@ store::PgStoreOptions shared_options(const std::string& url) {
 TEST(PgLeadership, EachRoleHasOneLeader) {
     const auto options = shared_options(fresh_pg_database("lead"));
     store::PgLeadership a(options), b(options);
-    EXPECT_TRUE(a.leads(LeaderRole::delivery));
-    EXPECT_FALSE(b.leads(LeaderRole::delivery));
+    EXPECT_TRUE(a.leads(LeaderRole::pruning));
+    EXPECT_FALSE(b.leads(LeaderRole::pruning));
     EXPECT_TRUE(b.leads(LeaderRole::polling)) << "roles are led apart";
     EXPECT_FALSE(a.leads(LeaderRole::polling));
-    EXPECT_TRUE(a.leads(LeaderRole::delivery)) << "a leader keeps its role";
+    EXPECT_TRUE(a.leads(LeaderRole::pruning)) << "a leader keeps its role";
 }
 
 TEST(PgLeadership, RoleMovesWhenItsLeaderGoes) {
@@ -43,13 +43,13 @@ TEST(PgLeadership, LeaderThatLosesTheDatabaseStopsLeadingAndLeadsAgainAfter) {
     options.url = cluster.create_database("lead");
     options.password = cluster.password();
     store::PgLeadership a(options);
-    ASSERT_TRUE(a.leads(LeaderRole::delivery));
+    ASSERT_TRUE(a.leads(LeaderRole::pruning));
     cluster.stop();
     EXPECT_TRUE(
-        wait_until([&] { return !a.leads(LeaderRole::delivery); }, std::chrono::seconds(10)));
+        wait_until([&] { return !a.leads(LeaderRole::pruning); }, std::chrono::seconds(10)));
     cluster.start();
     EXPECT_TRUE(
-        wait_until([&] { return a.leads(LeaderRole::delivery); }, std::chrono::seconds(10)));
+        wait_until([&] { return a.leads(LeaderRole::pruning); }, std::chrono::seconds(10)));
 }
 
 }  // namespace

@@ -74,7 +74,8 @@ std::vector<PendingEvent> PgOutboxRepository::pending_events(const std::string& 
 void PgOutboxRepository::mark_delivered(std::int64_t id, int status, const std::string& at) {
     db_->query(
         "UPDATE outbox SET state = 'delivered', delivered_at = $1, attempts = attempts + 1, "
-        "last_status = $2, next_attempt_at = NULL, deferred_by = NULL WHERE id = $3",
+        "last_status = $2, next_attempt_at = NULL, deferred_by = NULL, lease_owner = NULL, "
+        "lease_until = NULL WHERE id = $3",
         pg::Params().text(at).integer(status).integer(id));
 }
 
@@ -83,7 +84,7 @@ void PgOutboxRepository::mark_retry(std::int64_t id, int status, const std::stri
                                     const std::string& deferred_by) {
     db_->query(
         "UPDATE outbox SET attempts = attempts + 1, last_status = $1, last_error = $2, "
-        "next_attempt_at = $3, deferred_by = $4, "
+        "next_attempt_at = $3, deferred_by = $4, lease_owner = NULL, lease_until = NULL, "
         "event_failures = event_failures + CASE WHEN $4 = 'event' THEN 1 ELSE 0 END "
         "WHERE id = $5 AND state = 'pending'",
         pg::Params()
@@ -98,15 +99,15 @@ void PgOutboxRepository::mark_dead(std::int64_t id, int status, const std::strin
                                    const std::string& at) {
     db_->query(
         "UPDATE outbox SET state = 'dead', dead_at = $1, attempts = attempts + 1, "
-        "last_status = $2, last_error = $3, next_attempt_at = NULL, deferred_by = NULL "
-        "WHERE id = $4 AND state = 'pending'",
+        "last_status = $2, last_error = $3, next_attempt_at = NULL, deferred_by = NULL, "
+        "lease_owner = NULL, lease_until = NULL WHERE id = $4 AND state = 'pending'",
         pg::Params().text(at).integer(status).text(error).integer(id));
 }
 
 void PgOutboxRepository::note_attempt(std::int64_t id, int status, const std::string& error) {
     db_->query(
-        "UPDATE outbox SET attempts = attempts + 1, last_status = $1, last_error = $2 "
-        "WHERE id = $3 AND state = 'pending'",
+        "UPDATE outbox SET attempts = attempts + 1, last_status = $1, last_error = $2, "
+        "lease_owner = NULL, lease_until = NULL WHERE id = $3 AND state = 'pending'",
         pg::Params().integer(status).text(error).integer(id));
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "pg.h"
+#include "schema_version.h"
 
 namespace fieldgate::store {
 
@@ -283,6 +284,15 @@ CREATE TABLE poll_state (
   next_request_at TEXT NOT NULL DEFAULT ''
 );
 )sql",
+    // Version 2: several gateways deliver the outbox. A gateway leases the head event of a work
+    // order before sending it; the lease lives on the row so that a second gateway's claim,
+    // waiting on the row lock, sees it when it re-reads the row. PostgreSQL-only state (one
+    // SQLite gateway needs none): `store copy` leaves these columns out.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN lease_owner TEXT;
+ALTER TABLE outbox ADD COLUMN lease_until TIMESTAMPTZ;
+CREATE INDEX outbox_heads ON outbox (destination, work_order_id, id) WHERE state = 'pending';
+)sql",
 };
 
 // Any constant both the gateway and an operator's script can recognize; only migrations take it.
@@ -301,6 +311,8 @@ int migrate(pg::Connection& db) {
             "applied_at TEXT NOT NULL)");
         auto q = db.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
         int current = static_cast<int>(q.integer(0, 0));
+        refuse_newer_schema("the PostgreSQL database", current,
+                            static_cast<int>(std::size(kMigrations)));
         for (int version = current + 1; version <= static_cast<int>(std::size(kMigrations));
              ++version) {
             db.exec(kMigrations[static_cast<std::size_t>(version - 1)]);

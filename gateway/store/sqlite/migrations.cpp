@@ -3,6 +3,7 @@
 #include <iterator>
 #include <string>
 
+#include "schema_version.h"
 #include "sqlite.h"
 
 namespace fieldgate::store {
@@ -369,6 +370,7 @@ int migrate(sqlite::Connection& db) {
         auto q = db.prepare("SELECT IFNULL(MAX(version), 0) FROM schema_migrations");
         if (q->step()) current = static_cast<int>(q->integer(0));
     }
+    refuse_newer_schema("the SQLite file", current, static_cast<int>(std::size(kMigrations)));
     for (int version = current + 1; version <= static_cast<int>(std::size(kMigrations));
          ++version) {
         db.exec("BEGIN IMMEDIATE");
