@@ -191,7 +191,7 @@ step "HAProxy with deploy/haproxy.cfg: internal frontend on $lb_port, TLS fronte
 cat "$tls/server.pem" "$tls/server.key" >"$work/haproxy.pem"
 sed -e "s#^    bind :443 #    bind 127.0.0.1:$https_port #" -e "s#/etc/haproxy/tls/fieldgate.pem#$work/haproxy.pem#" \
   -e "s#10.20.0.5:8080#127.0.0.1:$lb_port#" -e "s#127.0.0.1:8404#127.0.0.1:$stats_port#" \
-  -e "s#10.20.0.11:8080#127.0.0.1:$gw1_port#" -e "s#10.20.0.12:8080#127.0.0.1:$gw2_port#" \
+  -e "s#10.20.0.11:8080#127.0.0.1:$gw1_port#" -e "s#^    log /dev/log local0#    log stdout format raw local0#" -e "s#10.20.0.12:8080#127.0.0.1:$gw2_port#" \
   "$src/deploy/haproxy.cfg" >"$work/haproxy.cfg"
 haproxy -c -q -f "$work/haproxy.cfg"
 haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
@@ -199,7 +199,10 @@ pids+=($!)
 wait_for 10 curl -sf "http://127.0.0.1:$lb_port/readyz" ||
   { echo "HAProxy does not answer:"; cat "$work/haproxy.log"; exit 1; }
 echo "   over TLS: $(curl -s --cacert "$tls/city-ca.pem" "https://localhost:$https_port/readyz")"
-srv_states() { curl -s "http://127.0.0.1:$stats_port/stats;csv" | awk -F, '$1=="fieldgate" && $2 ~ /^gw/ {printf "%s %s  ", $2, $18}'; }
+stats_csv() { curl -s "http://127.0.0.1:$stats_port/stats;csv"; }
+srv_states() { stats_csv | awk -F, '$1=="fieldgate" && $2 ~ /^gw/ {printf "%s %s  ", $2, $18}'; }
+# Per instance: requests, connection errors, response errors, retries, redispatches.
+srv_counts() { stats_csv | awk -F, '$1=="fieldgate" && $2 ~ /^gw/ {printf "%s: %s sessions, %s connection errors, %s response errors, %s retried, %s redispatched; ", $2, $8, $14, $15, $16, $17}'; }
 wait_for 20 bash -c "curl -s 'http://127.0.0.1:$stats_port/stats;csv' | grep -c '^fieldgate,gw[12],.*,UP,' | grep -qx 2"
 echo "   backends: $(srv_states)"
 
@@ -232,6 +235,7 @@ pending() { as_pg psql -X -At -h "$work/db-a" -p "$pg_a" -U postgres -d fieldgat
 wait_for 120 bash -c "[ \$(runuser -u postgres -- psql -X -At -h $work/db-a -p $pg_a -U postgres -d fieldgate -c \"SELECT count(*) FROM outbox WHERE state = 'pending'\") = 0 ]" ||
   echo "   still pending: $(pending)"
 echo "   backends: $(srv_states)"
+echo "   HAProxy: $(srv_counts)"
 
 step "every result the vendors were told was taken: in the database, and at the CRM"
 as_pg psql -X -A -F $'\t' -h "$work/db-a" -p "$pg_a" -U postgres -d fieldgate -c \
@@ -242,10 +246,6 @@ curl -s "http://$crm_control/_events" >"$work/crm-events.json"
 curl -s "http://$crm_control/_report" >"$work/crm-report.json"
 check_status=0
 python3 "$src/scripts/try_deployment_check.py" "$work/tally.json" "$work/stored.tsv" \
-  "$work/replica.tsv" "$work/crm-events.json" "$work/crm-report.json" || check_status=$?
+  "$work/replica.tsv" "$work/crm-events.json" "$work/crm-report.json" "$sim_status" || check_status=$?
 echo "   replica: $(sync_state)"
-if [ "$sim_status" -ne 0 ]; then
-  echo "FAILED: the vendor simulator saw answers it did not expect (exit $sim_status)"
-  exit 1
-fi
 exit "$check_status"

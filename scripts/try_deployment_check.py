@@ -3,11 +3,18 @@ was taken) must be in the primary with its outcome, on the replica, and at the C
 
 Arguments: tally.json (fieldgate-vendor-sim --json), stored.tsv (crm_case_id, status, outcome,
 reason from the primary), replica.tsv (crm_case_id, status from the replica), the CRM
-simulator's /_events and /_report. Exit 1 when anything is missing."""
+simulator's /_events and /_report, the simulator's exit status. Exit 1 when anything is missing
+or the simulator saw an answer it did not expect, with one exception: a result answered
+"duplicate" where "accepted" was expected. That is what a kill -9 does to an answer: the instance
+committed the result and died before answering; the resend (HAProxy's or the vendor's) went to
+the other instance, which found it stored. The result itself must still be in the store."""
 
 import json
 import sys
 from collections import Counter
+
+# The one surprise a kill explains; any other fails the trial.
+LOST_ANSWER = "expected accepted, got duplicate"
 
 
 def read_tsv(path):
@@ -19,7 +26,20 @@ def read_tsv(path):
     return rows
 
 
-def main(tally_path, stored_path, replica_path, events_path, report_path):
+def simulator_surprises(tally, sim_status):
+    """(answers the kill explains, anything else the simulator did not expect)"""
+    explained, other = 0, list(tally["failures"])
+    for vendor, v in tally["vendors"].items():
+        lost_answers = v["unexpected"].get(LOST_ANSWER, 0)
+        explained += lost_answers
+        other += [f"{vendor}: {k} {n}" for k, n in v["unexpected"].items() if k != LOST_ANSWER]
+        other += [f"{vendor}: {f}" for f in v["failures"] if "answered duplicate, expected accepted" not in f]
+    if sim_status != 0 and not explained and not other:
+        other.append(f"the vendor simulator exited {sim_status}")
+    return explained, other
+
+
+def main(tally_path, stored_path, replica_path, events_path, report_path, sim_status):
     tally = json.load(open(tally_path, encoding="utf-8"))
     stored = read_tsv(stored_path)
     replica = read_tsv(replica_path)
@@ -63,7 +83,13 @@ def main(tally_path, stored_path, replica_path, events_path, report_path):
           f"bad signatures {report['bad_signatures']}")
     problems = [("not in the database", missing_store), ("stored otherwise", wrong_store),
                 ("not on the replica", missing_replica), ("not delivered to the CRM", missing_crm)]
+    explained, other = simulator_surprises(tally, int(sim_status))
+    print(f"   answered duplicate where accepted was expected: {explained} (answers the killed "
+          "instance never sent; the resend found the results stored)")
     lost = False
+    if other:
+        lost = True
+        print("FAILED: the vendor simulator saw answers it did not expect: " + "; ".join(other[:5]))
     for what, items in problems:
         if items:
             lost = True
@@ -77,4 +103,4 @@ def main(tally_path, stored_path, replica_path, events_path, report_path):
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:6]))
+    sys.exit(main(*sys.argv[1:7]))
