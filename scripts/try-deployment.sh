@@ -51,6 +51,18 @@ wait_for() {  # wait_for <seconds> <command...>
   done
 }
 
+step "the guide shows deploy/'s files as they are"
+python3 - "$src" <<'PY'
+import sys
+src = sys.argv[1]
+guide = open(f"{src}/docs/deployment.md", encoding="utf-8").read()
+for name in ["postgresql-fieldgate.conf", "mosquitto.conf", "gateway.json", "fieldgate.service",
+             "haproxy.cfg", "fieldgate-alerts.yml"]:
+    if open(f"{src}/deploy/{name}", encoding="utf-8").read().rstrip("\n") not in guide:
+        sys.exit(f"docs/deployment.md: its copy of deploy/{name} differs from the file")
+PY
+promtool check rules "$src/deploy/fieldgate-alerts.yml" >/dev/null
+
 step "a CA and one server certificate for every service (the city's PKI does this)"
 tls=$work/tls && mkdir -p "$tls"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=trial city CA" \
@@ -104,7 +116,7 @@ step "streaming replica (db-b) on port $pg_b: pg_basebackup with the slot, synch
 printf '127.0.0.1:%s:replication:replicator:%s\n' "$pg_a" "$repl_password" >"$work/db-b/pgpass"
 chown postgres "$work/db-b/pgpass" && chmod 0600 "$work/db-b/pgpass"
 as_pg env PGPASSFILE="$work/db-b/pgpass" "$pg_bin/pg_basebackup" -D "$work/db-b/data" -X stream \
-  -S db_b -R -d "host=127.0.0.1 port=$pg_a user=replicator application_name=db_b sslmode=verify-full sslrootcert=$tls/city-ca.pem"
+  --checkpoint=fast -S db_b -R -d "host=127.0.0.1 port=$pg_a user=replicator application_name=db_b sslmode=verify-full sslrootcert=$tls/city-ca.pem"
 pg_conf db-b "$pg_b" >"$work/db-b/data/conf.d/fieldgate.conf"
 chown -R postgres "$work/db-b/data"
 as_pg "$pg_bin/pg_ctl" -D "$work/db-b/data" -l "$work/db-b/server.log" -w start >/dev/null
@@ -124,7 +136,8 @@ cp "$tls/server.pem" "$tls/server.key" "$tls/city-ca.pem" "$mq/certs/"
 cp "$src/docs/mosquitto/fieldgate.acl" "$mq/fieldgate.acl"
 mqtt_password=$(secret)
 mosquitto_passwd -c -b "$mq/fieldgate.passwd" fieldgate "$mqtt_password"
-mosquitto_passwd -b "$mq/fieldgate.passwd" bay-hauling "$(secret)"
+bay_mqtt_password=$(secret)
+mosquitto_passwd -b "$mq/fieldgate.passwd" bay-hauling "$bay_mqtt_password"
 chown -R mosquitto "$mq"
 mosquitto -c "$mq/mosquitto.conf" >"$mq/stdout" 2>&1 &
 pids+=($!)
@@ -206,6 +219,22 @@ srv_counts() { stats_csv | awk -F, '$1=="fieldgate" && $2 ~ /^gw/ {printf "%s: %
 wait_for 20 bash -c "curl -s 'http://127.0.0.1:$stats_port/stats;csv' | grep -c '^fieldgate,gw[12],.*,UP,' | grep -qx 2"
 echo "   backends: $(srv_states)"
 
+step "the trucks' broker: 10 status messages from bay-hauling reach the shared group once each"
+mqtt_statuses() { for p in "$gw1_port" "$gw2_port"; do ready "$p"; echo; done |
+  python3 -c 'import json,sys; print(" ".join(str(json.loads(l)["mqtt_messages"]["statuses"]) for l in sys.stdin if l.strip()))'; }
+for i in $(seq 10); do
+  mosquitto_pub -h localhost -p "$mqtt_port" --cafile "$tls/city-ca.pem" -u bay-hauling \
+    -P "$bay_mqtt_password" -q 1 -t "fleet/bay-hauling/BH-T$i/status" -m '{"state":"online"}'
+done
+statuses_reach() { local a b; read -r a b <<<"$(mqtt_statuses)"; [ $((a + b)) -ge "$1" ]; }
+wait_for 15 statuses_reach 10 || true
+sleep 1  # a second copy of any of them would show by now
+read -r s1 s2 <<<"$(mqtt_statuses)"
+echo "   statuses taken: gw1 $s1, gw2 $s2 (10 published)"
+if [ $((s1 + s2)) -ne 10 ]; then
+  echo "FAILED: the shared subscription did not hand each message to exactly one instance"; exit 1
+fi
+
 step "the demo's traffic through HAProxy: $orders work orders per vendor; kill -9 one instance mid-run"
 "$build/simulators/vendor_sim/fieldgate-vendor-sim" --gateway "127.0.0.1:$lb_port" \
   --secrets-dir "$work/secrets" --orders "$orders" --rate 400 --bad-share 0.05 --retry-share 0.1 \
@@ -221,13 +250,18 @@ grep -q 'leads role 1' "$work/gw2/gateway.log" && victim=2  # the one delivering
 victim_pid_var=gw${victim}_pid
 led=$(grep -o 'leads role [0-9]' "$work/gw$victim/gateway.log" | awk '{print $3}' | tr '\n' ' ')
 kill -9 "${!victim_pid_var}"
-echo "   killed gw$victim (kill -9) with $(outcomes) outcomes stored; it led roles: ${led:-none}"
+killed_at=$(date -u +%H:%M:%S.%3N)
+wait "${!victim_pid_var}" 2>/dev/null || true
+echo "   killed gw$victim at $killed_at (kill -9) with $(outcomes) outcomes stored; it led roles: ${led:-none}"
 sleep 2
 echo "   backends 2 s later: $(srv_states)"
 start_instance "$victim"  # what Restart=always does, RestartSec=2
 echo "   gw$victim started again (Restart=always)"
 sim_status=0
 wait "$sim" || sim_status=$?
+survivor=$((3 - victim))
+took=$(grep 'leads role 1$' "$work/gw$survivor/gateway.log" | tail -1 | sed 's/^\[[0-9-]* \([0-9:.]*\)\].*/\1/')
+[ "$led" != "${led/1/}" ] && echo "   delivery to the CRM: gw$victim led it, killed at $killed_at; gw$survivor took it at ${took:-never}"
 cat "$work/vendor-sim.out"
 
 step "waiting for the outbox to drain to the CRM"
