@@ -162,6 +162,26 @@ for s in crm/api-token admin/api-token bay-hauling/api-key bay-hauling/hmac-secr
 echo "$crm_secret" >"$work/secrets/crm/webhook-secret"
 echo "$db_password" >"$work/secrets/store/password"
 echo "$mqtt_password" >"$work/secrets/mqtt/password"
+
+step "the single-node install it replaces: a gateway on SQLite takes results, then fieldgate store copy"
+single=$work/single && mkdir -p "$single"
+cat >"$single/gateway.json" <<JSON
+{"listen": {"address": "127.0.0.1", "port": 0, "port_file": "port"},
+ "store": {"path": "fieldgate.db", "synchronous": "FULL"}, "secrets": {"dir": "$work/secrets"}}
+JSON
+"$build/gateway/fieldgate" serve --config "$single/gateway.json" >"$single/gateway.log" 2>&1 &
+single_pid=$!
+pids+=($single_pid)
+wait_for 30 test -s "$single/port"
+# No crm.endpoint on the old node: its CRM events wait in the outbox, copied with the rest, for
+# the new instances to deliver.
+"$build/simulators/vendor_sim/fieldgate-vendor-sim" --gateway "127.0.0.1:$(cat "$single/port")" \
+  --secrets-dir "$work/secrets" --orders 20 --seed 7 --json "$work/single-tally.json" --quiet \
+  >"$single/vendor-sim.out" 2>&1 || { echo "the single node did not take its results"; cat "$single/vendor-sim.out"; exit 1; }
+kill "$single_pid" && wait "$single_pid" || true  # systemctl stop fieldgate
+"$build/gateway/fieldgate" store copy --from "$single/fieldgate.db" \
+  --to "postgresql://fieldgate@localhost:$pg_a/fieldgate?sslmode=verify-full&sslrootcert=$tls/city-ca.pem" \
+  --password-file "$work/secrets/store/password" | sed 's/^/   /' | tail -3
 instance_config() {  # <n> <port>: site values (host names) and the instance's own values
   local r=$work/gw$1
   sed -e "s#db-a.city.example:5432#localhost:$pg_a#" -e "s#db-b.city.example:5432#localhost:$pg_b#" \
@@ -279,7 +299,25 @@ as_pg psql -X -A -F $'\t' -h "$work/db-b" -p "$pg_b" -U postgres -d fieldgate -c
 curl -s "http://$crm_control/_events" >"$work/crm-events.json"
 curl -s "http://$crm_control/_report" >"$work/crm-report.json"
 check_status=0
-python3 "$src/scripts/try_deployment_check.py" "$work/tally.json" "$work/stored.tsv" \
+python3 "$src/scripts/try_deployment_check.py" "$work/single-tally.json,$work/tally.json" "$work/stored.tsv" \
   "$work/replica.tsv" "$work/crm-events.json" "$work/crm-report.json" "$sim_status" || check_status=$?
 echo "   replica: $(sync_state)"
+
+step "the synchronous replica stops for a while: what an answer waits for (observed, not judged)"
+as_pg "$pg_bin/pg_ctl" -D "$work/db-b/data" -m fast -w stop >/dev/null
+body='{"crm_case_id": "TRIAL-REPLICA-DOWN", "service_type": "bulky_item", "vendor": "bay-hauling",
+  "address": "200 E Santa Clara St, San Jose, CA 95113", "location": {"lat": 37.3377, "lon": -121.8863},
+  "scheduled_date": "'"$(date +%F)"'"}'
+answer=$(curl -s -o /dev/null -w '%{http_code} after %{time_total} s' --max-time 10 -X POST \
+  -H "Authorization: Bearer $(cat "$work/secrets/crm/api-token")" -H 'Content-Type: application/json' \
+  -d "$body" "http://127.0.0.1:$lb_port/v1/work-orders" || true)
+echo "   a new work order through HAProxy, replica down: HTTP ${answer} (000 = no answer within 10 s)"
+echo "   gw1 /readyz meanwhile: $(curl -s -w ' HTTP %{http_code}' "http://127.0.0.1:$gw1_port/readyz" | grep -o '"store":"[a-z]*"\|HTTP [0-9]*' | tr '\n' ' ')"
+echo "   HAProxy backends: $(srv_states)"
+as_pg "$pg_bin/pg_ctl" -D "$work/db-b/data" -l "$work/db-b/server.log" -w start >/dev/null
+wait_for 30 bash -c "[ \"\$(runuser -u postgres -- psql -X -At -h $work/db-a -p $pg_a -U postgres -d postgres -c \"SELECT count(*) FROM pg_stat_replication WHERE state='streaming'\")\" = 1 ]" || true
+sleep 1
+found=$(as_pg psql -X -At -h "$work/db-a" -p "$pg_a" -U postgres -d fieldgate -c \
+  "SELECT count(*) FROM work_orders WHERE crm_case_id = 'TRIAL-REPLICA-DOWN'")
+echo "   replica back ($(sync_state)); the work order is in the primary: $found (its commit waited for the replica)"
 exit "$check_status"

@@ -1,7 +1,8 @@
 """The account of scripts/try-deployment.sh: every case the vendor simulator closed (and was told
 was taken) must be in the primary with its outcome, on the replica, and at the CRM simulator.
 
-Arguments: tally.json (fieldgate-vendor-sim --json), stored.tsv (crm_case_id, status, outcome,
+Arguments: tally.json (fieldgate-vendor-sim --json; several, comma-separated, for the single
+node's results copied into PostgreSQL and the cluster's), stored.tsv (crm_case_id, status, outcome,
 reason from the primary), replica.tsv (crm_case_id, status from the replica), the CRM
 simulator's /_events and /_report, the simulator's exit status. Exit 1 when anything is missing
 or the simulator saw an answer it did not expect, with one exception: a result answered
@@ -40,7 +41,12 @@ def simulator_surprises(tally, sim_status):
 
 
 def main(tally_path, stored_path, replica_path, events_path, report_path, sim_status):
-    tally = json.load(open(tally_path, encoding="utf-8"))
+    tallies = [json.load(open(p, encoding="utf-8")) for p in tally_path.split(",")]
+    tally = tallies[-1]  # the run through HAProxy, with the kill
+    copied = sum(len(v["cases"]) for t in tallies[:-1] for v in t["vendors"].values())
+    for earlier in tallies[:-1]:
+        for vendor, v in earlier["vendors"].items():
+            tally["vendors"][vendor]["cases"].update(v["cases"])
     stored = read_tsv(stored_path)
     replica = read_tsv(replica_path)
     events = json.load(open(events_path, encoding="utf-8"))
@@ -72,8 +78,8 @@ def main(tally_path, stored_path, replica_path, events_path, report_path, sim_st
             if status not in delivered.get(case, set()):
                 missing_crm.append(case)
 
-    print(f"   results sent by the vendor simulator: {sent} ({cases} work orders closed, "
-          f"{tally['elapsed_s']:.1f} s)")
+    print(f"   results sent through HAProxy: {sent} in {tally['elapsed_s']:.1f} s; work orders "
+          f"closed: {cases}, {copied} of them on the single node before the copy")
     print("   answers to good payloads: " + ", ".join(f"{k} {n}" for k, n in sorted(told.items())))
     print(f"   in the primary with the outcome sent: {cases - len(missing_store) - len(wrong_store)}"
           f" of {cases}; on the replica: {cases - len(missing_replica) - len(missing_store)}")
