@@ -181,7 +181,7 @@ wait_for 30 test -s "$single/port"
 kill "$single_pid" && wait "$single_pid" || true  # systemctl stop fieldgate
 "$build/gateway/fieldgate" store copy --from "$single/fieldgate.db" \
   --to "postgresql://fieldgate@localhost:$pg_a/fieldgate?sslmode=verify-full&sslrootcert=$tls/city-ca.pem" \
-  --password-file "$work/secrets/store/password" | sed 's/^/   /' | tail -3
+  --password-file "$work/secrets/store/password" | tail -1 | sed "s/^ */   copied: /"
 instance_config() {  # <n> <port>: site values (host names) and the instance's own values
   local r=$work/gw$1
   sed -e "s#db-a.city.example:5432#localhost:$pg_a#" -e "s#db-b.city.example:5432#localhost:$pg_b#" \
