@@ -224,7 +224,7 @@ step "HAProxy with deploy/haproxy.cfg: internal frontend on $lb_port, TLS fronte
 cat "$tls/server.pem" "$tls/server.key" >"$work/haproxy.pem"
 sed -e "s#^    bind :443 #    bind 127.0.0.1:$https_port #" -e "s#/etc/haproxy/tls/fieldgate.pem#$work/haproxy.pem#" \
   -e "s#10.20.0.5:8080#127.0.0.1:$lb_port#" -e "s#127.0.0.1:8404#127.0.0.1:$stats_port#" \
-  -e "s#10.20.0.11:8080#127.0.0.1:$gw1_port#" -e "s#^    log /dev/log local0#    log stdout format raw local0#" -e "s#10.20.0.12:8080#127.0.0.1:$gw2_port#" \
+  -e "s#10.20.0.11:8080#127.0.0.1:$gw1_port#" -e "s#^    log /dev/log local0#    log stdout format raw local0#" -e "s#/run/haproxy/admin.sock#$work/haproxy.sock#" -e "s#10.20.0.12:8080#127.0.0.1:$gw2_port#" \
   "$src/deploy/haproxy.cfg" >"$work/haproxy.cfg"
 haproxy -c -q -f "$work/haproxy.cfg"
 haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
