@@ -223,7 +223,7 @@ done
 step "HAProxy with deploy/haproxy.cfg: internal frontend on $lb_port, TLS frontend on $https_port"
 cat "$tls/server.pem" "$tls/server.key" >"$work/haproxy.pem"
 sed -e "s#^    bind :443 #    bind 127.0.0.1:$https_port #" -e "s#/etc/haproxy/tls/fieldgate.pem#$work/haproxy.pem#" \
-  -e "s#10.20.0.5:8080#127.0.0.1:$lb_port#" -e "s#127.0.0.1:8404#127.0.0.1:$stats_port#" \
+  -e "s#10.20.0.5:8080#127.0.0.1:$lb_port#" -e "s#10.20.0.5:8404#127.0.0.1:$stats_port#" \
   -e "s#10.20.0.11:8080#127.0.0.1:$gw1_port#" -e "s#^    log /dev/log local0#    log stdout format raw local0#" -e "s#/run/haproxy/admin.sock#$work/haproxy.sock#" -e "s#10.20.0.12:8080#127.0.0.1:$gw2_port#" \
   "$src/deploy/haproxy.cfg" >"$work/haproxy.cfg"
 haproxy -c -q -f "$work/haproxy.cfg"
@@ -290,6 +290,19 @@ wait_for 120 bash -c "[ \$(runuser -u postgres -- psql -X -At -h $work/db-a -p $
   echo "   still pending: $(pending)"
 echo "   backends: $(srv_states)"
 echo "   HAProxy: $(srv_counts)"
+
+step "every series deploy/fieldgate-alerts.yml names is served"
+for p in "$gw1_port" "$gw2_port"; do
+  curl -s -H "Authorization: Bearer $(cat "$work/secrets/admin/api-token")" "http://127.0.0.1:$p/metrics"
+done >"$work/gw.metrics"
+curl -s "http://127.0.0.1:$stats_port/metrics" >"$work/haproxy.metrics"
+missing=""
+for series in $(grep -o '\(fieldgate\|haproxy\)_[a-z_]*' "$src/deploy/fieldgate-alerts.yml" | sort -u); do
+  [ "$series" = fieldgate_tls_certificate_expiry_seconds ] && continue  # only with listen.tls
+  grep -q "^$series[{ ]" "$work/gw.metrics" "$work/haproxy.metrics" || missing="$missing $series"
+done
+[ -z "$missing" ] || { echo "FAILED: the alert rules name series nobody serves:$missing"; exit 1; }
+echo "   $(grep -c . <<<"$(grep -o '\(fieldgate\|haproxy\)_[a-z_]*' "$src/deploy/fieldgate-alerts.yml" | sort -u)") series named, all served; $(grep -c '^haproxy_server_status{proxy="fieldgate",server="gw[12]",state="UP"} 1' "$work/haproxy.metrics") instances UP in HAProxy's exporter"
 
 step "every result the vendors were told was taken: in the database, and at the CRM"
 as_pg psql -X -A -F $'\t' -h "$work/db-a" -p "$pg_a" -U postgres -d fieldgate -c \
