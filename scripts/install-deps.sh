@@ -21,6 +21,9 @@ packages=(
   clang libclang-rt-14-dev llvm
   # The contract checks (scripts/check-contracts.sh): promtool, from Debian's Prometheus.
   prometheus
+  # scripts/try-deployment.sh: HAProxy in front of two instances, as docs/deployment.md has it;
+  # python3 for its account of what arrived.
+  haproxy python3
 )
 # Node.js and npm run the contract checks' tools (tools/contracts, Redocly CLI needs Node.js
 # 20.19 or newer). Debian's only when the machine has none: a Node.js installed another way
