@@ -266,7 +266,8 @@ total=$((orders * 3))
 wait_for 300 bash -c "[ \$(runuser -u postgres -- psql -X -At -h $work/db-a -p $pg_a -U postgres -d fieldgate -c 'SELECT count(*) FROM outcomes' 2>/dev/null || echo 0) -ge $((total / 3)) ]" ||
   { echo "the results did not start arriving"; cat "$work/vendor-sim.out"; exit 1; }
 victim=1
-grep -q 'leads role 1' "$work/gw2/gateway.log" && victim=2  # the one delivering to the CRM
+# Both deliver (leased outbox rows); kill the one that leads the watchdog (role 3) or pruning.
+grep -q 'leads role 3' "$work/gw2/gateway.log" && victim=2
 victim_pid_var=gw${victim}_pid
 led=$(grep -o 'leads role [0-9]' "$work/gw$victim/gateway.log" | awk '{print $3}' | tr '\n' ' ')
 kill -9 "${!victim_pid_var}"
@@ -280,8 +281,8 @@ echo "   gw$victim started again (Restart=always)"
 sim_status=0
 wait "$sim" || sim_status=$?
 survivor=$((3 - victim))
-took=$(grep 'leads role 1$' "$work/gw$survivor/gateway.log" | tail -1 | sed 's/^\[[0-9-]* \([0-9:.]*\)\].*/\1/')
-[ "$led" != "${led/1/}" ] && echo "   delivery to the CRM: gw$victim led it, killed at $killed_at; gw$survivor took it at ${took:-never}"
+took=$(grep 'leads role 3$' "$work/gw$survivor/gateway.log" | tail -1 | sed 's/^\[[0-9-]* \([0-9:.]*\)\].*/\1/')
+[ "$led" != "${led/3/}" ] && echo "   the watchdog: gw$victim led it, killed at $killed_at; gw$survivor took it at ${took:-never}"
 cat "$work/vendor-sim.out"
 
 step "waiting for the outbox to drain to the CRM"
