@@ -7,10 +7,9 @@
 #include <chrono>
 
 #include "read_pool.h"
-#include "sqlite_read_pool.h"
-#include "sqlite_transaction.h"
 #include "support/crm_delivery_rig.h"
 #include "support/metrics_sample.h"
+#include "support/store_probe.h"
 #include "support/vendor_payloads.h"
 #include "support/wait.h"
 
@@ -32,13 +31,7 @@ class Corrections : public ::testing::Test {
         EXPECT_EQ(r.status, 200) << target << ": " << r.body;
         return nlohmann::json::parse(r.body, nullptr, false);
     }
-    std::int64_t scalar(const std::string& sql) {
-        store::SqliteReadPool reads(gw_->db_path());
-        auto db = reads.acquire();
-        auto q = store::sqlite_connection(*db).prepare(sql);
-        q->step();
-        return q->integer(0);
-    }
+    std::int64_t scalar(const std::string& sql) { return StoreProbe(*gw_).integer(sql); }
     // Events the CRM simulator stored for one service request, once the outbox has drained.
     std::size_t crm_events_of(const std::string& sr) {
         EXPECT_TRUE(wait_until(

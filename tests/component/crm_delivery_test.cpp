@@ -13,9 +13,9 @@
 #include <date/date.h>
 #include <nlohmann/json.hpp>
 
-#include "sqlite.h"
 #include "support/command_runner.h"
 #include "support/crm_delivery_rig.h"
+#include "support/store_probe.h"
 #include "support/vendor_payloads.h"
 #include "support/wait.h"
 
@@ -93,11 +93,9 @@ TEST(CrmDelivery, RetryAfterIsHonoured) {
 TEST(CrmDelivery, AFailureOfItsOwnAfterAnOutageWaitsTheFirstStepNotTheOutages) {
     CrmDeliveryRig rig(nlohmann::json{{"delivery", {{"backoff_s", {0, 1, 3600, 3600, 3600}}}}});
     auto first_event_attempts = [&] {
-        sqlite::OpenOptions o;
-        o.read_only = true;
-        sqlite::Connection db(rig.gw().db_path(), o);
-        auto q = db.prepare("SELECT attempts FROM outbox WHERE destination = 'crm' ORDER BY id");
-        return q->step() ? q->integer(0) : -1;
+        const auto attempts = StoreProbe(rig.gw()).text(
+            "SELECT attempts FROM outbox WHERE destination = 'crm' ORDER BY id");
+        return attempts ? std::stoll(*attempts) : -1;
     };
     rig.control({{"mode", "down"}});
     auto c = rig.gw().client();

@@ -9,9 +9,8 @@
 #include "base64_codec.h"
 #include "read_pool.h"
 #include "registry.h"
-#include "sqlite_read_pool.h"
-#include "sqlite_transaction.h"
 #include "support/gateway_process.h"
+#include "support/store_probe.h"
 #include "support/vendor_payloads.h"
 #include "transaction.h"
 #include "vendor_view.h"
@@ -154,12 +153,7 @@ class Dispatch : public ::testing::Test {
         return nlohmann::json::parse(r.body, nullptr, false);
     }
     static std::int64_t scalar(const std::string& sql, const std::string& arg) {
-        store::SqliteReadPool reads(gateway_->db_path());
-        auto db = reads.acquire();
-        auto q = store::sqlite_connection(*db).prepare(sql);
-        q->bind(1, arg);
-        q->step();
-        return q->integer(0);
+        return StoreProbe(*gateway_).integer(sql, {arg});
     }
 
     static GatewayProcess* gateway_;

@@ -11,10 +11,9 @@
 #include <vector>
 
 #include "read_pool.h"
-#include "sqlite_read_pool.h"
-#include "sqlite_transaction.h"
 #include "support/gateway_process.h"
 #include "support/raw_connection.h"
+#include "support/store_probe.h"
 #include "support/vendor_calls.h"
 
 namespace fieldgate::test {
@@ -26,14 +25,13 @@ namespace fs = std::filesystem;
 constexpr std::size_t kFourMiB = 4 * 1024 * 1024;
 
 std::int64_t scalar(const GatewayProcess& gw, const std::string& sql) {
-    store::SqliteReadPool reads(gw.db_path());
-    auto db = reads.acquire();
-    auto q = store::sqlite_connection(*db).prepare(sql);
-    q->step();
-    return q->integer(0);
+    return StoreProbe(gw).integer(sql);
 }
 
 std::uintmax_t store_bytes(const GatewayProcess& gw) {
+    if (const StoreProbe probe(gw); probe.postgres())
+        return static_cast<std::uintmax_t>(
+            probe.integer("SELECT pg_database_size(current_database())"));
     std::uintmax_t total = 0;
     for (const char* suffix : {"", "-wal", "-shm"}) {
         std::error_code ec;
@@ -162,6 +160,9 @@ TEST(HostileNetwork, NoCredentialFormOfAnyVendorReachesTheStore) {
     secrets.bay = "Bk3-Hq8-Tn5-Jc1";
     secrets.curbside = "Cf6-Rw2-Ym7-Dp9";
     GatewayProcess gw(json{{"listen", {{"failed_auth", {{"burst", 1000}}}}}}, secrets);
+    if (StoreProbe(gw).postgres())
+        GTEST_SKIP() << "reads the SQLite file's bytes; the PostgreSQL store holds what the "
+                        "SQLite run proves it was given";
     auto c = gw.client();
     const std::string& pw = secrets.valley;
     const std::vector<std::pair<std::string, std::string>> forms = {

@@ -6,9 +6,9 @@
 
 #include <set>
 
-#include "sqlite.h"
 #include "support/gateway_process.h"
 #include "support/poll_vendor_sim_process.h"
+#include "support/store_probe.h"
 #include "support/vendor_folders.h"
 #include "time_util.h"
 
@@ -92,22 +92,19 @@ TEST(PolledVendor, EveryResultIsCollectedOnceAcrossRestartsWithNoGap) {
     ASSERT_TRUE(wait_until([&] { return all_collected(gw, cases(0, 60)); })) << gw.log_text();
 
     // Exactly one outcome per result, each from a polled page, none twice.
-    sqlite::OpenOptions options;
-    options.read_only = true;
-    sqlite::Connection db(gw.db_path(), options);
+    const StoreProbe probe(gw);
     std::set<std::string> refs;
     std::set<std::string> orders;
     int rows = 0;
-    auto q = db.prepare(
-        "SELECT o.vendor_ref, o.work_order_id, r.channel, o.mapping_version, o.reason "
-        "FROM outcomes o JOIN raw_payloads r ON r.id = o.raw_payload_id "
-        "WHERE o.vendor = 'riverbend-recycling'");
-    while (q->step()) {
+    for (const auto& row :
+         probe.rows("SELECT o.vendor_ref, o.work_order_id, r.channel, o.mapping_version, o.reason "
+                    "FROM outcomes o JOIN raw_payloads r ON r.id = o.raw_payload_id "
+                    "WHERE o.vendor = 'riverbend-recycling'")) {
         ++rows;
-        refs.insert(q->text(0));
-        orders.insert(q->text(1));
-        EXPECT_EQ(q->text(2), "poll");
-        EXPECT_EQ(q->text(3).rfind("1.1.0+", 0), 0u);
+        refs.insert(row[0].value_or(""));
+        orders.insert(row[1].value_or(""));
+        EXPECT_EQ(row[2], "poll");
+        EXPECT_EQ(row[3].value_or("").rfind("1.1.0+", 0), 0u);
     }
     EXPECT_EQ(rows, 60);
     EXPECT_EQ(refs.size(), 60u);
@@ -127,10 +124,9 @@ TEST(PolledVendor, EveryResultIsCollectedOnceAcrossRestartsWithNoGap) {
         if (*t < test_start - std::chrono::hours(1)) ++lookbacks;
     }
     EXPECT_EQ(lookbacks, 1) << stats.dump();
-    auto state = db.prepare("SELECT next_page, records FROM poll_state WHERE vendor = ?");
-    state->bind(1, std::string(kRiverbend));
-    ASSERT_TRUE(state->step());
-    EXPECT_GE(state->integer(1), 60);
+    EXPECT_GE(
+        probe.integer("SELECT records FROM poll_state WHERE vendor = ?", {std::string(kRiverbend)}),
+        60);
 }
 
 TEST(PolledVendor, ACursorFeedIsFollowedAcrossAKillWithNoGapAndNoDouble) {
@@ -171,18 +167,15 @@ TEST(PolledVendor, ACursorFeedIsFollowedAcrossAKillWithNoGapAndNoDouble) {
     gw.start();
     ASSERT_TRUE(wait_until([&] { return all_collected(gw, cases(100, 130)); })) << gw.log_text();
 
-    sqlite::OpenOptions options;
-    options.read_only = true;
-    sqlite::Connection db(gw.db_path(), options);
-    auto q = db.prepare(
+    const StoreProbe probe(gw);
+    const auto counts = probe.rows(
         "SELECT COUNT(*), COUNT(DISTINCT vendor_ref) FROM outcomes "
         "WHERE vendor = 'riverbend-recycling'");
-    ASSERT_TRUE(q->step());
-    EXPECT_EQ(q->integer(0), 30);
-    EXPECT_EQ(q->integer(1), 30);
-    auto state = db.prepare("SELECT cursor FROM poll_state WHERE vendor = 'riverbend-recycling'");
-    ASSERT_TRUE(state->step());
-    EXPECT_EQ(state->text(0), "30");  // the simulator's sequence of the last pickup
+    ASSERT_EQ(counts.size(), 1u);
+    EXPECT_EQ(counts[0][0], "30");
+    EXPECT_EQ(counts[0][1], "30");
+    EXPECT_EQ(probe.text("SELECT cursor FROM poll_state WHERE vendor = 'riverbend-recycling'"),
+              "30");  // the simulator's sequence of the last pickup
     // A cursor re-reads at most the page that was in flight when the gateway died.
     EXPECT_LE(vendor.stats().at("pickups_served").get<int>(), 30 + 4) << vendor.stats().dump();
 }

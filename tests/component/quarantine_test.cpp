@@ -6,10 +6,9 @@
 #include <fstream>
 
 #include "read_pool.h"
-#include "sqlite_read_pool.h"
-#include "sqlite_transaction.h"
 #include "support/command_runner.h"
 #include "support/gateway_process.h"
+#include "support/store_probe.h"
 #include "support/vendor_payloads.h"
 
 namespace fieldgate::test {
@@ -65,12 +64,7 @@ class Quarantine : public ::testing::Test {
         return nlohmann::json::parse(r.body);
     }
     std::int64_t scalar(const std::string& sql, const std::string& arg) {
-        store::SqliteReadPool reads(gateway_.db_path());
-        auto db = reads.acquire();
-        auto q = store::sqlite_connection(*db).prepare(sql);
-        q->bind(1, arg);
-        q->step();
-        return q->integer(0);
+        return StoreProbe(gateway_).integer(sql, {arg});
     }
     std::int64_t outcomes_of(const std::string& sr) {
         return scalar(

@@ -16,10 +16,9 @@
 #include <date/date.h>
 
 #include "read_pool.h"
-#include "sqlite_read_pool.h"
-#include "sqlite_transaction.h"
 #include "support/crm_sim_process.h"
 #include "support/gateway_process.h"
+#include "support/store_probe.h"
 #include "support/vendor_payloads.h"
 #include "support/wait.h"
 #include "time_util.h"
@@ -152,13 +151,8 @@ TEST_F(Reports, VendorFiguresEqualWhatThePostedMixAddsUpTo) {
     }
 
     // Every CRM event delivered, so the delivery lag is known for every outcome.
-    store::SqliteReadPool reads(gw_->db_path());
-    auto scalar = [&reads](const std::string& sql) {
-        auto db = reads.acquire();
-        auto q = store::sqlite_connection(*db).prepare(sql);
-        q->step();
-        return q->integer(0);
-    };
+    const StoreProbe probe(*gw_);
+    auto scalar = [&probe](const std::string& sql) { return probe.integer(sql); };
     ASSERT_TRUE(wait_until(
         [&] { return scalar("SELECT COUNT(*) FROM outbox WHERE state != 'delivered'") == 0; }, 60s))
         << gw_->log_text();
@@ -189,14 +183,13 @@ TEST_F(Reports, VendorFiguresEqualWhatThePostedMixAddsUpTo) {
             const bool time_ok = !ev.value("in_window", false) || p.in_window;
             if (photo_ok && gps_ok && time_ok) ++e.evidence;
         }
-        auto db = reads.acquire();
-        auto q = store::sqlite_connection(*db).prepare(
+        const auto delivered_at = probe.text(
             "SELECT x.delivered_at FROM outbox x JOIN work_orders w ON w.outcome_id = "
-            "x.outcome_id WHERE w.id = ? AND x.destination = 'crm'");
-        q->bind(1, ids[p.sr]);
-        ASSERT_TRUE(q->step()) << p.sr;
+            "x.outcome_id WHERE w.id = ? AND x.destination = 'crm'",
+            {ids[p.sr]});
+        ASSERT_TRUE(delivered_at) << p.sr;
         e.lags.push_back(
-            std::chrono::duration<double>(parse_time(q->text(0)) - parse_time(p.closed_at))
+            std::chrono::duration<double>(parse_time(*delivered_at) - parse_time(p.closed_at))
                 .count());
     }
     auto share = [](std::int64_t n, std::int64_t d) {

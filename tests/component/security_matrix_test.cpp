@@ -13,8 +13,7 @@
 #include "read_pool.h"
 #include "route_catalog.h"
 #include "security_matrix_tables.h"
-#include "sqlite_read_pool.h"
-#include "sqlite_transaction.h"
+#include "support/store_probe.h"
 
 namespace fieldgate::test {
 namespace {
@@ -58,11 +57,7 @@ class SecurityMatrix : public ::testing::Test {
     }
 
     static std::int64_t scalar(const std::string& sql) {
-        store::SqliteReadPool reads(gateway_->db_path());
-        auto db = reads.acquire();
-        auto q = store::sqlite_connection(*db).prepare(sql);
-        q->step();
-        return q->integer(0);
+        return StoreProbe(*gateway_).integer(sql);
     }
 
     static GatewayProcess* gateway_;

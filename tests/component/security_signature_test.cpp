@@ -6,9 +6,8 @@
 
 #include "ids.h"
 #include "read_pool.h"
-#include "sqlite_read_pool.h"
-#include "sqlite_transaction.h"
 #include "support/gateway_process.h"
+#include "support/store_probe.h"
 #include "support/vendor_calls.h"
 #include "support/vendor_folders.h"
 
@@ -79,12 +78,8 @@ TEST(BaySignature, TamperedReplayedAndMissingSignaturesAreRefusedOverTheWire) {
     EXPECT_EQ(status(), "not_collected");
     // The same signed request again inside the window is the same result: nothing stored twice.
     EXPECT_EQ(post(good).status, 200);
-    store::SqliteReadPool reads(gw.db_path());
-    auto db = reads.acquire();
-    auto q = store::sqlite_connection(*db).prepare(
-        "SELECT COUNT(*) FROM outcomes WHERE vendor_ref = 'BH-SIG-1'");
-    q->step();
-    EXPECT_EQ(q->integer(0), 1);
+    EXPECT_EQ(StoreProbe(gw).integer("SELECT COUNT(*) FROM outcomes WHERE vendor_ref = 'BH-SIG-1'"),
+              1);
 
     // The feed too: a required signature signs the empty body of a GET.
     const sim::HeaderList bearer = {{"Authorization", "Bearer " + gw.secrets.bay}};

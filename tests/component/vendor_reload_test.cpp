@@ -10,8 +10,8 @@
 #include <thread>
 #include <vector>
 
-#include "sqlite.h"
 #include "support/gateway_process.h"
+#include "support/store_probe.h"
 #include "support/vendor_folders.h"
 #include "support/vendor_payloads.h"
 
@@ -66,13 +66,10 @@ std::string outcome_version(const GatewayProcess& gw, const std::string& case_id
 
 // Mapping versions of the stored outcomes, counted from the store itself.
 std::map<std::string, int> versions_in_store(const GatewayProcess& gw) {
-    sqlite::OpenOptions options;
-    options.read_only = true;
-    sqlite::Connection db(gw.db_path(), options);
     std::map<std::string, int> out;
-    auto q = db.prepare(
-        "SELECT mapping_version, COUNT(*) FROM outcomes WHERE vendor = 'bay-hauling' GROUP BY 1");
-    while (q->step()) out[q->text(0)] = static_cast<int>(q->integer(1));
+    for (const auto& row : StoreProbe(gw).rows("SELECT mapping_version, COUNT(*) FROM outcomes "
+                                               "WHERE vendor = 'bay-hauling' GROUP BY 1"))
+        out[row[0].value_or("")] = std::stoi(row[1].value_or("0"));
     return out;
 }
 

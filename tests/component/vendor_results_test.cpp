@@ -3,10 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "read_pool.h"
-#include "sqlite_read_pool.h"
-#include "sqlite_transaction.h"
 #include "support/gateway_process.h"
 #include "support/raw_exchange.h"
+#include "support/store_probe.h"
 #include "support/vendor_payloads.h"
 #include "vendor_auth.h"
 
@@ -71,12 +70,8 @@ class VendorResults : public ::testing::Test {
     }
 
     std::int64_t scalar(const std::string& sql, const std::string& arg = "") {
-        store::SqliteReadPool reads(gateway_->db_path());
-        auto db = reads.acquire();
-        auto q = store::sqlite_connection(*db).prepare(sql);
-        if (!arg.empty()) q->bind(1, arg);
-        q->step();
-        return q->integer(0);
+        return StoreProbe(*gateway_).integer(
+            sql, arg.empty() ? std::vector<std::string>{} : std::vector<std::string>{arg});
     }
 
     std::int64_t quarantined_with_body_containing(const std::string& needle) {

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -74,9 +75,18 @@ class GatewayProcess {
             store_url_ = run_pg_cluster().create_database("gw" + std::to_string(::getpid()) + "_" +
                                                           std::to_string(next++));
             config["store"]["url"] = store_url_;
-            dir_.write("secrets/store/password", run_pg_cluster().password());
+            // Where the test keeps the gateway's secrets, which may be a folder of its own.
+            const std::filesystem::path secrets_dir =
+                config["secrets"].value("dir", std::string("secrets"));
+            const auto password_file =
+                (secrets_dir.is_absolute() ? secrets_dir : dir_.path() / secrets_dir) / "store" /
+                "password";
+            std::filesystem::create_directories(password_file.parent_path());
+            std::ofstream(password_file) << run_pg_cluster().password();
+            password_file_ = password_file.string();
         } else if (config["store"].contains("url")) {
             store_url_ = config["store"]["url"].get<std::string>();
+            password_file_ = dir_.file("secrets/store/password");
         }
         config_path_ = dir_.write("gateway.json", config.dump(2));
         start();
@@ -148,6 +158,8 @@ class GatewayProcess {
     pid_t pid() const { return pid_; }
     sim::HttpClient client() const { return sim::HttpClient("127.0.0.1", port_); }
     std::string db_path() const { return dir_.file("fieldgate.db"); }
+    // The file holding the store's password (PostgreSQL); empty on SQLite.
+    const std::string& store_password_file() const { return password_file_; }
     // The PostgreSQL database the gateway runs on; empty on SQLite.
     const std::string& store_url() const { return store_url_; }
     std::string config_path() const { return config_path_; }
@@ -174,6 +186,7 @@ class GatewayProcess {
     TempDir dir_;
     std::string config_path_;
     std::string store_url_;
+    std::string password_file_;
     pid_t pid_ = -1;
     std::uint16_t port_ = 0;
 };

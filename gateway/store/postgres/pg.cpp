@@ -76,6 +76,10 @@ Result::~Result() {
     if (r_) PQclear(r_);
 }
 
+int Result::columns() const {
+    return PQnfields(r_);
+}
+
 int Result::rows() const {
     return PQntuples(r_);
 }

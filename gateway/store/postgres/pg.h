@@ -65,6 +65,7 @@ class Result {
     ~Result();
 
     int rows() const;
+    int columns() const;
     std::int64_t affected() const;  // rows an INSERT, UPDATE or DELETE touched
     bool is_null(int row, int column) const;
     std::string text(int row, int column) const;

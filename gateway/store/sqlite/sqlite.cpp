@@ -71,6 +71,10 @@ Statement& Statement::bind_blob_static(int index, std::string_view bytes) {
     return *this;
 }
 
+int Statement::columns() const {
+    return sqlite3_column_count(stmt_);
+}
+
 bool Statement::step() {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;

@@ -49,6 +49,7 @@ class Statement {
     }
 
     bool step();   // true while a row is available
+    int columns() const;
     void run();    // step to completion, expecting no rows
     void reset();  // ready to bind and run again
 
