@@ -21,6 +21,9 @@ packages=(
   clang libclang-rt-14-dev llvm
   # The contract checks (scripts/check-contracts.sh): promtool, from Debian's Prometheus.
   prometheus
+  # Several gateways behind one address (bench/ingest/run_pg_ratio.sh starts its own; never
+  # the system service).
+  haproxy
 )
 # Node.js and npm run the contract checks' tools (tools/contracts, Redocly CLI needs Node.js
 # 20.19 or newer). Debian's only when the machine has none: a Node.js installed another way
