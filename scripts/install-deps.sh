@@ -21,8 +21,9 @@ packages=(
   clang libclang-rt-14-dev llvm
   # The contract checks (scripts/check-contracts.sh): promtool, from Debian's Prometheus.
   prometheus
-  # scripts/try-deployment.sh: HAProxy in front of two instances, as docs/deployment.md has it;
-  # python3 for its account of what arrived.
+  # HAProxy in front of several gateways: scripts/try-deployment.sh (as docs/deployment.md has
+  # it), bench/ingest/run_pg_ratio.sh and the multi-instance fault rig start their own, never
+  # the system service; python3 for the trial's account of what arrived.
   haproxy python3
 )
 # Node.js and npm run the contract checks' tools (tools/contracts, Redocly CLI needs Node.js

@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
     std::size_t orders = 100000;
     int duration_s = 30;
     std::string secrets_dir, acked_file, prefix = "B" + std::to_string(::time(nullptr));
-    bool skip_create = false;
+    bool skip_create = false, create_only = false;
     int settle_s = 5;
     app.add_option("--port", options.port, "gateway port on 127.0.0.1")->required();
     app.add_option("--secrets-dir", secrets_dir,
@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
     app.add_option("--prefix", prefix, "case id prefix (reuse with --skip-create)");
     app.add_option("--acked", acked_file, "write the ticket of every 2xx answer here");
     app.add_flag("--skip-create", skip_create, "orders with this prefix exist already");
+    app.add_flag("--create-only", create_only,
+                 "create the orders and stop (results later with --skip-create --prefix)");
     app.add_option("--settle", settle_s,
                    "seconds to wait after creating orders (lets the WAL checkpoint finish)");
     CLI11_PARSE(app, argc, argv);
@@ -63,6 +65,7 @@ int main(int argc, char** argv) {
                       << " work orders were created\n";
             return 1;
         }
+        if (create_only) return 0;
         // Measure the steady state, not the tail of the creation burst.
         std::this_thread::sleep_for(std::chrono::seconds(settle_s));
     }

@@ -24,11 +24,12 @@ fg_secrets() {
   head -c 24 /dev/urandom | base64 > "$work/secrets/bay-hauling/api-key"
 }
 
-# WORK/gateway.json with synchronous=FULL on WORK/bench.db, and the vendor folders as shipped,
-# except Bay Hauling's rate limit, lifted so the figure is the gateway's and not its limiter's
-# (the shipped limit is a contract figure, not a capacity).
+# WORK/gateway.json with synchronous=FULL on WORK/bench.db (or the "store" object STORE_JSON),
+# and the vendor folders as shipped, except Bay Hauling's rate limit, lifted so the figure is the
+# gateway's and not its limiter's (the shipped limit is a contract figure, not a capacity).
 fg_gateway_workdir() {
   local work=$1
+  local store=${2:-'{"path": "bench.db", "synchronous": "FULL"}'}
   fg_secrets "$work"
   cp -r "$root/vendor_schemas" "$work/vendor_schemas"
   python3 - "$work/vendor_schemas/bay-hauling/mapping.json" <<'PY'
@@ -39,7 +40,7 @@ mapping["transport"]["rate_limit"] = {"requests_per_second": 1000000, "burst": 1
 json.dump(mapping, open(path, "w"), indent=2)
 PY
   cat > "$work/gateway.json" <<JSON
-{"listen": {"port": 0, "port_file": "port"}, "store": {"path": "bench.db", "synchronous": "FULL"},
+{"listen": {"port": 0, "port_file": "port"}, "store": $store,
  "secrets": {"dir": "secrets"}, "log": {"level": "warn"}, "vendor_schemas": "vendor_schemas",
  "catalog": {"path": "$root/gateway/catalog/standard-codes.json"}}
 JSON
@@ -49,4 +50,36 @@ JSON
 fg_wait_port() {
   for _ in $(seq 100); do [ -s "$1" ] && break; sleep 0.1; done
   cat "$1"
+}
+
+# CPU time in clock ticks (getconf CLK_TCK a second), user + system, of the PIDs' own threads.
+fg_ticks() {
+  local p
+  for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null; done |
+    awk '{sub(/.*\) /, ""); s += $12 + $13} END {print s + 0}'
+}
+
+# CPU ticks of a server process and its children: its own, its children's it has reaped, and
+# those of the children alive now (a PostgreSQL postmaster and its backends).
+fg_tree_ticks() {
+  cat /proc/[0-9]*/stat 2>/dev/null | awk -v root="$1" '{
+    pid = $1; sub(/.*\) /, "")
+    if (pid == root) s += $12 + $13 + $14 + $15; else if ($2 == root) s += $12 + $13
+  } END {print s + 0}'
+}
+
+# CPU ticks of the children the script's shell has waited for (a load generator run in the
+# foreground, also from a command substitution: the subshell's share is added when it ends).
+fg_waited_ticks() {
+  sed 's/.*) //' "/proc/$$/stat" | awk '{print $14 + $15}'
+}
+
+# A free TCP port on 127.0.0.1 (free when asked: a server taking it later may race another).
+fg_free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# "busy total" ticks of the whole machine, all cores (busy: neither idle nor waiting for I/O).
+fg_machine_ticks() {
+  awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat
 }

@@ -1,6 +1,8 @@
 #include "pg_store.h"
 
 #include <chrono>
+#include <string>
+#include <utility>
 
 #include "pg.h"
 #include "pg_migrations.h"
@@ -25,20 +27,34 @@ class PgWriterBackend final : public WriterBackend {
         migrate(session_->db);
     }
 
+    // Each round trip to the server costs the writer more than the statement it carries, so the
+    // batch's own verbs ride along with the next one: BEGIN goes with the first job's SAVEPOINT,
+    // a job's RELEASE with the next job's SAVEPOINT, and the last RELEASE is left to COMMIT
+    // (which releases every savepoint). Neither can fail unless the connection does, and that
+    // fails the whole batch either way.
     void begin() override {
         if (!session_ || !session_->db.ok()) {
             session_.reset();
             session_ = std::make_unique<PgSession>(options_, true);
         }
-        session_->db.exec("BEGIN");
+        pending_ = "BEGIN; ";
     }
-    void savepoint() override { session_->db.exec("SAVEPOINT job"); }
-    void release() override { session_->db.exec("RELEASE SAVEPOINT job"); }
-    void rollback_to() override { session_->db.exec("ROLLBACK TO SAVEPOINT job"); }
-    void commit() override { session_->db.exec("COMMIT"); }
+    void savepoint() override { session_->db.exec(take_pending() + "SAVEPOINT job"); }
+    void release() override { pending_ = "RELEASE SAVEPOINT job; "; }
+    // The savepoint stays after ROLLBACK TO: released with the next job's SAVEPOINT, so they
+    // never nest.
+    void rollback_to() override {
+        session_->db.exec(take_pending() + "ROLLBACK TO SAVEPOINT job");
+        pending_ = "RELEASE SAVEPOINT job; ";
+    }
+    void commit() override {
+        const bool begun = take_pending() != "BEGIN; ";
+        session_->db.exec(begun ? "COMMIT" : "BEGIN; COMMIT");
+    }
     void rollback() noexcept override {
+        const bool begun = take_pending() != "BEGIN; ";
         try {
-            if (session_ && session_->db.ok()) session_->db.exec("ROLLBACK");
+            if (begun && session_ && session_->db.ok()) session_->db.exec("ROLLBACK");
         } catch (...) {
             // The connection broke: the server rolled the transaction back itself.
         }
@@ -46,8 +62,11 @@ class PgWriterBackend final : public WriterBackend {
     Transaction& transaction() override { return session_->tx; }
 
   private:
+    std::string take_pending() { return std::exchange(pending_, std::string()); }
+
     PgStoreOptions options_;
     std::unique_ptr<PgSession> session_;
+    std::string pending_;  // verbs not yet sent, sent ahead of the next statement
 };
 
 class PgReadSession final : public ReadSession {
