@@ -33,7 +33,8 @@ DeliveryWorker::Attempt DeliveryWorker::send(
         auto db = reads_.acquire();
         rendered = renderer_(*db, rt.endpoint, job.row.event);
     } catch (const std::exception& e) {
-        a.render_failed = true;
+        a.store_failed = store::is_transient_failure(e) || store::is_unreachable(e);
+        a.render_failed = !a.store_failed;
         a.error = std::string("cannot render the event: ") + e.what();
         return a;
     }

@@ -11,6 +11,16 @@ using namespace detail;
 // Decides what the attempt means for the event and the endpoint, records it durably, and only
 // then lets the work order's next event go.
 void DeliveryWorker::settle(Job job, Attempt attempt) {
+    if (attempt.store_failed) {
+        // Not the event's fault nor the endpoint's: it stays as it is (its lease, if any, runs
+        // out) and goes again once the store answers.
+        {
+            std::lock_guard lock(mutex_);
+            pause_for_store(attempt.error);
+        }
+        finish(job);
+        return;
+    }
     const std::string now = now_utc();
     Settlement s;
     {

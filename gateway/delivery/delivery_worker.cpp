@@ -290,12 +290,7 @@ void DeliveryWorker::submit_write(std::function<void(store::Transaction&)> write
         {
             std::lock_guard lock(mutex_);
             if (error) {
-                if (store_failures_++ == 0)
-                    spdlog::warn("delivery: recording an attempt failed, pausing sends: {}", why);
-                store_retry_at_ =
-                    Clock::now() +
-                    std::max<Clock::duration>(options_.poll_interval,
-                                              pause_for(store_failures_, options_.max_pause));
+                pause_for_store("recording an attempt failed: " + why);
             } else if (store_failures_ > 0) {
                 spdlog::warn("delivery: the store records attempts again (after {} failures)",
                              store_failures_);
@@ -311,6 +306,13 @@ void DeliveryWorker::submit_write(std::function<void(store::Transaction&)> write
     };
     if (!writer_.submit(std::move(write), done))
         done(std::make_exception_ptr(std::runtime_error("the store's write queue is full")));
+}
+
+void DeliveryWorker::pause_for_store(const std::string& why) {
+    if (store_failures_++ == 0) spdlog::warn("delivery: pausing sends, the store failed: {}", why);
+    store_retry_at_ =
+        Clock::now() + std::max<Clock::duration>(options_.poll_interval,
+                                                 pause_for(store_failures_, options_.max_pause));
 }
 
 void DeliveryWorker::finish(const Job& job) {

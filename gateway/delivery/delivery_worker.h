@@ -103,6 +103,9 @@ class DeliveryWorker {
         std::string error;
         std::optional<std::chrono::seconds> retry_after;
         bool render_failed = false;
+        // Reading the event to render it failed because the store did (down, cut off, busy):
+        // nothing is recorded, the event is sent once the store answers again.
+        bool store_failed = false;
         std::string certificate_problem;  // a TransportError that is a certificate problem
     };
 
@@ -137,6 +140,9 @@ class DeliveryWorker {
                             const std::string& now);
     void note_certificate(Runtime& rt, const Attempt& attempt);
     void submit_write(std::function<void(store::Transaction&)> write, std::function<void()> after);
+    // The store failed us (a write not recorded, a read not answered): sending pauses, 1, 2,
+    // 5 ... s, since every answer would go unrecorded. Called with mutex_ held.
+    void pause_for_store(const std::string& why);
     void finish(const Job& job);
 
     DeliveryOptions options_;
