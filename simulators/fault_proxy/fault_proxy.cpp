@@ -2,11 +2,13 @@
 
 #include <array>
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <boost/asio.hpp>
 
@@ -26,6 +28,8 @@ struct FaultProxy::Impl : std::enable_shared_from_this<FaultProxy::Impl> {
     std::mutex mutex;  // guards the budget and the flags (set from the test's thread)
     std::optional<std::pair<Direction, std::size_t>> budget;
     bool offline = false;
+    bool stalled = false;
+    std::vector<std::function<void()>> parked;  // io thread only: what a stall holds back
     std::atomic<std::size_t> cuts{0};
     std::atomic<std::size_t> connections{0};
     std::set<std::shared_ptr<Session>> sessions;  // io thread only
@@ -41,6 +45,7 @@ struct FaultProxy::Impl : std::enable_shared_from_this<FaultProxy::Impl> {
         Session(Impl& p, tcp::socket c) : proxy(p), client(std::move(c)), server(p.io) {}
 
         void start() {
+            if (closed) return;  // closed while a stall held it
             auto self = shared_from_this();
             server.async_connect(proxy.upstream, [self](const boost::system::error_code& ec) {
                 if (ec) return self->close();
@@ -52,35 +57,47 @@ struct FaultProxy::Impl : std::enable_shared_from_this<FaultProxy::Impl> {
         void relay(tcp::socket& from, tcp::socket& to, std::array<char, 16384>& buffer,
                    Direction direction) {
             auto self = shared_from_this();
-            from.async_read_some(asio::buffer(buffer),
-                                 [self, &from, &to, &buffer, direction](
-                                     const boost::system::error_code& ec, std::size_t n) {
-                                     if (ec || self->closed) return self->close();
-                                     std::size_t pass = n;
-                                     bool cut = false;
-                                     {
-                                         std::lock_guard lock(self->proxy.mutex);
-                                         auto& b = self->proxy.budget;
-                                         if (b && b->first == direction) {
-                                             if (n >= b->second) {
-                                                 pass = b->second;
-                                                 cut = true;
-                                                 b.reset();
-                                             } else {
-                                                 b->second -= n;
-                                             }
-                                         }
-                                     }
-                                     boost::system::error_code wec;
-                                     if (pass > 0)
-                                         asio::write(to, asio::buffer(buffer.data(), pass), wec);
-                                     if (cut) {
-                                         ++self->proxy.cuts;
-                                         return self->close();
-                                     }
-                                     if (wec) return self->close();
-                                     self->relay(from, to, buffer, direction);
-                                 });
+            from.async_read_some(
+                asio::buffer(buffer), [self, &from, &to, &buffer, direction](
+                                          const boost::system::error_code& ec, std::size_t n) {
+                    if (ec || self->closed) return self->close();
+                    if (self->proxy.is_stalled()) {
+                        // Held, read no further: resumed when it ends.
+                        self->proxy.parked.push_back([self, &from, &to, &buffer, direction, n] {
+                            self->forward(from, to, buffer, direction, n);
+                        });
+                        return;
+                    }
+                    self->forward(from, to, buffer, direction, n);
+                });
+        }
+
+        void forward(tcp::socket& from, tcp::socket& to, std::array<char, 16384>& buffer,
+                     Direction direction, std::size_t n) {
+            if (closed) return;
+            std::size_t pass = n;
+            bool cut = false;
+            {
+                std::lock_guard lock(proxy.mutex);
+                auto& b = proxy.budget;
+                if (b && b->first == direction) {
+                    if (n >= b->second) {
+                        pass = b->second;
+                        cut = true;
+                        b.reset();
+                    } else {
+                        b->second -= n;
+                    }
+                }
+            }
+            boost::system::error_code wec;
+            if (pass > 0) asio::write(to, asio::buffer(buffer.data(), pass), wec);
+            if (cut) {
+                ++proxy.cuts;
+                return close();
+            }
+            if (wec) return close();
+            relay(from, to, buffer, direction);
         }
 
         void close() {
@@ -94,6 +111,11 @@ struct FaultProxy::Impl : std::enable_shared_from_this<FaultProxy::Impl> {
             proxy.sessions.erase(shared_from_this());
         }
     };
+
+    bool is_stalled() {
+        std::lock_guard lock(mutex);
+        return stalled;
+    }
 
     void accept() {
         acceptor.async_accept(
@@ -112,7 +134,11 @@ struct FaultProxy::Impl : std::enable_shared_from_this<FaultProxy::Impl> {
                     } else {
                         auto s = std::make_shared<Session>(*self, std::move(socket));
                         self->sessions.insert(s);
-                        s->start();
+                        if (self->is_stalled()) {
+                            self->parked.push_back([s] { s->start(); });
+                        } else {
+                            s->start();
+                        }
                     }
                 }
                 self->accept();
@@ -170,6 +196,20 @@ void FaultProxy::set_offline(bool offline) {
         asio::post(impl_->io, [impl = impl_] {
             auto sessions = impl->sessions;
             for (auto& s : sessions) s->close();
+        });
+    }
+}
+
+void FaultProxy::set_stalled(bool stalled) {
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->stalled = stalled;
+    }
+    if (!stalled) {
+        asio::post(impl_->io, [impl = impl_] {
+            auto parked = std::move(impl->parked);
+            impl->parked.clear();
+            for (auto& resume : parked) resume();
         });
     }
 }

@@ -1,7 +1,7 @@
 // A TCP proxy on loopback that injects the faults a tablet meets in the field: it can cut the
 // connection after exactly N more bytes have passed in one direction (whatever connection and
-// whichever step of a sync they belong to), or refuse every connection (no signal). Asio on one
-// thread of its own; Asio stays in fault_proxy.cpp.
+// whichever step of a sync they belong to), refuse every connection (no signal), or stall
+// every connection silently. Asio on one thread of its own; Asio stays in fault_proxy.cpp.
 #pragma once
 
 #include <cstddef>
@@ -28,6 +28,11 @@ class FaultProxy {
     void disarm();
     // Offline: new connections are accepted and closed at once; open ones are closed now.
     void set_offline(bool offline);
+    // Stalled: a silent cut, as a network that drops every packet looks to an application.
+    // Nothing is forwarded either way and nothing is closed: open connections keep what they
+    // send (delivered once the stall ends, like a partition that heals), new ones are accepted
+    // and held unconnected. Only a timeout of the application's own can tell.
+    void set_stalled(bool stalled);
 
     std::size_t cuts() const;         // connections cut by a budget so far
     std::size_t connections() const;  // connections accepted so far
