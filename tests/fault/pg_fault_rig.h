@@ -54,11 +54,9 @@ inline int pg_outage_cycles() {
 
 // The roles one gateway at a time leads on PostgreSQL (gateway/store/leadership.h); the number
 // is what the gateway's log line "leadership: this gateway now leads role N" says.
-enum class Role { delivery = 1, polling = 2, watchdog = 3, pruning = 4 };
+enum class Role { polling = 2, watchdog = 3, pruning = 4 };
 inline const char* role_name(Role r) {
     switch (r) {
-        case Role::delivery:
-            return "delivery";
         case Role::polling:
             return "polling";
         case Role::watchdog:

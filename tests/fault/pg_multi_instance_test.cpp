@@ -4,13 +4,13 @@
 //                       restarted, FAULT_KILL_CYCLES times;
 //   pg-restart          PostgreSQL stops as a crash would leave it and starts again, once per
 //                       five cycles;
-//   pg-cut-instance     the gateway leading delivery loses the database (its fault proxy cuts
+//   pg-cut-instance     the gateway leading polling loses the database (its fault proxy cuts
 //                       every connection and refuses new ones) and gets it back, once per five
 //                       cycles.
 // Each ends with the account (FAULT-REPORT): every result answered 2xx, stop event PUBACKed,
 // crew action settled and pickup the vendor held is in the store once and reached the CRM once,
-// every work order's events in their order; and the work one gateway leads (delivery, polling)
-// moved to another when its leader went.
+// every work order's events in their order; and the work one gateway leads (polling; delivery is
+// shared by leases) moved to another when its leader went.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -35,8 +35,7 @@ TEST(FaultPg, Kill9EachInstanceInTurn) {
 
     struct Kill {
         int victim;
-        int delivery_leader;  // who led each role as the kill came (-1: not known)
-        int polling_leader;
+        int polling_leader;  // who led polling as the kill came (-1: not known)
         std::string at;
     };
     std::vector<Kill> kills;
@@ -46,7 +45,7 @@ TEST(FaultPg, Kill9EachInstanceInTurn) {
         for (int c = 0; c < cycles; ++c) {
             std::this_thread::sleep_for(std::chrono::milliseconds(up_ms(rng)));
             const int victim = c % rig.size();  // each in turn
-            Kill k{victim, rig.leader(Role::delivery), rig.leader(Role::polling), ""};
+            Kill k{victim, rig.leader(Role::polling), ""};
             k.at = rig.kill9(victim);
             kills.push_back(k);
             std::this_thread::sleep_for(std::chrono::milliseconds(down_ms(rng)));
@@ -61,10 +60,10 @@ TEST(FaultPg, Kill9EachInstanceInTurn) {
     print_lb(rig);
     // Leadership: each kill of a role's leader handed the role to another gateway (the first to
     // take it after the kill was not the one killed, which was restarting).
-    for (const Role role : {Role::delivery, Role::polling}) {
+    for (const Role role : {Role::polling}) {
         int leader_kills = 0;
         for (const auto& k : kills) {
-            const int led = role == Role::delivery ? k.delivery_leader : k.polling_leader;
+            const int led = k.polling_leader;
             if (led != k.victim) continue;
             ++leader_kills;
             const auto next = rig.first_take_after(role, k.at);
@@ -126,7 +125,7 @@ TEST(FaultPg, DatabaseRestartUnderLoad) {
             std::string line = "restart " + std::to_string(c + 1) + " at " + at +
                                ": every gateway back in rotation " + std::to_string(back_ms) +
                                " ms after the database";
-            for (const Role role : {Role::delivery, Role::polling}) {
+            for (const Role role : {Role::polling}) {
                 const auto next = rig.first_take_after(role, at, 60s);
                 EXPECT_TRUE(next) << role_name(role) << " not led again after the restart";
                 if (next)
@@ -159,7 +158,7 @@ TEST(FaultPg, InstanceCutFromTheDatabase) {
     load.run([&] {
         for (int c = 0; c < cuts; ++c) {
             std::this_thread::sleep_for(3s);
-            int victim = rig.leader(Role::delivery);  // the cut that moves a role
+            int victim = rig.leader(Role::polling);  // the cut that moves a role
             if (victim < 0) victim = c % rig.size();
             const bool led_polling = rig.leader(Role::polling) == victim;
             const auto pid = rig.gw(victim).pid();
@@ -177,7 +176,7 @@ TEST(FaultPg, InstanceCutFromTheDatabase) {
             }
             std::string line = "cut " + std::to_string(c + 1) + " of " + rig.name(victim) + " at " +
                                at + ": out of rotation";
-            for (const Role role : {Role::delivery, Role::polling}) {
+            for (const Role role : {Role::polling}) {
                 if (role == Role::polling && !led_polling) continue;
                 const auto next = rig.first_take_after(role, at, 60s);
                 EXPECT_TRUE(next) << role_name(role) << " not led again after the cut";
