@@ -222,6 +222,9 @@ void DeliveryWorker::hand_out(std::size_t i, std::vector<store::PendingEvent> ro
                               Clock::time_point& next_wake) {
     std::vector<Job> expired;
     std::vector<std::int64_t> not_taken;  // leased but not sent this pass: given back
+    auto give_back = [&](std::int64_t id) {
+        if (options_.leases) not_taken.push_back(id);  // without leases nothing is held
+    };
     {
         std::lock_guard lock(mutex_);
         auto& rt = *endpoints_[i];
@@ -231,7 +234,7 @@ void DeliveryWorker::hand_out(std::size_t i, std::vector<store::PendingEvent> ro
             if (capacity <= 0 || !seen.insert(row.event.work_order_id).second ||
                 rt.orders_in_flight.count(row.event.work_order_id) ||
                 settled_since_scan_.count(row.event.id)) {
-                not_taken.push_back(row.event.id);
+                give_back(row.event.id);
                 continue;
             }
             if (row.next_attempt_at) {
@@ -240,7 +243,7 @@ void DeliveryWorker::hand_out(std::size_t i, std::vector<store::PendingEvent> ro
                     next_wake = std::min(
                         next_wake,
                         Clock::now() + std::chrono::duration_cast<Clock::duration>(*due - sys_now));
-                    not_taken.push_back(row.event.id);
+                    give_back(row.event.id);
                     continue;
                 }
             }

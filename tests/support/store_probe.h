@@ -1,6 +1,6 @@
 // Reads what a gateway stored, on whichever store it runs (its SQLite file or its PostgreSQL
 // database), for assertions on rows no API returns. SQL both stores take, with `?` for each
-// argument; where the two dialects differ, give each its own text.
+// argument (the few SQLite functions the tests use are respelled for PostgreSQL).
 #pragma once
 
 #include <cstdint>
@@ -63,11 +63,6 @@ class StoreProbe {
     std::int64_t integer(const std::string& sql, const std::vector<std::string>& args = {}) const {
         const auto value = text(sql, args);
         return value ? std::stoll(*value) : 0;
-    }
-    // For SQL the dialects write differently: `sqlite_sql` on SQLite, `pg_sql` on PostgreSQL.
-    std::int64_t integer(const std::string& sqlite_sql, const std::string& pg_sql,
-                         const std::vector<std::string>& args) const {
-        return integer(postgres() ? pg_sql : sqlite_sql, args);
     }
 
   private:
