@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 
@@ -169,6 +170,8 @@ MqttConfig read_mqtt(const nlohmann::json& m, const fs::path& base, const fs::pa
         take(m["tls"], "key_file", mq.key_file);
     }
     take(m, "subscriptions", mq.subscriptions);
+    take(m, "shared_group", mq.shared_group);
+    take(m, "session_expiry_s", mq.session_expiry_s);
     take(m, "persistence_dir", mq.persistence_dir);
     take(m, "keep_alive_s", mq.keep_alive_s);
     take(m, "reconnect_min_ms", mq.reconnect_min_ms);
@@ -213,6 +216,12 @@ void apply_environment(GatewayConfig& c) {
     if (const char* v = std::getenv("FIELDGATE_STORE_PATH"); v && *v) c.store_path = v;
     if (const char* v = std::getenv("FIELDGATE_STORE_URL"); v && *v) c.store_url = v;
     if (const char* v = std::getenv("FIELDGATE_LOG_LEVEL"); v && *v) c.log_level = v;
+    // Several gateways from one config file each need their own MQTT session.
+    if (const char* v = std::getenv("FIELDGATE_MQTT_CLIENT_ID"); v && *v && c.mqtt) {
+        if (std::strlen(v) > 64)
+            throw std::runtime_error("FIELDGATE_MQTT_CLIENT_ID: at most 64 characters");
+        c.mqtt->client_id = v;
+    }
 }
 
 // Relative paths are the config file's; checks that span fields the schema cannot state.
@@ -227,6 +236,13 @@ void resolve_and_check(const std::string& path, const fs::path& base, GatewayCon
         if (c.mqtt->on_site_radius_m > c.mqtt->en_route_radius_m)
             throw std::runtime_error(path +
                                      "#/mqtt/on_site_radius_m: must not exceed en_route_radius_m");
+        for (std::size_t i = 0; i < c.mqtt->subscriptions.size(); ++i) {
+            if (!c.mqtt->shared_group.empty() && c.mqtt->subscriptions[i].rfind("$share/", 0) == 0)
+                throw std::runtime_error(
+                    path + "#/mqtt/subscriptions/" + std::to_string(i) +
+                    ": already a shared subscription; with mqtt.shared_group set, list the plain "
+                    "filter (the gateway adds $share/<group>/)");
+        }
     }
 }
 

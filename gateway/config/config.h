@@ -31,13 +31,21 @@ struct AssignmentRule {
 // `mqtt`: trucks and devices (gateway/mqtt/). Absent = no MQTT client at all.
 struct MqttConfig {
     std::string uri = "tcp://127.0.0.1:1883";  // tcp:// or ssl://
-    std::string client_id = "fieldgate";       // fixed: the broker keeps the session under it
+    // Fixed: the broker keeps the session under it. Each gateway on one broker needs its own
+    // (FIELDGATE_MQTT_CLIENT_ID overrides it).
+    std::string client_id = "fieldgate";
     std::string username;
     std::string password_secret;  // secret name (SecretStore), never the password itself
     std::string ca_file;          // TLS: trust store, client certificate and key (files)
     std::string cert_file;
     std::string key_file;
     std::vector<std::string> subscriptions = {"fleet/#"};
+    // Non-empty: every filter is subscribed as $share/<shared_group>/<filter>, so the gateways of
+    // one group (one per client id) each get a share of the messages instead of all of them.
+    std::string shared_group;
+    // MQTT 5 session expiry: how long the broker keeps the session (subscriptions and QoS 1
+    // messages queued for it) after a disconnect. 0: the session ends at disconnect.
+    std::uint32_t session_expiry_s = 7 * 24 * 3600;
     std::string persistence_dir;  // Paho's client store; default: <store path>.mqtt
     int keep_alive_s = 30;
     int reconnect_min_ms = 250;
@@ -139,7 +147,8 @@ struct GatewayConfig {
 };
 
 // Reads, validates (unknown keys are an error naming their JSON pointer) and resolves paths.
-// Environment overrides: FIELDGATE_LISTEN_PORT, FIELDGATE_STORE_PATH, FIELDGATE_LOG_LEVEL.
+// Environment overrides: FIELDGATE_LISTEN_PORT, FIELDGATE_STORE_PATH, FIELDGATE_STORE_URL,
+// FIELDGATE_LOG_LEVEL, FIELDGATE_MQTT_CLIENT_ID (only with an `mqtt` section).
 GatewayConfig load_config(const std::string& path);
 // The data files the gateway would use: from the config file when one is named, else the ones
 // this build ships with (the catalog, vendor_schemas, the meta-schema) and no secrets. For the

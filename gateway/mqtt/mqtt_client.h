@@ -1,15 +1,19 @@
-// The gateway's MQTT connection (Eclipse Paho C++), on the consumer pattern: fixed client id,
-// persistent session (clean_session=false), QoS 1 subscriptions, reconnect with backoff by a
-// supervisor thread, resubscribe only when the broker says it has no session.
+// The gateway's MQTT connection (Eclipse Paho C++, MQTT 5), on the consumer pattern: fixed
+// client id, persistent session (clean_start=false and a session expiry interval), QoS 1
+// subscriptions (shared ones, $share/<group>/<filter>, when mqtt.shared_group is set), reconnect
+// with backoff by a supervisor thread, subscribe only when the broker says it has no session or
+// the subscriptions changed since the session was made.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "config.h"
 
@@ -25,6 +29,10 @@ struct Message {
     int qos = 0;
     bool retained = false;
 };
+
+// The filters the gateway subscribes: mqtt.subscriptions, each as $share/<group>/<filter> when
+// mqtt.shared_group is set.
+std::vector<std::string> subscription_filters(const MqttConfig& config);
 
 class MqttClient {
   public:
@@ -50,8 +58,14 @@ class MqttClient {
   private:
     void supervise();
     bool connect_once();
+    // After a CONNACK: makes the broker's subscriptions the configured ones. `session`: the
+    // broker resumed a session (which keeps the subscriptions it was given). False when the
+    // broker did not answer in time or refused a filter.
+    bool subscribe(bool session, std::chrono::seconds limit, std::string& why);
 
     MqttConfig config_;
+    std::vector<std::string> filters_;  // subscription_filters(config_)
+    std::string record_path_;  // the filters last subscribed under this client id and broker
     std::string password_;
     Handler handler_;
     Connected on_connected_;

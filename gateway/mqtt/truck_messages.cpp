@@ -1,9 +1,6 @@
 #include "truck_messages.h"
 
-#include <chrono>
-#include <future>
 #include <regex>
-#include <thread>
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
@@ -69,7 +66,7 @@ void TruckMessages::handle(const Message& m) {
                    "expected " + vendor->prefix + "/<truck>/<kind>, got " + m.topic);
         return;
     }
-    Parsed p{vendor, rest[0], rest[1]};
+    Parsed p{vendor, rest[0], rest[1], false};
     if (p.kind == vendor->dispatch_topic) return;  // our own publication, echoed by fleet/#
     if (m.payload.size() > vendor->max_payload_bytes) {
         quarantine(m, vendor->vendor, 413, "payload-too-large", "Payload too large",
@@ -78,19 +75,21 @@ void TruckMessages::handle(const Message& m) {
                        " bytes");
         return;
     }
-    // The pattern is checked the first time a truck is seen (std::regex is slow for every
-    // position of a 10,000-truck fleet).
+    // The pattern is checked until the store has said whose the truck is (std::regex is slow
+    // for every position of a 10,000-truck fleet). A truck whose owner the store has not told
+    // this gateway yet is claimed in the message's own writer job (store_work).
     const auto owner = directory_.vendor_of(p.truck);
     if (!owner && !std::regex_match(p.truck, vendor->truck_pattern)) {
         quarantine(m, vendor->vendor, 422, "unknown-truck", "Unknown truck",
                    "'" + p.truck + "' is not a truck id of " + vendor->vendor);
         return;
     }
-    if (owner ? *owner != vendor->vendor : !directory_.claim(p.truck, vendor->vendor)) {
+    if (owner && *owner != vendor->vendor) {
         quarantine(m, vendor->vendor, 422, "unknown-truck", "Unknown truck",
-                   "truck '" + p.truck + "' belongs to another vendor");
+                   another_vendors(p.truck));
         return;
     }
+    p.claim = !owner;
     // JSON nesting too deep or a NUL byte: refused before parsing (stops: by the adapter).
     const auto refused = p.kind == vendor->stop_topic ? std::nullopt : json_body_problem(m.payload);
     if (refused)
@@ -117,92 +116,6 @@ const VendorTopics* TruckMessages::vendor_of(const std::string& topic) const {
             return &t;
     }
     return nullptr;
-}
-
-void TruckMessages::commit(std::function<void(store::Transaction&)> job, bool wait,
-                           const std::string& what) {
-    if (!wait) {
-        if (!writer_.submit(std::move(job), [what](std::exception_ptr e) {
-                if (e) spdlog::error("mqtt: {} not stored", what);
-            }))
-            spdlog::error("mqtt: writer queue full, {} not stored", what);
-        return;
-    }
-    // Paho acknowledges the message when this returns, so a commit that failed for a passing
-    // reason (the write queue full, the disk full) is tried again until it holds: the messages
-    // behind this one wait at the broker meanwhile. Only a stop gives up, after a last try.
-    auto backoff = std::chrono::milliseconds(50);
-    for (int attempt = 1;; ++attempt) {
-        auto done = std::make_shared<std::promise<std::exception_ptr>>();
-        auto result = done->get_future();
-        std::string failure;
-        bool transient = true;
-        if (!writer_.submit(job, [done](std::exception_ptr e) { done->set_value(e); })) {
-            failure = "the write queue is full";
-        } else if (auto error = result.get()) {
-            try {
-                std::rethrow_exception(error);
-            } catch (const std::exception& e) {
-                failure = e.what();
-                transient = store::is_transient_failure(e);
-            }
-        } else {
-            if (attempt > 1) spdlog::info("mqtt: {} stored after {} attempts", what, attempt);
-            return;
-        }
-        if (!transient || stopping_) {
-            spdlog::error("mqtt: ALERT {} not stored{}: {}", what,
-                          transient ? " (gateway stopping)" : "", failure);
-            return;
-        }
-        if (attempt == 1) spdlog::warn("mqtt: {} not stored yet, retrying: {}", what, failure);
-        std::this_thread::sleep_for(backoff);
-        backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
-    }
-}
-
-std::shared_ptr<IngestRequest> TruckMessages::new_request(const Message& m,
-                                                          const std::string& vendor,
-                                                          const std::string& truck) const {
-    auto req = std::make_shared<IngestRequest>();
-    req->vendor = vendor;
-    req->source = truck.empty() ? "mqtt" : "truck:" + truck;
-    req->raw.vendor = vendor.empty() ? std::nullopt : std::optional<std::string>(vendor);
-    req->raw.channel = "mqtt";
-    req->raw.received_at = now_utc();
-    req->raw.content_type = "application/json";
-    req->raw.request_id = m.topic;
-    req->raw.headers_json =
-        nlohmann::json({{"topic", m.topic}, {"qos", m.qos}, {"retained", m.retained}}).dump();
-    return req;
-}
-
-void TruckMessages::run_ingest(std::shared_ptr<IngestRequest> req, bool wait) {
-    const auto what = "message on " + req->raw.request_id;
-    commit(ingest_.job(std::move(req), {}, std::make_shared<IngestAnswer>()), wait, what);
-}
-
-void TruckMessages::quarantine(const Message& m, const std::string& vendor, int status,
-                               std::string type, std::string title, std::string detail,
-                               std::string pointer) {
-    ++stats_.quarantined;
-    auto req = new_request(m, vendor, "");
-    if (m.payload.size() > 1 << 20) {
-        req->raw.body = m.payload.substr(0, 1 << 20);
-        req->raw.truncated = true;
-    } else {
-        req->raw.body = m.payload;
-    }
-    ApiError error{status,
-                   std::move(type),
-                   std::move(title),
-                   std::move(detail),
-                   std::move(pointer),
-                   nlohmann::json::object()};
-    error.extra["topic"] = m.topic;
-    spdlog::warn("mqtt: quarantined message on {}: {}", m.topic, error.detail);
-    req->refused = std::move(error);
-    run_ingest(std::move(req), m.qos > 0);
 }
 
 void TruckMessages::on_position(const Parsed& p, const Message& m) {
@@ -240,7 +153,19 @@ void TruckMessages::on_position(const Parsed& p, const Message& m) {
     row.lon = *lon;
     row.speed_kmh = number_at(doc, v.position_speed);
     row.heading = number_at(doc, v.position_heading);
-    ++stats_.positions;
+    ++stats_->positions;
+    // Positions never wait for a commit: a truck the store has not answered for is claimed by a
+    // job of its own, and its positions count as the vendor's they came under until the answer
+    // (a truck id another vendor holds is refused from then on).
+    if (p.claim && directory_.claiming(p.truck, v.vendor)) {
+        auto claimed = std::make_shared<store::TruckRow>();
+        commit([claimed, truck = p.truck, vendor = v.vendor](
+                   store::Transaction& db) { *claimed = db.claim_truck(truck, vendor, now_utc()); },
+               false, "claim of truck " + p.truck,
+               [learn = directory_.learner(), claimed, truck = p.truck](bool committed) {
+                   learn(truck, committed ? claimed.get() : nullptr);
+               });
+    }
     if (auto truck = directory_.find(p.truck)) arrivals_.on_position(*truck, row, m.payload);
     positions_.add(std::move(row));
 }
@@ -264,8 +189,10 @@ void TruckMessages::on_stop(const Parsed& p, const Message& m) {
                    "vendor '" + p.vendor->vendor + "' is not configured");
         return;
     }
-    ++stats_.stops;
-    run_ingest(std::move(req), m.qos > 0);
+    ++stats_->stops;
+    const auto what = "message on " + req->raw.request_id;
+    store_work(p, m, ingest_.job(std::move(req), {}, std::make_shared<IngestAnswer>()), m.qos > 0,
+               what, &MessageStats::stops);
 }
 
 void TruckMessages::on_status(const Parsed& p, const Message& m) {
@@ -281,10 +208,13 @@ void TruckMessages::on_status(const Parsed& p, const Message& m) {
                    v.status_state);
         return;
     }
-    ++stats_.statuses;
-    commit([truck = p.truck, vendor = v.vendor,
-            value](store::Transaction& db) { db.set_truck_state(truck, vendor, value, now_utc()); },
-           false, "status of " + p.truck);
+    ++stats_->statuses;
+    store_work(
+        p, m,
+        [truck = p.truck, vendor = v.vendor, value](store::Transaction& db) {
+            db.set_truck_state(truck, vendor, value, now_utc());
+        },
+        false, "status of " + p.truck, &MessageStats::statuses);
 }
 
 void TruckMessages::on_assignment(const Parsed& p, const Message& m) {
@@ -305,13 +235,28 @@ void TruckMessages::on_assignment(const Parsed& p, const Message& m) {
                    v.assignment_date);
         return;
     }
-    ++stats_.assignments;
-    commit(
-        [truck = p.truck, vendor = v.vendor, route = *route, date = *date](store::Transaction& db) {
-            db.set_truck_route(truck, vendor, route, date, now_utc());
-        },
-        false, "route of " + p.truck);
-    directory_.assign(p.truck, *route, *date);
+    ++stats_->assignments;
+    const auto what = "route of " + p.truck;
+    auto write = [truck = p.truck, vendor = v.vendor, route = *route,
+                  date = *date](store::Transaction& db) {
+        db.set_truck_route(truck, vendor, route, date, now_utc());
+    };
+    if (p.claim) {
+        // Memory learns the route with the store's answer for the truck, after the commit.
+        store_work(p, m, std::move(write), false, what, &MessageStats::assignments);
+        if (on_assigned_) on_assigned_();
+        return;
+    }
+    // Memory first, marked as on its way to the store: a reload of the directory does not put
+    // the store's older route back before this write has committed.
+    auto written = directory_.assign(p.truck, *route, *date);
+    if (!writer_.submit(std::move(write), [what, written](std::exception_ptr e) {
+            if (e) spdlog::error("mqtt: {} not stored", what);
+            written();
+        })) {
+        spdlog::error("mqtt: writer queue full, {} not stored", what);
+        written();
+    }
     if (on_assigned_) on_assigned_();
 }
 
@@ -322,8 +267,10 @@ void TruckMessages::on_route_event(const Parsed& p, const Message& m) {
                    "the route event is not a JSON object");
         return;
     }
-    ++stats_.route_events;
-    run_ingest(std::move(req), m.qos > 0);
+    ++stats_->route_events;
+    const auto what = "message on " + req->raw.request_id;
+    store_work(p, m, ingest_.job(std::move(req), {}, std::make_shared<IngestAnswer>()), m.qos > 0,
+               what, &MessageStats::route_events);
 }
 
 std::shared_ptr<IngestRequest> TruckMessages::route_event_request(const Parsed& p,

@@ -15,12 +15,13 @@ std::variant<std::shared_ptr<IngestRequest>, std::string> TruckMessages::replay_
         return "the topic '" + topic +
                "' is not <vendor prefix>/<truck>/<kind> of any vendor's mqtt.json; only stop and "
                "route events are replayed";
-    const Parsed p{vendor, rest.substr(0, slash), rest.substr(slash + 1)};
+    const Parsed p{vendor, rest.substr(0, slash), rest.substr(slash + 1), false};
     const Message m{topic, payload, 1, false};
     if (payload.size() > vendor->max_payload_bytes)
         return "the message is larger than " + vendor->vendor + "'s MQTT limit of " +
                std::to_string(vendor->max_payload_bytes) + " bytes";
-    const auto owner = directory_.vendor_of(p.truck);
+    // A truck another gateway met is in the store: asked when this one has not met it.
+    const auto owner = directory_.lookup(p.truck);
     if (owner ? *owner != vendor->vendor : !std::regex_match(p.truck, vendor->truck_pattern))
         return "'" + p.truck + "' is not a truck of " + vendor->vendor;
     std::shared_ptr<IngestRequest> req;

@@ -12,6 +12,11 @@
 
 namespace fieldgate::mqtt {
 
+namespace {
+// How old what the directory holds of the store's trucks may get.
+constexpr std::chrono::seconds kDirectoryRefresh{3};
+}  // namespace
+
 TruckService::TruckService(const GatewayConfig& config, IngestService& ingest,
                            const SecretStore& secrets, store::Writer& writer,
                            store::ReadPool& reads, Vendors vendors,
@@ -31,8 +36,10 @@ TruckService::TruckService(const GatewayConfig& config, IngestService& ingest,
                                      "' is not configured");
         password = values.front();
     }
-    directory_ = std::make_unique<TruckDirectory>();
-    directory_->load(reads);
+    // Several gateways may share the store: what another one learned of a truck (its route)
+    // reaches this one's memory within the refresh interval.
+    directory_ = std::make_unique<TruckDirectory>(reads, kDirectoryRefresh);
+    directory_->load();
     PositionStoreOptions p;
     p.flush_interval = std::chrono::milliseconds(mq.position_flush_ms);
     p.flush_rows = static_cast<std::size_t>(mq.position_flush_rows);
@@ -64,6 +71,7 @@ TruckService::~TruckService() {
 }
 
 void TruckService::start() {
+    directory_->start();
     dispatch_->start();
     client_->start();
 }
@@ -72,6 +80,7 @@ void TruckService::stop() {
     if (dispatch_) dispatch_->stop();
     if (messages_) messages_->stopping();
     if (client_) client_->stop();  // no message is being handled after this
+    if (directory_) directory_->stop();
     if (positions_) positions_->stop();
 }
 

@@ -45,6 +45,12 @@ class TruckRepository {
     virtual void set_truck_route(const std::string& truck_id, const std::string& vendor,
                                  const std::string& route_id, const std::string& route_date,
                                  const std::string& at) = 0;
+    // Records the truck under `vendor` unless the store knows it already, and returns the truck
+    // as stored: its vendor is the one it was first seen under, by whichever gateway saw it
+    // first. On PostgreSQL a claim of an id another gateway's writer has claimed but not yet
+    // committed waits for that commit and then reads its vendor, so two gateways never both win.
+    virtual TruckRow claim_truck(const std::string& truck_id, const std::string& vendor,
+                                 const std::string& at) = 0;
     // Deletes history older than `cutoff` (RFC 3339 UTC); returns the rows removed.
     virtual std::int64_t prune_positions(const std::string& cutoff) = 0;
     virtual std::vector<TruckRow> list_trucks(const std::optional<std::string>& vendor) = 0;

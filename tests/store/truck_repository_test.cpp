@@ -1,6 +1,12 @@
 // TruckRepository on both stores: positions append to the history and move the latest forward
-// only, state and route are kept per truck, the history is pruned and read back by time, and a
-// route's stops come in stop order.
+// only, state and route are kept per truck, a truck belongs to the vendor that claimed it first
+// (on PostgreSQL also when two gateways' writers claim it at once), the history is pruned and
+// read back by time, and a route's stops come in stop order.
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "pg_transaction.h"
 #include "store_fixture.h"
 
 namespace fieldgate::test {
@@ -137,6 +143,60 @@ TEST_P(TruckRepositoryTest, StateAndRouteAreKeptApart) {
     ASSERT_TRUE(truck);
     EXPECT_EQ(truck->route_id, "R-2");
     EXPECT_EQ(truck->route_date, "2026-12-03");
+}
+
+TEST_P(TruckRepositoryTest, AClaimKeepsTheFirstVendorAndChangesNothingElse) {
+    const auto first = trucks().claim_truck("T-1", "riverbend", "2026-12-01T07:00:00Z");
+    EXPECT_EQ(first.truck_id, "T-1");
+    EXPECT_EQ(first.vendor, "riverbend");
+    EXPECT_EQ(first.state, "unknown");
+    EXPECT_FALSE(first.state_at);
+    EXPECT_FALSE(first.last_seen_at);
+    EXPECT_FALSE(first.position);
+    EXPECT_FALSE(first.route_id);
+    trucks().set_truck_state("T-1", "riverbend", "online", "2026-12-01T07:01:00Z");
+    trucks().set_truck_route("T-1", "riverbend", "R-9", "2026-12-01", "2026-12-01T07:02:00Z");
+    // Another vendor claiming the id gets the owner back; the truck is left as it was.
+    const auto again = trucks().claim_truck("T-1", "lakeside", "2026-12-01T08:00:00Z");
+    EXPECT_EQ(again.vendor, "riverbend");
+    EXPECT_EQ(again.state, "online");
+    EXPECT_EQ(again.state_at, "2026-12-01T07:01:00Z");
+    EXPECT_EQ(again.route_id, "R-9");
+    EXPECT_EQ(again.route_date, "2026-12-01");
+    EXPECT_EQ(query_value("SELECT updated_at FROM trucks WHERE truck_id = 'T-1'"),
+              "2026-12-01T07:02:00Z");
+    // A truck first seen through its positions or its route is claimed by that vendor too.
+    trucks().set_truck_route("T-2", "lakeside", "R-1", "2026-12-02", "2026-12-01T09:00:00Z");
+    const auto routed = trucks().claim_truck("T-2", "riverbend", "2026-12-01T09:01:00Z");
+    EXPECT_EQ(routed.vendor, "lakeside");
+    EXPECT_EQ(routed.route_id, "R-1");
+    EXPECT_EQ(trucks().list_trucks(std::nullopt).size(), 2u);
+}
+
+// Two gateways' writers claim one new id at once, each in its own open transaction: the second
+// waits for the first to commit and gets the first's vendor, never its own.
+TEST_P(TruckRepositoryTest, TwoWritersClaimingOneIdAgreeOnTheFirst) {
+    if (!pg_db()) GTEST_SKIP() << "one writer per SQLite file";
+    const auto database = pg_db()->query("SELECT current_database()").text(0, 0);
+    const auto url = shared_pg_cluster().url(database);
+    pg::Connection first_db(url, shared_pg_cluster().password());
+    pg::Connection second_db(url, shared_pg_cluster().password());
+    store::PgTransaction first(first_db, true);
+    store::PgTransaction second(second_db, true);
+    first_db.exec("BEGIN");
+    second_db.exec("BEGIN");
+    EXPECT_EQ(first.claim_truck("T-7", "riverbend", "2026-12-01T07:00:00Z").vendor, "riverbend");
+    auto waiting = std::async(std::launch::async, [&] {
+        return second.claim_truck("T-7", "lakeside", "2026-12-01T07:00:01Z").vendor;
+    });
+    // Still waiting for the first transaction's row.
+    EXPECT_EQ(waiting.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+    first_db.exec("COMMIT");
+    EXPECT_EQ(waiting.get(), "riverbend");
+    second_db.exec("COMMIT");
+    const auto truck = trucks().find_truck("T-7");
+    ASSERT_TRUE(truck);
+    EXPECT_EQ(truck->vendor, "riverbend");
 }
 
 TEST_P(TruckRepositoryTest, ListIsInTruckIdOrderAndFiltersByVendor) {

@@ -96,6 +96,8 @@ class TruckServiceRig {
     }
 
     store::ReadPool& reads() { return *reads_; }
+    // The store's writer: what another gateway sharing the store would have written.
+    store::Writer& writer() { return *writer_; }
 
   private:
     GatewayConfig config_;

@@ -1,5 +1,7 @@
 #include "truck_pg.h"
 
+#include <stdexcept>
+
 namespace fieldgate::store {
 
 namespace {
@@ -106,6 +108,19 @@ void PgTruckRepository::set_truck_route(const std::string& truck_id, const std::
         "route_id = excluded.route_id, route_date = excluded.route_date, "
         "updated_at = excluded.updated_at",
         pg::Params().text(truck_id).text(vendor).text(route_id).text(route_date).text(at));
+}
+
+TruckRow PgTruckRepository::claim_truck(const std::string& truck_id, const std::string& vendor,
+                                        const std::string& at) {
+    // The writer's transaction is READ COMMITTED: the INSERT waits for another writer's
+    // uncommitted row of the same id, and the SELECT after it (a new snapshot) sees that row.
+    db_->query(
+        "INSERT INTO trucks (truck_id, vendor, updated_at) VALUES ($1, $2, $3) "
+        "ON CONFLICT (truck_id) DO NOTHING",
+        pg::Params().text(truck_id).text(vendor).text(at));
+    auto truck = find_truck(truck_id);
+    if (!truck) throw std::runtime_error("truck " + truck_id + " not found after its claim");
+    return std::move(*truck);
 }
 
 std::int64_t PgTruckRepository::prune_positions(const std::string& cutoff) {

@@ -228,6 +228,11 @@ void SqliteTransaction::set_truck_route(const std::string& truck_id, const std::
     store::set_truck_route(*db_, truck_id, vendor, route_id, route_date, at);
 }
 
+TruckRow SqliteTransaction::claim_truck(const std::string& truck_id, const std::string& vendor,
+                                        const std::string& at) {
+    return store::claim_truck(*db_, truck_id, vendor, at);
+}
+
 std::int64_t SqliteTransaction::prune_positions(const std::string& cutoff) {
     return store::prune_positions(*db_, cutoff);
 }

@@ -85,6 +85,8 @@ class SqliteTransaction final : public Transaction {
     void set_truck_route(const std::string& truck_id, const std::string& vendor,
                          const std::string& route_id, const std::string& route_date,
                          const std::string& at) override;
+    TruckRow claim_truck(const std::string& truck_id, const std::string& vendor,
+                         const std::string& at) override;
     std::int64_t prune_positions(const std::string& cutoff) override;
     std::vector<TruckRow> list_trucks(const std::optional<std::string>& vendor) override;
     std::optional<TruckRow> find_truck(const std::string& truck_id) override;

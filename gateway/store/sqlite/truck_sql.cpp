@@ -1,5 +1,7 @@
 #include "truck_sql.h"
 
+#include <stdexcept>
+
 namespace fieldgate::store {
 
 namespace {
@@ -97,6 +99,20 @@ void set_truck_route(sqlite::Connection& db, const std::string& truck_id, const 
         .bind(4, route_date)
         .bind(5, at)
         .run();
+}
+
+TruckRow claim_truck(sqlite::Connection& db, const std::string& truck_id, const std::string& vendor,
+                     const std::string& at) {
+    db.prepare(
+          "INSERT INTO trucks (truck_id, vendor, updated_at) VALUES (?1,?2,?3) "
+          "ON CONFLICT (truck_id) DO NOTHING")
+        ->bind(1, truck_id)
+        .bind(2, vendor)
+        .bind(3, at)
+        .run();
+    auto truck = find_truck(db, truck_id);
+    if (!truck) throw std::runtime_error("truck " + truck_id + " not found after its claim");
+    return std::move(*truck);
 }
 
 std::int64_t prune_positions(sqlite::Connection& db, const std::string& cutoff) {

@@ -20,6 +20,9 @@ void set_truck_state(sqlite::Connection& db, const std::string& truck_id, const 
 void set_truck_route(sqlite::Connection& db, const std::string& truck_id, const std::string& vendor,
                      const std::string& route_id, const std::string& route_date,
                      const std::string& at);
+// Records the truck under `vendor` unless it is known already; the truck as stored.
+TruckRow claim_truck(sqlite::Connection& db, const std::string& truck_id, const std::string& vendor,
+                     const std::string& at);
 // Deletes history older than `cutoff` (RFC 3339 UTC); returns the rows removed.
 std::int64_t prune_positions(sqlite::Connection& db, const std::string& cutoff);
 

@@ -1,5 +1,6 @@
 // Pure logic of the MQTT side: vendor topic files (validated, errors with file and pointer),
-// vendor dates, distances, what a truck is shown, the simulator's routes and outcome mix.
+// vendor dates, distances, what a truck is shown, the filters subscribed, the simulator's routes
+// and outcome mix.
 #include <filesystem>
 #include <fstream>
 
@@ -9,6 +10,7 @@
 #include "dispatch_publisher.h"
 #include "fleet.h"
 #include "geo.h"
+#include "mqtt_client.h"
 #include "support/temp_dir.h"
 #include "vendor_topics.h"
 
@@ -117,6 +119,17 @@ TEST(TruckStops, CarryNoResidentDetailsAndFollowTheOrders) {
     wo.status = "cancelled";
     EXPECT_NE(render_truck_stops(TruckInfo{"BH-T1", "bay-hauling", "R-1", "2026-02-03"}, {wo}),
               doc.dump());
+}
+
+TEST(Subscriptions, ASharedGroupPrefixesEveryFilter) {
+    MqttConfig plain;
+    plain.subscriptions = {"fleet/#", "other/+/stop"};
+    EXPECT_EQ(subscription_filters(plain), plain.subscriptions);
+    MqttConfig shared = plain;
+    shared.shared_group = "fieldgate";
+    EXPECT_EQ(
+        subscription_filters(shared),
+        (std::vector<std::string>{"$share/fieldgate/fleet/#", "$share/fieldgate/other/+/stop"}));
 }
 
 TEST(TruckSim, TrucksReachTheirStopsInOrderAlongInterpolatedPositions) {

@@ -72,5 +72,57 @@ TEST(TruckMessages, AValidUtf8TopicIsRoutedAsItCame) {
     EXPECT_EQ(nlohmann::json::parse(rows[0].entry.problem_json).at("topic"), m.topic);
 }
 
+// Several gateways share one store: a truck another gateway claimed for another vendor, which
+// this one has not met (it is not in its memory), is refused here too. The store decides.
+TEST(TruckMessages, ATruckTheStoreGivesToAnotherVendorIsRefusedThoughMemoryHasNotMetIt) {
+    TempDir dir;
+    TruckServiceRig rig(dir.path());
+    rig.writer().run_sync([](store::Transaction& db) {
+        db.claim_truck("BH-T999", "valley-disposal", "2026-02-03T08:00:00Z");
+    });
+    mqtt::Message m;
+    m.topic = "fleet/bay-hauling/BH-T999/stop";
+    m.payload = R"({"ticket_number":"BH-1","service_request":"SR-1"})";
+    m.qos = 1;
+    rig.handle(m);
+    auto rows = quarantined(rig);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].entry.problem_type, "unknown-truck");
+    EXPECT_NE(rows[0].entry.problem_json.find("belongs to another vendor"), std::string::npos)
+        << rows[0].entry.problem_json;
+    EXPECT_EQ(rig.stats().at("stop_events"), 0u);
+    EXPECT_EQ(rig.stats().at("quarantined"), 1u);
+
+    // Positions never wait: the first goes with its vendor while the claim is under way; once
+    // the store has answered, the truck's positions are refused too.
+    m.topic = "fleet/bay-hauling/BH-T998/position";
+    m.payload = R"({"deviceId":"BH-T998","fixTime":"2026-02-03T18:42:10Z","latitude":37.3,)"
+                R"("longitude":-121.8})";
+    m.qos = 0;
+    rig.writer().run_sync([](store::Transaction& db) {
+        db.claim_truck("BH-T998", "valley-disposal", "2026-02-03T08:00:00Z");
+    });
+    rig.handle(m);
+    EXPECT_EQ(rig.stats().at("positions"), 1u);
+    rig.handle(m);
+    EXPECT_EQ(rig.stats().at("positions"), 1u);
+    rows = quarantined(rig);
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_NE(rows[1].entry.problem_json.find("belongs to another vendor"), std::string::npos)
+        << rows[1].entry.problem_json;
+
+    // A truck no gateway has met is claimed in the store for the vendor it came under.
+    m.topic = "fleet/bay-hauling/BH-T5/status";
+    m.payload = R"({"state":"online"})";
+    m.qos = 1;
+    rig.handle(m);
+    auto db = rig.reads().acquire();
+    const auto truck = db->find_truck("BH-T5");
+    ASSERT_TRUE(truck);
+    EXPECT_EQ(truck->vendor, "bay-hauling");
+    EXPECT_EQ(truck->state, "online");
+    EXPECT_EQ(db->find_truck("BH-T999")->vendor, "valley-disposal");
+}
+
 }  // namespace
 }  // namespace fieldgate::test
