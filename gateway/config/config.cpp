@@ -88,6 +88,7 @@ void read_listen_and_store(const nlohmann::json& doc, const fs::path& base, Gate
     take(store, "checkpoint_interval_ms", c.checkpoint_interval_ms);
     take(store, "url", c.store_url);
     take(store, "password_secret", c.store_password_secret);
+    take(store, "answer_timeout_s", c.store_answer_timeout_s);
 }
 
 // Where the schemas and the catalog are: the config's own, or those shipped with the source.

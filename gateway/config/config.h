@@ -96,6 +96,8 @@ struct GatewayConfig {
     // (several gateways on one database). Its password is the secret `store_password_secret`.
     std::string store_url;
     std::string store_password_secret = "store/password";
+    // How long a PostgreSQL statement waits for the server before its connection is dropped.
+    int store_answer_timeout_s = 20;
     std::string synchronous = "FULL";
     int checkpoint_interval_ms = 5000;
     // data

@@ -10,6 +10,7 @@ store::StoreSettings store_settings(const GatewayConfig& config, const SecretSto
     settings.synchronous = config.synchronous;
     settings.checkpoint_every = std::chrono::milliseconds(config.checkpoint_interval_ms);
     settings.url = config.store_url;
+    settings.answer_timeout = std::chrono::seconds(config.store_answer_timeout_s);
     if (!settings.url.empty()) {
         const auto passwords = secrets.values(config.store_password_secret);
         if (passwords.empty())

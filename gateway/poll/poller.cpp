@@ -69,8 +69,18 @@ void Poller::loop() {
             wake_.wait_for(lock, wait, [this] { return stopping_; });
             if (stopping_) return;
         }
-        wait = kTick;                       // at least this often: a reload may have added a vendor
-        if (leads_ && !leads_()) continue;  // another gateway on the database polls
+        wait = kTick;               // at least this often: a reload may have added a vendor
+        if (leads_ && !leads_()) {  // another gateway on the database polls
+            leading_ = false;
+            continue;
+        }
+        if (!leading_) {
+            for (auto& [id, poll] : polls_) {
+                poll->state.reset();
+                poll->next_request = {};
+            }
+            leading_ = true;
+        }
         const auto registry = vendors_();
         if (!registry) continue;
         for (const auto& [id, entry] : registry->vendors()) {

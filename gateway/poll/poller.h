@@ -73,6 +73,10 @@ class Poller {
     bool stopping_ = false;
     std::thread thread_;
     std::function<bool()> leads_;
+    // Whether this gateway led polling at the last tick (poller thread only). A gateway that
+    // takes the role (again) reads every position from the store, never from memory: another
+    // gateway may have moved it meanwhile.
+    bool leading_ = false;
 };
 
 }  // namespace fieldgate::poll

@@ -145,9 +145,16 @@ void Router::bind_routes() {
 
 namespace {
 
+// A batch still unanswered after this long means the store stopped answering (a silent network
+// cut, a commit waiting for a synchronous replica that is gone): nothing sent here now would be
+// acknowledged, so the gateway leaves rotation well before the statement's own timeout fails it.
+constexpr auto kStalledAfter = std::chrono::seconds(5);
+
 // "ok", "failing" (it answers but does not commit: a full disk; reads are still served, so the
-// gateway stays in rotation) or "unreachable" (a database down or cut off: out of rotation).
-std::string store_state(std::exception_ptr error) {
+// gateway stays in rotation), "unreachable" (a database down or cut off) or "stalled" (a batch
+// unanswered for kStalledAfter): the last two take it out of rotation.
+std::string store_state(std::exception_ptr error, std::chrono::steady_clock::duration busy_for) {
+    if (busy_for >= kStalledAfter) return "stalled";
     if (!error) return "ok";
     try {
         std::rethrow_exception(error);
@@ -167,8 +174,10 @@ http::Response Router::readiness() const {
     // Each check queues an empty job: the answer is what the previous one found, and a load
     // balancer polling every few seconds keeps the writer's connection tried (and remade).
     parts_.writer->submit([](store::Transaction&) {}, nullptr);
-    const auto store = store_state(parts_.writer->last_batch_error());
-    bool ready = registry && !registry->ids().empty() && store != "unreachable";
+    const auto store = store_state(parts_.writer->last_batch_error(),
+                                   parts_.writer->busy_for(std::chrono::steady_clock::now()));
+    bool ready =
+        registry && !registry->ids().empty() && store != "unreachable" && store != "stalled";
     nlohmann::json body = {{"vendors", registry ? registry->ids().size() : 0},
                            {"store", store},
                            {"write_queue", parts_.writer->queue_depth()}};

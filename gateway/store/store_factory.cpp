@@ -27,7 +27,8 @@ OpenedStore open_store(const StoreSettings& settings) {
     }
     if (const auto problem = pg::url_problem(settings.url))
         throw std::runtime_error("store.url: " + *problem);
-    PgStoreOptions options{settings.url, settings.password, settings.limits};
+    PgStoreOptions options{
+        settings.url, settings.password, settings.limits, {settings.answer_timeout}};
     opened.writer = std::make_unique<PgWriter>(options);
     opened.reads = std::make_unique<PgReadPool>(options);
     opened.leadership = std::make_unique<PgLeadership>(options);

@@ -19,6 +19,8 @@ struct StoreSettings {
     std::chrono::milliseconds checkpoint_every{5000};
     std::string url;       // non-empty: PostgreSQL
     std::string password;  // PostgreSQL's, from the secret store
+    // PostgreSQL: a statement unanswered this long drops its connection (0: wait forever).
+    std::chrono::milliseconds answer_timeout{20000};
     WriterLimits limits;
 };
 

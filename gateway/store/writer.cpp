@@ -1,5 +1,6 @@
 #include "writer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <stdexcept>
@@ -53,6 +54,13 @@ std::exception_ptr Writer::last_batch_error() const {
     return last_batch_error_;
 }
 
+std::chrono::steady_clock::duration Writer::busy_for(
+    std::chrono::steady_clock::time_point now) const {
+    std::lock_guard lock(mutex_);
+    if (!batch_started_) return {};
+    return std::max(now - *batch_started_, std::chrono::steady_clock::duration::zero());
+}
+
 std::size_t Writer::queue_depth() const {
     std::lock_guard lock(mutex_);
     return queue_.size();
@@ -70,6 +78,7 @@ void Writer::loop() {
                 batch.push_back(std::move(queue_.front()));
                 queue_.pop_front();
             }
+            batch_started_ = std::chrono::steady_clock::now();
         }
         commit_batch(batch);
         batch.clear();
@@ -110,6 +119,7 @@ void Writer::settle(std::deque<Item>& batch, bool committed, std::exception_ptr 
     {
         std::lock_guard lock(mutex_);
         stats_.jobs += batch.size();
+        batch_started_.reset();
         last_batch_error_ = committed ? nullptr : batch_error;
         if (committed)
             ++stats_.commits;

@@ -4,6 +4,7 @@
 // What a store adds is its WriterBackend: one connection's transaction verbs.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -11,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "transaction.h"
@@ -68,6 +70,9 @@ class Writer {
     std::size_t queue_depth() const;
     // Why the last batch did not commit, or null when it did (/readyz reports it).
     std::exception_ptr last_batch_error() const;
+    // How long the batch being written has been at it (zero when none is): a store that stopped
+    // answering shows here long before a statement fails.
+    std::chrono::steady_clock::duration busy_for(std::chrono::steady_clock::time_point now) const;
 
   private:
     struct Item {
@@ -87,6 +92,7 @@ class Writer {
     std::deque<Item> queue_;
     bool stopping_ = false;
     std::exception_ptr last_batch_error_;  // null: the store was opened and migrated
+    std::optional<std::chrono::steady_clock::time_point> batch_started_;
     WriterStats stats_;
     std::thread thread_;
 };

@@ -96,22 +96,6 @@ inline long long stamp_ms_between(const std::string& from, const std::string& to
     return d;
 }
 
-// Whether the gateway this tree builds knows `mqtt.shared_group` (issue 19's shared
-// subscriptions): then every instance joins the group "fieldgate" and the broker hands each
-// stop event to one of them; without it every instance receives every event and the store
-// keeps one.
-inline bool gateway_knows_mqtt_shared_group() {
-    std::ifstream in(source_path("gateway/config/gateway.schema.json"));
-    const auto schema = nlohmann::json::parse(in, nullptr, false);
-    if (schema.is_discarded()) return false;
-    const auto* mqtt = &schema;
-    for (const char* key : {"properties", "mqtt", "properties"}) {
-        if (!mqtt->is_object() || !mqtt->contains(key)) return false;
-        mqtt = &(*mqtt)[key];
-    }
-    return mqtt->contains("shared_group");
-}
-
 struct PgFaultRigOptions {
     int instances = 3;
     bool db_proxies = false;  // each gateway reaches the database through its own FaultProxy
@@ -130,8 +114,7 @@ class PgFaultRig : public PgStoreReads {
     explicit PgFaultRig(PgFaultRigOptions options = {})
         : cluster_(PgClusterOptions{.fsync = true}),  // durability is what is tested here
           url_(cluster_.create_database("fieldgate")),
-          poll_vendor_(kRiverbendKey),
-          shared_group_(gateway_knows_mqtt_shared_group()) {
+          poll_vendor_(kRiverbendKey) {
         const auto t0 = std::chrono::steady_clock::now();
         auto mapping = folders_.mapping(kRiverbend);
         mapping["poll"]["url"] = poll_vendor_.url();
@@ -186,7 +169,6 @@ class PgFaultRig : public PgStoreReads {
         if (!at(i).db_proxy) throw std::logic_error("this rig has no database proxies");
         return *at(i).db_proxy;
     }
-    bool shared_group() const { return shared_group_; }
     const Secrets& tokens() const { return at(0).gw->secrets; }
 
     // What one gateway's /readyz answers now (0: no answer).
@@ -327,7 +309,8 @@ class PgFaultRig : public PgStoreReads {
                                {"client_id", "fieldgate-fault-" + std::to_string(i)},
                                {"reconnect_min_ms", 100},
                                {"reconnect_max_ms", 500}};
-        if (shared_group_) mqtt["shared_group"] = "fieldgate";
+        // Every instance joins one shared group: the broker hands each message to one of them.
+        mqtt["shared_group"] = "fieldgate";
         return {
             {"listen", {{"port", in.port}, {"trusted_proxies", {"127.0.0.1"}}}},
             {"store",
@@ -365,7 +348,6 @@ class PgFaultRig : public PgStoreReads {
     MosquittoProcess broker_;
     PollVendorSimProcess poll_vendor_;
     VendorFolders folders_;
-    bool shared_group_;
     std::vector<std::unique_ptr<Instance>> instances_;
     std::unique_ptr<HaproxyProcess> lb_;
 };

@@ -3,9 +3,8 @@
 //   vendor-http  Bay Hauling results posted by the load engine (100/s over 16 connections);
 //   poll         results appearing at the polled vendor (Riverbend, 10/s), which whichever
 //                gateway leads polling collects;
-//   mqtt-stop    a truck's QoS 1 stop events (40/s) through Mosquitto, which every gateway
-//                consumes with a client id of its own (and, once the gateway has
-//                mqtt.shared_group, as one shared group);
+//   mqtt-stop    a truck's QoS 1 stop events (40/s) through Mosquitto, which the gateways
+//                consume as one shared group (mqtt.shared_group), a client id each;
 //   crew-sync    three crew tablets recording actions (photos in 32 KB chunks) and syncing.
 // Then each source finishes without faults (what was not acknowledged is sent again, the
 // tablets sync until they hold nothing, the poller reads the vendor to its end) and CRM delivery
@@ -201,10 +200,9 @@ class MixedLoad {
         for (const auto& [status, n] : http_.not_taken)
             s += (status == 0 ? std::string("no answer") : std::to_string(status)) + " x" +
                  std::to_string(n) + " ";
-        s += "); mqtt-stop: " + std::to_string(stop_acks_.size()) + " stop events PUBACKed (" +
-             (rig_.shared_group() ? "shared group" : "every instance receives each") +
-             "); poll: " + std::to_string(pickups_.size()) + " pickups at the vendor, " +
-             std::to_string(poll_windows_back_) +
+        s += "); mqtt-stop: " + std::to_string(stop_acks_.size()) +
+             " stop events PUBACKed (one shared group); poll: " + std::to_string(pickups_.size()) +
+             " pickups at the vendor, " + std::to_string(poll_windows_back_) +
              " polled windows went back (a leader resuming from an old position); crew-sync: " +
              std::to_string(crews_.actions()) + " actions (" + std::to_string(crews_.photos()) +
              " photos), " + std::to_string(crews_.failed_syncs()) +

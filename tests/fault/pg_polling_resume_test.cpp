@@ -1,15 +1,11 @@
-// Polling must resume where the previous leader stopped (issue 19; disabled: it fails today,
-// see below). The position is kept in the store (poll_state), so the gateway that takes the
-// polling role reads on from there; the windows the vendor is asked for never move back.
-//
-// What happens today: a gateway that led polling, lost the role without restarting (cut off
-// from the database, or every gateway at a database restart) and takes it again later resumes
-// from the position it held in memory when it last polled (Poller::VendorPoll::state is loaded
-// from the store on the first slot only), asks the vendor again for everything since, and saves
-// that older position over the newer one in poll_state. Nothing is lost (the re-read results are
-// duplicates), but at the vendor's pace of one request per interval_s a gateway that last led
-// hours ago re-reads hours of pickups before it reaches new ones.
-// Run it with --gtest_also_run_disabled_tests --gtest_filter='FaultPg.*PollingResumes*'.
+// Polling resumes where the previous leader stopped. The position is kept in the store
+// (poll_state), so the gateway that takes the polling role reads on from there; the windows the
+// vendor is asked for never move back. The case that broke it: a gateway that led polling, lost
+// the role without restarting (cut off from the database) and took it again later resumed from
+// the position it held in memory, asked the vendor again for everything since, and saved that
+// older position over the newer one. Nothing was lost (the re-read results are duplicates), but
+// a gateway that last led hours ago re-read hours of pickups before it reached new ones. Now a
+// gateway that takes the role reads every position from the store (Poller::loop).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -20,7 +16,7 @@
 namespace fieldgate::test {
 namespace {
 
-TEST(FaultPg, DISABLED_PollingResumesWhereTheLastLeaderStopped) {
+TEST(FaultPg, PollingResumesWhereTheLastLeaderStopped) {
     PgFaultRigOptions options;
     options.instances = 2;
     options.db_proxies = true;

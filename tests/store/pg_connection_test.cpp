@@ -1,6 +1,7 @@
 // The libpq layer on a real server: values round-trip as they were bound, errors carry their
 // SQLSTATE, a lost server is a transient failure, and migrations apply once however many
 // gateways start together.
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -71,6 +72,46 @@ TEST_F(PgConnection, TerminatedSessionIsATransientFailure) {
         EXPECT_TRUE(e.transient()) << e.sqlstate() << " " << e.what();
         EXPECT_FALSE(db.ok());
     }
+}
+
+// A server that keeps a statement past the answer timeout (here pg_sleep; in production a silent
+// network cut or a commit waiting for a lost synchronous replica) fails it as unreachable and
+// drops the connection, instead of holding the caller for as long as the server takes.
+TEST_F(PgConnection, AnUnansweredStatementDropsTheConnectionAtItsTimeout) {
+    pg::Connection db(url_, shared_pg_cluster().password(),
+                      pg::ConnectionLimits{std::chrono::milliseconds(300)});
+    EXPECT_EQ(db.query("SELECT pg_sleep(0.01), 7").integer(0, 1), 7) << "a prompt answer";
+    try {
+        db.query("SELECT pg_sleep(30)");
+        FAIL() << "the statement outlived its timeout";
+    } catch (const pg::Error& e) {
+        EXPECT_TRUE(store::is_unreachable(e)) << e.sqlstate() << " " << e.what();
+        EXPECT_NE(std::string(e.what()).find("no answer"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(db.ok());
+    EXPECT_FALSE(db.answers());
+    EXPECT_THROW(db.exec("SELECT 1"), pg::Error) << "a dropped connection is not reused";
+}
+
+TEST_F(PgConnection, WithoutATimeoutAStatementWaitsForItsAnswer) {
+    auto db = connect();
+    EXPECT_EQ(db.query("SELECT pg_sleep(0.5), 8").integer(0, 1), 8);
+    db.exec("SELECT pg_sleep(0.2); SELECT 1");
+    EXPECT_TRUE(db.answers());
+}
+
+// Several statements in one exec: the first failure is what is reported, as PQexec did.
+TEST_F(PgConnection, AFailureAmongSeveralStatementsIsReported) {
+    auto db = connect();
+    db.exec("CREATE TABLE m (k TEXT PRIMARY KEY)");
+    db.exec("INSERT INTO m VALUES ('a')");
+    try {
+        db.exec("SELECT 1; INSERT INTO m VALUES ('a'); SELECT 2");
+        FAIL() << "a failing statement among several went unnoticed";
+    } catch (const pg::Error& e) {
+        EXPECT_TRUE(e.unique_violation()) << e.sqlstate() << " " << e.what();
+    }
+    EXPECT_TRUE(db.answers()) << "the connection stays usable after a statement error";
 }
 
 TEST_F(PgConnection, MigrationsApplyOnceWhenGatewaysStartTogether) {

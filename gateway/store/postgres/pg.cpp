@@ -1,8 +1,11 @@
 #include "pg.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <cerrno>
 #include <charconv>
+#include <climits>
 
 namespace fieldgate::pg {
 
@@ -17,6 +20,26 @@ std::string number_text(auto value) {
     char buf[32];
     const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
     return std::string(buf, static_cast<std::size_t>(end - buf));
+}
+
+using Clock = std::chrono::steady_clock;
+
+// Waits until the socket is ready for `events`; false when the deadline passed first.
+bool wait_socket(PGconn* conn, short events, const std::optional<Clock::time_point>& deadline) {
+    pollfd fd{PQsocket(conn), events, 0};
+    for (;;) {
+        int wait_ms = -1;
+        if (deadline) {
+            const auto left =
+                std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now()).count();
+            if (left <= 0) return false;
+            wait_ms = static_cast<int>(std::min<long long>(left, INT_MAX));
+        }
+        const int n = ::poll(&fd, 1, wait_ms);
+        if (n > 0) return true;
+        if (n == 0) return false;
+        if (errno != EINTR) return true;  // libpq reports the socket's error when it reads
+    }
 }
 
 }  // namespace
@@ -144,12 +167,23 @@ std::string Result::bytes(int row, int column) const {
     return out;
 }
 
-Connection::Connection(const std::string& conninfo, const std::string& password) {
-    const char* keys[] = {"dbname", "password", "connect_timeout", nullptr};
-    const char* values[] = {conninfo.c_str(), password.empty() ? nullptr : password.c_str(), "10",
+Connection::Connection(const std::string& conninfo, const std::string& password,
+                       ConnectionLimits limits)
+    : limits_(limits) {
+    // Later entries win over earlier ones, so these defaults come before the URL (dbname, with
+    // expand_dbname=1) and a URL that sets them keeps its own. Keepalives let the kernel notice
+    // a server that vanished while the connection sat idle.
+    const char* keys[] = {
+        "connect_timeout",  "keepalives", "keepalives_idle", "keepalives_interval",
+        "keepalives_count", "dbname",     "password",        nullptr};
+    const char* values[] = {"10",
+                            "1",
+                            "10",
+                            "3",
+                            "3",
+                            conninfo.c_str(),
+                            password.empty() ? nullptr : password.c_str(),
                             nullptr};
-    // expand_dbname=1: the dbname entry is parsed as a connection string or URL, and the
-    // entries after it fill only what it leaves unset.
     conn_ = PQconnectdbParams(keys, values, 1);
     if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
         std::string message = conn_ ? PQerrorMessage(conn_) : "out of memory";
@@ -158,6 +192,8 @@ Connection::Connection(const std::string& conninfo, const std::string& password)
         while (!message.empty() && message.back() == '\n') message.pop_back();
         throw Error("", "cannot connect to PostgreSQL: " + message);
     }
+    // Statements are sent without blocking so that waiting for the answer has a deadline.
+    PQsetnonblocking(conn_, 1);
     // Notices ("relation already exists, skipping") are not errors and no one reads stderr.
     PQsetNoticeProcessor(
         conn_, [](void*, const char*) {}, nullptr);
@@ -178,9 +214,16 @@ bool Connection::ok() const {
 
 bool Connection::answers() {
     if (!ok()) return false;
-    PGresult* r = PQexec(conn_, "");
-    const bool answered = r && PQresultStatus(r) == PGRES_EMPTY_QUERY;
-    if (r) PQclear(r);
+    bool answered = false;
+    try {
+        if (PQsendQuery(conn_, "")) {
+            PGresult* r = await_answer("PostgreSQL");
+            answered = r && PQresultStatus(r) == PGRES_EMPTY_QUERY;
+            if (r) PQclear(r);
+        }
+    } catch (const Error&) {
+        // No answer in time: the connection was dropped.
+    }
     if (!answered) prepared_.clear();
     return answered && ok();
 }
@@ -190,8 +233,9 @@ bool Connection::encrypted() const {
 }
 
 void Connection::throw_error(pg_result* r, const std::string& context) {
-    std::string message =
-        r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(conn_);
+    std::string message = r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r)
+                          : conn_                         ? PQerrorMessage(conn_)
+                                                          : "the connection was dropped";
     const std::string state = sqlstate_of(r);
     if (r) PQclear(r);
     while (!message.empty() && message.back() == '\n') message.pop_back();
@@ -200,18 +244,61 @@ void Connection::throw_error(pg_result* r, const std::string& context) {
     throw Error(state, context + ": " + message);
 }
 
+void Connection::drop_unanswered(const std::string& context) {
+    PQfinish(conn_);
+    conn_ = nullptr;
+    prepared_.clear();
+    throw Error("", context + ": no answer from PostgreSQL within " +
+                        std::to_string(limits_.answer_timeout.count()) +
+                        " ms; the connection was dropped");
+}
+
+pg_result* Connection::await_answer(const std::string& context) {
+    std::optional<Clock::time_point> deadline;
+    if (limits_.answer_timeout.count() > 0) deadline = Clock::now() + limits_.answer_timeout;
+    for (int unsent; (unsent = PQflush(conn_)) != 0;) {
+        if (unsent < 0) return nullptr;
+        if (!wait_socket(conn_, POLLIN | POLLOUT, deadline)) drop_unanswered(context);
+        if (!PQconsumeInput(conn_)) return nullptr;
+    }
+    PGresult* answer = nullptr;  // the last result, unless an earlier one was an error
+    for (;;) {
+        while (PQisBusy(conn_)) {
+            if (!wait_socket(conn_, POLLIN, deadline)) {
+                if (answer) PQclear(answer);
+                drop_unanswered(context);
+            }
+            if (!PQconsumeInput(conn_)) break;  // the connection broke: libpq says so next
+        }
+        PGresult* r = PQgetResult(conn_);
+        if (!r) break;
+        if (answer && PQresultStatus(answer) == PGRES_FATAL_ERROR) {
+            PQclear(r);
+            continue;
+        }
+        if (answer) PQclear(answer);
+        answer = r;
+        if (PQstatus(conn_) != CONNECTION_OK) break;
+    }
+    return answer;
+}
+
 void Connection::exec(const std::string& sql) {
-    PGresult* r = PQexec(conn_, sql.c_str());
+    if (!conn_) throw_error(nullptr, "PostgreSQL");
+    PGresult* r = PQsendQuery(conn_, sql.c_str()) ? await_answer("PostgreSQL") : nullptr;
     const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw_error(r, "PostgreSQL");
     PQclear(r);
 }
 
 const std::string& Connection::prepared_name(const std::string& sql) {
+    if (!conn_) throw_error(nullptr, "prepare");
     auto it = prepared_.find(sql);
     if (it != prepared_.end()) return it->second;
     std::string name = "fg" + std::to_string(prepared_.size() + 1);
-    PGresult* r = PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr);
+    PGresult* r = PQsendPrepare(conn_, name.c_str(), sql.c_str(), 0, nullptr)
+                      ? await_answer("prepare")
+                      : nullptr;
     if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) throw_error(r, "prepare");
     PQclear(r);
     return prepared_.emplace(sql, std::move(name)).first->second;
@@ -227,8 +314,10 @@ Result Connection::query(const std::string& sql, const Params& params) {
         values.push_back(v ? v->data() : nullptr);
         lengths.push_back(v ? static_cast<int>(v->size()) : 0);
     }
-    PGresult* r = PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
-                                 values.data(), lengths.data(), params.formats_.data(), 0);
+    PGresult* r = PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
+                                      values.data(), lengths.data(), params.formats_.data(), 0)
+                      ? await_answer("PostgreSQL")
+                      : nullptr;
     const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw_error(r, "PostgreSQL");
     return Result(r);

@@ -3,6 +3,7 @@
 // exceptions carrying the SQLSTATE (callers decide what is retryable).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -81,11 +82,21 @@ class Result {
     pg_result* r_;
 };
 
+// How long a connection waits for the server. A gateway's connections give up on a server
+// that stopped answering (a silent network cut, a stalled proxy, a commit waiting for a
+// synchronous replica that is gone): the connection is dropped, the statement fails as
+// unreachable, and the next use connects afresh. Staff commands (a store copy) wait.
+struct ConnectionLimits {
+    std::chrono::milliseconds answer_timeout{0};  // 0: wait as long as the server takes
+};
+
 class Connection {
   public:
     // `conninfo` is a libpq connection string or a postgresql:// URL; `password`, when set,
-    // is passed apart from it so it never appears in a URL that could be logged.
-    explicit Connection(const std::string& conninfo, const std::string& password = "");
+    // is passed apart from it so it never appears in a URL that could be logged. TCP
+    // keepalives are on unless the URL says otherwise.
+    explicit Connection(const std::string& conninfo, const std::string& password = "",
+                        ConnectionLimits limits = {});
     ~Connection();
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -104,8 +115,13 @@ class Connection {
   private:
     const std::string& prepared_name(const std::string& sql);
     void throw_error(pg_result* r, const std::string& context);
+    // Sends what was queued and collects the answer (the last result, or the first error) within
+    // the answer timeout; past it the connection is dropped and Error (no SQLSTATE) thrown.
+    pg_result* await_answer(const std::string& context);
+    void drop_unanswered(const std::string& context);
 
     pg_conn* conn_ = nullptr;
+    ConnectionLimits limits_;
     std::unordered_map<std::string, std::string> prepared_;
 };
 

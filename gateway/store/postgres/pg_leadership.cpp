@@ -41,7 +41,8 @@ bool PgLeadership::connected(std::chrono::steady_clock::time_point now) {
     if (now < retry_at_) return false;
     retry_at_ = now + std::chrono::seconds(1);
     try {
-        db_ = std::make_unique<pg::Connection>(with_keepalives(options_.url), options_.password);
+        db_ = std::make_unique<pg::Connection>(with_keepalives(options_.url), options_.password,
+                                               options_.connection);
         checked_at_ = now;
         return true;
     } catch (const pg::Error& e) {

@@ -53,7 +53,8 @@ PgOutboxLeases::~PgOutboxLeases() = default;
 pg::Connection& PgOutboxLeases::connection() {
     if (!db_ || !db_->ok()) {
         db_.reset();
-        db_ = std::make_unique<pg::Connection>(options_.url, options_.password);
+        db_ =
+            std::make_unique<pg::Connection>(options_.url, options_.password, options_.connection);
     }
     return *db_;
 }

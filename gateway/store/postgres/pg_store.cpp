@@ -15,7 +15,7 @@ namespace {
 // One connection and the repositories on it, rebuilt together after the server is lost.
 struct PgSession {
     PgSession(const PgStoreOptions& options, bool writer)
-        : db(options.url, options.password), tx(db, writer) {}
+        : db(options.url, options.password, options.connection), tx(db, writer) {}
     pg::Connection db;
     PgTransaction tx;
 };

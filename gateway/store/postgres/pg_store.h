@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "pg.h"
 #include "read_pool.h"
 #include "writer.h"
 
@@ -17,6 +18,7 @@ struct PgStoreOptions {
     std::string url;       // postgresql://… (no password in it)
     std::string password;  // from the secret store
     WriterLimits limits{};
+    pg::ConnectionLimits connection{std::chrono::seconds(20)};
 };
 
 class PgWriter final : public Writer {

@@ -162,5 +162,30 @@ TEST(Writer, RefusesWhenTheQueueIsFull) {
     release.set_value();
 }
 
+// /readyz reads busy_for to see a store that stopped answering: it counts from the batch's
+// start while the batch is held and is zero again once the batch is answered.
+TEST(Writer, BusyForCountsWhileABatchIsHeld) {
+    test::TempDir dir;
+    SqliteWriter writer({dir.file("s.db")});
+    const auto now = [] { return std::chrono::steady_clock::now(); };
+    EXPECT_EQ(writer.busy_for(now()).count(), 0) << "an idle writer is not busy";
+    std::promise<void> release;
+    auto released = release.get_future().share();
+    std::promise<void> entered;
+    std::promise<void> done;
+    ASSERT_TRUE(writer.submit(
+        [released, &entered](store::Transaction&) {
+            entered.set_value();
+            released.wait();
+        },
+        [&done](std::exception_ptr) { done.set_value(); }));
+    entered.get_future().wait();
+    const auto later = now() + std::chrono::seconds(7);
+    EXPECT_GE(writer.busy_for(later), std::chrono::seconds(7)) << "a held batch is busy";
+    release.set_value();
+    done.get_future().wait();
+    EXPECT_EQ(writer.busy_for(later).count(), 0) << "an answered batch is not busy any more";
+}
+
 }  // namespace
 }  // namespace fieldgate::store
