@@ -144,6 +144,10 @@ struct GatewayConfig {
     bool poll_enabled = true;
     std::string log_level = "info";
     std::optional<MqttConfig> mqtt;
+    // the staff console (README "Staff console")
+    std::string console_users_file;       // empty: nobody signs in; the admin token still works
+    std::string console_dir = "console";  // its static files
+    int console_session_hours = 12;
 };
 
 // Reads, validates (unknown keys are an error naming their JSON pointer) and resolves paths.

@@ -41,6 +41,13 @@ const std::vector<RouteSpec>& route_catalog() {
         {"POST", "/v1/sync/actions", "SyncRoutes", Credential::device},
         {"GET", "/v1/sync/photos/{sha256}", "SyncRoutes", Credential::device},
         {"PUT", "/v1/sync/photos/{sha256}", "SyncRoutes", Credential::device},
+        {"GET", "/v1/admin/audit", "ConsoleRoutes", Credential::staff},
+        {"GET", "/console", "ConsoleRoutes", Credential::none},
+        {"GET", "/console/", "ConsoleRoutes", Credential::none},
+        {"POST", "/console/api/session", "ConsoleRoutes", Credential::in_body},
+        {"GET", "/console/api/session", "ConsoleRoutes", Credential::staff},
+        {"POST", "/console/api/sign-out", "ConsoleRoutes", Credential::staff},
+        {"GET", "/console/{file}", "ConsoleRoutes", Credential::none},
     };
     return routes;
 }
