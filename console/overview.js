@@ -7,7 +7,7 @@ const REFRESH_MS = 5000;
 
 function vendorProblems(v) {
   let n = 0;
-  if ((v.quarantine && v.quarantine.open) > 0) n += 1;
+  if (v.quarantine_open > 0) n += 1;
   if ((v.rejected || 0) > 0) n += 1;
   if (v.poll && v.poll.failures > 0) n += 1;
   if ((v.unmapped_codes || []).length > 0) n += 1;
@@ -23,8 +23,9 @@ function render(root, data) {
   const { health, endpoints, ready } = data;
   const vendors = [...health.items].sort((a, b) => vendorProblems(b) - vendorProblems(a) || a.vendor.localeCompare(b.vendor));
   const eps = [...endpoints.items].sort((a, b) => (b.state !== 'open' && b.state !== 'closed' ? 1 : 0) - (a.state !== 'open' && a.state !== 'closed' ? 1 : 0) || b.pending - a.pending);
-  const openQuarantine = vendors.reduce((s, v) => s + ((v.quarantine && v.quarantine.open) || 0), 0);
+  const openQuarantine = vendors.reduce((s, v) => s + (v.quarantine_open || 0), 0);
   const overdue = vendors.reduce((s, v) => s + (v.overdue_orders || 0), 0);
+  const crmPending = vendors.reduce((s, v) => s + ((v.crm_delivery && v.crm_delivery.pending) || 0), 0);
   clear(root).append(
     el('h1', {}, 'Overview'),
     el('p', { className: 'muted' }, `Results since ${health.since}; refreshed every 5 s, problems first.`),
@@ -33,19 +34,22 @@ function render(root, data) {
       card('Write queue', ready.write_queue, 'write-queue', false),
       card('MQTT', ready.mqtt || 'not configured', 'mqtt', ready.mqtt === 'disconnected'),
       card('Open quarantine', openQuarantine, 'open-quarantine', openQuarantine > 0),
-      card('Overdue orders', overdue, 'overdue', overdue > 0)),
+      card('Overdue orders', overdue, 'overdue', overdue > 0),
+      card('CRM events pending', crmPending, 'crm-pending', false)),
     el('h2', {}, 'Vendors'),
     table('Vendors', [
       { label: 'Vendor', value: (v) => v.vendor },
-      { label: 'Last seen', value: (v) => v.last_received_at || v.last_seen_at || '—' },
+      { label: 'Last seen', value: (v) => v.last_seen_at || '—' },
       { label: 'Accepted', value: (v) => v.accepted ?? 0, num: true },
       { label: 'Applied', value: (v) => (v.results && v.results.applied) ?? 0, num: true },
       { label: 'Late', value: (v) => (v.results && v.results.late) ?? 0, num: true },
       { label: 'Conflicts', value: (v) => (v.results && v.results.conflict) ?? 0, num: true },
       { label: 'Refused', value: (v) => v.rejected ?? 0, num: true },
-      { label: 'Open quarantine', value: (v) => (v.quarantine && v.quarantine.open) ?? 0, num: true },
-      { label: 'Unmapped codes', value: (v) => (v.unmapped_codes || []).map((c) => c.code).join(', ') || '—' },
-      { label: 'Poll', value: (v) => (v.poll ? (v.poll.failures > 0 ? `failing: ${v.poll.last_error}` : 'ok') : '—') },
+      { label: 'Open quarantine', value: (v) => v.quarantine_open ?? 0, num: true },
+      { label: 'CRM events pending', value: (v) => (v.crm_delivery && v.crm_delivery.pending) ?? 0, num: true },
+      { label: 'Overdue', value: (v) => v.overdue_orders ?? 0, num: true },
+      { label: 'Unmapped codes', value: (v) => (v.unmapped_codes || []).map((c) => `${c.code} (${c.attempts}×)`).join(', ') || '—' },
+      { label: 'Poll', value: (v) => (v.poll ? (v.poll.failures > 0 ? `${v.poll.failures} failed: ${v.poll.last_error}` : 'ok') : '—') },
     ], vendors, (v) => (vendorProblems(v) ? 'problem' : '')),
     el('h2', {}, 'Delivery endpoints'),
     eps.length ? table('Delivery endpoints', [

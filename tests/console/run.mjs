@@ -49,16 +49,25 @@ async function overview(page, gateway) {
   await page.goto('/console/#/overview');
   await page.waitForSelector('[data-figure="open-quarantine"]');
   const health = await adminGet(gateway, '/v1/admin/vendors/health');
-  const open = health.items.reduce((s, v) => s + ((v.quarantine && v.quarantine.open) || 0), 0);
+  // Counted from another route than the one the page reads: the open entries themselves.
+  const open = (await adminGet(gateway, '/v1/admin/quarantine?state=open&limit=1000')).items.length;
   const shown = await page.textContent('[data-figure="open-quarantine"]');
-  check('overview: open quarantine equals the API\'s', Number(shown) === open, { shown, open });
+  check('overview: open quarantine equals the API\'s (and is not zero)', Number(shown) === open && open > 0, { shown, open });
   const rows = await page.locator('table').first().locator('tbody tr').count();
   check('overview: one row per vendor of the API', rows === health.items.length, { rows, api: health.items.length });
+  const columns = await page.locator('table').first().locator('thead th').allTextContents();
+  const at = (label) => columns.indexOf(label);
   for (const v of health.items) {
-    const row = page.locator('tbody tr', { hasText: v.vendor }).first();
-    const cells = await row.locator('td').allTextContents();
-    check(`overview: ${v.vendor} accepted figure equals the API's`, Number(cells[2]) === (v.accepted ?? 0), { shown: cells[2], api: v.accepted });
+    const cells = await page.locator('table').first().locator('tbody tr', { hasText: v.vendor }).first().locator('td').allTextContents();
+    const figures = { accepted: Number(cells[at('Accepted')]), refused: Number(cells[at('Refused')]),
+      open: Number(cells[at('Open quarantine')]), pending: Number(cells[at('CRM events pending')]), lastSeen: cells[at('Last seen')] };
+    check(`overview: ${v.vendor}'s figures equal the API's`, figures.accepted === v.accepted && figures.refused === v.rejected &&
+      figures.open === v.quarantine_open && figures.pending === v.crm_delivery.pending && figures.lastSeen === (v.last_seen_at || '—'),
+    { figures, api: [v.accepted, v.rejected, v.quarantine_open, v.crm_delivery.pending, v.last_seen_at] });
   }
+  // Problems first: no vendor without a problem is listed above one with a problem.
+  const classes = await page.locator('table').first().locator('tbody tr').evaluateAll((trs) => trs.map((t) => t.className));
+  check('overview: vendors with problems come first', classes.join(',') === [...classes].sort((a, b) => (b === 'problem') - (a === 'problem')).join(','), classes);
 }
 
 async function viewerSession(browser, gateway, errors) {
