@@ -4,12 +4,16 @@ import { api, setCsrf } from './api.js';
 import { clear, el, problemText } from './dom.js';
 import { showOverview } from './overview.js';
 import { showQuarantine } from './quarantine.js';
+import { showWorkOrder } from './work_order.js';
+import { showVendors } from './vendors.js';
 import { showDeadLetters } from './dead_letters.js';
 import { showAudit } from './audit.js';
 
 const pages = {
   overview: { title: 'Overview', show: showOverview },
+  'work-order': { title: 'Work order', show: showWorkOrder },
   quarantine: { title: 'Quarantine', show: showQuarantine },
+  vendors: { title: 'Vendors', show: showVendors },
   'dead-letters': { title: 'Dead letters', show: showDeadLetters },
   audit: { title: 'Audit log', show: showAudit },
 };

@@ -167,7 +167,7 @@ void Gateway::start_routes() {
         *reads_, std::chrono::hours(config_.console_session_hours));
     console_ = std::make_unique<ConsoleRoutes>(
         ConsoleParts{config_.console_users_file, config_.console_dir, console_sessions_.get(),
-                     writer_.get(), reads_.get()});
+                     writer_.get(), reads_.get(), work_orders_.get()});
     parts.console = console_.get();
     parts.sessions = console_sessions_.get();
     parts.tls_not_after = [this] {

@@ -89,6 +89,14 @@ void ConsoleRoutes::add_routes(RouteTable& table) {
              [this](http::Request& request, const PathParams&, http::Respond& respond) {
                  sign_out(request, respond);
              });
+    table.on("GET", "/v1/admin/work-orders",
+             [this](http::Request& request, const PathParams&, http::Respond& respond) {
+                 find_orders(request, respond);
+             });
+    table.on("GET", "/v1/admin/work-orders/{id}",
+             [this](http::Request&, const PathParams& params, http::Respond& respond) {
+                 show_order(params["id"], respond);
+             });
     table.on("GET", "/v1/admin/audit",
              [this](http::Request& request, const PathParams&, http::Respond& respond) {
                  audit(request, respond);

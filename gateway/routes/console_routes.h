@@ -7,6 +7,8 @@
 //   GET  /console/api/session                   who is signed in, and the CSRF token again
 //   POST /console/api/sign-out                  ends the session everywhere (CSRF token needed)
 //   GET  /v1/admin/audit                        every change staff made, newest first
+//   GET  /v1/admin/work-orders?q=               find orders by case, vendor reference, address
+//   GET  /v1/admin/work-orders/{id}             the order, outcome, history and its CRM events
 #pragma once
 
 #include <memory>
@@ -16,6 +18,7 @@
 #include "read_pool.h"
 #include "route_table.h"
 #include "static_files.h"
+#include "work_orders.h"
 #include "work_queue.h"
 #include "writer.h"
 
@@ -27,6 +30,7 @@ struct ConsoleParts {
     const console::Sessions* sessions = nullptr;
     store::Writer* writer = nullptr;
     store::ReadPool* reads = nullptr;
+    WorkOrderService* work_orders = nullptr;  // the order as the CRM API shows it
 };
 
 class ConsoleRoutes {
@@ -43,6 +47,9 @@ class ConsoleRoutes {
     void who(const http::Request& request, http::Respond& respond) const;
     void sign_out(const http::Request& request, http::Respond& respond);
     void audit(const http::Request& request, http::Respond& respond) const;
+    // console_order_routes.cpp
+    void find_orders(const http::Request& request, http::Respond& respond) const;
+    void show_order(const std::string& id, http::Respond& respond) const;
 
     ConsoleParts parts_;
     console::StaticFiles files_;

@@ -29,6 +29,31 @@ struct AuditEntry {
     std::string detail;  // the request body, cut short; never a credential
 };
 
+// A work order found by the console's search.
+struct OrderMatch {
+    std::string id;
+    std::string crm_case_id;
+    std::string address;
+    std::string vendor;
+    std::string scheduled_date;
+    std::string status;
+};
+
+// One CRM (or push vendor) event of a work order and where its delivery stands.
+struct OrderEvent {
+    std::int64_t id = 0;
+    std::string destination;
+    std::string event_type;
+    std::string state;  // pending | delivered | dead | discarded
+    std::int64_t attempts = 0;
+    std::optional<std::int64_t> last_status;
+    std::string last_error;
+    std::string created_at;
+    std::string next_attempt_at;
+    std::string delivered_at;
+    std::string dead_at;
+};
+
 class ConsoleRepository {
   public:
     virtual ~ConsoleRepository() = default;
@@ -43,6 +68,12 @@ class ConsoleRepository {
     virtual void append_audit(const AuditEntry& entry) = 0;
     // Newest first; entries with an id below `before_id` (0: from the newest).
     virtual std::vector<AuditEntry> list_audit(std::int64_t before_id, int limit) = 0;
+    // Work orders whose id or CRM case number is `text`, whose outcomes carry the vendor
+    // reference `text`, or whose address contains it (any case); newest first. A staff search:
+    // the address is matched by scanning the orders, which is fine at a person's pace.
+    virtual std::vector<OrderMatch> search_work_orders(const std::string& text, int limit) = 0;
+    // Every outbox event of the work order, oldest first.
+    virtual std::vector<OrderEvent> list_order_events(const std::string& work_order_id) = 0;
 };
 
 }  // namespace fieldgate::store

@@ -1,7 +1,8 @@
 // The real things the console tests run against: a fieldgate gateway on SQLite in a folder of
 // its own, filled by the vendor simulator, with two console accounts (viewer and operator).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 
@@ -40,7 +41,10 @@ export async function startGateway(buildDir) {
       '--name', a.name, '--role', a.role], { input: `${a.password}\n`, encoding: 'utf8' });
     if (added.status !== 0) throw new Error(`console user: ${added.stderr}`);
   }
+  // A copy of the shipped vendor folders, which the Vendors page test breaks and mends.
+  cpSync(fileURLToPath(new URL('../../vendor_schemas', import.meta.url)), join(dir, 'vendors'), { recursive: true });
   writeFileSync(join(dir, 'gateway.json'), JSON.stringify({
+    vendor_schemas: 'vendors',
     // The security checks send dozens of refused credentials on purpose: a lenient limit.
     listen: { address: '127.0.0.1', port: 0, port_file: 'port', failed_auth: { burst: 1000, per_second: 100 } },
     store: { path: 'fieldgate.db' },
@@ -96,4 +100,30 @@ export async function adminGet(gateway, path) {
   const r = await fetch(`${gateway.base}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
   return r.json();
+}
+
+// A work order of the test's own, closed by a Bay result with GPS, a photo and a photo
+// "address" that is a script: the console must not make it a link.
+export const ORDER = { case: 'SR-CONSOLE-1', ticket: 'BH-CONSOLE-1', street: '1 Console Test Way' };
+export async function createClosedOrder(gateway) {
+  const crm = { 'content-type': 'application/json', authorization: 'Bearer console-tests-crm-token' };
+  const created = await fetch(`${gateway.base}/v1/work-orders`, { method: 'POST', headers: crm, body: JSON.stringify({
+    crm_case_id: ORDER.case, service_type: 'bulky_item', address: `${ORDER.street}, San Jose, CA 95113`,
+    location: { lat: 37.33452, lon: -121.88861 }, scheduled_date: '2026-02-03', window: { start: '07:00', end: '17:00' },
+    items: ['sofa'], instructions: 'at the curb', customer: { name: 'Ana Resident' }, vendor: 'bay-hauling',
+  }) });
+  if (created.status !== 201) throw new Error(`work order: ${created.status} ${await created.text()}`);
+  const result = await fetch(`${gateway.base}/v1/vendors/bay-hauling/results`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${BAY_KEY}` },
+    body: JSON.stringify({
+      ticket_number: ORDER.ticket, service_request: ORDER.case, status: 'Confirmed Negative',
+      exception: { code: 'NSO', description: 'Items not set out at curb' },
+      service_date: '02/03/2026', closed_at: '2026-02-03T10:42:17-08:00',
+      truck: { id: 'BH-T117', driver_id: 'D-5521' },
+      gps: { lat: 37.33460, lng: -121.88870, accuracy_m: 6.5 },
+      photos: ['https://media.bayhauling.example/stops/BH-CONSOLE-1/1.jpg', 'javascript:window.__xss=3'],
+      items_collected: 0, notes: 'Nothing at curb',
+    }) });
+  if (result.status !== 200) throw new Error(`bay result: ${result.status} ${await result.text()}`);
+  return (await created.json()).id;
 }

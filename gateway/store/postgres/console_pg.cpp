@@ -57,4 +57,35 @@ std::vector<AuditEntry> PgConsoleRepository::list_audit(std::int64_t before_id, 
     return out;
 }
 
+std::vector<OrderMatch> PgConsoleRepository::search_work_orders(const std::string& text,
+                                                                int limit) {
+    const auto r = db_->query(
+        "SELECT id, crm_case_id, address, COALESCE(vendor, ''), scheduled_date, status "
+        "FROM work_orders WHERE id = $1 OR crm_case_id = $1 "
+        "OR id IN (SELECT work_order_id FROM outcomes WHERE vendor_ref = $1) "
+        "OR strpos(lower(address), lower($1)) > 0 ORDER BY created_at DESC, id DESC "
+        "LIMIT $2::bigint",
+        pg::Params().text(text).integer(limit));
+    std::vector<OrderMatch> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back(
+            {r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5)});
+    return out;
+}
+
+std::vector<OrderEvent> PgConsoleRepository::list_order_events(const std::string& work_order_id) {
+    const auto r = db_->query(
+        "SELECT id, destination, event_type, state, attempts, last_status, "
+        "COALESCE(last_error, ''), created_at, COALESCE(next_attempt_at, ''), "
+        "COALESCE(delivered_at, ''), COALESCE(dead_at, '') FROM outbox WHERE work_order_id = $1 "
+        "ORDER BY id",
+        pg::Params().text(work_order_id));
+    std::vector<OrderEvent> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back({r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.integer(i, 4),
+                       r.optional_integer(i, 5), r.text(i, 6), r.text(i, 7), r.text(i, 8),
+                       r.text(i, 9), r.text(i, 10)});
+    return out;
+}
+
 }  // namespace fieldgate::store

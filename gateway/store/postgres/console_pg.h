@@ -16,6 +16,8 @@ class PgConsoleRepository : public virtual ConsoleRepository {
     bool end_console_session(const std::string& id_hash) override;
     void append_audit(const AuditEntry& entry) override;
     std::vector<AuditEntry> list_audit(std::int64_t before_id, int limit) override;
+    std::vector<OrderMatch> search_work_orders(const std::string& text, int limit) override;
+    std::vector<OrderEvent> list_order_events(const std::string& work_order_id) override;
 
   private:
     pg::Connection* db_;

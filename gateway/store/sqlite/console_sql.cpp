@@ -56,4 +56,33 @@ std::vector<AuditEntry> list_audit(sqlite::Connection& db, std::int64_t before_i
     return out;
 }
 
+std::vector<OrderMatch> search_work_orders(sqlite::Connection& db, const std::string& text,
+                                           int limit) {
+    auto q = db.prepare(
+        "SELECT id, crm_case_id, address, IFNULL(vendor, ''), scheduled_date, status "
+        "FROM work_orders WHERE id = ?1 OR crm_case_id = ?1 "
+        "OR id IN (SELECT work_order_id FROM outcomes WHERE vendor_ref = ?1) "
+        "OR instr(lower(address), lower(?1)) > 0 ORDER BY created_at DESC, id DESC LIMIT ?2");
+    q->bind(1, text).bind(2, limit);
+    std::vector<OrderMatch> out;
+    while (q->step())
+        out.push_back({q->text(0), q->text(1), q->text(2), q->text(3), q->text(4), q->text(5)});
+    return out;
+}
+
+std::vector<OrderEvent> list_order_events(sqlite::Connection& db,
+                                          const std::string& work_order_id) {
+    auto q = db.prepare(
+        "SELECT id, destination, event_type, state, attempts, last_status, IFNULL(last_error, ''), "
+        "created_at, IFNULL(next_attempt_at, ''), IFNULL(delivered_at, ''), IFNULL(dead_at, '') "
+        "FROM outbox WHERE work_order_id = ? ORDER BY id");
+    q->bind(1, work_order_id);
+    std::vector<OrderEvent> out;
+    while (q->step())
+        out.push_back({q->integer(0), q->text(1), q->text(2), q->text(3), q->integer(4),
+                       q->optional_integer(5), q->text(6), q->text(7), q->text(8), q->text(9),
+                       q->text(10)});
+    return out;
+}
+
 }  // namespace fieldgate::store::console_sql

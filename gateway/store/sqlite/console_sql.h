@@ -12,5 +12,8 @@ std::optional<ConsoleSession> find_session(sqlite::Connection& db, const std::st
 bool end_session(sqlite::Connection& db, const std::string& id_hash);
 void append_audit(sqlite::Connection& db, const AuditEntry& entry);
 std::vector<AuditEntry> list_audit(sqlite::Connection& db, std::int64_t before_id, int limit);
+std::vector<OrderMatch> search_work_orders(sqlite::Connection& db, const std::string& text,
+                                           int limit);
+std::vector<OrderEvent> list_order_events(sqlite::Connection& db, const std::string& work_order_id);
 
 }  // namespace fieldgate::store::console_sql

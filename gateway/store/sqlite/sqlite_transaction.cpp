@@ -360,4 +360,11 @@ std::vector<AuditEntry> SqliteTransaction::list_audit(std::int64_t before_id, in
     return console_sql::list_audit(*db_, before_id, limit);
 }
 
+std::vector<OrderMatch> SqliteTransaction::search_work_orders(const std::string& text, int limit) {
+    return console_sql::search_work_orders(*db_, text, limit);
+}
+std::vector<OrderEvent> SqliteTransaction::list_order_events(const std::string& work_order_id) {
+    return console_sql::list_order_events(*db_, work_order_id);
+}
+
 }  // namespace fieldgate::store
