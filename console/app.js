@@ -6,6 +6,7 @@ import { showOverview } from './overview.js';
 import { showQuarantine } from './quarantine.js';
 import { showWorkOrder } from './work_order.js';
 import { showVendors } from './vendors.js';
+import { showReports } from './reports.js';
 import { showDeadLetters } from './dead_letters.js';
 import { showAudit } from './audit.js';
 
@@ -14,6 +15,7 @@ const pages = {
   'work-order': { title: 'Work order', show: showWorkOrder },
   quarantine: { title: 'Quarantine', show: showQuarantine },
   vendors: { title: 'Vendors', show: showVendors },
+  reports: { title: 'Reports', show: showReports },
   'dead-letters': { title: 'Dead letters', show: showDeadLetters },
   audit: { title: 'Audit log', show: showAudit },
 };

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
-import { ACCOUNTS, ORDER, adminGet, createClosedOrder, postHostileResult, runVendorSimulator, startGateway } from './rig.mjs';
+import { ACCOUNTS, ADMIN_TOKEN, ORDER, adminGet, createClosedOrder, postHostileResult, runVendorSimulator, startGateway } from './rig.mjs';
 import { securityChecks } from './security.mjs';
 
 const require = createRequire(import.meta.url);
@@ -133,6 +133,30 @@ async function vendorsPage(page, gateway) {
   check('vendors: once mended, the reload is accepted', (await page.textContent('#v-result')).includes('Accepted'));
 }
 
+async function reportsPage(page, gateway) {
+  await page.goto('/console/#/reports');
+  await page.waitForSelector('#r-csv');
+  const month = await page.inputValue('#r-month');
+  const [y, m] = month.split('-').map(Number);
+  const to = `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
+  const query = `from=${month}-01&to=${to}`;
+  const report = await adminGet(gateway, `/v1/reports/vendors?${query}`);
+  check('reports: the month holds the simulator\'s orders', report.vendors.length > 0, report.vendors.length);
+  const rows = await page.locator('#r-report table').first().locator('tbody tr').evaluateAll((trs) => trs.map((t) => [...t.children].map((c) => c.textContent)));
+  check('reports: each vendor\'s orders, completed and not collected as the API has them', rows.length === report.vendors.length &&
+    report.vendors.every((v, i) => rows[i][0] === v.vendor && Number(rows[i][1]) === v.orders &&
+      Number(rows[i][2]) === v.completed && Number(rows[i][4]) === v.not_collected), rows);
+  check('reports: a chart per figure, one bar per vendor', await page.locator('svg.chart').count() === 2 &&
+    await page.locator('svg.chart').first().locator('rect').count() === report.vendors.length);
+  await axe(page, 'reports');
+  await shot(page, 'reports');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#r-csv')]);
+  const downloaded = readFileSync(await download.path(), 'utf8');
+  const r = await fetch(`${gateway.base}/v1/reports/vendors?${query}&format=csv`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  const expected = await r.text();
+  check('reports: the CSV downloaded equals the API\'s CSV', downloaded === expected && expected.split('\n').length > 2, downloaded.slice(0, 120));
+}
+
 async function viewerSession(browser, gateway, errors, orderId) {
   const page = await newPage(browser, gateway, errors, { width: 1024, height: 768 });
   await signInByKeyboard(page, ACCOUNTS.viewer);
@@ -141,6 +165,7 @@ async function viewerSession(browser, gateway, errors, orderId) {
   await axe(page, 'overview (1024 px)');
   await shot(page, 'overview-1024');
   await workOrderPage(page, gateway, orderId);
+  await reportsPage(page, gateway);
   await page.goto('/console/#/quarantine');
   await page.waitForSelector('#q-list table');
   check('viewer: the quarantine offers no replay', await page.locator('#q-replay-selected').count() === 0);
