@@ -62,14 +62,6 @@ ConsoleRoutes::~ConsoleRoutes() {
 }
 
 void ConsoleRoutes::add_routes(RouteTable& table) {
-    table.on("GET", "/console", [](http::Request&, const PathParams&, http::Respond& respond) {
-        http::Response r;
-        r.status = 308;
-        r.content_type = "text/plain";
-        r.headers.push_back({"location", "/console/"});
-        add_console_headers(r);
-        respond(std::move(r));
-    });
     table.on("GET", "/console/", [this](http::Request&, const PathParams&, http::Respond& respond) {
         serve_file("index.html", respond);
     });

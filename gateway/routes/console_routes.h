@@ -1,5 +1,5 @@
 // The staff console (README "Staff console"): its static files and its own small API.
-//   GET  /console, /console/, /console/{file}   the pages, scripts and styles (no credential:
+//   GET  /console/, /console/{file}             the pages, scripts and styles (no credential:
 //                                               they hold no data; every figure comes from the
 //                                               staff API, which needs a session or the token)
 //   POST /console/api/session                   sign in {name, password}: the session cookie,

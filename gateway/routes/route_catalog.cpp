@@ -44,7 +44,6 @@ const std::vector<RouteSpec>& route_catalog() {
         {"GET", "/v1/admin/audit", "ConsoleRoutes", Credential::staff},
         {"GET", "/v1/admin/work-orders", "ConsoleRoutes", Credential::staff},
         {"GET", "/v1/admin/work-orders/{id}", "ConsoleRoutes", Credential::staff},
-        {"GET", "/console", "ConsoleRoutes", Credential::none},
         {"GET", "/console/", "ConsoleRoutes", Credential::none},
         {"POST", "/console/api/session", "ConsoleRoutes", Credential::in_body},
         {"GET", "/console/api/session", "ConsoleRoutes", Credential::staff},
