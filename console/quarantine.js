@@ -22,6 +22,8 @@ export function showQuarantine(root, session) {
       ['open', 'replayed', 'discarded', ''].map((s) => el('option', { value: s }, s || 'any'))),
     from: el('input', { id: 'q-from', name: 'from', type: 'datetime-local' }),
     to: el('input', { id: 'q-to', name: 'to', type: 'datetime-local' }),
+    // The API filters by vendor, state and time; the problem type is picked among what came back.
+    problem: el('select', { id: 'q-problem', name: 'problem' }, el('option', { value: '' }, 'any')),
   };
   const field = (id, label, input) => el('div', { className: 'field' }, el('label', { for: id }, label), input);
   const list = el('div', { id: 'q-list' });
@@ -83,10 +85,18 @@ export function showQuarantine(root, session) {
     }
   }
 
+  function problemOptions() {
+    const chosen = filters.problem.value;
+    const types = [...new Set(rows.map((r) => r.problem_type))].sort();
+    clear(filters.problem).append(el('option', { value: '' }, 'any'), ...types.map((t) => el('option', { value: t }, t)));
+    filters.problem.value = types.includes(chosen) ? chosen : '';
+  }
+
   function renderList() {
+    const shown = rows.filter((r) => !filters.problem.value || r.problem_type === filters.problem.value);
     const head = el('tr', {}, el('th', { scope: 'col' }, el('span', { className: 'visually-hidden' }, 'Select')),
       ['Id', 'Vendor', 'Channel', 'Received', 'Problem', 'Attempts', 'State', ''].map((h) => el('th', { scope: 'col' }, h)));
-    const body = rows.map((r) => el('tr', {},
+    const body = shown.map((r) => el('tr', {},
       el('td', {}, r.state === 'open' && operator
         ? el('input', { type: 'checkbox', 'data-id': r.id, 'aria-label': `Select entry ${r.id}`,
           onchange: () => { replaySelected.disabled = selectedIds().length === 0; } }) : ''),
@@ -95,7 +105,7 @@ export function showQuarantine(root, session) {
       el('td', {}, r.state),
       el('td', {}, el('button', { type: 'button', className: 'secondary', 'data-inspect': r.id,
         'aria-label': `Inspect entry ${r.id}`, onclick: () => inspect(r.id) }, 'Inspect'))));
-    clear(list).append(rows.length
+    clear(list).append(shown.length
       ? scrollRegion('Quarantine entries', el('table', {}, el('caption', { className: 'visually-hidden' }, 'Quarantine entries'),
         el('thead', {}, head), el('tbody', {}, body)))
       : el('p', {}, 'No entry matches.'));
@@ -110,6 +120,7 @@ export function showQuarantine(root, session) {
     if (filters.to.value) params.set('to', localToRfc3339(filters.to.value));
     try {
       rows = (await api('GET', `/v1/admin/quarantine?${params}`)).items;
+      problemOptions();
       renderList();
     } catch (e) {
       clear(list).append(el('p', { className: 'error', role: 'alert' }, problemText(e)));
@@ -117,11 +128,13 @@ export function showQuarantine(root, session) {
   }
 
   replaySelected.addEventListener('click', () => replay(selectedIds()));
+  filters.problem.addEventListener('change', renderList);
   root.append(
     el('h1', {}, 'Quarantine'),
     el('form', { className: 'filters', onsubmit: (ev) => { ev.preventDefault(); load(); } },
       field('q-vendor', 'Vendor', filters.vendor), field('q-state', 'State', filters.state),
       field('q-from', 'Received from', filters.from), field('q-to', 'Received before', filters.to),
+      field('q-problem', 'Problem', filters.problem),
       el('button', { type: 'submit' }, 'Filter'), operator ? replaySelected : null),
     results, list, detail);
   load();

@@ -193,6 +193,12 @@ async function operatorSession(browser, gateway, errors) {
   const entries = (await adminGet(gateway, '/v1/admin/quarantine?state=open')).items;
   const shownRows = await page.locator('#q-list tbody tr').count();
   check('quarantine: one row per open entry of the API', shownRows === entries.length, { shownRows, api: entries.length });
+  const type = entries[0].problem_type;
+  await page.selectOption('#q-problem', type);
+  const ofType = await page.locator('#q-list tbody tr').count();
+  check(`quarantine: filtered by problem ${type}, the rows are the API's entries of that problem`,
+    ofType === entries.filter((e) => e.problem_type === type).length, ofType);
+  await page.selectOption('#q-problem', '');
 
   let hostileRow = null;
   for (const e of entries) {
@@ -201,8 +207,12 @@ async function operatorSession(browser, gateway, errors) {
   }
   check('quarantine: the hostile payload is in the quarantine', hostileRow !== null);
   const hostile = hostileRow;
-  await page.click(`[data-inspect="${hostile.id}"]`);
+  // By keyboard: the entry's Inspect button takes focus and Enter opens it.
+  await page.focus(`[data-inspect="${hostile.id}"]`);
+  await page.keyboard.press('Enter');
   await page.waitForSelector('#q-raw');
+  check('quarantine: inspecting by keyboard moves focus to the entry',
+    await page.evaluate(() => document.activeElement && document.activeElement.id === 'q-detail'));
   const raw = await page.textContent('#q-raw');
   check('quarantine: the raw payload is shown as received', raw === hostileRow.raw.body, raw.slice(0, 80));
   check('quarantine: markup in a payload is text, no element made of it',
