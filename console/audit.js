@@ -1,12 +1,12 @@
 // The audit log: every change staff made, with the account, newest first.
 import { api } from './api.js';
-import { clear, el, table, problemText } from './dom.js';
+import { clear, el, table, problemText, put } from './dom.js';
 
 export function showAudit(root) {
   const region = el('div', {}, el('p', {}, 'Loading…'));
   root.append(el('h1', {}, 'Audit log'), region);
   api('GET', '/v1/admin/audit?limit=200').then((answer) => {
-    clear(region).append(answer.items.length ? table('Audit log', [
+    put(region, answer.items.length ? table('Audit log', [
       { label: 'When', value: (e) => e.at },
       { label: 'Account', value: (e) => e.account },
       { label: 'Role', value: (e) => e.role },
@@ -15,6 +15,6 @@ export function showAudit(root) {
       { label: 'Status', value: (e) => e.status, num: true },
       { label: 'Request', value: (e) => e.detail },
     ], answer.items) : el('p', {}, 'Nothing changed yet.'));
-  }).catch((e) => clear(region).append(el('p', { className: 'error', role: 'alert' }, problemText(e))));
+  }).catch((e) => put(region, el('p', { className: 'error', role: 'alert' }, problemText(e))));
   return null;
 }

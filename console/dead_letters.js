@@ -1,7 +1,7 @@
 // Dead letters: CRM events given up on, replayed (sent again, same webhook-id) or discarded
 // with a reason.
 import { api, ApiError } from './api.js';
-import { announce, clear, el, problemText, scrollRegion } from './dom.js';
+import { announce, clear, el, problemText, scrollRegion, put } from './dom.js';
 
 export function showDeadLetters(root, session) {
   const operator = session.role === 'operator';
@@ -22,7 +22,7 @@ export function showDeadLetters(root, session) {
     try {
       const rows = (await api('GET', '/v1/admin/dead-letters?limit=200')).items;
       const columns = ['Id', 'Destination', 'Case', 'Event', 'Attempts', 'Last status', 'Last error', 'Dead since', ''];
-      clear(list).append(rows.length ? scrollRegion('Dead letters', el('table', {},
+      put(list, rows.length ? scrollRegion('Dead letters', el('table', {},
         el('caption', { className: 'visually-hidden' }, 'Dead letters'),
         el('thead', {}, el('tr', {}, columns.map((c) => el('th', { scope: 'col' }, c)))),
         el('tbody', {}, rows.map((d) => {
@@ -41,7 +41,7 @@ export function showDeadLetters(root, session) {
         : el('p', {}, 'No dead letter.'));
       announce(`${rows.length} dead letters`);
     } catch (e) {
-      clear(list).append(el('p', { className: 'error', role: 'alert' }, problemText(e)));
+      put(list, el('p', { className: 'error', role: 'alert' }, problemText(e)));
     }
   }
 

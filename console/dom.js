@@ -21,6 +21,16 @@ export function clear(node) {
   return node;
 }
 
+// Replaces a node's children; null, undefined and false children are left out.
+export function put(node, ...children) {
+  clear(node);
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
 export function announce(message) {
   const status = document.getElementById('status');
   status.textContent = '';

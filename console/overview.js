@@ -1,7 +1,7 @@
 // Overview: every vendor, every delivery endpoint, the store's write queue and MQTT, refreshed
 // every 5 s; problems first.
 import { api } from './api.js';
-import { clear, el, table, problemText } from './dom.js';
+import { clear, el, table, problemText, put } from './dom.js';
 
 const REFRESH_MS = 5000;
 
@@ -26,7 +26,7 @@ function render(root, data) {
   const openQuarantine = vendors.reduce((s, v) => s + (v.quarantine_open || 0), 0);
   const overdue = vendors.reduce((s, v) => s + (v.overdue_orders || 0), 0);
   const crmPending = vendors.reduce((s, v) => s + ((v.crm_delivery && v.crm_delivery.pending) || 0), 0);
-  clear(root).append(
+  put(root, 
     el('h1', {}, 'Overview'),
     el('p', { className: 'muted' }, `Results since ${health.since}; refreshed every 5 s, problems first.`),
     el('div', { className: 'cards' },
@@ -81,7 +81,7 @@ export function showOverview(root) {
       render(region, { health, endpoints, ready });
       region.setAttribute('aria-busy', 'false');
     } catch (e) {
-      if (!gone) clear(region).append(el('h1', {}, 'Overview'), el('p', { className: 'error', role: 'alert' }, problemText(e)));
+      if (!gone) put(region, el('h1', {}, 'Overview'), el('p', { className: 'error', role: 'alert' }, problemText(e)));
     }
     if (!gone) timer = setTimeout(refresh, REFRESH_MS);
   }

@@ -1,7 +1,7 @@
 // Quarantine: what was refused, filtered by vendor, state and time; the raw payload beside its
 // problem; replay one or a selection (each new verdict shown), or discard one with a reason.
 import { api } from './api.js';
-import { announce, clear, el, problemText, scrollRegion } from './dom.js';
+import { announce, clear, el, problemText, scrollRegion, put } from './dom.js';
 
 function localToRfc3339(value) {
   return value ? new Date(value).toISOString() : '';
@@ -61,13 +61,13 @@ export function showQuarantine(root, session) {
   }
 
   async function inspect(id) {
-    clear(detail).append(el('p', {}, 'Loading…'));
+    put(detail, el('p', {}, 'Loading…'));
     try {
       const entry = await api('GET', `/v1/admin/quarantine/${id}`);
       const raw = entry.raw || {};
       const reason = el('input', { id: 'q-discard-reason', name: 'reason', required: true });
       const body = raw.body ?? (raw.body_hex ? `(not text) ${raw.body_hex}` : '');
-      clear(detail).append(
+      put(detail, 
         el('h2', {}, `Entry ${entry.id} · ${entry.vendor ?? 'unknown vendor'} · ${entry.state}`),
         el('div', { className: 'side-by-side' },
           el('div', {}, el('h3', {}, `Raw payload (${raw.content_type || 'no content type'})`),
@@ -81,14 +81,14 @@ export function showQuarantine(root, session) {
             el('button', { type: 'submit', className: 'secondary', id: 'q-discard' }, 'Discard'))) : null);
       detail.focus();
     } catch (e) {
-      clear(detail).append(el('p', { className: 'error', role: 'alert' }, problemText(e)));
+      put(detail, el('p', { className: 'error', role: 'alert' }, problemText(e)));
     }
   }
 
   function problemOptions() {
     const chosen = filters.problem.value;
     const types = [...new Set(rows.map((r) => r.problem_type))].sort();
-    clear(filters.problem).append(el('option', { value: '' }, 'any'), ...types.map((t) => el('option', { value: t }, t)));
+    put(filters.problem, el('option', { value: '' }, 'any'), ...types.map((t) => el('option', { value: t }, t)));
     filters.problem.value = types.includes(chosen) ? chosen : '';
   }
 
@@ -105,7 +105,7 @@ export function showQuarantine(root, session) {
       el('td', {}, r.state),
       el('td', {}, el('button', { type: 'button', className: 'secondary', 'data-inspect': r.id,
         'aria-label': `Inspect entry ${r.id}`, onclick: () => inspect(r.id) }, 'Inspect'))));
-    clear(list).append(shown.length
+    put(list, shown.length
       ? scrollRegion('Quarantine entries', el('table', {}, el('caption', { className: 'visually-hidden' }, 'Quarantine entries'),
         el('thead', {}, head), el('tbody', {}, body)))
       : el('p', {}, 'No entry matches.'));
@@ -123,7 +123,7 @@ export function showQuarantine(root, session) {
       problemOptions();
       renderList();
     } catch (e) {
-      clear(list).append(el('p', { className: 'error', role: 'alert' }, problemText(e)));
+      put(list, el('p', { className: 'error', role: 'alert' }, problemText(e)));
     }
   }
 

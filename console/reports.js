@@ -1,7 +1,7 @@
 // Reports: the council's figures per vendor for a month (/v1/reports/vendors), as a table and
 // as bar charts drawn with SVG elements (no chart library), with the API's own CSV to download.
 import { api } from './api.js';
-import { clear, el, problemText, table } from './dom.js';
+import { clear, el, problemText, table, put } from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const pct = (x) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)} %`);
@@ -51,7 +51,7 @@ export function showReports(root) {
     try {
       const report = await api('GET', `/v1/reports/vendors?${query}`);
       const vendors = report.vendors;
-      clear(region).append(
+      put(region, 
         el('p', {}, el('a', { id: 'r-csv', href: `/v1/reports/vendors?${query}&format=csv`, download: `vendors-${from}-${to}.csv` },
           `Download the CSV for ${from} to ${to}`)),
         vendors.length ? table(`Vendors, ${from} to ${to}`, [
@@ -77,7 +77,7 @@ export function showReports(root) {
             { label: 'Share', value: (r) => pct(r.share), num: true },
           ], v.reasons) : el('p', {}, 'None.'))));
     } catch (e) {
-      clear(region).append(el('p', { className: 'error', role: 'alert' }, problemText(e)));
+      put(region, el('p', { className: 'error', role: 'alert' }, problemText(e)));
     }
   }
 

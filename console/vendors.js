@@ -2,12 +2,13 @@
 // mapping does not know; reload every vendor folder, with the refusals listed per file and
 // JSON pointer when the folders do not load (the previous mappings then keep serving).
 import { api } from './api.js';
-import { announce, clear, el, problemText, table } from './dom.js';
+import { announce, clear, el, problemText, table, put } from './dom.js';
+import { showVendorDetail } from './vendor_try.js';
 
 function reloadResult(region, answer, refused) {
   const body = refused ? answer.problem : answer;
   if (!refused) {
-    clear(region).append(el('h2', {}, 'Reloaded'),
+    put(region, el('h2', {}, 'Reloaded'),
       el('p', { className: 'ok' }, `Accepted: ${body.vendors.length} vendors serving.`
         + ` Added ${body.added.length ? body.added.join(', ') : 'none'}; changed ${body.changed.length ? body.changed.join(', ') : 'none'};`
         + ` removed ${body.removed.length ? body.removed.join(', ') : 'none'}.`),
@@ -15,10 +16,10 @@ function reloadResult(region, answer, refused) {
     return;
   }
   if (!body || typeof body !== 'object' || !Array.isArray(body.errors)) {
-    clear(region).append(el('p', { className: 'error', role: 'alert' }, problemText(answer)));
+    put(region, el('p', { className: 'error', role: 'alert' }, problemText(answer)));
     return;
   }
-  clear(region).append(el('h2', {}, 'Reload refused'),
+  put(region, el('h2', {}, 'Reload refused'),
     el('p', { className: 'error', role: 'alert' }, body.detail),
     table('Reload errors', [
       { label: 'File', value: (e) => e.file },
@@ -36,12 +37,14 @@ export function showVendors(root, session) {
   const list = el('div', { id: 'v-list' });
   const result = el('div', { id: 'v-result', role: 'status', 'aria-live': 'polite' });
   const reload = el('button', { type: 'button', id: 'v-reload' }, 'Reload vendor folders');
+  const detail = el('section', { id: 'v-detail', 'aria-label': 'Vendor' });
 
   async function load() {
     try {
       const health = await api('GET', '/v1/admin/vendors/health');
-      clear(list).append(table('Vendors', [
-        { label: 'Vendor', value: (v) => v.vendor },
+      put(list, table('Vendors', [
+        { label: 'Vendor', value: (v) => el('button', { type: 'button', className: 'secondary', 'data-vendor': v.vendor,
+          onclick: () => showVendorDetail(detail, v.vendor) }, v.vendor) },
         { label: 'Mapping version', value: (v) => v.mapping_version },
         { label: 'Status', value: (v) => v.status },
         { label: 'Rate limit', value: (v) => (v.rate_limit ? `${v.rate_limit.requests_per_second}/s, burst ${v.rate_limit.burst}` : '—') },
@@ -49,13 +52,13 @@ export function showVendors(root, session) {
         { label: 'Unmapped codes seen', value: (v) => (v.unmapped_codes || []).map((c) => `${c.code} in ${c.field} (${c.attempts}×)`).join(', ') || '—' },
       ], health.items));
     } catch (e) {
-      clear(list).append(el('p', { className: 'error', role: 'alert' }, problemText(e)));
+      put(list, el('p', { className: 'error', role: 'alert' }, problemText(e)));
     }
   }
 
   reload.addEventListener('click', async () => {
     reload.disabled = true;
-    clear(result).append(el('p', {}, 'Reloading…'));
+    put(result, el('p', {}, 'Reloading…'));
     try {
       reloadResult(result, await api('POST', '/v1/admin/vendors/reload', {}), false);
       announce('Vendor folders reloaded');
@@ -67,8 +70,9 @@ export function showVendors(root, session) {
     }
   });
 
-  root.append(el('h1', {}, 'Vendors'), list,
-    session.role === 'operator' ? el('div', { className: 'filters' }, reload) : null, result);
+  root.append(el('h1', {}, 'Vendors'), list);
+  if (session.role === 'operator') root.append(el('div', { className: 'filters' }, reload));
+  root.append(result, detail);
   load();
   return null;
 }

@@ -2,7 +2,7 @@
 // outcome with the customer message and evidence, its history as a timeline, and each CRM
 // event with its delivery attempts.
 import { api } from './api.js';
-import { clear, el, problemText, table } from './dom.js';
+import { clear, el, problemText, table, put } from './dom.js';
 
 // A link only for http(s) addresses; anything else a vendor sent is shown as text.
 function safeLink(url) {
@@ -33,7 +33,7 @@ function evidence(outcome) {
 function renderOrder(region, answer) {
   const wo = answer.work_order;
   const o = wo.outcome;
-  clear(region).append(
+  put(region, 
     el('h2', { id: 'wo-title', tabindex: '-1' }, `${wo.crm_case_id} · ${wo.status}`),
     facts([['Work order', wo.id], ['Address', wo.address], ['Service', wo.service_type], ['Vendor', wo.vendor],
       ['Scheduled', wo.scheduled_date], ['Window', wo.window ? `${wo.window.start ?? ''} – ${wo.window.end ?? ''}` : undefined]]),
@@ -69,7 +69,7 @@ export function showWorkOrder(root) {
       renderOrder(detail, await api('GET', `/v1/admin/work-orders/${encodeURIComponent(id)}`));
       detail.querySelector('#wo-title').focus();
     } catch (e) {
-      clear(detail).append(el('p', { className: 'error', role: 'alert' }, problemText(e)));
+      put(detail, el('p', { className: 'error', role: 'alert' }, problemText(e)));
     }
   }
 
@@ -78,7 +78,7 @@ export function showWorkOrder(root) {
     clear(detail);
     try {
       const { items } = await api('GET', `/v1/admin/work-orders?q=${encodeURIComponent(query.value)}`);
-      clear(matches).append(items.length ? table('Matching work orders', [
+      put(matches, items.length ? table('Matching work orders', [
         { label: 'Case', value: (w) => el('button', { type: 'button', className: 'secondary', 'data-open': w.id, onclick: () => open(w.id) }, w.crm_case_id) },
         { label: 'Address', value: (w) => w.address },
         { label: 'Vendor', value: (w) => w.vendor || '—' },
@@ -87,7 +87,7 @@ export function showWorkOrder(root) {
       ], items) : el('p', { role: 'status' }, 'No work order matches.'));
       if (items.length === 1) open(items[0].id);
     } catch (e) {
-      clear(matches).append(el('p', { className: 'error', role: 'alert' }, problemText(e)));
+      put(matches, el('p', { className: 'error', role: 'alert' }, problemText(e)));
     }
   }
 

@@ -26,6 +26,7 @@
 #include "transaction.h"
 #include "truck_service.h"
 #include "vendor_admin_routes.h"
+#include "vendor_try_routes.h"
 #include "vendor_view.h"
 #include "watchdog.h"
 #include "work_orders.h"
@@ -169,6 +170,10 @@ void Gateway::start_routes() {
         ConsoleParts{config_.console_users_file, config_.console_dir, console_sessions_.get(),
                      writer_.get(), reads_.get(), work_orders_.get()});
     parts.console = console_.get();
+    vendor_try_ = std::make_unique<VendorTryRoutes>(
+        LoaderOptions{catalog_, config_.mapping_schema_path, nullptr}, config_.vendor_schemas_dir,
+        [this] { return vendors(); });
+    parts.vendor_try = vendor_try_.get();
     parts.sessions = console_sessions_.get();
     parts.tls_not_after = [this] {
         return server_ ? server_->certificate_not_after() : std::nullopt;

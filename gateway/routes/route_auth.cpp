@@ -68,7 +68,7 @@ std::optional<http::Response> refuse_session_change(const RouteSpec& route,
                        "a change made with a console session must carry the session's CSRF token "
                        "in the X-CSRF-Token header",
                        "X-CSRF-Token");
-    if (route.owner != "ConsoleRoutes" && caller.role != console::kOperator)
+    if (!route.changes_nothing && caller.role != console::kOperator)
         return problem(403, "forbidden-role", "Not allowed for this role",
                        "the " + caller.role +
                            " role reads only; replays, discards, reloads and "

@@ -20,7 +20,7 @@ std::optional<http::Response> refuse_bearer(Credential credential, const SecretS
 
 // Staff routes (staff, crm_or_staff, metrics) also take a console session: its cookie, and for a
 // change (any method but GET) the session's CSRF token in X-CSRF-Token (403 without it) and the
-// operator role (403 for a viewer; the console's own routes, such as signing out, excepted).
+// operator role (403 for a viewer, unless the route changes nothing: RouteSpec::changes_nothing).
 struct CredentialCheck {
     std::optional<http::Response> refusal;
     std::optional<console::Caller> caller;  // who, when a staff credential was accepted

@@ -47,7 +47,9 @@ const std::vector<RouteSpec>& route_catalog() {
         {"GET", "/console/", "ConsoleRoutes", Credential::none},
         {"POST", "/console/api/session", "ConsoleRoutes", Credential::in_body},
         {"GET", "/console/api/session", "ConsoleRoutes", Credential::staff},
-        {"POST", "/console/api/sign-out", "ConsoleRoutes", Credential::staff},
+        {"POST", "/console/api/sign-out", "ConsoleRoutes", Credential::staff, true},
+        {"GET", "/v1/admin/vendors/{vendor}/mapping", "VendorTryRoutes", Credential::staff},
+        {"POST", "/v1/admin/vendors/{vendor}/try", "VendorTryRoutes", Credential::staff, true},
         {"GET", "/console/{file}", "ConsoleRoutes", Credential::none},
     };
     return routes;

@@ -15,6 +15,7 @@
 #include "vendor_admin_routes.h"
 #include "vendor_auth.h"
 #include "vendor_responses.h"
+#include "vendor_try_routes.h"
 
 namespace fieldgate {
 
@@ -148,6 +149,7 @@ void Router::bind_routes() {
     if (parts_.ops) parts_.ops->add_routes(table_);
     if (parts_.admin) parts_.admin->add_routes(table_);
     if (parts_.console) parts_.console->add_routes(table_);
+    if (parts_.vendor_try) parts_.vendor_try->add_routes(table_);
 }
 
 namespace {

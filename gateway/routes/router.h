@@ -32,6 +32,7 @@ namespace fieldgate {
 class AdminRoutes;
 class ConsoleRoutes;
 class VendorAdminRoutes;
+class VendorTryRoutes;
 class OpsRoutes;
 class IngestService;
 
@@ -53,6 +54,7 @@ struct GatewayParts {
     VendorAdminRoutes* vendor_admin = nullptr;    // POST /v1/admin/vendors/reload
     OpsRoutes* ops = nullptr;                     // quarantine, vendor health, reports, metrics
     ConsoleRoutes* console = nullptr;             // the staff console's files and sign-in
+    VendorTryRoutes* vendor_try = nullptr;        // a vendor's mapping, a payload tried on it
     const console::Sessions* sessions = nullptr;  // null: staff routes take the token only
     // The listener certificate's notAfter (nullopt: plain HTTP), for /readyz.
     std::function<std::optional<std::chrono::system_clock::time_point>()> tls_not_after;

@@ -26,6 +26,14 @@ function check(name, ok, detail) {
 }
 
 async function axe(page, name) {
+  const stray = await page.evaluate(() => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const found = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode())
+      if (['null', 'undefined', '[object Object]', 'NaN'].includes(n.textContent.trim())) found.push(n.parentElement.tagName);
+    return found;
+  });
+  check(`${name}: no stray null, undefined or NaN shown`, stray.length === 0, stray);
   await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
@@ -157,6 +165,51 @@ async function reportsPage(page, gateway) {
   check('reports: the CSV downloaded equals the API\'s CSV', downloaded === expected && expected.split('\n').length > 2, downloaded.slice(0, 120));
 }
 
+// A Bay result whose exception code GTL the shipped mapping does not know.
+const UNMAPPED = JSON.stringify({ ticket_number: 'BH-TRY-1', service_request: 'SR-TRY-1', status: 'Confirmed Negative',
+  exception: { code: 'GTL', description: 'Gate locked' }, service_date: '02/03/2026',
+  closed_at: '2026-02-03T13:00:00-08:00', truck: { id: 'BH-T117', driver_id: 'D-5521' } });
+
+async function vendorTry(page, gateway) {
+  await page.goto('/console/#/vendors');
+  await page.click('[data-vendor="bay-hauling"]');
+  await page.waitForSelector('#try-payload');
+  const live = await adminGet(gateway, '/v1/admin/vendors/bay-hauling/mapping');
+  const codes = await page.locator('section[aria-label="Code table exception_code"] tbody tr').count();
+  check('vendors: the code table lists every vendor code of the mapping', codes === Object.keys(live.mapping.value_maps.exception_code.entries).length, codes);
+  const openBefore = (await adminGet(gateway, '/v1/admin/quarantine?state=open&limit=1000')).items.length;
+  await page.fill('#try-payload', UNMAPPED);
+  await page.click('#try-run');
+  await page.waitForSelector('#try-summary');
+  check('vendors: under the live mapping the unmapped code is refused', (await page.textContent('#try-summary')).includes('0 normalized, 1 refused'),
+    await page.textContent('#try-summary'));
+  const mapping = JSON.parse(await page.inputValue('#try-mapping'));
+  mapping.value_maps.exception_code.entries.GTL = 'ACCESS_BLOCKED';
+  await page.fill('#try-mapping', JSON.stringify(mapping, null, 2));
+  await page.check('#try-edited');
+  await page.click('#try-run');
+  await page.waitForFunction(() => document.querySelector('#try-summary')?.textContent.startsWith('edited'));
+  const summary = await page.textContent('#try-summary');
+  check('vendors: under the edited mapping the same payload is normalized', summary.includes('1 normalized, 0 refused'), summary);
+  check('vendors: …with the edited code', (await page.textContent('#try-output')).includes('ACCESS_BLOCKED'));
+  await axe(page, 'vendors, a payload tried');
+  await shot(page, 'vendors-try');
+  mapping.time_zone = 5;
+  await page.fill('#try-mapping', JSON.stringify(mapping, null, 2));
+  expectedStatuses.add(422);
+  await page.click('#try-run');
+  await page.waitForSelector('#try-result table');
+  expectedStatuses.delete(422);
+  const errors = await page.locator('#try-result tbody tr').allTextContents();
+  check('vendors: an edited mapping that does not load is refused by file and pointer',
+    errors.some((t) => t.includes('mapping.json') && t.includes('/time_zone')), errors);
+  const openAfter = (await adminGet(gateway, '/v1/admin/quarantine?state=open&limit=1000')).items.length;
+  const stillLive = await adminGet(gateway, '/v1/admin/vendors/bay-hauling/mapping');
+  check('vendors: no stray text on the page', !(await page.textContent('#page')).includes('null'));
+  check('vendors: trying stored nothing and installed nothing', openAfter === openBefore &&
+    stillLive.mapping_version === live.mapping_version && !stillLive.mapping.value_maps.exception_code.entries.GTL, { openBefore, openAfter });
+}
+
 async function viewerSession(browser, gateway, errors, orderId) {
   const page = await newPage(browser, gateway, errors, { width: 1024, height: 768 });
   await signInByKeyboard(page, ACCOUNTS.viewer);
@@ -166,6 +219,7 @@ async function viewerSession(browser, gateway, errors, orderId) {
   await shot(page, 'overview-1024');
   await workOrderPage(page, gateway, orderId);
   await reportsPage(page, gateway);
+  await vendorTry(page, gateway);
   await page.goto('/console/#/quarantine');
   await page.waitForSelector('#q-list table');
   check('viewer: the quarantine offers no replay', await page.locator('#q-replay-selected').count() === 0);

@@ -22,7 +22,7 @@ const STAFF_ROUTES = [
   ['POST', '/v1/admin/quarantine/1/discard'], ['GET', '/v1/admin/dead-letters'],
   ['POST', '/v1/admin/dead-letters/replay'], ['POST', '/v1/admin/dead-letters/1/discard'],
   ['GET', '/v1/admin/endpoints'], ['POST', '/v1/admin/endpoints/crm/enable'],
-  ['GET', '/v1/admin/vendors/health'], ['POST', '/v1/admin/vendors/reload'], ['GET', '/v1/admin/audit'],
+  ['GET', '/v1/admin/vendors/health'], ['GET', '/v1/admin/vendors/bay-hauling/mapping'], ['POST', '/v1/admin/vendors/bay-hauling/try'], ['POST', '/v1/admin/vendors/reload'], ['GET', '/v1/admin/audit'],
   ['GET', '/v1/admin/work-orders?q=SR'], ['GET', '/v1/admin/work-orders/wo_1'], ['GET', '/console/api/session'], ['POST', '/console/api/sign-out'], ['GET', '/metrics'],
   ['GET', '/v1/reports/vendors?from=2026-01-01&to=2026-02-01'],
 ];
