@@ -166,9 +166,9 @@ void Gateway::start_routes() {
     parts.ops = ops_.get();
     console_sessions_ = std::make_unique<console::Sessions>(
         *reads_, std::chrono::hours(config_.console_session_hours));
-    console_ = std::make_unique<ConsoleRoutes>(
-        ConsoleParts{config_.console_users_file, config_.console_dir, console_sessions_.get(),
-                     writer_.get(), reads_.get(), work_orders_.get()});
+    console_ = std::make_unique<ConsoleRoutes>(ConsoleParts{
+        config_.console_users_file, config_.console_dir, console_sessions_.get(), writer_.get(),
+        reads_.get(), work_orders_.get(), config_.console_secure_cookie});
     parts.console = console_.get();
     vendor_try_ = std::make_unique<VendorTryRoutes>(
         LoaderOptions{catalog_, config_.mapping_schema_path, nullptr}, config_.vendor_schemas_dir,

@@ -116,6 +116,7 @@ void read_paths(const nlohmann::json& doc, const fs::path& base, const fs::path&
     take(console, "dir", console_dir);
     take(console, "users_file", users_file);
     take(console, "session_hours", c.console_session_hours);
+    take(console, "secure_cookie", c.console_secure_cookie);
     c.console_dir =
         console_dir.empty() ? resolve(data_root, c.console_dir) : resolve(base, console_dir);
     if (!users_file.empty()) c.console_users_file = resolve(base, users_file);

@@ -116,7 +116,7 @@ void ConsoleRoutes::sign_in(const http::Request& request, http::Respond& respond
     if (!name) return;
     auto password = string_field(*body, "password", kMaxPassword, respond);
     if (!password) return;
-    const bool secure = request.tls;
+    const bool secure = request.tls || parts_.secure_cookie;
     const bool queued = verifier_->post(
         [this, name = std::move(*name), password = std::move(*password), secure, respond] {
             std::optional<console::Account> account;
@@ -181,7 +181,7 @@ void ConsoleRoutes::who(const http::Request& request, http::Respond& respond) co
 
 void ConsoleRoutes::sign_out(const http::Request& request, http::Respond& respond) {
     const auto id = console::Sessions::cookie(request);
-    const bool secure = request.tls;
+    const bool secure = request.tls || parts_.secure_cookie;
     if (!id) {
         auto r = json_response(200, {{"signed_out", false}});
         add_console_headers(r);

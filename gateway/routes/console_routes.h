@@ -31,6 +31,7 @@ struct ConsoleParts {
     store::Writer* writer = nullptr;
     store::ReadPool* reads = nullptr;
     WorkOrderService* work_orders = nullptr;  // the order as the CRM API shows it
+    bool secure_cookie = false;               // Secure even over plain HTTP (TLS ended by a proxy)
 };
 
 class ConsoleRoutes {

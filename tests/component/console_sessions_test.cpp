@@ -129,6 +129,20 @@ TEST_F(ConsoleSessions, SigningOutEndsTheSession) {
     EXPECT_EQ(c.get("/v1/admin/quarantine", {{"Cookie", ana.cookie}}).status, 401);
 }
 
+TEST_F(ConsoleSessions, TheCookieIsSecureOverPlainHttpWhenAProxyEndsTls) {
+    auto c = gateway_.client();
+    const auto plain =
+        c.post("/console/api/session", R"({"name": "ana", "password": "ana's password"})");
+    EXPECT_EQ(plain.header("set-cookie").value_or("").find("Secure"), std::string::npos);
+    auto behind_proxy = config(users_file(users_dir_));
+    behind_proxy["console"]["secure_cookie"] = true;
+    GatewayProcess second(behind_proxy);
+    const auto r = second.client().post("/console/api/session",
+                                        R"({"name": "ana", "password": "ana's password"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_NE(r.header("set-cookie").value_or("").find("; Secure"), std::string::npos);
+}
+
 TEST_F(ConsoleSessions, ASessionIsKnownToEveryGatewayOnTheDatabase) {
     if (!test_store_is_postgres()) GTEST_SKIP() << "several gateways share a PostgreSQL store";
     Secrets secrets;

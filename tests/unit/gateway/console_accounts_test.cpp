@@ -107,6 +107,9 @@ TEST(ConsoleConfig, TheShippedConsoleIsServedUnlessTheConfigNamesAnother) {
     EXPECT_EQ(own.console_users_file, (dir.path() / "b/users").string());
     EXPECT_EQ(own.console_dir, (dir.path() / "b/ui").string());
     EXPECT_EQ(own.console_session_hours, 2);
+    EXPECT_FALSE(own.console_secure_cookie);
+    EXPECT_TRUE(load_config(dir.write("d/gateway.json", R"({"console": {"secure_cookie": true}})"))
+                    .console_secure_cookie);
     EXPECT_THROW(load_config(dir.write("c/gateway.json", R"({"console": {"users": "x"}})")),
                  std::runtime_error);
 }
