@@ -4,6 +4,7 @@ import { api } from './api.js';
 import { clear, el, table, problemText, put } from './dom.js';
 
 const REFRESH_MS = 5000;
+const REPORTING_MS = 10 * 60 * 1000;  // a truck heard from in the last 10 minutes is reporting
 
 function vendorProblems(v) {
   let n = 0;
@@ -19,8 +20,19 @@ function card(label, value, id, bad) {
     el('div', { className: bad ? 'figure error' : 'figure', 'data-figure': id }, String(value)));
 }
 
-function render(root, data) {
-  const { health, endpoints, ready } = data;
+function enableButton(endpoint, session, refresh) {
+  if (endpoint.state !== 'disabled' || session.role !== 'operator') return endpoint.state;
+  return el('span', {}, `${endpoint.state} `, el('button', { type: 'button', className: 'secondary',
+    onclick: async () => {
+      try { await api('POST', `/v1/admin/endpoints/${encodeURIComponent(endpoint.name)}/enable`, {}); } catch { /* shown on refresh */ }
+      refresh();
+    } }, `Enable ${endpoint.name}`));
+}
+
+function render(root, data, session, refresh) {
+  const { health, endpoints, ready, trucks } = data;
+  const now = Date.now();
+  const reporting = trucks.items.filter((t) => t.last_seen_at && now - Date.parse(t.last_seen_at) < REPORTING_MS).length;
   const vendors = [...health.items].sort((a, b) => vendorProblems(b) - vendorProblems(a) || a.vendor.localeCompare(b.vendor));
   const eps = [...endpoints.items].sort((a, b) => (b.state !== 'open' && b.state !== 'closed' ? 1 : 0) - (a.state !== 'open' && a.state !== 'closed' ? 1 : 0) || b.pending - a.pending);
   const openQuarantine = vendors.reduce((s, v) => s + (v.quarantine_open || 0), 0);
@@ -33,6 +45,7 @@ function render(root, data) {
       card('Store', ready.store, 'store', ready.store !== 'ok'),
       card('Write queue', ready.write_queue, 'write-queue', false),
       card('MQTT', ready.mqtt || 'not configured', 'mqtt', ready.mqtt === 'disconnected'),
+      card('Trucks reporting (10 min)', `${reporting} of ${trucks.items.length}`, 'trucks', false),
       card('Open quarantine', openQuarantine, 'open-quarantine', openQuarantine > 0),
       card('Overdue orders', overdue, 'overdue', overdue > 0),
       card('CRM events pending', crmPending, 'crm-pending', false)),
@@ -54,7 +67,7 @@ function render(root, data) {
     el('h2', {}, 'Delivery endpoints'),
     eps.length ? table('Delivery endpoints', [
       { label: 'Endpoint', value: (e) => e.name },
-      { label: 'State', value: (e) => e.state },
+      { label: 'State', value: (e) => enableButton(e, session, refresh) },
       { label: 'Pending', value: (e) => e.pending, num: true },
       { label: 'Oldest pending', value: (e) => e.oldest_pending_at || '—' },
       { label: 'Lag p50 / p99 ms', value: (e) => `${e.lag_p50_ms} / ${e.lag_p99_ms}`, num: true },
@@ -65,20 +78,21 @@ function render(root, data) {
   );
 }
 
-export function showOverview(root) {
+export function showOverview(root, session) {
   let timer = null;
   let gone = false;
   const region = el('div', { 'aria-busy': 'true' }, el('h1', {}, 'Overview'), el('p', {}, 'Loading…'));
   root.append(region);
   async function refresh() {
     try {
-      const [health, endpoints, ready] = await Promise.all([
+      const [health, endpoints, ready, trucks] = await Promise.all([
         api('GET', '/v1/admin/vendors/health'),
         api('GET', '/v1/admin/endpoints'),
         fetch('/readyz', { cache: 'no-store' }).then((r) => r.json()),
+        api('GET', '/v1/trucks'),
       ]);
       if (gone) return;
-      render(region, { health, endpoints, ready });
+      render(region, { health, endpoints, ready, trucks }, session, () => { clearTimeout(timer); refresh(); });
       region.setAttribute('aria-busy', 'false');
     } catch (e) {
       if (!gone) put(region, el('h1', {}, 'Overview'), el('p', { className: 'error', role: 'alert' }, problemText(e)));

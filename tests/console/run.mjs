@@ -64,6 +64,9 @@ async function overview(page, gateway) {
   const open = (await adminGet(gateway, '/v1/admin/quarantine?state=open&limit=1000')).items.length;
   const shown = await page.textContent('[data-figure="open-quarantine"]');
   check('overview: open quarantine equals the API\'s (and is not zero)', Number(shown) === open && open > 0, { shown, open });
+  const trucks = (await adminGet(gateway, '/v1/trucks')).items.length;
+  const trucksShown = await page.textContent('[data-figure="trucks"]');
+  check('overview: the trucks figure counts the API\'s trucks', trucksShown.endsWith(` of ${trucks}`), trucksShown);
   const rows = await page.locator('table').first().locator('tbody tr').count();
   check('overview: one row per vendor of the API', rows === health.items.length, { rows, api: health.items.length });
   const columns = await page.locator('table').first().locator('thead th').allTextContents();
