@@ -213,6 +213,39 @@ async function vendorTry(page, gateway) {
     stillLive.mapping_version === live.mapping_version && !stillLive.mapping.value_maps.exception_code.entries.GTL, { openBefore, openAfter });
 }
 
+// The vendor's unknown code GTL added to its mapping and reloaded: replaying the entries the
+// code sent to the quarantine now applies them, and the page shows each new verdict.
+async function replayAfterMappingFix(page, gateway) {
+  const open = (await adminGet(gateway, '/v1/admin/quarantine?state=open&vendor=bay-hauling&limit=1000')).items;
+  const gtl = [];
+  for (const e of open.filter((x) => x.problem_type === 'unmapped-code')) {
+    const full = await adminGet(gateway, `/v1/admin/quarantine/${e.id}`);
+    if ((full.raw.body || '').includes('"GTL"')) gtl.push(e.id);
+  }
+  check('quarantine: the simulator\'s unknown code GTL is quarantined', gtl.length > 0, gtl);
+  const mappingFile = join(gateway.dir, 'vendors', 'bay-hauling', 'mapping.json');
+  const mapping = JSON.parse(readFileSync(mappingFile, 'utf8'));
+  mapping.value_maps.exception_code.entries.GTL = 'ACCESS_BLOCKED';
+  writeFileSync(mappingFile, JSON.stringify(mapping, null, 2));
+  await page.goto('/console/#/vendors');
+  await page.waitForSelector('#v-reload');
+  await page.click('#v-reload');
+  await page.waitForSelector('#v-result .ok');
+  await page.goto('/console/#/quarantine');
+  await page.waitForSelector('#q-list table');
+  for (const id of gtl) await page.check(`input[data-id="${id}"]`);
+  await page.click('#q-replay-selected');
+  await page.waitForSelector('[data-verdicts] li');
+  const verdicts = await page.locator('[data-verdicts] li').allTextContents();
+  const after = await Promise.all(gtl.map((id) => adminGet(gateway, `/v1/admin/quarantine/${id}`)));
+  check('quarantine: after the mapping fix a replay applies the entries (state replayed)',
+    after.every((e) => e.state === 'replayed'), after.map((e) => e.state));
+  check('quarantine: …and the page shows each one\'s new verdict as the API has it',
+    after.every((e) => verdicts.some((v) => v.startsWith(`Entry ${e.id}:`) && v.includes(`verdict ${e.replay_verdict}`) && v.includes('(now replayed)'))),
+    verdicts);
+  await shot(page, 'quarantine-replayed-after-fix');
+}
+
 async function viewerSession(browser, gateway, errors, orderId) {
   const page = await newPage(browser, gateway, errors, { width: 1024, height: 768 });
   await signInByKeyboard(page, ACCOUNTS.viewer);
@@ -306,6 +339,7 @@ async function operatorSession(browser, gateway, errors) {
   await axe(page, 'audit log');
   await shot(page, 'audit');
   await vendorsPage(page, gateway);
+  await replayAfterMappingFix(page, gateway);
   await page.goto('/console/#/dead-letters');
   await page.waitForSelector('#d-list p, #d-list table');
   await axe(page, 'dead letters');
