@@ -214,7 +214,9 @@ async function vendorTry(page, gateway) {
 }
 
 // The vendor's unknown code GTL added to its mapping and reloaded: replaying the entries the
-// code sent to the quarantine now applies them, and the page shows each new verdict.
+// code sent to the quarantine now takes them through the pipeline (the simulator's orders are
+// closed by then, so the verdict is the pipeline's: applied, or a conflict kept for review),
+// and the page shows each new verdict.
 async function replayAfterMappingFix(page, gateway) {
   const open = (await adminGet(gateway, '/v1/admin/quarantine?state=open&vendor=bay-hauling&limit=1000')).items;
   const gtl = [];
@@ -238,7 +240,7 @@ async function replayAfterMappingFix(page, gateway) {
   await page.waitForSelector('[data-verdicts] li');
   const verdicts = await page.locator('[data-verdicts] li').allTextContents();
   const after = await Promise.all(gtl.map((id) => adminGet(gateway, `/v1/admin/quarantine/${id}`)));
-  check('quarantine: after the mapping fix a replay applies the entries (state replayed)',
+  check('quarantine: after the mapping fix a replay takes the entries out of the quarantine (state replayed)',
     after.every((e) => e.state === 'replayed'), after.map((e) => e.state));
   check('quarantine: …and the page shows each one\'s new verdict as the API has it',
     after.every((e) => verdicts.some((v) => v.startsWith(`Entry ${e.id}:`) && v.includes(`verdict ${e.replay_verdict}`) && v.includes('(now replayed)'))),
