@@ -2,7 +2,9 @@
 # Installs, builds and runs the demo: the gateway on its embedded SQLite store, the CRM's work
 # orders created, the vendor simulator posting results for all three vendors in their own
 # formats (with bad payloads and retries), the CRM simulator receiving every status change as a
-# signed CloudEvent, then the summary of what the store holds and what the CRM received.
+# signed CloudEvent, then the summary of what the store holds and what the CRM received. The
+# staff console is at the printed address with the printed sign-in; with DEMO_CONSOLE_WAIT=1
+# (the default when run from a terminal) the demo keeps the gateway up until Enter is pressed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/install-deps.sh"
@@ -24,8 +26,13 @@ echo "whsec_$(head -c 32 /dev/urandom | base64)" > "$work/secrets/crm/webhook-se
   --secret-file "$work/secrets/crm/webhook-secret" > "$work/crm-sim.out" 2>&1 &
 crm=$!
 for _ in $(seq 100); do [ -s "$work/crm-port" ] && [ -s "$work/crm-control-port" ] && break; sleep 0.1; done
+# A demo operator account for the staff console: a fresh random password, printed below.
+console_password=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
+printf '%s\n' "$console_password" | "$build/gateway/fieldgate" console user \
+  --users-file "$work/console-users" --name demo --role operator >/dev/null
 cat > "$work/gateway.json" <<JSON
 {
+  "console": {"users_file": "console-users"},
   "crm": {"endpoint": "http://127.0.0.1:$(cat "$work/crm-port")/events"},
   "listen": {"address": "127.0.0.1", "port": 0, "port_file": "port"},
   "store": {"path": "fieldgate.db", "synchronous": "FULL"},
@@ -56,4 +63,9 @@ for _ in $(seq 50); do  # let the last events arrive
 done
 curl -s "http://$control/_report"
 echo
+echo
+echo "== staff console: http://127.0.0.1:$port/console/  (sign in as demo / $console_password)"
+if [ "${DEMO_CONSOLE_WAIT:-$([ -t 0 ] && echo 1 || echo 0)}" = 1 ]; then
+  read -r -p "   the gateway stays up for the console; press Enter to stop it " _ || true
+fi
 exit $status

@@ -24,6 +24,9 @@ packages=(
   clang libclang-rt-14-dev llvm
   # The contract checks (scripts/check-contracts.sh): promtool, from Debian's Prometheus.
   prometheus
+  # The staff console: Argon2id password hashes and random session ids (libsodium); its browser
+  # tests drive Debian's chromium headless (tests/console/, playwright-core from npm).
+  libsodium-dev chromium
   # HAProxy in front of several gateways: scripts/try-deployment.sh (as docs/deployment.md has
   # it), bench/ingest/run_pg_ratio.sh and the multi-instance fault rig start their own, never
   # the system service; python3 for the trial's account of what arrived.
@@ -39,13 +42,23 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps.sh: run as root (apt-get install)" >&2
   exit 1
 fi
+# The console's browser tests' npm packages, exactly as tests/console/package-lock.json pins them
+# (playwright-core without its own browsers: the tests use Debian's chromium).
+console_tests=$(cd "$(dirname "$0")/.." && pwd)/tests/console
+npm_console() {
+  if [ ! -d "$console_tests/node_modules/playwright-core" ]; then
+    (cd "$console_tests" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null)
+  fi
+}
 # Every package known and installed: nothing to do (no apt-get update on each test run).
 installed=$(dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | grep -c '^install ok installed$' || true)
 if [ "$installed" -eq "${#packages[@]}" ]; then
+  npm_console
   echo "dependencies already installed"
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+npm_console
 echo "dependencies installed"

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "admin_routes.h"
+#include "console_routes.h"
 #include "crm_profiles.h"
 #include "delivery_endpoints.h"
 #include "delivery_metrics.h"
@@ -25,6 +26,7 @@
 #include "transaction.h"
 #include "truck_service.h"
 #include "vendor_admin_routes.h"
+#include "vendor_try_routes.h"
 #include "vendor_view.h"
 #include "watchdog.h"
 #include "work_orders.h"
@@ -162,6 +164,17 @@ void Gateway::start_routes() {
                                                 .rate_limits = &rate_limits_,
                                                 .mqtt_replay = std::move(mqtt_replay)});
     parts.ops = ops_.get();
+    console_sessions_ = std::make_unique<console::Sessions>(
+        *reads_, std::chrono::hours(config_.console_session_hours));
+    console_ = std::make_unique<ConsoleRoutes>(ConsoleParts{
+        config_.console_users_file, config_.console_dir, console_sessions_.get(), writer_.get(),
+        reads_.get(), work_orders_.get(), config_.console_secure_cookie});
+    parts.console = console_.get();
+    vendor_try_ = std::make_unique<VendorTryRoutes>(
+        LoaderOptions{catalog_, config_.mapping_schema_path, nullptr}, config_.vendor_schemas_dir,
+        [this] { return vendors(); });
+    parts.vendor_try = vendor_try_.get();
+    parts.sessions = console_sessions_.get();
     parts.tls_not_after = [this] {
         return server_ ? server_->certificate_not_after() : std::nullopt;
     };

@@ -25,6 +25,11 @@ class OrderChangeService;
 class Router;
 class AdminRoutes;
 class OpsRoutes;
+class ConsoleRoutes;
+class VendorTryRoutes;
+namespace console {
+class Sessions;
+}
 class Watchdog;
 class VendorAdminRoutes;
 class FolderWatch;
@@ -89,6 +94,9 @@ class Gateway {
     std::unique_ptr<Watchdog> watchdog_;
     std::unique_ptr<AdminRoutes> admin_;
     std::unique_ptr<OpsRoutes> ops_;
+    std::unique_ptr<console::Sessions> console_sessions_;
+    std::unique_ptr<ConsoleRoutes> console_;
+    std::unique_ptr<VendorTryRoutes> vendor_try_;
     std::uint64_t metrics_collector_ = 0;  // scrape-time gauges over the store and writer
     std::uint64_t delivery_metrics_ = 0;   // and over the delivery worker's endpoints
     std::uint64_t mqtt_metrics_ = 0;       // the MQTT scrape collector, when MQTT is configured

@@ -13,6 +13,7 @@
 #include "cli/catalog_command.h"
 #include "cli/vendor_command.h"
 #include "config.h"
+#include "console_command.h"
 #include "dead_letters_command.h"
 #include "quarantine_command.h"
 #include "report_command.h"
@@ -245,6 +246,19 @@ void add_store(CLI::App& app, Commands& commands) {
     add(commands, copy_cmd, [args] { return fieldgate::store_copy(*args, std::cout, std::cerr); });
 }
 
+void add_console(CLI::App& app, Commands& commands) {
+    auto args = std::make_shared<fieldgate::ConsoleUserArgs>();
+    auto* console_cmd = app.add_subcommand("console", "the staff console's accounts");
+    console_cmd->require_subcommand(1);
+    auto* user_cmd = console_cmd->add_subcommand(
+        "user", "add an account, or replace its role and password (password on stdin)");
+    user_cmd->add_option("--users-file", args->users_file, "console.users_file")->required();
+    user_cmd->add_option("--name", args->name, "the account's name")->required();
+    user_cmd->add_option("--role", args->role, "viewer (reads) or operator (also changes)");
+    add(commands, user_cmd,
+        [args] { return fieldgate::console_user_command(*args, std::cin, std::cout, std::cerr); });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -257,6 +271,7 @@ int main(int argc, char** argv) {
     add_quarantine(app, commands);
     add_catalog_and_report(app, commands);
     add_store(app, commands);
+    add_console(app, commands);
     CLI11_PARSE(app, argc, argv);
     try {
         for (const auto& command : commands)

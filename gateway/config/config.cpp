@@ -112,6 +112,15 @@ void read_paths(const nlohmann::json& doc, const fs::path& base, const fs::path&
                                                    : resolve(base, mapping_schema);
     c.api_schemas_dir =
         api_schemas.empty() ? resolve(data_root, c.api_schemas_dir) : resolve(base, api_schemas);
+    const auto& console = doc.contains("console") ? doc["console"] : empty;
+    std::string console_dir, users_file;
+    take(console, "dir", console_dir);
+    take(console, "users_file", users_file);
+    take(console, "session_hours", c.console_session_hours);
+    take(console, "secure_cookie", c.console_secure_cookie);
+    c.console_dir =
+        console_dir.empty() ? resolve(data_root, c.console_dir) : resolve(base, console_dir);
+    if (!users_file.empty()) c.console_users_file = resolve(base, users_file);
 }
 
 // secrets.*, the city's time zone, crm.*, outbound.*, delivery.* and watchdog.*.

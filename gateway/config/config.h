@@ -146,6 +146,13 @@ struct GatewayConfig {
     bool poll_enabled = true;
     std::string log_level = "info";
     std::optional<MqttConfig> mqtt;
+    // the staff console (README "Staff console")
+    std::string console_users_file;       // empty: nobody signs in; the admin token still works
+    std::string console_dir = "console";  // its static files
+    int console_session_hours = 12;
+    // The session cookie is Secure over the gateway's own TLS; behind a proxy that ends TLS
+    // (nginx, README "Behind a reverse proxy") this makes it Secure too.
+    bool console_secure_cookie = false;
 };
 
 // Reads, validates (unknown keys are an error naming their JSON pointer) and resolves paths.

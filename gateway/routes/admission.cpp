@@ -38,8 +38,13 @@ http::Admission Router::admit(const http::Request& head) {
             break;
         case Credential::in_body:
             return {std::min(fallback, kPreAuthEnrollBodyBytes), {}};
-        default:
-            valid = !refuse_bearer(route->credential, *parts_.secrets, head);
+        default: {
+            auto checked = check_credential(*route, *parts_.secrets, parts_.sessions, head);
+            // 403: a session without its CSRF token or role; not a wrong credential.
+            if (checked.refusal && checked.refusal->status != 401)
+                return {0, std::move(checked.refusal)};
+            valid = !checked.refusal;
+        }
     }
     if (valid) return {fallback, std::nullopt};
     auth_refusals_.refused(head.client_address, route->path, "wrong or missing credential", {},

@@ -6,6 +6,7 @@
 
 #include <optional>
 
+#include "console_sessions.h"
 #include "route_catalog.h"
 #include "secrets.h"
 #include "types.h"
@@ -16,5 +17,18 @@ namespace fieldgate {
 // route's credential is not a bearer token.
 std::optional<http::Response> refuse_bearer(Credential credential, const SecretStore& secrets,
                                             const http::Request& request);
+
+// Staff routes (staff, crm_or_staff, metrics) also take a console session: its cookie, and for a
+// change (any method but GET) the session's CSRF token in X-CSRF-Token (403 without it) and the
+// operator role (403 for a viewer, unless the route changes nothing: RouteSpec::changes_nothing).
+struct CredentialCheck {
+    std::optional<http::Response> refusal;
+    std::optional<console::Caller> caller;  // who, when a staff credential was accepted
+};
+CredentialCheck check_credential(const RouteSpec& route, const SecretStore& secrets,
+                                 const console::Sessions* sessions, const http::Request& request);
+
+// A method that changes something: everything but GET and HEAD.
+bool is_change(std::string_view method);
 
 }  // namespace fieldgate

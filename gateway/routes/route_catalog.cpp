@@ -41,6 +41,16 @@ const std::vector<RouteSpec>& route_catalog() {
         {"POST", "/v1/sync/actions", "SyncRoutes", Credential::device},
         {"GET", "/v1/sync/photos/{sha256}", "SyncRoutes", Credential::device},
         {"PUT", "/v1/sync/photos/{sha256}", "SyncRoutes", Credential::device},
+        {"GET", "/v1/admin/audit", "ConsoleRoutes", Credential::staff},
+        {"GET", "/v1/admin/work-orders", "ConsoleRoutes", Credential::staff},
+        {"GET", "/v1/admin/work-orders/{id}", "ConsoleRoutes", Credential::staff},
+        {"GET", "/console/", "ConsoleRoutes", Credential::none},
+        {"POST", "/console/api/session", "ConsoleRoutes", Credential::in_body},
+        {"GET", "/console/api/session", "ConsoleRoutes", Credential::staff},
+        {"POST", "/console/api/sign-out", "ConsoleRoutes", Credential::staff, true},
+        {"GET", "/v1/admin/vendors/{vendor}/mapping", "VendorTryRoutes", Credential::staff},
+        {"POST", "/v1/admin/vendors/{vendor}/try", "VendorTryRoutes", Credential::staff, true},
+        {"GET", "/console/{file}", "ConsoleRoutes", Credential::none},
     };
     return routes;
 }

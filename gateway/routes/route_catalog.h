@@ -30,6 +30,10 @@ struct RouteSpec {
     std::string_view path;    // "/v1/work-orders/{id}": {name} matches one path segment
     std::string_view owner;   // the routes class that answers it
     Credential credential;
+    // A POST that changes nothing of the gateway's data (trying a payload; signing out, which
+    // ends only the caller's own session): a console viewer may call it. With a console session
+    // it still needs the CSRF token, and it is still in the audit log.
+    bool changes_nothing = false;
 };
 
 const std::vector<RouteSpec>& route_catalog();

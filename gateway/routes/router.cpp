@@ -2,17 +2,20 @@
 
 #include "admin_routes.h"
 #include "admission.h"
+#include "console_routes.h"
 #include "gateway_metrics.h"
 #include "ids.h"
 #include "listener_tls.h"
 #include "ops_routes.h"
 #include "route_auth.h"
 #include "route_catalog.h"
+#include "staff_audit.h"
 #include "time_util.h"
 #include "transaction.h"
 #include "vendor_admin_routes.h"
 #include "vendor_auth.h"
 #include "vendor_responses.h"
+#include "vendor_try_routes.h"
 
 namespace fieldgate {
 
@@ -84,10 +87,14 @@ void Router::handle(http::Request request, http::Respond respond) {
         respond(problem(404, "not-found", "Not found", "no route for " + method + " " + path));
         return;
     }
-    if (auto refused = refuse_bearer(route->credential, *parts_.secrets, request)) {
-        respond(std::move(*refused));
+    auto checked = check_credential(*route, *parts_.secrets, parts_.sessions, request);
+    if (checked.refusal) {
+        respond(std::move(*checked.refusal));
         return;
     }
+    // Every change staff make is logged with who made it (staff_audit.h).
+    if (checked.caller && found.method_allowed && is_change(method))
+        respond = audited(*parts_.writer, *checked.caller, *route, request, std::move(respond));
     if (!found.method_allowed) {
         auto r = problem(405, "method-not-allowed", "Method not allowed",
                          "use " + found.allow + " on " + std::string(route->path));
@@ -141,6 +148,8 @@ void Router::bind_routes() {
     if (parts_.vendor_admin) parts_.vendor_admin->add_routes(table_);
     if (parts_.ops) parts_.ops->add_routes(table_);
     if (parts_.admin) parts_.admin->add_routes(table_);
+    if (parts_.console) parts_.console->add_routes(table_);
+    if (parts_.vendor_try) parts_.vendor_try->add_routes(table_);
 }
 
 namespace {

@@ -10,6 +10,7 @@
 
 #include "auth_refusals.h"
 #include "config.h"
+#include "console_sessions.h"
 #include "dispatch_routes.h"
 #include "ingest.h"
 #include "order_change_routes.h"
@@ -29,7 +30,9 @@ namespace fieldgate {
 
 // What the router needs from the running gateway.
 class AdminRoutes;
+class ConsoleRoutes;
 class VendorAdminRoutes;
+class VendorTryRoutes;
 class OpsRoutes;
 class IngestService;
 
@@ -47,9 +50,12 @@ struct GatewayParts {
     // Set when MQTT is configured: /readyz then also needs the broker connection.
     std::function<bool()> mqtt_connected;
     std::function<nlohmann::json()> mqtt_stats;
-    AdminRoutes* admin = nullptr;               // staff routes under /v1/admin
-    VendorAdminRoutes* vendor_admin = nullptr;  // POST /v1/admin/vendors/reload
-    OpsRoutes* ops = nullptr;                   // quarantine, vendor health, reports, metrics
+    AdminRoutes* admin = nullptr;                 // staff routes under /v1/admin
+    VendorAdminRoutes* vendor_admin = nullptr;    // POST /v1/admin/vendors/reload
+    OpsRoutes* ops = nullptr;                     // quarantine, vendor health, reports, metrics
+    ConsoleRoutes* console = nullptr;             // the staff console's files and sign-in
+    VendorTryRoutes* vendor_try = nullptr;        // a vendor's mapping, a payload tried on it
+    const console::Sessions* sessions = nullptr;  // null: staff routes take the token only
     // The listener certificate's notAfter (nullopt: plain HTTP), for /readyz.
     std::function<std::optional<std::chrono::system_clock::time_point>()> tls_not_after;
 };

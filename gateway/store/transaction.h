@@ -5,6 +5,7 @@
 
 #include <exception>
 
+#include "console_repository.h"
 #include "crew_repository.h"
 #include "outbox_repository.h"
 #include "poll_state_repository.h"
@@ -21,7 +22,8 @@ class Transaction : public virtual WorkOrderRepository,
                     public virtual TruckRepository,
                     public virtual CrewRepository,
                     public virtual PollStateRepository,
-                    public virtual ReportRepository {
+                    public virtual ReportRepository,
+                    public virtual ConsoleRepository {
   public:
     ~Transaction() override = default;
 };

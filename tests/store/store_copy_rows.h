@@ -64,6 +64,11 @@ INSERT INTO crew_photos VALUES
 INSERT INTO trucks VALUES
  ('T1', 'bay-hauling', 'on_route', '2026-12-04T09:00:00Z', NULL, NULL, 39.7, -89.6, NULL, 270.0,
   'R7', '2026-12-04', '2026-12-04T09:00:00Z');
+INSERT INTO console_sessions VALUES
+  ('5e55', 'ana', 'operator', '2026-12-01T09:00:00Z', '2099-01-01T00:00:00Z');
+INSERT INTO audit_log VALUES
+  (4, '2026-12-01T09:01:00Z', 'ana', 'operator', 'POST /v1/admin/quarantine/replay',
+   '/v1/admin/quarantine/replay', 200, '{"ids":[1]}');
 INSERT INTO poll_state (vendor, updated_at, failures, last_error)
  VALUES ('riverbend-recycling', '2026-12-04T09:00:00Z', 3, 'timeout');
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)

@@ -125,15 +125,15 @@ TEST_F(StoreCopy, ASecondCopyIsRefusedAndChangesNothing) {
 
 TEST_F(StoreCopy, AFileAtAnotherSchemaVersionIsRefused) {
     copy_rows::seed(*file_);
-    file_->exec("DELETE FROM schema_migrations WHERE version = 9");
+    file_->exec("DELETE FROM schema_migrations WHERE version = 10");
     try {
         copy();
-        FAIL() << "copied a file at schema version 8";
+        FAIL() << "copied a file at schema version 9";
     } catch (const store::CopyRefused& e) {
-        EXPECT_NE(std::string(e.what()).find("version 8"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("version 9"), std::string::npos) << e.what();
         EXPECT_NE(std::string(e.what()).find("start the gateway once"), std::string::npos);
     }
-    file_->exec("INSERT INTO schema_migrations VALUES (9, 'x'), (10, 'x')");
+    file_->exec("INSERT INTO schema_migrations VALUES (10, 'x'), (11, 'x')");
     EXPECT_THROW(copy(), store::CopyRefused) << "a file newer than the PostgreSQL schema";
     EXPECT_EQ(pg_table_count(), 0) << "the target was touched";
 }

@@ -11,8 +11,9 @@ namespace fieldgate::store {
 // Brings the database to the newest schema; returns the version it is at afterwards.
 int migrate(pg::Connection& db);
 
-// The SQLite schema version whose tables and columns PostgreSQL version 1 holds: what `store
-// copy` checks a SQLite file against before it moves the rows.
-constexpr int kSqliteVersionOfPgSchema1 = 9;
+// The SQLite schema version whose tables and columns the newest PostgreSQL schema holds (SQLite 9
+// was PostgreSQL 1; SQLite 10 added the console's tables as PostgreSQL 3): what `store copy`
+// checks a SQLite file against before it moves the rows.
+constexpr int kSqliteVersionOfPgSchema = 10;
 
 }  // namespace fieldgate::store

@@ -4,6 +4,7 @@
 // word for its methods).
 #pragma once
 
+#include "console_pg.h"
 #include "crew_pg.h"
 #include "outbox_pg.h"
 #include "pg.h"
@@ -23,7 +24,8 @@ class PgTransaction final : public Transaction,
                             public PgTruckRepository,
                             public PgCrewRepository,
                             public PgPollStateRepository,
-                            public PgReportRepository {
+                            public PgReportRepository,
+                            public PgConsoleRepository {
   public:
     // writer: the writer's unit of work, which locks the work orders it reads (work_order_pg.h).
     explicit PgTransaction(pg::Connection& db, bool writer = false)
@@ -34,6 +36,7 @@ class PgTransaction final : public Transaction,
           PgCrewRepository(db),
           PgPollStateRepository(db),
           PgReportRepository(db),
+          PgConsoleRepository(db),
           db_(&db) {}
     pg::Connection& connection() { return *db_; }
 

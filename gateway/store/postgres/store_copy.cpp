@@ -90,12 +90,12 @@ void refuse_rows(pg::Connection& db, const std::vector<std::string>& tables) {
 }
 
 std::string version_refusal(int version) {
-    const std::string wanted = std::to_string(kSqliteVersionOfPgSchema1);
+    const std::string wanted = std::to_string(kSqliteVersionOfPgSchema);
     if (version == 0)
         return "the SQLite file is not a fieldgate store (it has no schema version): give the "
                "gateway's store file (store.path in gateway.json)";
     const std::string at = "the SQLite file is at schema version " + std::to_string(version);
-    if (version < kSqliteVersionOfPgSchema1)
+    if (version < kSqliteVersionOfPgSchema)
         return at + ", the copy needs version " + wanted +
                ": start the gateway once on it so it migrates the file, stop it, then copy";
     return at + ", newer than the PostgreSQL schema of this fieldgate holds (version " + wanted +
@@ -310,7 +310,7 @@ int sqlite_schema_version(sqlite::Connection& db) {
 
 void check_copy_source(sqlite::Connection& from) {
     const int version = sqlite_schema_version(from);
-    if (version != kSqliteVersionOfPgSchema1) throw CopyRefused(version_refusal(version));
+    if (version != kSqliteVersionOfPgSchema) throw CopyRefused(version_refusal(version));
 }
 
 CopyReport copy_sqlite_to_postgres(sqlite::Connection& from, pg::Connection& to) {

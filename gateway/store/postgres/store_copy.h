@@ -35,11 +35,11 @@ struct CopyReport {
 // The highest migration applied to a SQLite store; 0 when it was never migrated.
 int sqlite_schema_version(sqlite::Connection& db);
 
-// Refuses (CopyRefused) a file at another schema version than kSqliteVersionOfPgSchema1, saying
+// Refuses (CopyRefused) a file at another schema version than kSqliteVersionOfPgSchema, saying
 // what to do: checked before the target is reached, and again by the copy.
 void check_copy_source(sqlite::Connection& from);
 
-// Refuses (CopyRefused) a file at another version than kSqliteVersionOfPgSchema1 and a target
+// Refuses (CopyRefused) a file at another version than kSqliteVersionOfPgSchema and a target
 // holding rows in any table; otherwise migrates the target and copies every table in one
 // transaction, which commits only when each table's row count matches the file's. Any failure
 // rolls it back: the target then holds the schema and no rows.

@@ -12,7 +12,7 @@ namespace {
 
 // Append only: a migration that has shipped is never edited. Nothing may depend on how many
 // there are (tests ask for the tables, not the version number).
-constexpr const char* kMigrations[] = {
+const char* const kMigrations[] = {
     // 1: work orders, outcomes, raw payloads, quarantine, idempotency keys, outbox.
     R"sql(
 CREATE TABLE work_orders (
@@ -357,6 +357,8 @@ ALTER TABLE poll_state ADD COLUMN failing_since TEXT NOT NULL DEFAULT '';
 ALTER TABLE poll_state ADD COLUMN last_success_at TEXT NOT NULL DEFAULT '';
 ALTER TABLE poll_state ADD COLUMN next_request_at TEXT NOT NULL DEFAULT '';
 )sql",
+    // 10: the staff console (migrations_console.cpp).
+    kConsoleMigration,
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "console_sql.h"
 #include "crew_sql.h"
 #include "dispatch_sql.h"
 #include "outbox_sql.h"
@@ -340,6 +341,30 @@ std::vector<CorrectionRef> SqliteTransaction::recent_corrections(const std::stri
 
 sqlite::Connection& sqlite_connection(Transaction& tx) {
     return dynamic_cast<SqliteTransaction&>(tx).connection();
+}
+
+void SqliteTransaction::insert_console_session(const ConsoleSession& session) {
+    console_sql::insert_session(*db_, session);
+}
+std::optional<ConsoleSession> SqliteTransaction::find_console_session(const std::string& id_hash,
+                                                                      const std::string& now) {
+    return console_sql::find_session(*db_, id_hash, now);
+}
+bool SqliteTransaction::end_console_session(const std::string& id_hash) {
+    return console_sql::end_session(*db_, id_hash);
+}
+void SqliteTransaction::append_audit(const AuditEntry& entry) {
+    console_sql::append_audit(*db_, entry);
+}
+std::vector<AuditEntry> SqliteTransaction::list_audit(std::int64_t before_id, int limit) {
+    return console_sql::list_audit(*db_, before_id, limit);
+}
+
+std::vector<OrderMatch> SqliteTransaction::search_work_orders(const std::string& text, int limit) {
+    return console_sql::search_work_orders(*db_, text, limit);
+}
+std::vector<OrderEvent> SqliteTransaction::list_order_events(const std::string& work_order_id) {
+    return console_sql::list_order_events(*db_, work_order_id);
 }
 
 }  // namespace fieldgate::store

@@ -130,6 +130,14 @@ class SqliteTransaction final : public Transaction {
                                               const std::string& since) override;
     void visit_report_orders(const ReportPeriod& period,
                              const std::function<void(const ReportOrderRow&)>& visit) override;
+    void insert_console_session(const ConsoleSession& session) override;
+    std::optional<ConsoleSession> find_console_session(const std::string& id_hash,
+                                                       const std::string& now) override;
+    bool end_console_session(const std::string& id_hash) override;
+    void append_audit(const AuditEntry& entry) override;
+    std::vector<AuditEntry> list_audit(std::int64_t before_id, int limit) override;
+    std::vector<OrderMatch> search_work_orders(const std::string& text, int limit) override;
+    std::vector<OrderEvent> list_order_events(const std::string& work_order_id) override;
 
   private:
     sqlite::Connection* db_;
