@@ -16,9 +16,6 @@ packages=(
   # HTTPS out (libcurl), test certificates made at test time (openssl), an egress proxy
   # for the proxy tests (tinyproxy, started by the tests themselves, never as a service).
   libcurl4-openssl-dev openssl tinyproxy
-  # The multi-instance fault scenarios' load balancer in front of several gateways (HAProxy,
-  # started by the tests themselves in the foreground, never as a service).
-  haproxy
   # The ASan + UBSan build and the fuzzers (scripts/sanitize.sh asan, scripts/fuzz.sh): clang,
   # its sanitizer and libFuzzer runtimes, llvm-symbolizer for the reports' stack traces.
   clang libclang-rt-14-dev llvm
