@@ -109,15 +109,16 @@ bool MqttClient::connect_once() {
     // MQTT 5 persistent session: clean_start=false resumes what the broker kept, and the session
     // expiry interval is how long it keeps it after a disconnect (without one, a version 5
     // session ends at disconnect and the QoS 1 messages queued for it are gone).
-    auto builder =
-        ::mqtt::connect_options_builder()
-            .mqtt_version(MQTTVERSION_5)
-            .clean_start(false)
-            .properties({::mqtt::property(::mqtt::property::SESSION_EXPIRY_INTERVAL,
-                                          static_cast<std::int32_t>(config_.session_expiry_s))})
-            .keep_alive_interval(std::chrono::seconds(config_.keep_alive_s))
-            .connect_timeout(std::chrono::seconds(kConnectTimeoutS))
-            .automatic_reconnect(false);
+    const ::mqtt::properties session_expiry{
+        ::mqtt::property(::mqtt::property::SESSION_EXPIRY_INTERVAL,
+                         static_cast<std::int32_t>(config_.session_expiry_s))};
+    auto builder = ::mqtt::connect_options_builder()
+                       .mqtt_version(MQTTVERSION_5)
+                       .clean_start(false)
+                       .properties(session_expiry)
+                       .keep_alive_interval(std::chrono::seconds(config_.keep_alive_s))
+                       .connect_timeout(std::chrono::seconds(kConnectTimeoutS))
+                       .automatic_reconnect(false);
     if (!config_.username.empty()) builder.user_name(config_.username);
     if (!password_.empty()) builder.password(password_);
     if (!config_.ca_file.empty() || !config_.cert_file.empty()) {
@@ -143,7 +144,14 @@ bool MqttClient::connect_once() {
         return false;
     };
     try {
-        auto token = client_->connect(builder.finalize());
+        // Paho C++ 1.2.0 copies connect options without pointing the copy's C struct at the
+        // copy's own properties: every copy (finalize, connect's own) still points at the
+        // builder's, gone once this function returns, which the ASan build showed as a session
+        // the broker did not keep. The options kept here set their properties last, so every
+        // copy points at this member, which lives as long as the client.
+        connect_options_ = std::make_unique<::mqtt::connect_options>(builder.finalize());
+        connect_options_->set_properties(session_expiry);
+        auto token = client_->connect(*connect_options_);
         if (!token->wait_for(limit))
             return give_up("no answer to CONNECT within " + std::to_string(limit.count()) + " s");
         const auto response = token->get_connect_response();

@@ -19,7 +19,8 @@
 
 namespace mqtt {
 class async_client;
-}
+class connect_options;
+}  // namespace mqtt
 
 namespace fieldgate::mqtt {
 
@@ -69,6 +70,8 @@ class MqttClient {
     std::string password_;
     Handler handler_;
     Connected on_connected_;
+    // The last CONNECT's options: Paho's copies of them point into these (mqtt_client.cpp).
+    std::unique_ptr<::mqtt::connect_options> connect_options_;
     std::unique_ptr<::mqtt::async_client> client_;
     std::atomic<bool> connected_{false};
     std::atomic<std::uint64_t> connections_{0};
