@@ -123,8 +123,4 @@ std::string random_token() {
     return to_hex(bytes, sizeof bytes);
 }
 
-bool same_secret(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
 }  // namespace fieldgate::console

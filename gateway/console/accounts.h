@@ -41,7 +41,5 @@ void verify_nothing(std::string_view password);
 
 // 32 random bytes (libsodium), as 64 hex digits.
 std::string random_token();
-// Equal in time whatever the contents (of equal-length strings).
-bool same_secret(std::string_view a, std::string_view b);
 
 }  // namespace fieldgate::console

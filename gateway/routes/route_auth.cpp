@@ -4,6 +4,7 @@
 #include <initializer_list>
 
 #include "accounts.h"
+#include "secrets.h"
 #include "sync_route_support.h"
 #include "vendor_responses.h"
 
@@ -63,7 +64,7 @@ std::optional<http::Response> refuse_session_change(const RouteSpec& route,
                                                     const http::Request& request) {
     if (!is_change(request.method)) return std::nullopt;
     const auto token = request.header(console::kCsrfHeader);
-    if (!token || !console::same_secret(*token, console::Sessions::csrf_token(caller.session_id)))
+    if (!token || !constant_time_equal(*token, console::Sessions::csrf_token(caller.session_id)))
         return problem(403, "csrf-token-missing", "CSRF token missing or wrong",
                        "a change made with a console session must carry the session's CSRF token "
                        "in the X-CSRF-Token header",

@@ -9,6 +9,7 @@
 #include "accounts.h"
 #include "config.h"
 #include "console_sessions.h"
+#include "secrets.h"
 #include "static_files.h"
 #include "support/temp_dir.h"
 
@@ -73,8 +74,8 @@ TEST(ConsoleSessions, TheCookieIsFoundAmongOthersAndTheCsrfTokenIsNotTheId) {
     EXPECT_NE(csrf, id);
     EXPECT_EQ(csrf, console::Sessions::csrf_token(id));
     EXPECT_NE(console::Sessions::id_hash(id), id);
-    EXPECT_TRUE(console::same_secret(csrf, console::Sessions::csrf_token(id)));
-    EXPECT_FALSE(console::same_secret(csrf, csrf.substr(1)));
+    EXPECT_TRUE(constant_time_equal(csrf, console::Sessions::csrf_token(id)));
+    EXPECT_FALSE(constant_time_equal(csrf, csrf.substr(1)));
 }
 
 TEST(ConsoleStaticFiles, FilesAreFoundByNameOnlyWithTheirTypes) {
