@@ -37,7 +37,8 @@ class OutboxRepository {
   public:
     virtual ~OutboxRepository() = default;
 
-    // outbox
+    // outbox. Returns the row's id, or 0 inside the PostgreSQL writer's batch, which sends the
+    // insert ahead without waiting for it (no writer job reads the id).
     virtual std::int64_t enqueue_event(const OutboxEvent& event) = 0;
     virtual std::vector<OutboxEvent> events_of(const std::string& work_order_id) = 0;
     // Pending rows of `destination` in id order (the order they must be delivered in, per work

@@ -114,6 +114,68 @@ TEST_F(PgConnection, AFailureAmongSeveralStatementsIsReported) {
     EXPECT_TRUE(db.answers()) << "the connection stays usable after a statement error";
 }
 
+// Sending ahead: queued writes run, in order, before the statement that needs an answer.
+TEST_F(PgConnection, WritesSentAheadRunInOrderWithTheNextQuery) {
+    auto db = connect();
+    db.exec("CREATE TABLE w (n BIGINT, t TEXT)");
+    db.set_send_ahead(true);
+    db.write("BEGIN");
+    db.write("INSERT INTO w VALUES ($1, $2)", pg::Params().integer(1).text("a"));
+    db.write("UPDATE w SET t = $1 WHERE n = $2", pg::Params().text("b").integer(1));
+    db.write("INSERT INTO w VALUES ($1, $2)", pg::Params().integer(2).text("c"));
+    // Nothing queued has reached the server yet: another session sees no table change.
+    auto other = connect();
+    EXPECT_EQ(other.query("SELECT count(*) FROM w").integer(0, 0), 0);
+    const auto r = db.query("SELECT string_agg(n || t, ',' ORDER BY n) FROM w");
+    EXPECT_EQ(r.text(0, 0), "1b,2c");
+    EXPECT_TRUE(db.in_transaction());
+    db.write("COMMIT");
+    db.sync();
+    EXPECT_FALSE(db.in_transaction());
+    EXPECT_EQ(other.query("SELECT count(*) FROM w").integer(0, 0), 2);
+}
+
+TEST_F(PgConnection, AFailedWriteSentAheadIsThrownByTheNextCallAndWhatFollowedDidNotRun) {
+    auto db = connect();
+    db.exec("CREATE TABLE u (k TEXT PRIMARY KEY)");
+    db.exec("INSERT INTO u VALUES ('a')");
+    db.set_send_ahead(true);
+    db.write("BEGIN");
+    db.write("INSERT INTO u VALUES ($1)", pg::Params().text("b"));
+    db.write("INSERT INTO u VALUES ($1)", pg::Params().text("a"));
+    db.write("INSERT INTO u VALUES ($1)", pg::Params().text("c"));
+    try {
+        db.query("SELECT count(*) FROM u");
+        FAIL() << "a failed write sent ahead went unnoticed";
+    } catch (const pg::Error& e) {
+        EXPECT_TRUE(e.unique_violation()) << e.sqlstate() << " " << e.what();
+        EXPECT_NE(std::string(e.what()).find("sent ahead: INSERT INTO u"), std::string::npos)
+            << e.what();
+    }
+    db.set_send_ahead(false);
+    db.exec("ROLLBACK");
+    EXPECT_EQ(db.query("SELECT string_agg(k, ',' ORDER BY k) FROM u").text(0, 0), "a");
+    EXPECT_TRUE(db.answers()) << "the connection leaves pipeline mode after a failure";
+}
+
+TEST_F(PgConnection, WithoutSendingAheadAWriteRunsAtOnce) {
+    auto db = connect();
+    db.exec("CREATE TABLE i (k TEXT)");
+    db.write("INSERT INTO i VALUES ($1)", pg::Params().text("x"));
+    auto other = connect();
+    EXPECT_EQ(other.query("SELECT count(*) FROM i").integer(0, 0), 1);
+}
+
+TEST_F(PgConnection, DiscardedWritesNeverReachTheServer) {
+    auto db = connect();
+    db.exec("CREATE TABLE d (k TEXT)");
+    db.set_send_ahead(true);
+    db.write("INSERT INTO d VALUES ($1)", pg::Params().text("x"));
+    db.discard_queued();
+    db.sync();
+    EXPECT_EQ(db.query("SELECT count(*) FROM d").integer(0, 0), 0);
+}
+
 TEST_F(PgConnection, MigrationsApplyOnceWhenGatewaysStartTogether) {
     std::vector<int> versions(4, -1);
     std::vector<std::thread> starters;

@@ -75,6 +75,32 @@ TEST_P(StoreWriterTest, FailingJobIsRolledBackAloneAndTheRestCommits) {
     EXPECT_TRUE(stored("c"));
 }
 
+// On PostgreSQL a job's history and outbox rows are sent ahead without waiting (pg.h): one that
+// the database refuses must still fail its own job, not the next one, and undo only that job.
+TEST_P(StoreWriterTest, AJobWhoseLastWriteIsRefusedIsRolledBackAloneAndTheRestCommits) {
+    std::promise<void> hold;
+    auto held = hold.get_future().share();
+    ASSERT_TRUE(writer_->submit([held](store::Transaction&) { held.wait(); }, nullptr));
+    std::promise<std::exception_ptr> a, b, c;
+    ASSERT_TRUE(writer_->submit(save("a"), [&](std::exception_ptr e) { a.set_value(e); }));
+    auto refused = [](store::Transaction& tx) {
+        save("b")(tx);
+        // No such work order: the foreign key refuses the row.
+        tx.append_history("wo-missing",
+                          store::HistoryEntry{"2026-12-01T08:00:00Z", std::nullopt, "completed",
+                                              "test", std::nullopt, std::nullopt});
+    };
+    ASSERT_TRUE(writer_->submit(refused, [&](std::exception_ptr e) { b.set_value(e); }));
+    ASSERT_TRUE(writer_->submit(save("c"), [&](std::exception_ptr e) { c.set_value(e); }));
+    hold.set_value();
+    EXPECT_EQ(a.get_future().get(), nullptr);
+    EXPECT_NE(b.get_future().get(), nullptr) << "the refused write went unnoticed";
+    EXPECT_EQ(c.get_future().get(), nullptr);
+    EXPECT_TRUE(stored("a"));
+    EXPECT_FALSE(stored("b"));
+    EXPECT_TRUE(stored("c"));
+}
+
 TEST_P(StoreWriterTest, SnapshotReadsAgree) {
     writer_->run_sync(save("a"));
     bool seen = false;

@@ -18,20 +18,22 @@ std::int64_t PgOutboxRepository::enqueue_event(const OutboxEvent& event) {
 
 std::int64_t PgOutboxRepository::enqueue_event_to(const OutboxEvent& e,
                                                   const std::string& destination) {
-    return db_
-        ->query(
-            "INSERT INTO outbox (work_order_id, event_type, status, outcome_id, extra, "
-            "created_at, state, destination) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) "
-            "RETURNING id",
-            pg::Params()
-                .text(e.work_order_id)
-                .text(e.event_type)
-                .text(e.status)
-                .optional_integer(e.outcome_id)
-                .optional_text(e.extra_json)
-                .text(e.created_at)
-                .text(destination))
-        .integer(0, 0);
+    static const std::string insert =
+        "INSERT INTO outbox (work_order_id, event_type, status, outcome_id, extra, created_at, "
+        "state, destination) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)";
+    const auto params = pg::Params()
+                            .text(e.work_order_id)
+                            .text(e.event_type)
+                            .text(e.status)
+                            .optional_integer(e.outcome_id)
+                            .optional_text(e.extra_json)
+                            .text(e.created_at)
+                            .text(destination);
+    if (db_->sending_ahead()) {
+        db_->write(insert, params);
+        return 0;
+    }
+    return db_->query(insert + " RETURNING id", params).integer(0, 0);
 }
 
 std::vector<OutboxEvent> PgOutboxRepository::events_of(const std::string& work_order_id) {

@@ -253,24 +253,40 @@ void Connection::drop_unanswered(const std::string& context) {
                         " ms; the connection was dropped");
 }
 
-pg_result* Connection::await_answer(const std::string& context) {
-    std::optional<Clock::time_point> deadline;
-    if (limits_.answer_timeout.count() > 0) deadline = Clock::now() + limits_.answer_timeout;
+Connection::Deadline Connection::deadline() const {
+    if (limits_.answer_timeout.count() <= 0) return std::nullopt;
+    return Clock::now() + limits_.answer_timeout;
+}
+
+bool Connection::flush(const Deadline& deadline, const std::string& context) {
     for (int unsent; (unsent = PQflush(conn_)) != 0;) {
-        if (unsent < 0) return nullptr;
+        if (unsent < 0) return false;
         if (!wait_socket(conn_, POLLIN | POLLOUT, deadline)) drop_unanswered(context);
-        if (!PQconsumeInput(conn_)) return nullptr;
+        if (!PQconsumeInput(conn_)) return false;
     }
+    return true;
+}
+
+pg_result* Connection::next_result(const Deadline& deadline, const std::string& context) {
+    while (PQisBusy(conn_)) {
+        if (!wait_socket(conn_, POLLIN, deadline)) drop_unanswered(context);
+        if (!PQconsumeInput(conn_)) break;  // the connection broke: libpq says so next
+    }
+    return PQgetResult(conn_);
+}
+
+pg_result* Connection::await_answer(const std::string& context) {
+    const auto until = deadline();
+    if (!flush(until, context)) return nullptr;
     PGresult* answer = nullptr;  // the last result, unless an earlier one was an error
     for (;;) {
-        while (PQisBusy(conn_)) {
-            if (!wait_socket(conn_, POLLIN, deadline)) {
-                if (answer) PQclear(answer);
-                drop_unanswered(context);
-            }
-            if (!PQconsumeInput(conn_)) break;  // the connection broke: libpq says so next
+        PGresult* r = nullptr;
+        try {
+            r = next_result(until, context);
+        } catch (...) {
+            if (answer) PQclear(answer);
+            throw;
         }
-        PGresult* r = PQgetResult(conn_);
         if (!r) break;
         if (answer && PQresultStatus(answer) == PGRES_FATAL_ERROR) {
             PQclear(r);
@@ -285,6 +301,8 @@ pg_result* Connection::await_answer(const std::string& context) {
 
 void Connection::exec(const std::string& sql) {
     if (!conn_) throw_error(nullptr, "PostgreSQL");
+    // exec may carry several statements, which a pipeline cannot: what is queued goes first.
+    if (!queued_.empty()) sync();
     PGresult* r = PQsendQuery(conn_, sql.c_str()) ? await_answer("PostgreSQL") : nullptr;
     const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw_error(r, "PostgreSQL");
@@ -306,18 +324,13 @@ const std::string& Connection::prepared_name(const std::string& sql) {
 
 Result Connection::query(const std::string& sql, const Params& params) {
     const std::string& name = prepared_name(sql);
-    std::vector<const char*> values;
-    std::vector<int> lengths;
-    values.reserve(params.values_.size());
-    lengths.reserve(params.values_.size());
-    for (const auto& v : params.values_) {
-        values.push_back(v ? v->data() : nullptr);
-        lengths.push_back(v ? static_cast<int>(v->size()) : 0);
+    PGresult* r = nullptr;
+    if (!queued_.empty()) {
+        const Queued statement{sql, name, params};
+        r = send_queued(&statement);
+    } else {
+        r = send(sql, name, params) ? await_answer("PostgreSQL") : nullptr;
     }
-    PGresult* r = PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
-                                      values.data(), lengths.data(), params.formats_.data(), 0)
-                      ? await_answer("PostgreSQL")
-                      : nullptr;
     const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw_error(r, "PostgreSQL");
     return Result(r);

@@ -103,8 +103,24 @@ class Connection {
 
     // One or more statements without parameters (DDL, BEGIN, COMMIT).
     void exec(const std::string& sql);
-    // One statement, prepared once per connection and reused.
+    // One statement, prepared once per connection and reused. Statements queued by write() go
+    // ahead of it in the same round trip.
     Result query(const std::string& sql, const Params& params = {});
+
+    // Sending ahead (the writer's batch): a write whose answer no one reads is queued by write()
+    // instead of waiting for its round trip, and reaches the server, in order, with the next
+    // statement that needs an answer (query, exec or sync) — one round trip for all of them
+    // (libpq's pipeline mode). A failure among them is thrown by that call; nothing queued after
+    // the failure ran. Off by default: then write() runs the statement at once.
+    void set_send_ahead(bool on) { send_ahead_ = on; }
+    bool sending_ahead() const { return send_ahead_; }
+    void write(const std::string& sql, const Params& params = {});
+    // Sends what write() queued and waits for it.
+    void sync();
+    // Forgets what write() queued without sending it.
+    void discard_queued() { queued_.clear(); }
+    // Inside a transaction block on the server (open or failed).
+    bool in_transaction() const;
     // Whether the connection still reaches the server, as far as libpq knows without asking.
     bool ok() const;
     // Asks the server (an empty query, one round trip): for a connection that sat idle.
@@ -113,6 +129,22 @@ class Connection {
     bool encrypted() const;
 
   private:
+    using Deadline = std::optional<std::chrono::steady_clock::time_point>;
+    struct Queued {
+        std::string sql;
+        std::string prepared;  // empty: sent unprepared (statements without parameters)
+        Params params;
+    };
+    // Sends one statement (prepared, or unprepared when `prepared` is empty) without waiting.
+    bool send(const std::string& sql, const std::string& prepared, const Params& params);
+    // Sends the queued statements and `last` (when given) as one pipeline and returns the last
+    // one's answer; the first failure among them is thrown.
+    pg_result* send_queued(const Queued* last);
+    Deadline deadline() const;
+    // Writes what libpq holds to the socket; false when the connection broke.
+    bool flush(const Deadline& deadline, const std::string& context);
+    // The next result, waiting for it until the deadline.
+    pg_result* next_result(const Deadline& deadline, const std::string& context);
     const std::string& prepared_name(const std::string& sql);
     void throw_error(pg_result* r, const std::string& context);
     // Sends what was queued and collects the answer (the last result, or the first error) within
@@ -123,6 +155,8 @@ class Connection {
     pg_conn* conn_ = nullptr;
     ConnectionLimits limits_;
     std::unordered_map<std::string, std::string> prepared_;
+    bool send_ahead_ = false;
+    std::vector<Queued> queued_;
 };
 
 // Why `url` may not be used as a store address, or nullopt when it may: it must parse, carry no

@@ -27,34 +27,49 @@ class PgWriterBackend final : public WriterBackend {
         migrate(session_->db);
     }
 
-    // Each round trip to the server costs the writer more than the statement it carries, so the
-    // batch's own verbs ride along with the next one: BEGIN goes with the first job's SAVEPOINT,
-    // a job's RELEASE with the next job's SAVEPOINT, and the last RELEASE is left to COMMIT
-    // (which releases every savepoint). Neither can fail unless the connection does, and that
-    // fails the whole batch either way.
+    // Each round trip to the server costs the writer more than the statement it carries, so
+    // within a batch the writes whose answer no job reads (the batch's own verbs, a work order's
+    // status, its history, its outbox event) are sent ahead (pg.h) and reach the server with the
+    // next statement that needs an answer. A job's writes are synced at its end, so a failure
+    // among them is that job's own and rolls back only that job.
     void begin() override {
         if (!session_ || !session_->db.ok()) {
             session_.reset();
             session_ = std::make_unique<PgSession>(options_, true);
         }
-        pending_ = "BEGIN; ";
+        db().discard_queued();
+        db().set_send_ahead(true);
+        db().write("BEGIN");
     }
-    void savepoint() override { session_->db.exec(take_pending() + "SAVEPOINT job"); }
-    void release() override { pending_ = "RELEASE SAVEPOINT job; "; }
-    // The savepoint stays after ROLLBACK TO: released with the next job's SAVEPOINT, so they
-    // never nest.
+    void savepoint() override { db().write("SAVEPOINT job"); }
+    void release() override {
+        db().write("RELEASE SAVEPOINT job");
+        db().sync();
+    }
+    // What the job sent ahead goes first (its SAVEPOINT may be among it), then the way back. The
+    // savepoint stays after ROLLBACK TO, so it is released too: savepoints never nest.
     void rollback_to() override {
-        session_->db.exec(take_pending() + "ROLLBACK TO SAVEPOINT job");
-        pending_ = "RELEASE SAVEPOINT job; ";
+        try {
+            db().write("ROLLBACK TO SAVEPOINT job");
+            db().write("RELEASE SAVEPOINT job");
+            db().sync();
+        } catch (const pg::Error&) {
+            // A write of the job failed in that pipeline and the server skipped the rest.
+            if (!db().ok()) throw;
+            db().exec("ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job");
+        }
     }
     void commit() override {
-        const bool begun = take_pending() != "BEGIN; ";
-        session_->db.exec(begun ? "COMMIT" : "BEGIN; COMMIT");
+        db().write("COMMIT");
+        db().set_send_ahead(false);
+        db().sync();
     }
     void rollback() noexcept override {
-        const bool begun = take_pending() != "BEGIN; ";
+        if (!session_) return;
+        db().set_send_ahead(false);
+        db().discard_queued();
         try {
-            if (begun && session_ && session_->db.ok()) session_->db.exec("ROLLBACK");
+            if (db().ok() && db().in_transaction()) db().exec("ROLLBACK");
         } catch (...) {
             // The connection broke: the server rolled the transaction back itself.
         }
@@ -62,11 +77,10 @@ class PgWriterBackend final : public WriterBackend {
     Transaction& transaction() override { return session_->tx; }
 
   private:
-    std::string take_pending() { return std::exchange(pending_, std::string()); }
+    pg::Connection& db() { return session_->db; }
 
     PgStoreOptions options_;
     std::unique_ptr<PgSession> session_;
-    std::string pending_;  // verbs not yet sent, sent ahead of the next statement
 };
 
 class PgReadSession final : public ReadSession {

@@ -106,7 +106,7 @@ void PgWorkOrderRepository::update_work_order_status(const std::string& id,
                                                      const std::string& status,
                                                      std::optional<std::int64_t> outcome_id,
                                                      const std::string& at) {
-    db_->query(
+    db_->write(
         "UPDATE work_orders SET status = $1, outcome_id = COALESCE($2, outcome_id), "
         "updated_at = $3 WHERE id = $4",
         pg::Params().text(status).optional_integer(outcome_id).text(at).text(id));
@@ -114,7 +114,7 @@ void PgWorkOrderRepository::update_work_order_status(const std::string& id,
 
 void PgWorkOrderRepository::append_history(const std::string& work_order_id,
                                            const HistoryEntry& e) {
-    db_->query(
+    db_->write(
         "INSERT INTO work_order_history (work_order_id, at, from_status, to_status, source, "
         "outcome_id, note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         pg::Params()
