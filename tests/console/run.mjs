@@ -1,60 +1,17 @@
 // The staff console's browser tests: playwright-core drives Debian's chromium, headless, against
 // a real gateway filled by the vendor simulator; axe-core checks every page. Screenshots go to
 // <build>/console-screenshots/. Usage: node run.mjs <build dir>. Exit status 1 on any failure.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { ACCOUNTS, ADMIN_TOKEN, ORDER, adminGet, createClosedOrder, postHostileResult, runVendorSimulator, startGateway } from './rig.mjs';
+import { problemFilter } from './quarantine_filter.mjs';
 import { securityChecks } from './security.mjs';
+import { axe, check, expectedStatuses, newPage, screenshotsIn, shot, signInByKeyboard, tally } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const buildDir = process.argv[2] || join(process.cwd(), 'build');
 const shots = join(buildDir, 'console-screenshots');
-mkdirSync(shots, { recursive: true });
-
-// Statuses a step provokes on purpose (a refused reload answers 422): chromium logs the failed
-// request as an error, which is then expected, not a fault of the page.
-const expectedStatuses = new Set();
-let passed = 0;
-const failures = [];
-function check(name, ok, detail) {
-  if (ok) passed += 1;
-  else failures.push(`${name}${detail === undefined ? '' : ` (got ${JSON.stringify(detail)})`}`);
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}`);
-}
-
-async function axe(page, name) {
-  const stray = await page.evaluate(() => {
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    const found = [];
-    for (let n = walker.nextNode(); n; n = walker.nextNode())
-      if (['null', 'undefined', '[object Object]', 'NaN'].includes(n.textContent.trim())) found.push(n.parentElement.tagName);
-    return found;
-  });
-  check(`${name}: no stray null, undefined or NaN shown`, stray.length === 0, stray);
-  await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  check(`${name}: axe finds no serious or critical violation`, bad.length === 0,
-    bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-}
-
-async function signInByKeyboard(page, account) {
-  await page.goto('/console/');
-  await page.waitForSelector('#sign-in:not([hidden])');
-  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'sign-in-name');
-  await page.keyboard.type(account.name);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(account.password);
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('#who:not([hidden])');
-}
+screenshotsIn(shots);
 
 async function overview(page, gateway) {
   await page.goto('/console/#/overview');
@@ -285,12 +242,7 @@ async function operatorSession(browser, gateway, errors) {
   const entries = (await adminGet(gateway, '/v1/admin/quarantine?state=open')).items;
   const shownRows = await page.locator('#q-list tbody tr').count();
   check('quarantine: one row per open entry of the API', shownRows === entries.length, { shownRows, api: entries.length });
-  const type = entries[0].problem_type;
-  await page.selectOption('#q-problem', type);
-  const ofType = await page.locator('#q-list tbody tr').count();
-  check(`quarantine: filtered by problem ${type}, the rows are the API's entries of that problem`,
-    ofType === entries.filter((e) => e.problem_type === type).length, ofType);
-  await page.selectOption('#q-problem', '');
+  await problemFilter(page, gateway);
 
   let hostileRow = null;
   for (const e of entries) {
@@ -348,18 +300,6 @@ async function operatorSession(browser, gateway, errors) {
   await page.close();
 }
 
-async function newPage(browser, gateway, errors, viewport) {
-  const context = await browser.newContext({ baseURL: gateway.base, viewport });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    const expected = [...expectedStatuses].some((s) => m.text().includes(`status of ${s} `));
-    if (m.type() === 'error' && !expected) errors.push(`${page.url()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
-  return page;
-}
-
 const started = Date.now();
 const gateway = await startGateway(buildDir);
 let browser;
@@ -376,12 +316,12 @@ try {
   await operatorSession(browser, gateway, errors);
   check('no console error on any page', errors.length === 0, errors);
 } catch (e) {
-  failures.push(`aborted: ${e.stack || e}`);
+  tally.failures.push(`aborted: ${e.stack || e}`);
   console.log(gateway.log.join('').slice(-3000));
 } finally {
   if (browser) await browser.close();
   await gateway.stop();
 }
-console.log(`console browser tests: ${passed} passed, ${failures.length} failed in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${shots}`);
-for (const f of failures) console.log(`FAILED: ${f}`);
-process.exit(failures.length ? 1 : 0);
+console.log(`console browser tests: ${tally.passed} passed, ${tally.failures.length} failed in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${shots}`);
+for (const f of tally.failures) console.log(`FAILED: ${f}`);
+process.exit(tally.failures.length ? 1 : 0);
