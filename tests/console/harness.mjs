@@ -39,8 +39,9 @@ export async function axe(page, name) {
     bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
 }
 
-export async function shot(page, name) {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+// The whole page, or only what the viewport shows (`{ fullPage: false }`: a long list).
+export async function shot(page, name, { fullPage = true } = {}) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
 }
 
 export async function signInByKeyboard(page, account) {

@@ -4,8 +4,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ACCOUNTS, ADMIN_TOKEN, ORDER, adminGet, createClosedOrder, postHostileResult, runVendorSimulator, startGateway } from './rig.mjs';
+import { ACCOUNTS, ADMIN_TOKEN, ORDER, adminGet, createClosedOrder, deadLettersThenGone, postHostileResult, runVendorSimulator,
+  startCrmSimulator, startGateway } from './rig.mjs';
 import { problemFilter } from './quarantine_filter.mjs';
+import { deadLettersAsOperator, deadLettersAsViewer, enableFromOverview } from './dead_letters.mjs';
 import { securityChecks } from './security.mjs';
 import { axe, check, expectedStatuses, newPage, screenshotsIn, shot, signInByKeyboard, tally } from './harness.mjs';
 
@@ -223,6 +225,7 @@ async function viewerSession(browser, gateway, errors, orderId) {
   const status = (await page.request.post('/v1/admin/quarantine/replay', {
     headers: { 'x-csrf-token': session.csrf_token }, data: { ids: [1] } })).status();
   check('viewer: a replay from the page is refused (403)', status === 403, status);
+  await deadLettersAsViewer(page, gateway);
   await page.click('#sign-out');
   await page.waitForSelector('#sign-in:not([hidden])');
   const after = (await page.request.get('/console/api/session')).status();
@@ -232,7 +235,7 @@ async function viewerSession(browser, gateway, errors, orderId) {
   await page.close();
 }
 
-async function operatorSession(browser, gateway, errors) {
+async function operatorSession(browser, gateway, crm, errors) {
   const page = await newPage(browser, gateway, errors, { width: 1366, height: 900 });
   await signInByKeyboard(page, ACCOUNTS.operator);
   await overview(page, gateway);
@@ -294,33 +297,36 @@ async function operatorSession(browser, gateway, errors) {
   await shot(page, 'audit');
   await vendorsPage(page, gateway);
   await replayAfterMappingFix(page, gateway);
-  await page.goto('/console/#/dead-letters');
-  await page.waitForSelector('#d-list p, #d-list table');
-  await axe(page, 'dead letters');
+  const replayed = await deadLettersAsOperator(page, gateway);
+  await enableFromOverview(page, gateway, crm, replayed);
   await page.close();
 }
 
 const started = Date.now();
-const gateway = await startGateway(buildDir);
+const crm = await startCrmSimulator(buildDir);
+const gateway = await startGateway(buildDir, crm);
 let browser;
 try {
-  const sim = runVendorSimulator(buildDir, gateway);
-  check('the vendor simulator ran', sim.status === 0 || sim.status === 1, sim.status);
-  check('the hostile result is refused', (await postHostileResult(gateway)) >= 400);
-  const orderId = await createClosedOrder(gateway);
+  const { more: orderId } = await deadLettersThenGone(gateway, crm, async () => {
+    const sim = runVendorSimulator(buildDir, gateway);
+    check('the vendor simulator ran', sim.status === 0 || sim.status === 1, sim.status);
+    check('the hostile result is refused', (await postHostileResult(gateway)) >= 400);
+  }, () => createClosedOrder(gateway));
   await securityChecks(gateway, check);
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   const errors = [];
   await viewerSession(browser, gateway, errors, orderId);
-  await operatorSession(browser, gateway, errors);
+  await operatorSession(browser, gateway, crm, errors);
   check('no console error on any page', errors.length === 0, errors);
 } catch (e) {
   tally.failures.push(`aborted: ${e.stack || e}`);
   console.log(gateway.log.join('').slice(-3000));
+  console.log(crm.log.join('').slice(-1000));
 } finally {
   if (browser) await browser.close();
   await gateway.stop();
+  await crm.stop();
 }
 console.log(`console browser tests: ${tally.passed} passed, ${tally.failures.length} failed in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${shots}`);
 for (const f of tally.failures) console.log(`FAILED: ${f}`);
