@@ -2,7 +2,7 @@
 // with a reason. After a replay the page reads the event back from its work order and shows
 // the state it is in now (pending until the endpoint takes it, delivered once it has).
 import { api, ApiError } from './api.js';
-import { announce, clear, el, problemText, scrollRegion, put } from './dom.js';
+import { announce, clear, el, problemText, scrollRegion, put, timeText, wrappable } from './dom.js';
 
 const COLUMNS = ['Id', 'Destination', 'Case', 'Event', 'Attempts', 'Last status', 'Last error', 'Dead since', ''];
 
@@ -33,8 +33,8 @@ function deadLetterTable(rows, operator, act) {
       i === COLUMNS.length - 1 ? el('span', { className: 'visually-hidden' }, 'Actions') : c)))),
     el('tbody', {}, rows.map((d) => el('tr', { 'data-dead-letter': d.id },
       el('td', { className: 'num' }, String(d.id)), el('td', {}, d.destination),
-      el('td', {}, d.crm_case_id), el('td', {}, d.event_type), el('td', { className: 'num' }, String(d.attempts)),
-      el('td', {}, String(d.last_status ?? '—')), el('td', {}, d.last_error ?? '—'), el('td', {}, d.dead_at ?? '—'),
+      el('td', {}, d.crm_case_id), el('td', {}, wrappable(d.event_type, '.')), el('td', { className: 'num' }, String(d.attempts)),
+      el('td', {}, String(d.last_status ?? '—')), el('td', { className: 'long' }, d.last_error ?? '—'), el('td', {}, d.dead_at ? timeText(d.dead_at) : '—'),
       el('td', {}, operator ? actions(d, act) : ''))))));
 }
 

@@ -2,7 +2,7 @@
 // so a filter sees every entry, not only the page loaded); the raw payload beside its problem;
 // replay one or a selection (each new verdict shown), or discard one with a reason.
 import { api } from './api.js';
-import { announce, clear, el, problemText, scrollRegion, put } from './dom.js';
+import { announce, clear, el, problemText, scrollRegion, put, timeText } from './dom.js';
 
 function localToRfc3339(value) {
   return value ? new Date(value).toISOString() : '';
@@ -101,7 +101,7 @@ export function showQuarantine(root, session) {
         ? el('input', { type: 'checkbox', 'data-id': r.id, 'aria-label': `Select entry ${r.id}`,
           onchange: () => { replaySelected.disabled = selectedIds().length === 0; } }) : ''),
       el('td', { className: 'num' }, String(r.id)), el('td', {}, r.vendor ?? '—'), el('td', {}, r.channel),
-      el('td', {}, r.received_at), el('td', {}, r.problem_type), el('td', { className: 'num' }, String(r.attempts)),
+      el('td', {}, timeText(r.received_at)), el('td', {}, r.problem_type), el('td', { className: 'num' }, String(r.attempts)),
       el('td', {}, r.state),
       el('td', {}, el('button', { type: 'button', className: 'secondary', 'data-inspect': r.id,
         'aria-label': `Inspect entry ${r.id}`, onclick: () => inspect(r.id) }, 'Inspect'))));

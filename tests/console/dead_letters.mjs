@@ -1,7 +1,7 @@
 // The Dead letters page and the Overview's Enable button, against dead letters and a disabled
 // CRM endpoint the real CRM simulator caused (rig.mjs, deadLettersThenGone).
 import { adminGet, crmEndpoint, waitFor } from './rig.mjs';
-import { axe, check, expectedStatuses, shot } from './harness.mjs';
+import { axe, check, expectedStatuses, fitsTablet, shot } from './harness.mjs';
 
 const DISCARD_REASON = 'case closed by phone, the CRM needs no update';
 
@@ -41,6 +41,7 @@ export async function deadLettersAsViewer(page, gateway) {
   check('viewer: the dead letters offer no replay or discard',
     await page.locator('#d-list [data-replay], #d-list [data-discard]').count() === 0);
   await axe(page, 'dead letters (viewer)');
+  await fitsTablet(page, 'dead letters (viewer)');
   await shot(page, 'dead-letters-1024', { fullPage: false });
   const session = await (await page.request.get('/console/api/session')).json();
   const headers = { 'x-csrf-token': session.csrf_token };
@@ -66,6 +67,7 @@ export async function deadLettersAsViewer(page, gateway) {
 export async function deadLettersAsOperator(page, gateway) {
   const api = await figuresEqualTheApi(page, gateway, 'operator');
   await axe(page, 'dead letters (operator)');
+  await fitsTablet(page, 'dead letters (operator)');
   await shot(page, 'dead-letters', { fullPage: false });
   const [replayed, discarded, kept] = api;
 
@@ -119,6 +121,7 @@ export async function enableFromOverview(page, gateway, crm, replayed) {
   check('overview: the disabled CRM endpoint offers Enable to an operator (API: disabled)',
     (await crmEndpoint(gateway)).state === 'disabled');
   await axe(page, 'overview, an endpoint disabled');
+  await fitsTablet(page, 'overview, an endpoint disabled');
   await shot(page, 'overview-endpoint-disabled');
   await button.click();
   const row = page.locator('tr', { has: page.locator('td', { hasText: /^crm$/ }) });

@@ -1,11 +1,14 @@
 // What every console browser test step uses: the tally of checks, axe-core on a page, a
-// screenshot, signing in by keyboard and a page that records every console error.
+// screenshot, the tablet-width layout check, signing in by keyboard and a page that records
+// every console error.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export const TABLET = { width: 1024, height: 768 };
 
 let shots = null;
 export function screenshotsIn(dir) {
@@ -42,6 +45,61 @@ export async function axe(page, name) {
 // The whole page, or only what the viewport shows (`{ fullPage: false }`: a long list).
 export async function shot(page, name, { fullPage = true } = {}) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
+}
+
+// What overflows sideways at the page's width: the document itself (scrollWidth over
+// innerWidth), any element whose right edge passes the viewport outside a scroll container, and
+// any table wider than its container that is not inside a scroll region a keyboard can reach
+// (tabindex 0) and a screen reader can name (aria-label).
+function overflowAtWidth() {
+  const width = window.innerWidth;
+  const name = (e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.className && typeof e.className === 'string' ? `.${e.className.split(' ').join('.')}` : ''}`;
+  const scrolls = (e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
+  // The ancestor that clips `e` sideways: one whose overflow is not visible and, for an
+  // absolutely positioned element, that is positioned itself or holds its containing block (an
+  // absolutely positioned element escapes the overflow of an unpositioned scroll container).
+  const clipper = (e) => {
+    let free = ['absolute', 'fixed'].includes(getComputedStyle(e).position);
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (style.overflowX !== 'visible' && (!free || style.position !== 'static')) return a;
+      if (free && style.position !== 'static') free = ['absolute', 'fixed'].includes(style.position);
+    }
+    return null;
+  };
+  const out = { documentWidth: document.documentElement.scrollWidth, width, elements: [], tables: [] };
+  for (const e of document.body.querySelectorAll('*')) {
+    const r = e.getBoundingClientRect();
+    if ((r.width || r.height) && r.right > width + 0.5 && !clipper(e)) out.elements.push(name(e));
+  }
+  for (const t of document.querySelectorAll('table')) {
+    const container = t.parentElement;
+    if (t.getBoundingClientRect().width <= container.clientWidth + 0.5) continue;
+    const region = t.closest('[tabindex="0"][aria-label]');
+    if (!region || !scrolls(region)) out.tables.push(t.querySelector('caption')?.textContent || name(t));
+  }
+  return out;
+}
+
+// At 1024 × 768 nothing passes the viewport's right edge; a table wider than its container is
+// only allowed inside a labelled, focusable scroll region.
+export async function fitsTablet(page, name) {
+  const before = page.viewportSize();
+  if (before.width !== TABLET.width || before.height !== TABLET.height) {
+    await page.setViewportSize(TABLET);
+    await page.waitForFunction((w) => window.innerWidth === w, TABLET.width);
+  }
+  const o = await page.evaluate(overflowAtWidth);
+  check(`${name}: fits 1024 px (document ${o.documentWidth} px wide)`, o.documentWidth <= o.width, o);
+  check(`${name}: no element passes the right edge at 1024 px`, o.elements.length === 0, o.elements.slice(0, 8));
+  check(`${name}: no table wider than its container outside a labelled focusable scroll region`, o.tables.length === 0, o.tables);
+  if (before.width !== TABLET.width || before.height !== TABLET.height) await page.setViewportSize(before);
+}
+
+// Every column of a table visible without scrolling sideways (its region as wide as the table).
+export async function tableFits(page, caption) {
+  return page.locator('table', { has: page.locator('caption', { hasText: caption }) }).first()
+    .evaluate((t) => ({ table: Math.ceil(t.getBoundingClientRect().width), container: t.parentElement.clientWidth }));
 }
 
 export async function signInByKeyboard(page, account) {

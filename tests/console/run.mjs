@@ -9,7 +9,7 @@ import { ACCOUNTS, ADMIN_TOKEN, ORDER, adminGet, createClosedOrder, deadLettersT
 import { problemFilter } from './quarantine_filter.mjs';
 import { deadLettersAsOperator, deadLettersAsViewer, enableFromOverview } from './dead_letters.mjs';
 import { securityChecks } from './security.mjs';
-import { axe, check, expectedStatuses, newPage, screenshotsIn, shot, signInByKeyboard, tally } from './harness.mjs';
+import { axe, check, expectedStatuses, fitsTablet, newPage, screenshotsIn, shot, signInByKeyboard, tableFits, tally } from './harness.mjs';
 
 const buildDir = process.argv[2] || join(process.cwd(), 'build');
 const shots = join(buildDir, 'console-screenshots');
@@ -71,6 +71,7 @@ async function workOrderPage(page, gateway, orderId) {
   check('work order: a photo address that is a script is not a link',
     await page.locator('a[href^="javascript"]').count() === 0 && (await page.locator('a[href^="https://media.bayhauling"]').count()) === 1);
   await axe(page, 'work order');
+  await fitsTablet(page, 'work order');
   await shot(page, 'work-order');
   check('work order: found by vendor reference', (await findOrder(page, ORDER.ticket)).startsWith(ORDER.case));
   check('work order: found by part of the address', (await findOrder(page, ORDER.street.toLowerCase())).startsWith(ORDER.case));
@@ -83,6 +84,7 @@ async function vendorsPage(page, gateway) {
   const versions = await page.locator('#v-list tbody tr').evaluateAll((trs) => trs.map((t) => t.children[1].textContent));
   check('vendors: each mapping version as the API has it', versions.join() === health.items.map((v) => v.mapping_version).join(), versions);
   await axe(page, 'vendors');
+  await fitsTablet(page, 'vendors');
   const mapping = join(gateway.dir, 'vendors', 'bay-hauling', 'mapping.json');
   const good = readFileSync(mapping, 'utf8');
   writeFileSync(mapping, JSON.stringify({ ...JSON.parse(good), time_zone: 5 }));
@@ -94,6 +96,7 @@ async function vendorsPage(page, gateway) {
   check('vendors: a reload is refused with each error by file and pointer',
     errors.length > 0 && errors.some((t) => t.includes('bay-hauling/mapping.json') && t.includes('/time_zone')), errors);
   await axe(page, 'vendors, reload refused');
+  await fitsTablet(page, 'vendors, reload refused');
   await shot(page, 'vendors-reload-refused');
   const still = await adminGet(gateway, '/v1/admin/vendors/health');
   check('vendors: the previous mappings keep serving', still.items.map((v) => v.mapping_version).join() === versions.join());
@@ -119,6 +122,7 @@ async function reportsPage(page, gateway) {
   check('reports: a chart per figure, one bar per vendor', await page.locator('svg.chart').count() === 2 &&
     await page.locator('svg.chart').first().locator('rect').count() === report.vendors.length);
   await axe(page, 'reports');
+  await fitsTablet(page, 'reports');
   await shot(page, 'reports');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#r-csv')]);
   const downloaded = readFileSync(await download.path(), 'utf8');
@@ -155,6 +159,7 @@ async function vendorTry(page, gateway) {
   check('vendors: under the edited mapping the same payload is normalized', summary.includes('1 normalized, 0 refused'), summary);
   check('vendors: …with the edited code', (await page.textContent('#try-output')).includes('ACCESS_BLOCKED'));
   await axe(page, 'vendors, a payload tried');
+  await fitsTablet(page, 'vendors, a payload tried');
   await shot(page, 'vendors-try');
   mapping.time_zone = 5;
   await page.fill('#try-mapping', JSON.stringify(mapping, null, 2));
@@ -213,6 +218,9 @@ async function viewerSession(browser, gateway, errors, orderId) {
   check('viewer: signed in by keyboard alone', (await page.textContent('#who-name')).includes('vic (viewer)'));
   await overview(page, gateway);
   await axe(page, 'overview (1024 px)');
+  await fitsTablet(page, 'overview');
+  const vendors = await tableFits(page, 'Vendors');
+  check('overview: at 1024 px every column of the vendor table is in view, none scrolled off', vendors.table <= vendors.container, vendors);
   await shot(page, 'overview-1024');
   await workOrderPage(page, gateway, orderId);
   await reportsPage(page, gateway);
@@ -225,12 +233,17 @@ async function viewerSession(browser, gateway, errors, orderId) {
   const status = (await page.request.post('/v1/admin/quarantine/replay', {
     headers: { 'x-csrf-token': session.csrf_token }, data: { ids: [1] } })).status();
   check('viewer: a replay from the page is refused (403)', status === 403, status);
+  await fitsTablet(page, 'quarantine (viewer)');
   await deadLettersAsViewer(page, gateway);
+  await page.goto('/console/#/audit');
+  await page.waitForSelector('table');
+  await fitsTablet(page, 'audit log (viewer)');
   await page.click('#sign-out');
   await page.waitForSelector('#sign-in:not([hidden])');
   const after = (await page.request.get('/console/api/session')).status();
   check('viewer: signed out, the session is gone (401)', after === 401, after);
   await axe(page, 'sign-in');
+  await fitsTablet(page, 'sign-in');
   await shot(page, 'sign-in');
   await page.close();
 }
@@ -265,6 +278,7 @@ async function operatorSession(browser, gateway, crm, errors) {
   check('quarantine: markup in a payload is text, no element made of it',
     await page.locator('#q-detail img, #q-detail script').count() === 0 && !(await page.evaluate(() => window.__xss)));
   await axe(page, 'quarantine entry');
+  await fitsTablet(page, 'quarantine entry');
   await shot(page, 'quarantine-entry');
 
   await page.fill('#q-discard-reason', 'hostile test payload, not a vendor result');
