@@ -7,13 +7,13 @@ export function showAudit(root) {
   root.append(el('h1', {}, 'Audit log'), region);
   api('GET', '/v1/admin/audit?limit=200').then((answer) => {
     put(region, answer.items.length ? table('Audit log', [
-      { label: 'When', value: (e) => e.at },
+      { label: 'When', value: (e) => e.at, time: true },
       { label: 'Account', value: (e) => e.account },
       { label: 'Role', value: (e) => e.role },
       { label: 'Action', value: (e) => e.action },
-      { label: 'Path', value: (e) => e.target },
+      { label: 'Path', value: (e) => e.target, long: true },
       { label: 'Status', value: (e) => e.status, num: true },
-      { label: 'Request', value: (e) => e.detail },
+      { label: 'Request', value: (e) => e.detail, long: true },
     ], answer.items) : el('p', {}, 'Nothing changed yet.'));
   }).catch((e) => put(region, el('p', { className: 'error', role: 'alert' }, problemText(e))));
   return null;

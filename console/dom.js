@@ -37,13 +37,36 @@ export function announce(message) {
   status.textContent = message;
 }
 
-// A table from column specs {label, value(row), num}; `rowClass(row)` marks a row.
+// Text that may wrap after each of `after`'s characters (a <wbr> element there), nowhere else.
+export function wrappable(value, after) {
+  const node = el('span');
+  let part = '';
+  for (const c of String(value)) {
+    part += c;
+    if (after.includes(c)) {
+      node.append(part, el('wbr'));
+      part = '';
+    }
+  }
+  node.append(part);
+  return node;
+}
+
+// An RFC 3339 time that may wrap between its date and its time of day.
+export function timeText(value) {
+  return typeof value === 'string' && value.includes('T') ? wrappable(value, 'T') : String(value ?? '—');
+}
+
+// A table from column specs {label, value(row), num, time, long}; `rowClass(row)` marks a row.
+// `time` lets a time wrap after its date; `long` lets free text (errors, codes) break anywhere.
 export function table(caption, columns, rows, rowClass) {
+  const cellClass = (c) => (c.num ? 'num' : c.long ? 'long' : '');
   const head = el('tr', {}, columns.map((c) => el('th', { scope: 'col', className: c.num ? 'num' : '' }, c.label)));
   const body = rows.map((row) => el('tr', { className: rowClass ? rowClass(row) : '' },
     columns.map((c) => {
       const v = c.value(row);
-      return el('td', { className: c.num ? 'num' : '' }, v instanceof Node ? v : String(v ?? ''));
+      const shown = c.time && v ? timeText(v) : v;
+      return el('td', { className: cellClass(c) }, shown instanceof Node ? shown : String(shown ?? ''));
     })));
   return scrollRegion(caption,
     el('table', {}, el('caption', { className: 'visually-hidden' }, caption), el('thead', {}, head), el('tbody', {}, body)));

@@ -52,7 +52,7 @@ function render(root, data, session, refresh) {
     el('h2', {}, 'Vendors'),
     table('Vendors', [
       { label: 'Vendor', value: (v) => v.vendor },
-      { label: 'Last seen', value: (v) => v.last_seen_at || '—' },
+      { label: 'Last seen', value: (v) => v.last_seen_at || '—', time: true },
       { label: 'Accepted', value: (v) => v.accepted ?? 0, num: true },
       { label: 'Applied', value: (v) => (v.results && v.results.applied) ?? 0, num: true },
       { label: 'Late', value: (v) => (v.results && v.results.late) ?? 0, num: true },
@@ -61,18 +61,18 @@ function render(root, data, session, refresh) {
       { label: 'Open quarantine', value: (v) => v.quarantine_open ?? 0, num: true },
       { label: 'CRM events pending', value: (v) => (v.crm_delivery && v.crm_delivery.pending) ?? 0, num: true },
       { label: 'Overdue', value: (v) => v.overdue_orders ?? 0, num: true },
-      { label: 'Unmapped codes', value: (v) => (v.unmapped_codes || []).map((c) => `${c.code} (${c.attempts}×)`).join(', ') || '—' },
-      { label: 'Poll', value: (v) => (v.poll ? (v.poll.failures > 0 ? `${v.poll.failures} failed: ${v.poll.last_error}` : 'ok') : '—') },
+      { label: 'Unmapped codes', value: (v) => (v.unmapped_codes || []).map((c) => `${c.code} (${c.attempts}×)`).join(', ') || '—', long: true },
+      { label: 'Poll', value: (v) => (v.poll ? (v.poll.failures > 0 ? `${v.poll.failures} failed: ${v.poll.last_error}` : 'ok') : '—'), long: true },
     ], vendors, (v) => (vendorProblems(v) ? 'problem' : '')),
     el('h2', {}, 'Delivery endpoints'),
     eps.length ? table('Delivery endpoints', [
       { label: 'Endpoint', value: (e) => e.name },
       { label: 'State', value: (e) => enableButton(e, session, refresh) },
       { label: 'Pending', value: (e) => e.pending, num: true },
-      { label: 'Oldest pending', value: (e) => e.oldest_pending_at || '—' },
+      { label: 'Oldest pending', value: (e) => e.oldest_pending_at || '—', time: true },
       { label: 'Lag p50 / p99 ms', value: (e) => `${e.lag_p50_ms} / ${e.lag_p99_ms}`, num: true },
       { label: 'Dead letters', value: (e) => e.dead_letters, num: true },
-      { label: 'Last error', value: (e) => e.last_error || '—' },
+      { label: 'Last error', value: (e) => e.last_error || '—', long: true },
     ], eps, (e) => (e.state === 'disabled' || e.consecutive_failures > 0 ? 'problem' : ''))
       : el('p', {}, 'No delivery endpoint is configured.'),
   );

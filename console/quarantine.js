@@ -1,7 +1,8 @@
-// Quarantine: what was refused, filtered by vendor, state and time; the raw payload beside its
-// problem; replay one or a selection (each new verdict shown), or discard one with a reason.
+// Quarantine: what was refused, filtered by vendor, state, time and problem type (all by the API,
+// so a filter sees every entry, not only the page loaded); the raw payload beside its problem;
+// replay one or a selection (each new verdict shown), or discard one with a reason.
 import { api } from './api.js';
-import { announce, clear, el, problemText, scrollRegion, put } from './dom.js';
+import { announce, clear, el, problemText, scrollRegion, put, timeText } from './dom.js';
 
 function localToRfc3339(value) {
   return value ? new Date(value).toISOString() : '';
@@ -22,9 +23,11 @@ export function showQuarantine(root, session) {
       ['open', 'replayed', 'discarded', ''].map((s) => el('option', { value: s }, s || 'any'))),
     from: el('input', { id: 'q-from', name: 'from', type: 'datetime-local' }),
     to: el('input', { id: 'q-to', name: 'to', type: 'datetime-local' }),
-    // The API filters by vendor, state and time; the problem type is picked among what came back.
-    problem: el('select', { id: 'q-problem', name: 'problem' }, el('option', { value: '' }, 'any')),
+    // Any problem type may be typed; those seen so far are suggested.
+    problem: el('input', { id: 'q-problem', name: 'problem', placeholder: 'any', list: 'q-problem-types', autocomplete: 'off' }),
   };
+  const problemTypes = el('datalist', { id: 'q-problem-types' });
+  const seenTypes = new Set();
   const field = (id, label, input) => el('div', { className: 'field' }, el('label', { for: id }, label), input);
   const list = el('div', { id: 'q-list' });
   const results = el('div', { id: 'q-results', role: 'status', 'aria-live': 'polite' });
@@ -73,7 +76,7 @@ export function showQuarantine(root, session) {
           el('div', {}, el('h3', {}, `Raw payload (${raw.content_type || 'no content type'})`),
             el('pre', { id: 'q-raw', tabindex: '0' }, body)),
           el('div', {}, el('h3', {}, 'Problem'),
-            el('pre', { id: 'q-problem', tabindex: '0' }, JSON.stringify(entry.problem, null, 2)))),
+            el('pre', { id: 'q-problem-detail', tabindex: '0' }, JSON.stringify(entry.problem, null, 2)))),
         operator && entry.state === 'open' ? el('div', { className: 'filters' },
           el('button', { type: 'button', id: 'q-replay-one', onclick: () => replay([entry.id]) }, 'Replay this entry'),
           el('form', { className: 'filters', onsubmit: (ev) => { ev.preventDefault(); discard(entry.id, reason.value); } },
@@ -86,29 +89,27 @@ export function showQuarantine(root, session) {
   }
 
   function problemOptions() {
-    const chosen = filters.problem.value;
-    const types = [...new Set(rows.map((r) => r.problem_type))].sort();
-    put(filters.problem, el('option', { value: '' }, 'any'), ...types.map((t) => el('option', { value: t }, t)));
-    filters.problem.value = types.includes(chosen) ? chosen : '';
+    for (const r of rows) seenTypes.add(r.problem_type);
+    put(problemTypes, [...seenTypes].sort().map((t) => el('option', { value: t })));
   }
 
-  function renderList() {
-    const shown = rows.filter((r) => !filters.problem.value || r.problem_type === filters.problem.value);
+  function renderList(query) {
     const head = el('tr', {}, el('th', { scope: 'col' }, el('span', { className: 'visually-hidden' }, 'Select')),
       ['Id', 'Vendor', 'Channel', 'Received', 'Problem', 'Attempts', 'State', ''].map((h) => el('th', { scope: 'col' }, h)));
-    const body = shown.map((r) => el('tr', {},
+    const body = rows.map((r) => el('tr', {},
       el('td', {}, r.state === 'open' && operator
         ? el('input', { type: 'checkbox', 'data-id': r.id, 'aria-label': `Select entry ${r.id}`,
           onchange: () => { replaySelected.disabled = selectedIds().length === 0; } }) : ''),
       el('td', { className: 'num' }, String(r.id)), el('td', {}, r.vendor ?? '—'), el('td', {}, r.channel),
-      el('td', {}, r.received_at), el('td', {}, r.problem_type), el('td', { className: 'num' }, String(r.attempts)),
+      el('td', {}, timeText(r.received_at)), el('td', {}, r.problem_type), el('td', { className: 'num' }, String(r.attempts)),
       el('td', {}, r.state),
       el('td', {}, el('button', { type: 'button', className: 'secondary', 'data-inspect': r.id,
         'aria-label': `Inspect entry ${r.id}`, onclick: () => inspect(r.id) }, 'Inspect'))));
-    put(list, shown.length
+    put(list, rows.length
       ? scrollRegion('Quarantine entries', el('table', {}, el('caption', { className: 'visually-hidden' }, 'Quarantine entries'),
         el('thead', {}, head), el('tbody', {}, body)))
       : el('p', {}, 'No entry matches.'));
+    list.dataset.query = query;
     replaySelected.disabled = true;
   }
 
@@ -118,24 +119,25 @@ export function showQuarantine(root, session) {
     if (filters.state.value) params.set('state', filters.state.value);
     if (filters.from.value) params.set('from', localToRfc3339(filters.from.value));
     if (filters.to.value) params.set('to', localToRfc3339(filters.to.value));
+    if (filters.problem.value.trim()) params.set('problem', filters.problem.value.trim());
     try {
       rows = (await api('GET', `/v1/admin/quarantine?${params}`)).items;
       problemOptions();
-      renderList();
+      renderList(String(params));
     } catch (e) {
       put(list, el('p', { className: 'error', role: 'alert' }, problemText(e)));
+      list.dataset.query = String(params);
     }
   }
 
   replaySelected.addEventListener('click', () => replay(selectedIds()));
-  filters.problem.addEventListener('change', renderList);
   root.append(
     el('h1', {}, 'Quarantine'),
     el('form', { className: 'filters', onsubmit: (ev) => { ev.preventDefault(); load(); } },
       field('q-vendor', 'Vendor', filters.vendor), field('q-state', 'State', filters.state),
       field('q-from', 'Received from', filters.from), field('q-to', 'Received before', filters.to),
-      field('q-problem', 'Problem', filters.problem),
-      el('button', { type: 'submit' }, 'Filter'), operator ? replaySelected : null),
+      field('q-problem', 'Problem type', filters.problem), problemTypes,
+      el('button', { type: 'submit', id: 'q-filter' }, 'Filter'), operator ? replaySelected : null),
     results, list, detail);
   load();
   return null;

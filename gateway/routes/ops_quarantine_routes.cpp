@@ -1,5 +1,7 @@
 // The staff routes on what was refused or given up: the quarantine (list, show, replay, discard)
 // and dead-letter discard. Part of OpsRoutes (ops_routes.h).
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 #include "api_error.h"
@@ -45,6 +47,15 @@ nlohmann::json quarantine_json(const store::QuarantineRow& row) {
             {"discard_reason", optional_json(row.discard_reason)}};
 }
 
+// A problem type as the gateway writes them (the slug of the problem's type URI).
+bool problem_slug(std::string_view s) {
+    if (s.empty() || s.size() > 100) return false;
+    for (const char c : s)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return false;
+    return true;
+}
+
 }  // namespace
 
 void OpsRoutes::list_quarantine(const http::Request& request, http::Respond& respond) {
@@ -54,6 +65,14 @@ void OpsRoutes::list_quarantine(const http::Request& request, http::Respond& res
         if (*v != "open" && *v != "replayed" && *v != "discarded")
             return respond(bad_parameter("state", "state must be open, replayed or discarded"));
         f.state = *v;
+    }
+    if (auto v = request.query_param("problem"); v && !v->empty()) {
+        if (!problem_slug(*v))
+            return respond(bad_parameter(
+                "problem",
+                "problem must be a problem type such as unmapped-code (a-z, 0-9, - and _, at "
+                "most 100 characters)"));
+        f.problem_type = *v;
     }
     bool bad = false;
     f.from = time_param(request, "from", bad);

@@ -27,10 +27,11 @@ struct DeadLetter {
 
 struct QuarantineFilter {
     std::optional<std::string> vendor;
-    std::optional<std::string> from;   // received_at >= from (RFC 3339 UTC)
-    std::optional<std::string> to;     // received_at < to
-    std::optional<std::string> state;  // open | replayed | discarded
-    std::int64_t after_id = 0;         // cursor: entries with a larger id
+    std::optional<std::string> from;          // received_at >= from (RFC 3339 UTC)
+    std::optional<std::string> to;            // received_at < to
+    std::optional<std::string> state;         // open | replayed | discarded
+    std::optional<std::string> problem_type;  // the whole type, e.g. unmapped-code
+    std::int64_t after_id = 0;                // cursor: entries with a larger id
     int limit = 100;
 };
 

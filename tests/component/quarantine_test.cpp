@@ -243,6 +243,25 @@ TEST_F(Quarantine, TheListFiltersByVendorAndTimeAndPagesWithACursor) {
     EXPECT_LT(seen[1], seen[2]);
 }
 
+TEST_F(Quarantine, TheListFiltersByProblemTypeOnTheServer) {
+    ASSERT_EQ(post_bay(bay_result("BH-QP-1", "SR-NONE-QP", "Confirmed Positive")).status, 422);
+    const auto sr = order("SR-QP-1");
+    ASSERT_EQ(post_bay(bay_result("BH-QP-2", sr, "Confirmed Negative", "XXX")).status, 422);
+    const auto all = admin_get("/v1/admin/quarantine?state=open")["items"];
+    const auto unmapped =
+        admin_get("/v1/admin/quarantine?state=open&problem=unmapped-code")["items"];
+    std::size_t expected = 0;
+    for (const auto& e : all) expected += e["problem_type"] == "unmapped-code" ? 1 : 0;
+    ASSERT_GT(expected, 0u);
+    ASSERT_LT(expected, all.size());  // the filter leaves something out
+    EXPECT_EQ(unmapped.size(), expected) << unmapped;
+    for (const auto& e : unmapped) EXPECT_EQ(e["problem_type"], "unmapped-code");
+    EXPECT_EQ(admin_get("/v1/admin/quarantine?problem=no-such-problem")["items"].size(), 0u);
+    const auto bad = admin_get("/v1/admin/quarantine?problem=%3Cscript%3E", 400);
+    EXPECT_EQ(bad["pointer"], "problem");
+    EXPECT_EQ(bad["status"], 400);
+}
+
 TEST_F(Quarantine, ACrewSyncActionIsNotReplayedAndTheReasonSaysWhy) {
     auto c = gateway_.client();
     const auto issued = c.post("/v1/admin/devices",

@@ -1,6 +1,9 @@
 // The real things the console tests run against: a fieldgate gateway on SQLite in a folder of
-// its own, filled by the vendor simulator, with two console accounts (viewer and operator).
+// its own, filled by the vendor simulator, with two console accounts (viewer and operator),
+// delivering its CRM events to the real CRM simulator (told to refuse them, then to answer
+// 410 Gone: dead letters and a disabled endpoint).
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
@@ -27,11 +30,47 @@ async function waitFor(check, what, ms = 20000) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-export async function startGateway(buildDir) {
+// fieldgate-crm-sim on free loopback ports: the events port the gateway delivers to and a
+// control port (always up) the tests steer it with.
+export async function startCrmSimulator(buildDir) {
+  const sim = join(buildDir, 'simulators', 'crm_sim', 'fieldgate-crm-sim');
+  const dir = mkdtempSync(join(tmpdir(), 'fieldgate-console-crm-'));
+  const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
+  writeFileSync(join(dir, 'secrets'), `${webhookSecret}\n`);
+  const log = [];
+  const child = spawn(sim, ['--port', '0', '--port-file', join(dir, 'port'), '--control-port', '0',
+    '--control-port-file', join(dir, 'control-port'), '--secret-file', join(dir, 'secrets')],
+  { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', (d) => log.push(String(d)));
+  child.stderr.on('data', (d) => log.push(String(d)));
+  const portIn = (name) => existsSync(join(dir, name)) && readFileSync(join(dir, name), 'utf8').trim();
+  await waitFor(() => portIn('port') && portIn('control-port'), 'the CRM simulator\'s ports');
+  const control = `http://127.0.0.1:${portIn('control-port')}`;
+  return {
+    webhookSecret, log,
+    endpoint: `http://127.0.0.1:${portIn('port')}/events`,
+    // POST /_control: a fault mode ("reject400", "gone410", "ok", ...); answered once in force.
+    async mode(mode) {
+      const r = await fetch(`${control}/_control`, { method: 'POST', body: JSON.stringify({ mode }) });
+      if (r.status !== 200) throw new Error(`crm sim /_control: ${r.status} ${await r.text()}`);
+      return r.json();
+    },
+    async report() { return (await fetch(`${control}/_report`)).json(); },
+    async events() { return (await fetch(`${control}/_events`)).json(); },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startGateway(buildDir, crm) {
   const fieldgate = join(buildDir, 'gateway', 'fieldgate');
   const dir = mkdtempSync(join(tmpdir(), 'fieldgate-console-'));
   secret(dir, 'admin/api-token', ADMIN_TOKEN);
   secret(dir, 'crm/api-token', 'console-tests-crm-token');
+  secret(dir, 'crm/webhook-secret', crm.webhookSecret);
   secret(dir, 'bay-hauling/api-key', BAY_KEY);
   secret(dir, 'bay-hauling/hmac-secret', 'console-tests-bay-hmac');
   secret(dir, 'valley-disposal/password', 'console-tests-valley');
@@ -51,6 +90,9 @@ export async function startGateway(buildDir) {
     secrets: { dir: 'secrets' },
     console: { users_file: 'users' },
     assignment: { rules: [{ service_type: '*', vendor: 'bay-hauling' }] },
+    crm: { endpoint: crm.endpoint },
+    // Dead letters and a 410 settle at once; a probe after a pause goes within a second.
+    delivery: { poll_interval_ms: 200, max_pause_s: 1 },
   }));
   const log = [];
   const child = spawn(fieldgate, ['serve', '--config', join(dir, 'gateway.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -126,4 +168,26 @@ export async function createClosedOrder(gateway) {
     }) });
   if (result.status !== 200) throw new Error(`bay result: ${result.status} ${await result.text()}`);
   return (await created.json()).id;
+}
+
+// The CRM endpoint's figures (GET /v1/admin/endpoints).
+export async function crmEndpoint(gateway) {
+  return (await adminGet(gateway, '/v1/admin/endpoints')).items.find((e) => e.name === 'crm');
+}
+
+// Waits until `check` (async) holds, polling every 100 ms; throws naming `what` after `ms`.
+export { waitFor };
+
+// The CRM refuses every event with 400 while the vendor simulator runs (each event a dead letter
+// at once), then answers 410 Gone to the next event: the gateway disables the endpoint, and the
+// CRM is well again, waiting for staff to enable it.
+export async function deadLettersThenGone(gateway, crm, fill, oneMoreEvent) {
+  await crm.mode('reject400');
+  const filled = await fill();
+  await waitFor(async () => (await crmEndpoint(gateway)).pending === 0, 'every CRM event refused');
+  await crm.mode('gone410');
+  const more = await oneMoreEvent();
+  await waitFor(async () => (await crmEndpoint(gateway)).state === 'disabled', 'the CRM endpoint disabled', 30000);
+  await crm.mode('ok');
+  return { filled, more };
 }

@@ -1,60 +1,19 @@
 // The staff console's browser tests: playwright-core drives Debian's chromium, headless, against
 // a real gateway filled by the vendor simulator; axe-core checks every page. Screenshots go to
 // <build>/console-screenshots/. Usage: node run.mjs <build dir>. Exit status 1 on any failure.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
-import { ACCOUNTS, ADMIN_TOKEN, ORDER, adminGet, createClosedOrder, postHostileResult, runVendorSimulator, startGateway } from './rig.mjs';
+import { ACCOUNTS, ADMIN_TOKEN, ORDER, adminGet, createClosedOrder, deadLettersThenGone, postHostileResult, runVendorSimulator,
+  startCrmSimulator, startGateway } from './rig.mjs';
+import { problemFilter } from './quarantine_filter.mjs';
+import { deadLettersAsOperator, deadLettersAsViewer, enableFromOverview } from './dead_letters.mjs';
 import { securityChecks } from './security.mjs';
+import { axe, check, expectedStatuses, fitsTablet, newPage, screenshotsIn, shot, signInByKeyboard, tableFits, tally } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const buildDir = process.argv[2] || join(process.cwd(), 'build');
 const shots = join(buildDir, 'console-screenshots');
-mkdirSync(shots, { recursive: true });
-
-// Statuses a step provokes on purpose (a refused reload answers 422): chromium logs the failed
-// request as an error, which is then expected, not a fault of the page.
-const expectedStatuses = new Set();
-let passed = 0;
-const failures = [];
-function check(name, ok, detail) {
-  if (ok) passed += 1;
-  else failures.push(`${name}${detail === undefined ? '' : ` (got ${JSON.stringify(detail)})`}`);
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}`);
-}
-
-async function axe(page, name) {
-  const stray = await page.evaluate(() => {
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    const found = [];
-    for (let n = walker.nextNode(); n; n = walker.nextNode())
-      if (['null', 'undefined', '[object Object]', 'NaN'].includes(n.textContent.trim())) found.push(n.parentElement.tagName);
-    return found;
-  });
-  check(`${name}: no stray null, undefined or NaN shown`, stray.length === 0, stray);
-  await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  check(`${name}: axe finds no serious or critical violation`, bad.length === 0,
-    bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-}
-
-async function signInByKeyboard(page, account) {
-  await page.goto('/console/');
-  await page.waitForSelector('#sign-in:not([hidden])');
-  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'sign-in-name');
-  await page.keyboard.type(account.name);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(account.password);
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('#who:not([hidden])');
-}
+screenshotsIn(shots);
 
 async function overview(page, gateway) {
   await page.goto('/console/#/overview');
@@ -112,6 +71,7 @@ async function workOrderPage(page, gateway, orderId) {
   check('work order: a photo address that is a script is not a link',
     await page.locator('a[href^="javascript"]').count() === 0 && (await page.locator('a[href^="https://media.bayhauling"]').count()) === 1);
   await axe(page, 'work order');
+  await fitsTablet(page, 'work order');
   await shot(page, 'work-order');
   check('work order: found by vendor reference', (await findOrder(page, ORDER.ticket)).startsWith(ORDER.case));
   check('work order: found by part of the address', (await findOrder(page, ORDER.street.toLowerCase())).startsWith(ORDER.case));
@@ -124,6 +84,7 @@ async function vendorsPage(page, gateway) {
   const versions = await page.locator('#v-list tbody tr').evaluateAll((trs) => trs.map((t) => t.children[1].textContent));
   check('vendors: each mapping version as the API has it', versions.join() === health.items.map((v) => v.mapping_version).join(), versions);
   await axe(page, 'vendors');
+  await fitsTablet(page, 'vendors');
   const mapping = join(gateway.dir, 'vendors', 'bay-hauling', 'mapping.json');
   const good = readFileSync(mapping, 'utf8');
   writeFileSync(mapping, JSON.stringify({ ...JSON.parse(good), time_zone: 5 }));
@@ -135,6 +96,7 @@ async function vendorsPage(page, gateway) {
   check('vendors: a reload is refused with each error by file and pointer',
     errors.length > 0 && errors.some((t) => t.includes('bay-hauling/mapping.json') && t.includes('/time_zone')), errors);
   await axe(page, 'vendors, reload refused');
+  await fitsTablet(page, 'vendors, reload refused');
   await shot(page, 'vendors-reload-refused');
   const still = await adminGet(gateway, '/v1/admin/vendors/health');
   check('vendors: the previous mappings keep serving', still.items.map((v) => v.mapping_version).join() === versions.join());
@@ -160,6 +122,7 @@ async function reportsPage(page, gateway) {
   check('reports: a chart per figure, one bar per vendor', await page.locator('svg.chart').count() === 2 &&
     await page.locator('svg.chart').first().locator('rect').count() === report.vendors.length);
   await axe(page, 'reports');
+  await fitsTablet(page, 'reports');
   await shot(page, 'reports');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#r-csv')]);
   const downloaded = readFileSync(await download.path(), 'utf8');
@@ -196,6 +159,7 @@ async function vendorTry(page, gateway) {
   check('vendors: under the edited mapping the same payload is normalized', summary.includes('1 normalized, 0 refused'), summary);
   check('vendors: …with the edited code', (await page.textContent('#try-output')).includes('ACCESS_BLOCKED'));
   await axe(page, 'vendors, a payload tried');
+  await fitsTablet(page, 'vendors, a payload tried');
   await shot(page, 'vendors-try');
   mapping.time_zone = 5;
   await page.fill('#try-mapping', JSON.stringify(mapping, null, 2));
@@ -254,6 +218,9 @@ async function viewerSession(browser, gateway, errors, orderId) {
   check('viewer: signed in by keyboard alone', (await page.textContent('#who-name')).includes('vic (viewer)'));
   await overview(page, gateway);
   await axe(page, 'overview (1024 px)');
+  await fitsTablet(page, 'overview');
+  const vendors = await tableFits(page, 'Vendors');
+  check('overview: at 1024 px every column of the vendor table is in view, none scrolled off', vendors.table <= vendors.container, vendors);
   await shot(page, 'overview-1024');
   await workOrderPage(page, gateway, orderId);
   await reportsPage(page, gateway);
@@ -266,16 +233,22 @@ async function viewerSession(browser, gateway, errors, orderId) {
   const status = (await page.request.post('/v1/admin/quarantine/replay', {
     headers: { 'x-csrf-token': session.csrf_token }, data: { ids: [1] } })).status();
   check('viewer: a replay from the page is refused (403)', status === 403, status);
+  await fitsTablet(page, 'quarantine (viewer)');
+  await deadLettersAsViewer(page, gateway);
+  await page.goto('/console/#/audit');
+  await page.waitForSelector('table');
+  await fitsTablet(page, 'audit log (viewer)');
   await page.click('#sign-out');
   await page.waitForSelector('#sign-in:not([hidden])');
   const after = (await page.request.get('/console/api/session')).status();
   check('viewer: signed out, the session is gone (401)', after === 401, after);
   await axe(page, 'sign-in');
+  await fitsTablet(page, 'sign-in');
   await shot(page, 'sign-in');
   await page.close();
 }
 
-async function operatorSession(browser, gateway, errors) {
+async function operatorSession(browser, gateway, crm, errors) {
   const page = await newPage(browser, gateway, errors, { width: 1366, height: 900 });
   await signInByKeyboard(page, ACCOUNTS.operator);
   await overview(page, gateway);
@@ -285,12 +258,7 @@ async function operatorSession(browser, gateway, errors) {
   const entries = (await adminGet(gateway, '/v1/admin/quarantine?state=open')).items;
   const shownRows = await page.locator('#q-list tbody tr').count();
   check('quarantine: one row per open entry of the API', shownRows === entries.length, { shownRows, api: entries.length });
-  const type = entries[0].problem_type;
-  await page.selectOption('#q-problem', type);
-  const ofType = await page.locator('#q-list tbody tr').count();
-  check(`quarantine: filtered by problem ${type}, the rows are the API's entries of that problem`,
-    ofType === entries.filter((e) => e.problem_type === type).length, ofType);
-  await page.selectOption('#q-problem', '');
+  await problemFilter(page, gateway);
 
   let hostileRow = null;
   for (const e of entries) {
@@ -310,6 +278,7 @@ async function operatorSession(browser, gateway, errors) {
   check('quarantine: markup in a payload is text, no element made of it',
     await page.locator('#q-detail img, #q-detail script').count() === 0 && !(await page.evaluate(() => window.__xss)));
   await axe(page, 'quarantine entry');
+  await fitsTablet(page, 'quarantine entry');
   await shot(page, 'quarantine-entry');
 
   await page.fill('#q-discard-reason', 'hostile test payload, not a vendor result');
@@ -342,46 +311,37 @@ async function operatorSession(browser, gateway, errors) {
   await shot(page, 'audit');
   await vendorsPage(page, gateway);
   await replayAfterMappingFix(page, gateway);
-  await page.goto('/console/#/dead-letters');
-  await page.waitForSelector('#d-list p, #d-list table');
-  await axe(page, 'dead letters');
+  const replayed = await deadLettersAsOperator(page, gateway);
+  await enableFromOverview(page, gateway, crm, replayed);
   await page.close();
 }
 
-async function newPage(browser, gateway, errors, viewport) {
-  const context = await browser.newContext({ baseURL: gateway.base, viewport });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    const expected = [...expectedStatuses].some((s) => m.text().includes(`status of ${s} `));
-    if (m.type() === 'error' && !expected) errors.push(`${page.url()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
-  return page;
-}
-
 const started = Date.now();
-const gateway = await startGateway(buildDir);
+const crm = await startCrmSimulator(buildDir);
+const gateway = await startGateway(buildDir, crm);
 let browser;
 try {
-  const sim = runVendorSimulator(buildDir, gateway);
-  check('the vendor simulator ran', sim.status === 0 || sim.status === 1, sim.status);
-  check('the hostile result is refused', (await postHostileResult(gateway)) >= 400);
-  const orderId = await createClosedOrder(gateway);
+  const { more: orderId } = await deadLettersThenGone(gateway, crm, async () => {
+    const sim = runVendorSimulator(buildDir, gateway);
+    check('the vendor simulator ran', sim.status === 0 || sim.status === 1, sim.status);
+    check('the hostile result is refused', (await postHostileResult(gateway)) >= 400);
+  }, () => createClosedOrder(gateway));
   await securityChecks(gateway, check);
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   const errors = [];
   await viewerSession(browser, gateway, errors, orderId);
-  await operatorSession(browser, gateway, errors);
+  await operatorSession(browser, gateway, crm, errors);
   check('no console error on any page', errors.length === 0, errors);
 } catch (e) {
-  failures.push(`aborted: ${e.stack || e}`);
+  tally.failures.push(`aborted: ${e.stack || e}`);
   console.log(gateway.log.join('').slice(-3000));
+  console.log(crm.log.join('').slice(-1000));
 } finally {
   if (browser) await browser.close();
   await gateway.stop();
+  await crm.stop();
 }
-console.log(`console browser tests: ${passed} passed, ${failures.length} failed in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${shots}`);
-for (const f of failures) console.log(`FAILED: ${f}`);
-process.exit(failures.length ? 1 : 0);
+console.log(`console browser tests: ${tally.passed} passed, ${tally.failures.length} failed in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${shots}`);
+for (const f of tally.failures) console.log(`FAILED: ${f}`);
+process.exit(tally.failures.length ? 1 : 0);

@@ -206,6 +206,39 @@ TEST_P(QuarantineRepositoryTest, ListFiltersAndPagesInIdOrder) {
     EXPECT_TRUE(quarantine().list_quarantine(open).empty());
 }
 
+// The console's Problem filter: by problem type on the server, with the other filters and the
+// cursor, so a page of 200 holds only entries of that problem.
+TEST_P(QuarantineRepositoryTest, ListFiltersByProblemType) {
+    add_raw_payload(1, "a", "x");
+    const auto a1 = refuse("a", "/1", "unmapped-code", "2026-12-01T08:00:00Z", 1);
+    const auto a2 = refuse("a", "/2", "unknown-order", "2026-12-01T09:00:00Z", 1);
+    const auto b1 = refuse("b", "/1", "unmapped-code", "2026-12-01T10:00:00Z", 1);
+    const auto a3 = refuse("a", "/3", "unmapped-code", "2026-12-01T11:00:00Z", 1);
+    ASSERT_TRUE(quarantine().discard_quarantine(a3, "noise", "2026-12-01T12:00:00Z"));
+    const auto ids = [](const std::vector<store::QuarantineRow>& rows) {
+        std::vector<std::int64_t> out;
+        for (const auto& r : rows) out.push_back(r.entry.id);
+        return out;
+    };
+    store::QuarantineFilter f;
+    f.problem_type = "unmapped-code";
+    EXPECT_EQ(ids(quarantine().list_quarantine(f)), (std::vector{a1, b1, a3}));
+    f.problem_type = "unknown-order";
+    EXPECT_EQ(ids(quarantine().list_quarantine(f)), (std::vector{a2}));
+    f.problem_type = "unmapped";  // the whole type, not a prefix
+    EXPECT_TRUE(quarantine().list_quarantine(f).empty());
+    f.problem_type = "unmapped-code";
+    f.vendor = "a";
+    EXPECT_EQ(ids(quarantine().list_quarantine(f)), (std::vector{a1, a3}));
+    f.state = "open";
+    EXPECT_EQ(ids(quarantine().list_quarantine(f)), (std::vector{a1}));
+    store::QuarantineFilter paged;
+    paged.problem_type = "unmapped-code";
+    paged.after_id = a1;
+    paged.limit = 1;
+    EXPECT_EQ(ids(quarantine().list_quarantine(paged)), (std::vector{b1}));
+}
+
 TEST_P(QuarantineRepositoryTest, PayloadComesBackByteForByte) {
     add_raw_payload(5, std::nullopt, kBinaryBody, true);
     const auto id = refuse(std::nullopt, std::nullopt, "bad-json", "2026-12-01T08:00:00Z", 5);

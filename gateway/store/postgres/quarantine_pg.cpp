@@ -155,14 +155,17 @@ std::vector<QuarantineRow> PgQuarantineRepository::list_quarantine(const Quarant
                                     "AND ($2::text IS NULL OR q.vendor = $2) "
                                     "AND ($3::text IS NULL OR q.received_at >= $3 COLLATE \"C\") "
                                     "AND ($4::text IS NULL OR q.received_at < $4 COLLATE \"C\") "
-                                    "AND ($5::text IS NULL OR q.state = $5) ORDER BY q.id LIMIT $6",
+                                    "AND ($5::text IS NULL OR q.state = $5) "
+                                    "AND ($7::text IS NULL OR q.problem_type = $7) "
+                                    "ORDER BY q.id LIMIT $6",
                                 pg::Params()
                                     .integer(f.after_id)
                                     .optional_text(f.vendor)
                                     .optional_text(f.from)
                                     .optional_text(f.to)
                                     .optional_text(f.state)
-                                    .optional_integer(sql_limit(f.limit))));
+                                    .optional_integer(sql_limit(f.limit))
+                                    .optional_text(f.problem_type)));
 }
 
 std::optional<QuarantineRow> PgQuarantineRepository::find_quarantine(std::int64_t id) {

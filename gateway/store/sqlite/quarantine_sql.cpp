@@ -43,13 +43,15 @@ std::vector<QuarantineRow> list_quarantine(sqlite::Connection& db, const Quarant
                         " FROM quarantine q WHERE q.id > ?1 "
                         "AND (?2 IS NULL OR q.vendor = ?2) AND (?3 IS NULL OR q.received_at >= ?3) "
                         "AND (?4 IS NULL OR q.received_at < ?4) AND (?5 IS NULL OR q.state = ?5) "
+                        "AND (?7 IS NULL OR q.problem_type = ?7) "
                         "ORDER BY q.id LIMIT ?6");
     q->bind(1, f.after_id)
         .bind(2, f.vendor)
         .bind(3, f.from)
         .bind(4, f.to)
         .bind(5, f.state)
-        .bind(6, f.limit);
+        .bind(6, f.limit)
+        .bind(7, f.problem_type);
     std::vector<QuarantineRow> out;
     while (q->step()) out.push_back(read_row(*q));
     return out;
