@@ -90,7 +90,19 @@ async function signOut() {
 async function start() {
   document.getElementById('sign-in-form').addEventListener('submit', signIn);
   document.getElementById('sign-out').addEventListener('click', signOut);
-  window.addEventListener('hashchange', route);
+  window.addEventListener('hashchange', () => {
+    route();
+    // A page chosen from the list: focus goes to it (unless the page put it somewhere itself),
+    // so the next Tab goes on inside the page and a screen reader reads its title.
+    const active = document.activeElement;
+    if (!active || active === document.body || active.closest('nav')) document.getElementById('main').focus();
+  });
+  // The pages live in the address's fragment, so the skip link moves focus instead of
+  // following its href (#main would be read as a page name and open the Overview).
+  document.querySelector('.skip').addEventListener('click', (event) => {
+    event.preventDefault();
+    document.getElementById('main').focus();
+  });
   window.addEventListener('console:signed-out', () => { if (session) signedOut(); });
   if (!sessionStorage.getItem(SIGNED_IN)) return signedOut();
   try {

@@ -8,6 +8,7 @@ import { ACCOUNTS, ADMIN_TOKEN, ORDER, adminGet, createClosedOrder, deadLettersT
   startCrmSimulator, startGateway } from './rig.mjs';
 import { problemFilter } from './quarantine_filter.mjs';
 import { deadLettersAsOperator, deadLettersAsViewer, enableFromOverview } from './dead_letters.mjs';
+import { keyboardOnly } from './keyboard.mjs';
 import { securityChecks } from './security.mjs';
 import { axe, check, expectedStatuses, fitsTablet, newPage, screenshotsIn, shot, signInByKeyboard, tableFits, tally } from './harness.mjs';
 
@@ -235,6 +236,7 @@ async function viewerSession(browser, gateway, errors, orderId) {
   check('viewer: a replay from the page is refused (403)', status === 403, status);
   await fitsTablet(page, 'quarantine (viewer)');
   await deadLettersAsViewer(page, gateway);
+  await keyboardOnly(page);
   await page.goto('/console/#/audit');
   await page.waitForSelector('table');
   await fitsTablet(page, 'audit log (viewer)');
