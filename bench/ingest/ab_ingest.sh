@@ -19,7 +19,7 @@ one_run() {
   "$bin" serve --config "$work/gateway.json" & gw=$!
   for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
   "$load" --port "$(cat "$work/port")" --secrets-dir "$work/secrets" --orders "$orders" \
-    --connections 64 --duration 20 | grep "accepted results/s" | awk -v n="$bin" '{print n": "$3" results/s, p99 "$7" ms"}'
+    --connections 64 --duration 20 | grep "accepted results/s" | awk -v n="$bin" '{print n": "$3" results/s, p99 "$8" ms"}'
   kill "$gw"; wait "$gw" 2>/dev/null || true
   rm -rf "$work"
 }
