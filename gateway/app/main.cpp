@@ -183,6 +183,7 @@ void add_quarantine(CLI::App& app, Commands& commands) {
         c->add_option("--limit", q->limit, "at most this many")->check(CLI::Range(1, 100000));
     }
     q_list->add_option("--state", q->state, "open | replayed | discarded");
+    q_list->add_option("--problem", q->problem, "problem type, e.g. unmapped-code");
     q_show->add_option("--id", q->ids, "entry id (repeatable)")->required();
     auto* q_replay_ids = q_replay->add_option("--id", q->ids, "entry id (repeatable)");
     auto* q_replay_all =

@@ -22,6 +22,7 @@ int quarantine_list(const QuarantineArgs& args, std::ostream& out, std::ostream&
     add("from", args.from);
     add("to", args.to);
     add("state", args.state);
+    add("problem", args.problem);
     int left = args.limit;
     std::string cursor;
     while (left > 0) {

@@ -19,6 +19,7 @@ struct QuarantineArgs {
     std::string from;
     std::string to;
     std::string state;
+    std::string problem;  // problem type, e.g. unmapped-code
     int limit = 1000;
     std::vector<std::int64_t> ids;
     bool all = false;

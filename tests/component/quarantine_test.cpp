@@ -306,6 +306,11 @@ TEST_F(Quarantine, TheCliListsShowsReplaysAndDiscardsThroughTheRunningGateway) {
     ASSERT_TRUE(line.is_object()) << listed;
     EXPECT_EQ(line["problem_type"], "unmapped-code");
     const auto id = std::to_string(line["id"].get<int>());
+    // Filtered by problem type on the server: this entry under its own type, none under another.
+    EXPECT_NE(run_cli("quarantine list --problem unmapped-code --config " + config)
+                  .find("\"id\":" + id + ","),
+              std::string::npos);
+    EXPECT_EQ(run_cli("quarantine list --problem unknown-work-order --config " + config), "");
     EXPECT_NE(run_cli("quarantine show --id " + id + " --config " + config).find("BH-QC-1"),
               std::string::npos);
     const auto replayed = run_cli("quarantine replay --id " + id + " --config " + config);
