@@ -175,6 +175,12 @@ TEST_P(QuarantineRepositoryTest, MissingVendorAndPointerCountAsEmpty) {
     EXPECT_EQ(quarantine().open_quarantine_count(), 4);
 }
 
+std::vector<std::int64_t> ids(const std::vector<store::QuarantineRow>& rows) {
+    std::vector<std::int64_t> out;
+    for (const auto& r : rows) out.push_back(r.entry.id);
+    return out;
+}
+
 TEST_P(QuarantineRepositoryTest, ListFiltersAndPagesInIdOrder) {
     add_raw_payload(1, "a", "x");
     const auto a1 = refuse("a", "/1", "p", "2026-12-01T08:00:00Z", 1);
@@ -182,11 +188,6 @@ TEST_P(QuarantineRepositoryTest, ListFiltersAndPagesInIdOrder) {
     const auto a2 = refuse("a", "/2", "p", "2026-12-01T10:00:00Z", 1);
     const auto a3 = refuse("a", "/3", "p", "2026-12-01T11:00:00Z", 1);
     ASSERT_TRUE(quarantine().discard_quarantine(a2, "noise", "2026-12-01T12:00:00Z"));
-    const auto ids = [](const std::vector<store::QuarantineRow>& rows) {
-        std::vector<std::int64_t> out;
-        for (const auto& r : rows) out.push_back(r.entry.id);
-        return out;
-    };
     store::QuarantineFilter all;
     EXPECT_EQ(ids(quarantine().list_quarantine(all)), (std::vector{a1, b1, a2, a3}));
     store::QuarantineFilter f;
@@ -215,11 +216,6 @@ TEST_P(QuarantineRepositoryTest, ListFiltersByProblemType) {
     const auto b1 = refuse("b", "/1", "unmapped-code", "2026-12-01T10:00:00Z", 1);
     const auto a3 = refuse("a", "/3", "unmapped-code", "2026-12-01T11:00:00Z", 1);
     ASSERT_TRUE(quarantine().discard_quarantine(a3, "noise", "2026-12-01T12:00:00Z"));
-    const auto ids = [](const std::vector<store::QuarantineRow>& rows) {
-        std::vector<std::int64_t> out;
-        for (const auto& r : rows) out.push_back(r.entry.id);
-        return out;
-    };
     store::QuarantineFilter f;
     f.problem_type = "unmapped-code";
     EXPECT_EQ(ids(quarantine().list_quarantine(f)), (std::vector{a1, b1, a3}));

@@ -1,6 +1,7 @@
 // The writer and the read pool on both stores: a job is durable when it is answered, a job
 // that throws is rolled back alone, and on PostgreSQL a server that went away fails the batch
 // it was in (a transient failure) and the writer reconnects by itself once it is back.
+#include <array>
 #include <future>
 #include <stdexcept>
 
@@ -40,6 +41,23 @@ class StoreWriterTest : public testing::TestWithParam<StoreKind> {
     bool stored(const std::string& vendor) {
         return reads_->acquire()->load_poll_state(vendor).has_value();
     }
+    // Runs save("a"), `middle` and save("c") as one batch (a first job holds the writer while
+    // they queue) and returns the three answers.
+    std::array<std::exception_ptr, 3> batch_around(store::Writer::Job middle) {
+        std::promise<void> hold;
+        auto held = hold.get_future().share();
+        EXPECT_TRUE(writer_->submit([held](store::Transaction&) { held.wait(); }, nullptr));
+        std::array<std::promise<std::exception_ptr>, 3> answered;
+        const std::array<store::Writer::Job, 3> jobs{save("a"), std::move(middle), save("c")};
+        for (std::size_t i = 0; i < jobs.size(); ++i)
+            EXPECT_TRUE(writer_->submit(
+                jobs[i], [&answered, i](std::exception_ptr e) { answered[i].set_value(e); }));
+        hold.set_value();
+        std::array<std::exception_ptr, 3> answers;
+        for (std::size_t i = 0; i < answers.size(); ++i)
+            answers[i] = answered[i].get_future().get();
+        return answers;
+    }
 
     TempDir dir_;
     std::unique_ptr<store::Writer> writer_;
@@ -54,22 +72,13 @@ TEST_P(StoreWriterTest, AnsweredJobIsReadableFromAnotherSession) {
 }
 
 TEST_P(StoreWriterTest, FailingJobIsRolledBackAloneAndTheRestCommits) {
-    std::promise<void> hold;
-    auto held = hold.get_future().share();
-    // The first job holds the writer so the next three are queued into one batch.
-    ASSERT_TRUE(writer_->submit([held](store::Transaction&) { held.wait(); }, nullptr));
-    std::promise<std::exception_ptr> a, b, c;
-    ASSERT_TRUE(writer_->submit(save("a"), [&](std::exception_ptr e) { a.set_value(e); }));
-    auto failing = [](store::Transaction& tx) {
+    const auto answers = batch_around([](store::Transaction& tx) {
         save("b")(tx);
         throw std::runtime_error("the job failed after writing");
-    };
-    ASSERT_TRUE(writer_->submit(failing, [&](std::exception_ptr e) { b.set_value(e); }));
-    ASSERT_TRUE(writer_->submit(save("c"), [&](std::exception_ptr e) { c.set_value(e); }));
-    hold.set_value();
-    EXPECT_EQ(a.get_future().get(), nullptr);
-    EXPECT_NE(b.get_future().get(), nullptr);
-    EXPECT_EQ(c.get_future().get(), nullptr);
+    });
+    EXPECT_EQ(answers[0], nullptr);
+    EXPECT_NE(answers[1], nullptr);
+    EXPECT_EQ(answers[2], nullptr);
     EXPECT_TRUE(stored("a"));
     EXPECT_FALSE(stored("b"));
     EXPECT_TRUE(stored("c"));
@@ -78,24 +87,16 @@ TEST_P(StoreWriterTest, FailingJobIsRolledBackAloneAndTheRestCommits) {
 // On PostgreSQL a job's history and outbox rows are sent ahead without waiting (pg.h): one that
 // the database refuses must still fail its own job, not the next one, and undo only that job.
 TEST_P(StoreWriterTest, AJobWhoseLastWriteIsRefusedIsRolledBackAloneAndTheRestCommits) {
-    std::promise<void> hold;
-    auto held = hold.get_future().share();
-    ASSERT_TRUE(writer_->submit([held](store::Transaction&) { held.wait(); }, nullptr));
-    std::promise<std::exception_ptr> a, b, c;
-    ASSERT_TRUE(writer_->submit(save("a"), [&](std::exception_ptr e) { a.set_value(e); }));
-    auto refused = [](store::Transaction& tx) {
+    const auto answers = batch_around([](store::Transaction& tx) {
         save("b")(tx);
         // No such work order: the foreign key refuses the row.
         tx.append_history("wo-missing",
                           store::HistoryEntry{"2026-12-01T08:00:00Z", std::nullopt, "completed",
                                               "test", std::nullopt, std::nullopt});
-    };
-    ASSERT_TRUE(writer_->submit(refused, [&](std::exception_ptr e) { b.set_value(e); }));
-    ASSERT_TRUE(writer_->submit(save("c"), [&](std::exception_ptr e) { c.set_value(e); }));
-    hold.set_value();
-    EXPECT_EQ(a.get_future().get(), nullptr);
-    EXPECT_NE(b.get_future().get(), nullptr) << "the refused write went unnoticed";
-    EXPECT_EQ(c.get_future().get(), nullptr);
+    });
+    EXPECT_EQ(answers[0], nullptr);
+    EXPECT_NE(answers[1], nullptr) << "the refused write went unnoticed";
+    EXPECT_EQ(answers[2], nullptr);
     EXPECT_TRUE(stored("a"));
     EXPECT_FALSE(stored("b"));
     EXPECT_TRUE(stored("c"));

@@ -1,5 +1,7 @@
 #include "outbox_pg.h"
 
+#include <utility>
+
 namespace fieldgate::store {
 
 namespace {
@@ -21,19 +23,20 @@ std::int64_t PgOutboxRepository::enqueue_event_to(const OutboxEvent& e,
     static const std::string insert =
         "INSERT INTO outbox (work_order_id, event_type, status, outcome_id, extra, created_at, "
         "state, destination) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)";
-    const auto params = pg::Params()
-                            .text(e.work_order_id)
-                            .text(e.event_type)
-                            .text(e.status)
-                            .optional_integer(e.outcome_id)
-                            .optional_text(e.extra_json)
-                            .text(e.created_at)
-                            .text(destination);
+    static const std::string insert_returning_id = insert + " RETURNING id";
+    auto params = pg::Params()
+                      .text(e.work_order_id)
+                      .text(e.event_type)
+                      .text(e.status)
+                      .optional_integer(e.outcome_id)
+                      .optional_text(e.extra_json)
+                      .text(e.created_at)
+                      .text(destination);
     if (db_->sending_ahead()) {
-        db_->write(insert, params);
+        db_->write(insert, std::move(params));
         return 0;
     }
-    return db_->query(insert + " RETURNING id", params).integer(0, 0);
+    return db_->query(insert_returning_id, params).integer(0, 0);
 }
 
 std::vector<OutboxEvent> PgOutboxRepository::events_of(const std::string& work_order_id) {

@@ -326,7 +326,7 @@ Result Connection::query(const std::string& sql, const Params& params) {
     const std::string& name = prepared_name(sql);
     PGresult* r = nullptr;
     if (!queued_.empty()) {
-        const Queued statement{sql, name, params};
+        const Asking statement{sql, name, params};
         r = send_queued(&statement);
     } else {
         r = send(sql, name, params) ? await_answer("PostgreSQL") : nullptr;

@@ -114,7 +114,7 @@ class Connection {
     // the failure ran. Off by default: then write() runs the statement at once.
     void set_send_ahead(bool on) { send_ahead_ = on; }
     bool sending_ahead() const { return send_ahead_; }
-    void write(const std::string& sql, const Params& params = {});
+    void write(const std::string& sql, Params params = {});
     // Sends what write() queued and waits for it.
     void sync();
     // Forgets what write() queued without sending it.
@@ -137,9 +137,15 @@ class Connection {
     };
     // Sends one statement (prepared, or unprepared when `prepared` is empty) without waiting.
     bool send(const std::string& sql, const std::string& prepared, const Params& params);
+    // The statement that needs an answer, sent after the queued ones.
+    struct Asking {
+        const std::string& sql;
+        const std::string& prepared;
+        const Params& params;
+    };
     // Sends the queued statements and `last` (when given) as one pipeline and returns the last
     // one's answer; the first failure among them is thrown.
-    pg_result* send_queued(const Queued* last);
+    pg_result* send_queued(const Asking* last);
     Deadline deadline() const;
     // Writes what libpq holds to the socket; false when the connection broke.
     bool flush(const Deadline& deadline, const std::string& context);

@@ -26,7 +26,7 @@ bool Connection::in_transaction() const {
     return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
 }
 
-void Connection::write(const std::string& sql, const Params& params) {
+void Connection::write(const std::string& sql, Params params) {
     if (!send_ahead_) {
         query(sql, params);
         return;
@@ -34,7 +34,7 @@ void Connection::write(const std::string& sql, const Params& params) {
     // Preparing takes its own round trip, once per statement and connection, before anything
     // queued is sent.
     const std::string prepared = params.values_.empty() ? std::string() : prepared_name(sql);
-    queued_.push_back(Queued{sql, prepared, params});
+    queued_.push_back(Queued{sql, prepared, std::move(params)});
 }
 
 void Connection::sync() {
@@ -57,7 +57,7 @@ bool Connection::send(const std::string& sql, const std::string& prepared, const
                                values.data(), lengths.data(), params.formats_.data(), 0) == 1;
 }
 
-pg_result* Connection::send_queued(const Queued* last) {
+pg_result* Connection::send_queued(const Asking* last) {
     const std::vector<Queued> queue = std::exchange(queued_, {});
     if (!conn_) throw_error(nullptr, "PostgreSQL");
     if (PQenterPipelineMode(conn_) != 1) throw_error(nullptr, "PostgreSQL pipeline");

@@ -37,7 +37,6 @@ class PgWriterBackend final : public WriterBackend {
             session_.reset();
             session_ = std::make_unique<PgSession>(options_, true);
         }
-        db().discard_queued();
         db().set_send_ahead(true);
         db().write("BEGIN");
     }
