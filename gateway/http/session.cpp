@@ -317,7 +317,7 @@ struct Session::RespondState {
             if (!gate->open) return;  // server torn down
             auto s = session.lock();
             if (!s) return;  // connection already gone
-            net::post(s->strand(), [s, n = seq, r = std::move(response)]() mutable {
+            gate->hand_over(s->strand(), [s, n = seq, r = std::move(response)]() mutable {
                 s->deliver(n, std::move(r));
             });
         } catch (const std::exception& e) {

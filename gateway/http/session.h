@@ -2,10 +2,15 @@
 // included only by session.cpp and session_write.cpp; this header needs only Asio.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "server.h"
 #include "session_registry.h"
@@ -13,9 +18,16 @@
 
 namespace fieldgate::http {
 
-// Closed (under the exclusive lock) before the io_context is destroyed; a `respond` called
-// after that is a no-op instead of a post into a dead io_context.
-struct RespondGate {
+// Where answers enter the I/O threads. Closed (under the exclusive lock) before the io_context
+// is destroyed; a `respond` called after that is a no-op instead of a post into a dead
+// io_context.
+//
+// Answers handed over from another thread (the store writer settles a whole batch of jobs at
+// once) queue here and reach the I/O thread in one post per burst, not one each: every post from
+// outside takes the io_context's lock against the running I/O thread, and a batch of 60 answers
+// was 60 of them (the durable-limit bench answers a batch with one post too).
+class RespondGate : public std::enable_shared_from_this<RespondGate> {
+  public:
     std::shared_mutex mutex;
     bool open = true;
 
@@ -23,6 +35,15 @@ struct RespondGate {
         std::unique_lock lock(mutex);
         open = false;
     }
+
+    // Any thread, under the shared lock with `open` checked: runs `deliver` on `strand`.
+    void hand_over(const boost::asio::any_io_executor& strand, std::function<void()> deliver);
+
+  private:
+    void drain();
+
+    std::mutex inbox_mutex_;
+    std::vector<std::pair<boost::asio::any_io_executor, std::function<void()>>> inbox_;
 };
 
 class TlsContexts;

@@ -26,6 +26,8 @@ namespace fieldgate::http::testing {
 //   /twice    respond is called twice
 //   /close    Response.close = true
 //   /late     respond is kept; call answer_late() to use it
+//   /batch    held until `batch_of` are held, then all answered at once from another thread,
+//             as the store writer settles a batch
 //   /nocontent 204
 //   /guarded…  refused 401 from the head by admit() unless X-Key: open (the body is not read)
 class TestService : public Service {
@@ -82,6 +84,17 @@ class TestService : public Service {
             cv_.notify_all();
             return;
         }
+        if (path == "/batch") {
+            {
+                std::lock_guard lock(mutex_);
+                held_.emplace_back(std::move(respond), std::move(r));
+                if (held_.size() < batch_of) return;
+                batches_.push_back(std::move(held_));
+                held_.clear();
+            }
+            cv_.notify_all();
+            return;
+        }
         respond(std::move(r));
     }
 
@@ -101,6 +114,7 @@ class TestService : public Service {
 
     std::atomic<int> handled{0};
     std::atomic<int> refused_at_head{0};
+    std::size_t batch_of = 16;  // set before the first /batch request
 
   private:
     static Response describe(const Request& request) {
@@ -125,7 +139,15 @@ class TestService : public Service {
     void work() {
         std::unique_lock lock(mutex_);
         for (;;) {
-            cv_.wait(lock, [this] { return quit_ || !queue_.empty(); });
+            cv_.wait(lock, [this] { return quit_ || !queue_.empty() || !batches_.empty(); });
+            if (!batches_.empty()) {
+                auto batch = std::move(batches_.front());
+                batches_.pop_front();
+                lock.unlock();
+                for (auto& [respond, response] : batch) respond(std::move(response));
+                lock.lock();
+                continue;
+            }
             if (queue_.empty()) return;
             auto [respond, response] = std::move(queue_.front());
             queue_.pop_front();
@@ -140,6 +162,8 @@ class TestService : public Service {
     std::mutex mutex_;
     std::condition_variable cv_;
     std::deque<std::pair<Respond, Response>> queue_;
+    std::vector<std::pair<Respond, Response>> held_;
+    std::deque<std::vector<std::pair<Respond, Response>>> batches_;
     Respond late_;
     bool quit_ = false;
     std::thread worker_;

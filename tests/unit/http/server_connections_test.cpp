@@ -142,6 +142,40 @@ TEST_F(http_server, many_concurrent_clients_are_all_answered) {
     EXPECT_EQ(failed.load(), 0);
 }
 
+// Answers settled together from one foreign thread (the store writer's batch) reach the I/O
+// thread together; each must still land on its own connection, on one I/O thread or several.
+TEST_F(http_server, a_batch_answered_at_once_from_another_thread_reaches_every_connection) {
+    for (const int io_threads : {1, 2}) {
+        auto options = test_options();
+        options.threads = io_threads;
+        start(options);
+        service_.batch_of = 8;
+        constexpr int kClients = 32;  // four batches a round: every request of a round is held
+        constexpr int kRounds = 3;
+        std::vector<std::unique_ptr<HttpClient>> clients;
+        for (int i = 0; i < kClients; ++i)
+            clients.push_back(std::make_unique<HttpClient>("127.0.0.1", port()));
+        std::atomic<int> ok{0};
+        for (int round = 0; round < kRounds; ++round) {
+            std::vector<std::thread> threads;
+            for (int i = 0; i < kClients; ++i) {
+                threads.emplace_back([&, i] {
+                    const std::string body = std::to_string(i) + ":" + std::to_string(round);
+                    try {
+                        if (clients[i]->post("/batch", body, "text/plain", {}, 60s).body == body)
+                            ++ok;
+                    } catch (const std::exception& e) {
+                        ADD_FAILURE() << "client " << i << ": " << e.what();
+                    }
+                });
+            }
+            for (auto& t : threads) t.join();
+        }
+        EXPECT_EQ(ok.load(), kClients * kRounds) << io_threads << " I/O threads";
+        for (const auto& c : clients) EXPECT_EQ(c->connections_opened(), 1u);
+    }
+}
+
 TEST_F(http_server, connections_beyond_the_cap_are_refused) {
     auto options = test_options();
     options.max_connections = 2;
