@@ -27,4 +27,4 @@ cd "$build"
 args=(--output-on-failure -j2 --timeout 900)
 [ -n "$regex" ] && args+=(-R "$regex")
 [ -n "$exclude" ] && args+=(-E "$exclude")
-ctest "${args[@]}"
+bash "$root/scripts/ctest.sh" "${args[@]}"

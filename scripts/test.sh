@@ -27,7 +27,7 @@ for stage in $stages; do
   case "$stage" in
     plain)
       bash "$root/scripts/build.sh"
-      (cd "${BUILD_DIR:-$root/build}" && ctest --output-on-failure -j2 --timeout 900)
+      (cd "${BUILD_DIR:-$root/build}" && bash "$root/scripts/ctest.sh" --output-on-failure -j2 --timeout 900)
       # The contracts as third-party tools read them (README "Contracts").
       (cd "$root/tools/contracts" && npm ci --no-audit --no-fund)
       bash "$root/scripts/check-contracts.sh"

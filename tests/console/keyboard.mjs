@@ -50,11 +50,16 @@ async function openByKeyboard(page, name) {
     reached && ringless.length === 0, { reached, ringless });
   if (!reached) return;
   await page.keyboard.press('Enter');
-  await page.waitForFunction((n) => location.hash === `#/${n}`, name);
-  const state = await page.evaluate((n) => ({
+  // The address changes at once and the page follows on the hashchange event, a task later:
+  // wait (up to 5 s) for the page to follow, then read what it did.
+  const readState = (n) => ({
     current: document.querySelector(`nav a[href="#/${n}"]`).getAttribute('aria-current'),
     inPage: document.getElementById('main').contains(document.activeElement),
-  }), name);
+  });
+  await page.waitForFunction((n) => location.hash === `#/${n}` &&
+    document.querySelector(`nav a[href="#/${n}"]`).getAttribute('aria-current') === 'page' &&
+    document.getElementById('main').contains(document.activeElement), name, { timeout: 5000 }).catch(() => {});
+  const state = await page.evaluate(readState, name);
   check(`keyboard: Enter opens ${name} and focus moves into the page`,
     state.current === 'page' && state.inPage, state);
 }

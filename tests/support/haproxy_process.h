@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "http_client.h"
+#include "support/listen_port.h"
 #include "support/temp_dir.h"
 #include "support/wait.h"
 
@@ -54,8 +55,8 @@ class HaproxyProcess {
         if (options_.servers.empty()) throw std::logic_error("HaproxyProcess: no servers");
         // HAProxy picks no port itself: take a free one, and another if it was taken meanwhile.
         for (int attempt = 0; attempt < 5; ++attempt) {
-            port_ = free_port();
-            stats_port_ = free_port();
+            port_ = listen_port();
+            stats_port_ = listen_port();
             if (port_ == stats_port_) continue;
             write_config();
             if (start()) return;
@@ -225,17 +226,6 @@ class HaproxyProcess {
         for (const char* p : {"/usr/sbin/haproxy", "/usr/bin/haproxy"})
             if (::access(p, X_OK) == 0) return p;
         throw std::runtime_error("no haproxy (apt-get install haproxy)");
-    }
-    static std::uint16_t free_port() {
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-        ::close(fd);
-        return ntohs(a.sin_port);
     }
     static std::vector<std::string> split(const std::string& line) {
         std::vector<std::string> out;

@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/listen_port.h"
 #include "support/temp_dir.h"
 
 extern char** environ;
@@ -37,7 +38,7 @@ struct BrokerSecurity {
 class MosquittoProcess {
   public:
     explicit MosquittoProcess(std::optional<BrokerSecurity> security = std::nullopt)
-        : port_(free_port()) {
+        : port_(listen_port()) {
         std::string conf = "listener " + std::to_string(port_) + " 127.0.0.1\n" +
                            "persistence true\n"
                            "persistence_location " +
@@ -128,21 +129,6 @@ class MosquittoProcess {
     }
 
   private:
-    static std::uint16_t free_port() {
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        addr.sin_port = 0;
-        socklen_t len = sizeof addr;
-        if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-            ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-            ::close(fd);
-            throw std::runtime_error("no free port");
-        }
-        ::close(fd);
-        return ntohs(addr.sin_port);
-    }
     bool accepts() const {
         const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in addr{};

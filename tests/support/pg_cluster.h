@@ -17,6 +17,7 @@
 #include <string>
 
 #include "support/command_runner.h"
+#include "support/listen_port.h"
 #include "support/temp_dir.h"
 
 namespace fieldgate::test {
@@ -83,7 +84,7 @@ class PgCluster {
         if (running_) return;
         // A restart keeps its port, as a database server's address does.
         for (int attempt = 0; attempt < 5 && !running_; ++attempt) {
-            if (port_ == 0 || attempt > 0) port_ = free_port();
+            if (port_ == 0 || attempt > 0) port_ = listen_port();
             const auto r = run_command(
                 as_user_ + shell_quote(bin_ + "/pg_ctl") + " -D " + quoted("data") + " -l " +
                 quoted("server.log") + " -w -t 30 -o " +
@@ -129,17 +130,6 @@ class PgCluster {
         std::string out = "pw";
         for (int i = 0; i < 4; ++i) out += std::to_string(random());
         return out;
-    }
-    static int free_port() {
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof addr;
-        ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-        ::close(fd);
-        return ntohs(addr.sin_port);
     }
     std::string quoted(const std::string& name) const { return shell_quote(dir_.file(name)); }
     static void must(const std::string& command, const std::string& env = "") {

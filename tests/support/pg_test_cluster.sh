@@ -25,7 +25,7 @@ start)
     --auth-host=scram-sha-256 --pwfile="$dir/pwfile" -E UTF8 --locale=C.UTF-8 --no-sync \
     > "$dir/initdb.log"
   for _ in 1 2 3 4 5; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % 20000))  # below the ephemeral range (support/listen_port.h)
     if "${as_postgres[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
       -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off -c max_connections=400" \
       start > /dev/null; then

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/listen_port.h"
 #include "support/temp_dir.h"
 
 extern char** environ;
@@ -27,7 +28,7 @@ namespace fieldgate::test {
 class TinyproxyProcess {
   public:
     TinyproxyProcess() {
-        port_ = free_port();
+        port_ = listen_port();
         const auto conf = dir_.write("tinyproxy.conf", "Port " + std::to_string(port_) +
                                                            "\nListen 127.0.0.1\nTimeout 60\n"
                                                            "LogFile \"" +
@@ -68,17 +69,6 @@ class TinyproxyProcess {
     }
 
   private:
-    static std::uint16_t free_port() {
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-        ::close(fd);
-        return ntohs(a.sin_port);
-    }
     bool accepting() const {
         const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in a{};
