@@ -9,7 +9,7 @@
 # `check-contracts.sh [check ...]` runs the named checks (default: all four). Every check runs,
 # after making sure its tool refuses a known-bad canary (tools/contracts/canaries/); the script
 # exits 1 when any failed, naming them. The tools come from
-# tools/contracts/package-lock.json (npm ci when node_modules is missing) and Debian's
+# tools/contracts/package-lock.json (scripts/npm-pinned.sh: npm ci when the lock changed) and Debian's
 # prometheus package (promtool; scripts/install-deps.sh). BUILD_DIR picks the build folder.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,9 +17,7 @@ tools="$root/tools/contracts"
 build=${BUILD_DIR:-$root/build}
 export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
 
-if [ ! -x "$tools/node_modules/.bin/redocly" ]; then
-  (cd "$tools" && npm ci --no-audit --no-fund)
-fi
+bash "$root/scripts/npm-pinned.sh" "$tools"
 
 # Runs a tool on its known-bad canary (tools/contracts/canaries/) and fails unless the tool
 # refuses it: a tool that passes everything (a broken install, a config that turned every rule

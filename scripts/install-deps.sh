@@ -41,12 +41,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 # The console's browser tests' npm packages, exactly as tests/console/package-lock.json pins them
 # (playwright-core without its own browsers: the tests use Debian's chromium).
-console_tests=$(cd "$(dirname "$0")/.." && pwd)/tests/console
-npm_console() {
-  if [ ! -d "$console_tests/node_modules/playwright-core" ]; then
-    (cd "$console_tests" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null)
-  fi
-}
+root=$(cd "$(dirname "$0")/.." && pwd)
+npm_console() { bash "$root/scripts/npm-pinned.sh" "$root/tests/console"; }
 # Every package known and installed: nothing to do (no apt-get update on each test run).
 installed=$(dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | grep -c '^install ok installed$' || true)
 if [ "$installed" -eq "${#packages[@]}" ]; then
