@@ -30,6 +30,7 @@
 #include "sqlite.h"
 #include "support/crm_sim_process.h"
 #include "support/gateway_process.h"
+#include "support/listen_port.h"
 #include "support/mosquitto_process.h"
 #include "support/wait.h"
 #include "support/webhook_signer.h"
@@ -43,25 +44,6 @@ inline int kill_cycles() {
     const char* v = std::getenv("FAULT_KILL_CYCLES");
     const int n = v ? std::atoi(v) : 0;
     return n > 0 ? n : 20;
-}
-
-// A loopback port free now, below the kernel's ephemeral range (32768 and up), so that no
-// outgoing connection takes it while the gateway is down between a kill and its restart.
-inline std::uint16_t free_listen_port() {
-    std::mt19937 rng(std::random_device{}());
-    std::uniform_int_distribution<int> pick(20000, 32000);
-    for (int attempt = 0; attempt < 200; ++attempt) {
-        const auto port = static_cast<std::uint16_t>(pick(rng));
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        addr.sin_port = htons(port);
-        const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-        ::close(fd);
-        if (free) return port;
-    }
-    throw std::runtime_error("no free loopback port in 20000-32000");
 }
 
 struct FaultRigOptions {
@@ -87,7 +69,7 @@ class FaultRig {
                              std::move(options.crm_tls),
                              std::move(options.crm_oauth)}),
           broker_(options.broker ? std::make_unique<MosquittoProcess>() : nullptr),
-          port_(free_listen_port()) {
+          port_(listen_port()) {
         nlohmann::json config = {
             {"listen", {{"port", port_}}},
             {"crm", {{"endpoint", crm_.events_origin() + "/events"}}},

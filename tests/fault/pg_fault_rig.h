@@ -128,7 +128,7 @@ class PgFaultRig : public PgStoreReads {
         for (int i = 0; i < options.instances; ++i) {
             auto& in = instances_.emplace_back(std::make_unique<Instance>());
             in->name = "gw" + std::to_string(i);
-            in->port = free_listen_port();
+            in->port = listen_port();
             if (options.db_proxies)
                 in->db_proxy = std::make_unique<sim::FaultProxy>("127.0.0.1", cluster_.port());
         }

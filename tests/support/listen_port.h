@@ -1,6 +1,6 @@
-// A loopback TCP port for a server the tests start that cannot pick its own (PostgreSQL,
-// Mosquitto, HAProxy, tinyproxy) and that a fault scenario may stop and start again on the same
-// address.
+// A loopback TCP port for a server the tests start and a fault scenario may stop and start
+// again on the same address: PostgreSQL, Mosquitto, HAProxy, tinyproxy, and the fault rigs'
+// gateways (killed with SIGKILL and restarted where HAProxy and the tests expect them).
 //
 // The port comes from below the kernel's ephemeral range (net.ipv4.ip_local_port_range). A port
 // from bind(port 0) lies inside that range, so while its server is down any outgoing connection
