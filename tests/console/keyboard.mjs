@@ -51,15 +51,16 @@ async function openByKeyboard(page, name) {
   if (!reached) return;
   await page.keyboard.press('Enter');
   // The address changes at once and the page follows on the hashchange event, a task later:
-  // wait (up to 5 s) for the page to follow, then read what it did.
+  // read what the page did until it has followed, for up to 5 s.
   const readState = (n) => ({
     current: document.querySelector(`nav a[href="#/${n}"]`).getAttribute('aria-current'),
     inPage: document.getElementById('main').contains(document.activeElement),
   });
-  await page.waitForFunction((n) => location.hash === `#/${n}` &&
-    document.querySelector(`nav a[href="#/${n}"]`).getAttribute('aria-current') === 'page' &&
-    document.getElementById('main').contains(document.activeElement), name, { timeout: 5000 }).catch(() => {});
-  const state = await page.evaluate(readState, name);
+  let state;
+  for (const until = Date.now() + 5000; ; await page.waitForTimeout(50)) {
+    state = await page.evaluate(readState, name);
+    if ((state.current === 'page' && state.inPage) || Date.now() > until) break;
+  }
   check(`keyboard: Enter opens ${name} and focus moves into the page`,
     state.current === 'page' && state.inPage, state);
 }
