@@ -30,7 +30,7 @@ struct Table {
     std::string identity;  // the identity column, empty when the table has none
 };
 
-std::string quoted(std::string_view name) {
+std::string quote_identifier(std::string_view name) {
     std::string out = "\"";
     for (char c : name) {
         out += c;
@@ -81,7 +81,7 @@ std::vector<std::string> pg_tables(pg::Connection& db) {
 void refuse_rows(pg::Connection& db, const std::vector<std::string>& tables) {
     std::vector<std::string> with_rows;
     for (const auto& t : tables)
-        if (db.query("SELECT EXISTS (SELECT 1 FROM " + quoted(t) + ")").boolean(0, 0))
+        if (db.query("SELECT EXISTS (SELECT 1 FROM " + quote_identifier(t) + ")").boolean(0, 0))
             with_rows.push_back(t);
     if (with_rows.empty()) return;
     throw CopyRefused("the PostgreSQL database already holds rows (" + joined(with_rows) +
@@ -173,9 +173,9 @@ std::vector<Table> copy_plan(sqlite::Connection& from, pg::Connection& to) {
 }
 
 std::string insert_sql(const Table& t, std::size_t rows) {
-    std::string sql = "INSERT INTO " + quoted(t.name) + " (";
+    std::string sql = "INSERT INTO " + quote_identifier(t.name) + " (";
     for (std::size_t c = 0; c < t.columns.size(); ++c)
-        sql += (c ? ", " : "") + quoted(t.columns[c].pg_name);
+        sql += (c ? ", " : "") + quote_identifier(t.columns[c].pg_name);
     sql += ") VALUES ";
     std::size_t param = 0;
     for (std::size_t r = 0; r < rows; ++r) {
@@ -237,9 +237,9 @@ class BatchInsert {
 std::int64_t copy_table(sqlite::Connection& from, pg::Connection& to, const Table& t) {
     std::string select = "SELECT ";
     for (std::size_t c = 0; c < t.columns.size(); ++c)
-        select += (c ? ", " : "") + quoted(t.columns[c].sqlite_name);
+        select += (c ? ", " : "") + quote_identifier(t.columns[c].sqlite_name);
     BatchInsert batch(to, t);
-    auto rows = from.prepare(select + " FROM " + quoted(t.name));
+    auto rows = from.prepare(select + " FROM " + quote_identifier(t.name));
     while (rows->step()) batch.add(*rows);
     batch.flush();
     return batch.copied();
@@ -250,16 +250,17 @@ std::int64_t copy_table(sqlite::Connection& from, pg::Connection& to, const Tabl
 void move_identity_past_copied_ids(pg::Connection& to, const Table& t) {
     if (t.identity.empty()) return;
     to.query("SELECT setval(pg_get_serial_sequence($1, $2)::regclass, (SELECT COALESCE(MAX(" +
-                 quoted(t.identity) + "), 0) + 1 FROM " + quoted(t.name) + "), false)",
-             pg::Params().text(quoted(t.name)).text(t.identity));
+                 quote_identifier(t.identity) + "), 0) + 1 FROM " + quote_identifier(t.name) +
+                 "), false)",
+             pg::Params().text(quote_identifier(t.name)).text(t.identity));
 }
 
 void verify_count(sqlite::Connection& from, pg::Connection& to, const Table& t,
                   std::int64_t copied) {
-    auto q = from.prepare("SELECT count(*) FROM " + quoted(t.name));
+    auto q = from.prepare("SELECT count(*) FROM " + quote_identifier(t.name));
     const std::int64_t in_file = q->step() ? q->integer(0) : -1;
     const std::int64_t in_database =
-        to.query("SELECT count(*) FROM " + quoted(t.name)).integer(0, 0);
+        to.query("SELECT count(*) FROM " + quote_identifier(t.name)).integer(0, 0);
     if (in_file != copied || in_database != copied)
         throw std::runtime_error("table " + t.name + ": " + std::to_string(in_file) +
                                  " rows in the SQLite file, " + std::to_string(copied) +
@@ -272,7 +273,7 @@ CopyReport copy_in_one_transaction(sqlite::Connection& from, pg::Connection& to)
     try {
         const auto plan = copy_plan(from, to);
         std::vector<std::string> names;
-        for (const auto& t : plan) names.push_back(quoted(t.name));
+        for (const auto& t : plan) names.push_back(quote_identifier(t.name));
         // Checked again under the lock: a gateway may have started on the target meanwhile.
         to.exec("LOCK TABLE " + joined(names) + " IN EXCLUSIVE MODE");
         refuse_rows(to, pg_tables(to));
