@@ -8,6 +8,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "http_text.h"
+
 namespace fieldgate::http {
 namespace {
 
@@ -19,18 +21,6 @@ std::string lower(std::string_view s) {
     std::string out(s);
     for (char& c : out) c = ascii_lower(c);
     return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && lower(a) == lower(b);
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() &&
-           (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-        s.remove_suffix(1);
-    return s;
 }
 
 void global_init() {
@@ -79,8 +69,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
     }
     const auto colon = line.find(':');
     if (colon == std::string_view::npos) return size * n;
-    auto name = lower(trim(line.substr(0, colon)));
-    const auto value = std::string(trim(line.substr(colon + 1)));
+    auto name = lower(trim_ows(line.substr(0, colon)));
+    const auto value = std::string(trim_ows(line.substr(colon + 1)));
     auto [it, inserted] = ex.response.headers.try_emplace(std::move(name), value);
     if (!inserted) it->second += ", " + value;
     return size * n;
@@ -272,8 +262,9 @@ ClientResponse HttpClient::request(std::string_view method, std::string_view tar
     bool has_agent = false;
     bool chunked = false;
     for (const auto& [name, value] : headers) {
-        if (iequals(name, "user-agent")) has_agent = true;
-        if (iequals(name, "transfer-encoding") && lower(value).find("chunked") != std::string::npos)
+        if (iequals_ascii(name, "user-agent")) has_agent = true;
+        if (iequals_ascii(name, "transfer-encoding") &&
+            lower(value).find("chunked") != std::string::npos)
             chunked = true;
         list.add(value.empty() ? name + ";" : name + ": " + value);
     }

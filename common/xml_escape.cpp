@@ -26,4 +26,9 @@ std::string xml_escape(std::string_view text) {
     return out;
 }
 
+std::string_view xml_local_name(std::string_view qualified_name) {
+    const auto colon = qualified_name.find(':');
+    return colon == std::string_view::npos ? qualified_name : qualified_name.substr(colon + 1);
+}
+
 }  // namespace fieldgate

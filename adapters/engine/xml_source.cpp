@@ -5,16 +5,11 @@
 #include <pugixml.hpp>
 
 #include "engine/text.h"
+#include "xml_escape.h"
 
 namespace fieldgate::engine {
 
 namespace {
-
-std::string_view local_name(const pugi::xml_node& n) {
-    std::string_view name = n.name();
-    const auto colon = name.find(':');
-    return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
 
 std::vector<std::string> split_path(const std::string& path) {
     std::vector<std::string> out;
@@ -36,7 +31,7 @@ void collect(const pugi::xml_node& node, const std::vector<std::string>& steps, 
         return;
     }
     for (auto child : node.children()) {
-        if (child.type() == pugi::node_element && local_name(child) == steps[i]) {
+        if (child.type() == pugi::node_element && xml_local_name(child.name()) == steps[i]) {
             collect(child, steps, i + 1, out);
         }
     }

@@ -1,15 +1,10 @@
 #include "client_address.h"
 
 #include <algorithm>
+#include "http_text.h"
 
 namespace fieldgate::http {
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 // An IPv4 or IPv6 address in text form, loosely: it only has to be safe to use as a map key
 // and in a log line, and short.
@@ -33,7 +28,7 @@ std::string client_address(std::string_view peer, std::optional<std::string_view
     std::string_view rest = *forwarded_for;
     while (!rest.empty()) {
         const auto comma = rest.rfind(',');
-        const auto hop = trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+        const auto hop = trim_ows(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
         rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
         if (is_trusted_proxy(hop, trusted)) continue;
         if (!looks_like_address(hop)) break;

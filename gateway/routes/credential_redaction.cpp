@@ -9,23 +9,18 @@
 #include <string_view>
 
 #include "vendor_auth.h"
+#include "xml_escape.h"
 
 namespace fieldgate {
 namespace {
 
 constexpr std::string_view kRedacted = "[redacted]";
 
-std::string_view local_name(const char* name) {
-    std::string_view n(name);
-    const auto colon = n.find(':');
-    return colon == std::string_view::npos ? n : n.substr(colon + 1);
-}
-
 // Every element named Password (any prefix) inside an element named Security (any prefix).
 void empty_passwords(pugi::xml_node node, bool in_security, int& emptied) {
     for (auto child : node.children()) {
         if (child.type() != pugi::node_element) continue;
-        const auto name = local_name(child.name());
+        const auto name = xml_local_name(child.name());
         if (in_security && name == "Password") {
             while (auto c = child.first_child()) child.remove_child(c);
             child.append_child(pugi::node_pcdata).set_value(std::string(kRedacted).c_str());
@@ -45,9 +40,7 @@ std::size_t security_start(std::string_view body) {
                body[end] != '\t' && body[end] != '\r' && body[end] != '\n')
             ++end;
         const auto name = body.substr(at + 1, end - at - 1);
-        const auto colon = name.find(':');
-        if ((colon == std::string_view::npos ? name : name.substr(colon + 1)) == "Security")
-            return at;
+        if (xml_local_name(name) == "Security") return at;
     }
     return std::string_view::npos;
 }
@@ -62,8 +55,7 @@ std::string cut_security_element(const std::string& body) {
         if (gt == std::string::npos) break;
         std::string_view name(body.data() + close + 2, gt - close - 2);
         while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
-        const auto colon = name.find(':');
-        if ((colon == std::string_view::npos ? name : name.substr(colon + 1)) == "Security") {
+        if (xml_local_name(name) == "Security") {
             end = gt + 1;
             break;
         }

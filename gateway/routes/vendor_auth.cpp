@@ -8,12 +8,13 @@
 
 #include "base64_codec.h"
 #include "ids.h"
+#include "xml_escape.h"
 
 namespace fieldgate {
 
 namespace {
 
-ApiError unauthorized(std::string detail, std::string pointer = {}) {
+ApiError credential_refused(std::string detail, std::string pointer = {}) {
     return ApiError{401,
                     "unauthorized",
                     "Unauthorized",
@@ -22,15 +23,9 @@ ApiError unauthorized(std::string detail, std::string pointer = {}) {
                     nlohmann::json::object()};
 }
 
-std::string_view local_name(const char* name) {
-    std::string_view n(name);
-    const auto colon = n.find(':');
-    return colon == std::string_view::npos ? n : n.substr(colon + 1);
-}
-
 pugi::xml_node child_local(pugi::xml_node parent, std::string_view name) {
     for (auto c : parent.children()) {
-        if (c.type() == pugi::node_element && local_name(c.name()) == name) return c;
+        if (c.type() == pugi::node_element && xml_local_name(c.name()) == name) return c;
     }
     return {};
 }
@@ -47,15 +42,15 @@ std::optional<ApiError> check_wsse(const AuthSpec& auth, const http::Request& re
     auto token =
         header ? child_local(child_local(header, "Security"), "UsernameToken") : pugi::xml_node{};
     if (!token) {
-        return unauthorized("no WS-Security UsernameToken in the SOAP header",
-                            "Envelope/Header/Security/UsernameToken");
+        return credential_refused("no WS-Security UsernameToken in the SOAP header",
+                                  "Envelope/Header/Security/UsernameToken");
     }
     const std::string username = child_local(token, "Username").text().as_string();
     auto password_node = child_local(token, "Password");
     const std::string type = password_node.attribute("Type").as_string();
     if (!type.empty() && type.find("#PasswordText") == std::string::npos) {
-        return unauthorized("only PasswordText UsernameTokens are accepted",
-                            "Envelope/Header/Security/UsernameToken/Password");
+        return credential_refused("only PasswordText UsernameTokens are accepted",
+                                  "Envelope/Header/Security/UsernameToken/Password");
     }
     // The element's character data, whatever its form: text, CDATA sections, entities, and
     // text split by comments (which parse_default drops) all count.
@@ -65,8 +60,8 @@ std::optional<ApiError> check_wsse(const AuthSpec& auth, const http::Request& re
             password += part.value();
     }
     if (username != auth.username || !secrets.matches(auth.secret, password)) {
-        return unauthorized("UsernameToken user name or password is wrong",
-                            "Envelope/Header/Security/UsernameToken");
+        return credential_refused("UsernameToken user name or password is wrong",
+                                  "Envelope/Header/Security/UsernameToken");
     }
     return std::nullopt;
 }
@@ -78,13 +73,13 @@ std::optional<ApiError> check_signature(const SignatureSpec& sig, const http::Re
     const auto signature = request.header(sig.signature_header);
     if (!ts && !signature) {
         if (sig.required)
-            return unauthorized("the request must be signed: " + sig.signature_header + " and " +
-                                sig.timestamp_header + " are missing");
+            return credential_refused("the request must be signed: " + sig.signature_header +
+                                      " and " + sig.timestamp_header + " are missing");
         return std::nullopt;
     }
     if (!ts || !signature) {
-        return unauthorized("a signed request needs both " + sig.timestamp_header + " and " +
-                            sig.signature_header);
+        return credential_refused("a signed request needs both " + sig.timestamp_header + " and " +
+                                  sig.signature_header);
     }
     long long seconds = 0;
     try {
@@ -92,14 +87,14 @@ std::optional<ApiError> check_signature(const SignatureSpec& sig, const http::Re
         seconds = std::stoll(std::string(*ts), &used);
         if (used != ts->size()) throw std::invalid_argument("trailing");
     } catch (const std::exception&) {
-        return unauthorized(sig.timestamp_header + " must be unix seconds");
+        return credential_refused(sig.timestamp_header + " must be unix seconds");
     }
     const long long now_s =
         std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
     if (std::llabs(now_s - seconds) > sig.replay_window_s) {
-        return unauthorized(sig.timestamp_header + " is outside the " +
-                            std::to_string(sig.replay_window_s) +
-                            " s window: check the sender's clock, or this is a replay");
+        return credential_refused(sig.timestamp_header + " is outside the " +
+                                  std::to_string(sig.replay_window_s) +
+                                  " s window: check the sender's clock, or this is a replay");
     }
     std::string message = sig.signed_template;
     auto replace = [&message](const std::string& key, std::string_view value) {
@@ -111,14 +106,15 @@ std::optional<ApiError> check_signature(const SignatureSpec& sig, const http::Re
     std::string given(*signature);
     if (!sig.prefix.empty()) {
         if (given.rfind(sig.prefix, 0) != 0)
-            return unauthorized(sig.signature_header + " must start with '" + sig.prefix + "'");
+            return credential_refused(sig.signature_header + " must start with '" + sig.prefix +
+                                      "'");
         given = given.substr(sig.prefix.size());
     }
     for (auto& c : given) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     for (const auto& key : secrets.values(sig.secret)) {
         if (constant_time_equal(hmac_sha256_hex(key, message), given)) return std::nullopt;
     }
-    return unauthorized(sig.signature_header + " does not match the body");
+    return credential_refused(sig.signature_header + " does not match the body");
 }
 
 std::optional<ApiError> check_basic(const AuthSpec& auth, const http::Request& request,
@@ -126,7 +122,7 @@ std::optional<ApiError> check_basic(const AuthSpec& auth, const http::Request& r
     const auto header = request.header("authorization");
     constexpr std::string_view kPrefix = "Basic ";
     if (!header || header->size() <= kPrefix.size() || header->substr(0, kPrefix.size()) != kPrefix)
-        return unauthorized(
+        return credential_refused(
             "missing Authorization: Basic <user:password>, the same user name and "
             "password as the WS-Security UsernameToken",
             "Authorization");
@@ -135,11 +131,11 @@ std::optional<ApiError> check_basic(const AuthSpec& auth, const http::Request& r
         encoded.size() > 4096 ? std::nullopt : base64_decode(encoded, Base64Padding::required);
     const auto colon = decoded ? decoded->find(':') : std::string::npos;
     if (colon == std::string::npos)
-        return unauthorized("Authorization: Basic must carry base64 of <user>:<password>",
-                            "Authorization");
+        return credential_refused("Authorization: Basic must carry base64 of <user>:<password>",
+                                  "Authorization");
     if (decoded->substr(0, colon) != auth.username ||
         !secrets.matches(auth.secret, std::string_view(*decoded).substr(colon + 1))) {
-        return unauthorized("user name or password is wrong", "Authorization");
+        return credential_refused("user name or password is wrong", "Authorization");
     }
     return std::nullopt;
 }
@@ -150,21 +146,21 @@ std::optional<ApiError> check_key(const VendorSpec& spec, const http::Request& r
     if (auth.scheme == "bearer") {
         const auto header = request.header("authorization");
         if (!header)
-            return unauthorized("missing Authorization: Bearer <api key>", "Authorization");
+            return credential_refused("missing Authorization: Bearer <api key>", "Authorization");
         constexpr std::string_view kPrefix = "Bearer ";
         if (header->size() <= kPrefix.size() || header->substr(0, kPrefix.size()) != kPrefix) {
-            return unauthorized("Authorization must be 'Bearer <api key>'", "Authorization");
+            return credential_refused("Authorization must be 'Bearer <api key>'", "Authorization");
         }
         if (!secrets.matches(auth.secret, header->substr(kPrefix.size()))) {
-            return unauthorized("the API key is not valid", "Authorization");
+            return credential_refused("the API key is not valid", "Authorization");
         }
     } else if (auth.scheme == "api_key_header") {
         const auto header = request.header(auth.header);
-        if (!header) return unauthorized("missing " + auth.header + " header", auth.header);
+        if (!header) return credential_refused("missing " + auth.header + " header", auth.header);
         if (!secrets.matches(auth.secret, *header))
-            return unauthorized("the API key is not valid", auth.header);
+            return credential_refused("the API key is not valid", auth.header);
     } else {
-        return unauthorized("vendor " + spec.id + " declares an unknown auth scheme");
+        return credential_refused("vendor " + spec.id + " declares an unknown auth scheme");
     }
     return std::nullopt;
 }
@@ -176,15 +172,16 @@ std::optional<ApiError> check_client_certificate(const VendorSpec& spec,
     const auto& want = spec.auth.client_certificate;
     if (!want) return std::nullopt;
     if (!request.tls)
-        return unauthorized("vendor " + spec.id +
-                            " must connect over HTTPS and present its client certificate");
+        return credential_refused("vendor " + spec.id +
+                                  " must connect over HTTPS and present its client certificate");
     const auto& given = request.client_certificate;
-    if (!given) return unauthorized("vendor " + spec.id + " must present its client certificate");
+    if (!given)
+        return credential_refused("vendor " + spec.id + " must present its client certificate");
     const bool match = want->sha256.empty() ? given->verified && given->subject == want->subject
                                             : constant_time_equal(given->sha256, want->sha256);
     if (!match) {
-        return unauthorized("the client certificate presented is not the one configured for " +
-                            spec.id);
+        return credential_refused(
+            "the client certificate presented is not the one configured for " + spec.id);
     }
     return std::nullopt;
 }
@@ -199,7 +196,8 @@ std::optional<ApiError> authenticate_vendor_read(const VendorSpec& spec,
         return authenticate_vendor(spec, request, secrets, now);
     if (auto refused = check_client_certificate(spec, request)) return refused;
     if (secrets.values(spec.auth.secret).empty())
-        return unauthorized("vendor " + spec.id + " has no credentials configured on the gateway");
+        return credential_refused("vendor " + spec.id +
+                                  " has no credentials configured on the gateway");
     if (auto error = check_basic(spec.auth, request, secrets)) return error;
     if (spec.auth.signature) return check_signature(*spec.auth.signature, request, secrets, now);
     return std::nullopt;
@@ -215,7 +213,8 @@ std::optional<ApiError> authenticate_vendor_head(const VendorSpec& spec, const h
     if (spec.auth.certificate_only()) return std::nullopt;
     if (secrets.values(spec.auth.secret).empty()) {
         // Misconfiguration must not open the door: no configured key means nobody gets in.
-        return unauthorized("vendor " + spec.id + " has no credentials configured on the gateway");
+        return credential_refused("vendor " + spec.id +
+                                  " has no credentials configured on the gateway");
     }
     if (credentials_in_body(spec)) return std::nullopt;
     return check_key(spec, head, secrets);

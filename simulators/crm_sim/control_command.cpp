@@ -10,7 +10,7 @@ namespace {
 
 using json = nlohmann::json;
 
-ControlParse fail(std::string problem) {
+ControlParse refuse_control(std::string problem) {
     ControlParse r;
     r.problem = std::move(problem);
     return r;
@@ -76,32 +76,35 @@ std::string parse_tokens(const json& j, ControlCommand& cmd) {
 
 ControlParse parse_control(std::string_view body) {
     const json j = json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return fail("body must be a JSON object");
+    if (j.is_discarded() || !j.is_object()) return refuse_control("body must be a JSON object");
     for (const auto& [key, value] : j.items()) {
         static const std::vector<std::string> kKnown = {
             "mode",       "delay_ms",     "retry_after_s", "for_s",
             "reject_ids", "fail_first_n", "expire_tokens", "refuse_tokens"};
         if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end())
-            return fail("unknown member '" + key +
-                        "' (mode, delay_ms, retry_after_s, for_s, reject_ids, fail_first_n, "
-                        "expire_tokens, refuse_tokens)");
+            return refuse_control(
+                "unknown member '" + key +
+                "' (mode, delay_ms, retry_after_s, for_s, reject_ids, fail_first_n, "
+                "expire_tokens, refuse_tokens)");
     }
     ControlCommand cmd;
-    if (auto problem = parse_fault(j, cmd); !problem.empty()) return fail(std::move(problem));
-    if (auto problem = parse_tokens(j, cmd); !problem.empty()) return fail(std::move(problem));
+    if (auto problem = parse_fault(j, cmd); !problem.empty())
+        return refuse_control(std::move(problem));
+    if (auto problem = parse_tokens(j, cmd); !problem.empty())
+        return refuse_control(std::move(problem));
     if (j.contains("reject_ids")) {
         const auto& ids = j["reject_ids"];
-        if (!ids.is_array()) return fail("'reject_ids' must be an array of webhook-ids");
+        if (!ids.is_array()) return refuse_control("'reject_ids' must be an array of webhook-ids");
         std::vector<std::string> out;
         for (const auto& id : ids) {
-            if (!id.is_string()) return fail("'reject_ids' must be an array of strings");
+            if (!id.is_string()) return refuse_control("'reject_ids' must be an array of strings");
             out.push_back(id.get<std::string>());
         }
         cmd.reject_ids = std::move(out);
     }
     if (j.contains("fail_first_n")) {
         const auto v = whole(j["fail_first_n"], 1000);
-        if (!v) return fail("'fail_first_n' must be a whole number 0..1000");
+        if (!v) return refuse_control("'fail_first_n' must be a whole number 0..1000");
         cmd.fail_first_n = *v;
     }
     ControlParse r;

@@ -11,7 +11,7 @@ constexpr std::size_t kSequenceDigits = 20;
 
 using json = nlohmann::json;
 
-ParseResult fail(std::string problem, int status = 400) {
+ParseResult refuse_event(std::string problem, int status = 400) {
     ParseResult r;
     r.status = status;
     r.problem = std::move(problem);
@@ -53,9 +53,9 @@ const std::string* string_member(const json& j, const char* name, bool required,
 ParseResult with_sequence(ParsedEvent e, const json& j) {
     std::string problem;
     const auto* seq = string_member(j, "sequence", true, problem);
-    if (!seq) return fail(problem);
+    if (!seq) return refuse_event(problem);
     if (!is_valid_sequence(*seq))
-        return fail("'sequence' must be a string of 20 decimal digits, got '" + *seq + "'");
+        return refuse_event("'sequence' must be a string of 20 decimal digits, got '" + *seq + "'");
     e.sequence = *seq;
     ParseResult r;
     r.event = std::move(e);
@@ -65,17 +65,18 @@ ParseResult with_sequence(ParsedEvent e, const json& j) {
 ParseResult parse_cloudevent(json j) {
     std::string problem;
     const auto* specversion = string_member(j, "specversion", true, problem);
-    if (!specversion) return fail(problem);
-    if (*specversion != "1.0") return fail("'specversion' must be \"1.0\"");
+    if (!specversion) return refuse_event(problem);
+    if (*specversion != "1.0") return refuse_event("'specversion' must be \"1.0\"");
     for (const char* name : {"id", "source"}) {
-        if (!string_member(j, name, true, problem)) return fail(problem);
+        if (!string_member(j, name, true, problem)) return refuse_event(problem);
     }
     const auto* type = string_member(j, "type", true, problem);
-    if (!type) return fail(problem);
+    if (!type) return refuse_event(problem);
     const auto* subject = string_member(j, "subject", true, problem);
-    if (!subject) return fail(problem);
+    if (!subject) return refuse_event(problem);
     for (const char* name : {"time", "datacontenttype", "dataschema"}) {
-        if (!string_member(j, name, false, problem) && !problem.empty()) return fail(problem);
+        if (!string_member(j, name, false, problem) && !problem.empty())
+            return refuse_event(problem);
     }
     ParsedEvent e;
     e.profile = Profile::kCloudEvents;
@@ -89,14 +90,15 @@ ParseResult parse_cloudevent(json j) {
 ParseResult parse_open311(json j) {
     std::string problem;
     const auto* id = string_member(j, "service_request_id", true, problem);
-    if (!id) return fail(problem);
+    if (!id) return refuse_event(problem);
     const auto* status = string_member(j, "status", true, problem);
-    if (!status) return fail(problem);
+    if (!status) return refuse_event(problem);
     if (*status != "open" && *status != "closed")
-        return fail("'status' must be \"open\" or \"closed\", got '" + *status + "'");
+        return refuse_event("'status' must be \"open\" or \"closed\", got '" + *status + "'");
     for (const char* name :
          {"status_notes", "updated_datetime", "media_url", "external_status_code"}) {
-        if (!string_member(j, name, false, problem) && !problem.empty()) return fail(problem);
+        if (!string_member(j, name, false, problem) && !problem.empty())
+            return refuse_event(problem);
     }
     ParsedEvent e;
     e.profile = Profile::kOpen311;
@@ -122,16 +124,17 @@ ParseResult parse_event(std::string_view content_type, std::string_view body) {
     const auto type = media_type(content_type);
     const bool cloudevents_type = type == "application/cloudevents+json";
     if (!cloudevents_type && type != "application/json") {
-        return fail("Content-Type must be application/cloudevents+json or application/json, got '" +
-                        std::string(content_type) + "'",
-                    415);
+        return refuse_event(
+            "Content-Type must be application/cloudevents+json or application/json, got '" +
+                std::string(content_type) + "'",
+            415);
     }
     json j = json::parse(body, nullptr, false);
-    if (j.is_discarded()) return fail("body is not valid JSON");
-    if (!j.is_object()) return fail("body must be a JSON object");
+    if (j.is_discarded()) return refuse_event("body is not valid JSON");
+    if (!j.is_object()) return refuse_event("body must be a JSON object");
     if (cloudevents_type || j.contains("specversion")) return parse_cloudevent(std::move(j));
     if (j.contains("service_request_id")) return parse_open311(std::move(j));
-    return fail(
+    return refuse_event(
         "neither a CloudEvent (no 'specversion') nor an Open311 update (no "
         "'service_request_id')");
 }

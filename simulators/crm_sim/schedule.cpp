@@ -3,6 +3,7 @@
 #include <charconv>
 #include <stdexcept>
 #include <string>
+#include "http_text.h"
 
 namespace fieldgate::crm_sim {
 
@@ -16,12 +17,6 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
         if (at == std::string_view::npos) return out;
         s = s.substr(at + 1);
     }
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
 }
 
 std::chrono::milliseconds parse_duration(std::string_view s, const std::string& where) {
@@ -51,20 +46,20 @@ int parse_count(std::string_view s, const std::string& where) {
 
 std::vector<Phase> parse_schedule(std::string_view text) {
     std::vector<Phase> phases;
-    if (trim(text).empty()) return phases;
+    if (trim_ows(text).empty()) return phases;
     const auto items = split(text, ',');
     for (std::size_t i = 0; i < items.size(); ++i) {
-        const std::string where =
-            "schedule phase " + std::to_string(i + 1) + " '" + std::string(trim(items[i])) + "'";
-        const auto parts = split(trim(items[i]), ':');
+        const std::string where = "schedule phase " + std::to_string(i + 1) + " '" +
+                                  std::string(trim_ows(items[i])) + "'";
+        const auto parts = split(trim_ows(items[i]), ':');
         if (parts.size() < 2) throw std::invalid_argument(where + ": expected DURATION:MODE");
         Phase phase;
-        phase.duration = parse_duration(trim(parts[0]), where);
-        const auto mode = parse_mode(trim(parts[1]));
+        phase.duration = parse_duration(trim_ows(parts[0]), where);
+        const auto mode = parse_mode(trim_ows(parts[1]));
         if (!mode) throw std::invalid_argument(where + ": unknown mode");
         phase.fault.mode = *mode;
         for (std::size_t p = 2; p < parts.size(); ++p) {
-            const auto param = trim(parts[p]);
+            const auto param = trim_ows(parts[p]);
             const auto eq = param.find('=');
             const auto key = param.substr(0, eq);
             if (eq == std::string_view::npos)

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "base64.h"
+#include "http_text.h"
 
 namespace fieldgate::crm_sim {
 
@@ -14,28 +15,15 @@ namespace {
 
 constexpr std::string_view kRealm = "fieldgate-crm-sim";
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
 // The credentials after "<scheme> " in an Authorization value; nullopt for another scheme.
 std::optional<std::string_view> credentials(std::string_view authorization,
                                             std::string_view scheme) {
-    authorization = trim(authorization);
+    authorization = trim_ows(authorization);
     if (authorization.size() <= scheme.size() ||
-        !iequals(authorization.substr(0, scheme.size()), scheme) ||
+        !iequals_ascii(authorization.substr(0, scheme.size()), scheme) ||
         authorization[scheme.size()] != ' ')
         return std::nullopt;
-    return trim(authorization.substr(scheme.size() + 1));
+    return trim_ows(authorization.substr(scheme.size() + 1));
 }
 
 bool same_secret(std::string_view a, std::string_view b) {
@@ -142,8 +130,8 @@ Reply TokenIssuer::issue(const TokenRequest& request, std::chrono::system_clock:
     if (refusing_)
         return error(401, "invalid_client", "token requests are refused (refuse_tokens)");
     const auto semicolon = request.content_type.find(';');
-    if (!iequals(trim(request.content_type.substr(0, semicolon)),
-                 "application/x-www-form-urlencoded"))
+    if (!iequals_ascii(trim_ows(request.content_type.substr(0, semicolon)),
+                       "application/x-www-form-urlencoded"))
         return error(400, "invalid_request", "the body must be application/x-www-form-urlencoded");
     const auto form = parse_form(request.body);
     if (!form) return error(400, "invalid_request", "a parameter repeats or an escape is broken");

@@ -15,13 +15,13 @@ std::chrono::year_month_day ymd(const CivilDate& d) {
 }
 
 std::string two(int v) {
-    char out[8];
+    char out[16];
     std::snprintf(out, sizeof out, "%02d", v);
     return out;
 }
 
 std::string four(int v) {
-    char out[8];
+    char out[16];
     std::snprintf(out, sizeof out, "%04d", v);
     return out;
 }

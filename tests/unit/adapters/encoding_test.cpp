@@ -11,19 +11,13 @@ namespace {
 
 using namespace std::string_literals;
 
-NormalizeOutput normalize(const std::string& vendor, const std::string& body) {
-    const auto load = loader().load_folder(vendor_schemas_dir() / vendor);
-    EXPECT_TRUE(load.vendor);
-    return load.vendor->adapter->normalize(body);
-}
-
 TEST(adapters_Encoding, ACsvThatIsNotUtf8IsRefusedNamingWhereTheFirstBadByteIs) {
     // The fuzzer's file, cut short: its header's last name ends in 0x01 0x97.
     const auto body =
         "route_id,route_date,stop_seq,sr_number,result,reason,reason_text,event_time,truck,lat"
         "\0\0\0\0\0\0\x01\x97,lon\n"
         "R12,2026-02-09,1,SR-2026-119201,DONE,,,2026-02-09 07:30:00,CC-3,37.30121,-121.85112\n"s;
-    const auto out = normalize("curbside-coop", body);
+    const auto out = normalize_as("curbside-coop", body);
     ASSERT_TRUE(out.payload_error);
     EXPECT_EQ(out.payload_error->code, "malformed");
     EXPECT_NE(out.payload_error->detail.find("line 1, column 93, byte 92 is 0x97"),
@@ -37,7 +31,7 @@ TEST(adapters_Encoding, AnXmlBodyThatIsNotUtf8IsRefusedToo) {
     const auto at = body.find("Car parked");
     ASSERT_NE(at, std::string::npos);
     body.replace(at, 3, "Caf\xe9");  // Latin-1, not UTF-8
-    const auto out = normalize("valley-disposal", body);
+    const auto out = normalize_as("valley-disposal", body);
     ASSERT_TRUE(out.payload_error);
     EXPECT_NE(out.payload_error->detail.find("is 0xE9"), std::string::npos)
         << out.payload_error->detail;
@@ -48,7 +42,7 @@ TEST(adapters_Encoding, ValidUtf8BeyondAsciiIsReadAsBefore) {
     const auto at = body.find("called resident");
     ASSERT_NE(at, std::string::npos);
     body.replace(at, 6, "llam\xc3\xb3");  // "llamó"
-    const auto out = normalize("curbside-coop", body);
+    const auto out = normalize_as("curbside-coop", body);
     EXPECT_FALSE(out.payload_error);
     ASSERT_GE(out.records.size(), 2u);
     ASSERT_TRUE(out.records[1].result);

@@ -176,12 +176,6 @@ TEST(adapters_InputLimits, CsvNulInAFieldIsAnErrorNamingRowColumnAndByte) {
 
 // ---- Through the vendors' adapters: malformed (400, quarantined) naming the position ----
 
-NormalizeOutput normalize(const std::string& vendor, const std::string& body) {
-    const auto load = loader().load_folder(vendor_schemas_dir() / vendor);
-    EXPECT_TRUE(load.vendor);
-    return load.vendor->adapter->normalize(body);
-}
-
 void expect_malformed(const NormalizeOutput& out, const std::string& says) {
     ASSERT_TRUE(out.payload_error);
     EXPECT_EQ(out.payload_error->code, "malformed");
@@ -192,14 +186,14 @@ void expect_malformed(const NormalizeOutput& out, const std::string& says) {
 TEST(adapters_InputLimits, BayRefusesDeepJsonAndJsonFollowedByNulOrText) {
     const auto sample = read_file(vendor_schemas_dir() / "bay-hauling/samples/batch/input.json");
     ASSERT_FALSE(sample.empty());
-    ASSERT_FALSE(normalize("bay-hauling", sample).payload_error);
+    ASSERT_FALSE(normalize_as("bay-hauling", sample).payload_error);
     const auto doc = nlohmann::json::parse(sample).dump();
-    expect_malformed(normalize("bay-hauling", doc + "\0trailing"s),
+    expect_malformed(normalize_as("bay-hauling", doc + "\0trailing"s),
                      "(line 1, column " + std::to_string(doc.size() + 1) + ", byte " +
                          std::to_string(doc.size()) + "): it holds a NUL byte");
-    expect_malformed(normalize("bay-hauling", doc + " trailing"), "not valid JSON");
+    expect_malformed(normalize_as("bay-hauling", doc + " trailing"), "not valid JSON");
     const std::string deep = "{\"results\":" + std::string(4'000'000, '[');
-    expect_malformed(normalize("bay-hauling", deep),
+    expect_malformed(normalize_as("bay-hauling", deep),
                      "The body is refused before parsing (line 1, column 75, byte 74): it nests "
                      "arrays and objects deeper than the limit of 64 levels");
 }
@@ -210,10 +204,10 @@ TEST(adapters_InputLimits, APayloadOfMoreResultsThanTheLimitIsRefusedAsAWhole) {
         for (std::size_t i = 1; i < n; ++i) body += ",0";
         return body + "]}";
     };
-    const auto at_limit = normalize("bay-hauling", zeros(kMaxResultsPerPayload));
+    const auto at_limit = normalize_as("bay-hauling", zeros(kMaxResultsPerPayload));
     EXPECT_FALSE(at_limit.payload_error);  // each result refused on its own, the batch read
     EXPECT_EQ(at_limit.records.size(), kMaxResultsPerPayload);
-    const auto over = normalize("bay-hauling", zeros(kMaxResultsPerPayload + 1));
+    const auto over = normalize_as("bay-hauling", zeros(kMaxResultsPerPayload + 1));
     ASSERT_TRUE(over.payload_error);
     EXPECT_EQ(over.payload_error->code, "too_many_results");
     EXPECT_NE(over.payload_error->detail.find("holds 10001 results; at most 10000"),
@@ -227,29 +221,29 @@ TEST(adapters_InputLimits, ValleyRefusesNulReferencesRawNulAndDeepXml) {
         read_file(vendor_schemas_dir() / "valley-disposal/samples/doc-example/input.xml");
     const auto at = sample.find("Car parked");
     ASSERT_NE(at, std::string::npos);
-    ASSERT_FALSE(normalize("valley-disposal", sample).payload_error);
+    ASSERT_FALSE(normalize_as("valley-disposal", sample).payload_error);
     for (const std::string ref : {"&#0;", "&#x0;", "&#00;", "&#7;"}) {
         auto body = sample;
         body.insert(at, ref);
-        expect_malformed(normalize("valley-disposal", body),
+        expect_malformed(normalize_as("valley-disposal", body),
                          "byte " + std::to_string(at) + "): the character reference '" + ref);
     }
     auto raw = sample;
     raw.insert(at, "\0"s);
-    expect_malformed(normalize("valley-disposal", raw),
+    expect_malformed(normalize_as("valley-disposal", raw),
                      "byte " + std::to_string(at) + "): it holds a NUL byte");
     auto deep = sample;
     deep.insert(at, nested_xml(80));
-    expect_malformed(normalize("valley-disposal", deep), "deeper than the limit of 64 levels");
+    expect_malformed(normalize_as("valley-disposal", deep), "deeper than the limit of 64 levels");
 }
 
 TEST(adapters_InputLimits, CurbsideRefusesANulInsideAField) {
     auto body = read_file(vendor_schemas_dir() / "curbside-coop/samples/doc-example/input.csv");
     const auto at = body.find("called resident");
     ASSERT_NE(at, std::string::npos);
-    ASSERT_FALSE(normalize("curbside-coop", body).payload_error);
+    ASSERT_FALSE(normalize_as("curbside-coop", body).payload_error);
     body.insert(at + 6, "\0"s);
-    const auto out = normalize("curbside-coop", body);
+    const auto out = normalize_as("curbside-coop", body);
     expect_malformed(out, "holds a NUL byte (byte " + std::to_string(at + 6) + " of the body)");
     EXPECT_EQ(out.payload_error->pointer.rfind("line ", 0), 0u) << out.payload_error->pointer;
 }

@@ -14,13 +14,6 @@ nlohmann::json polled_with(nlohmann::json auth) {
     return m;
 }
 
-bool has_error(const VendorLoad& load, const std::string& pointer, const std::string& words) {
-    for (const auto& e : load.errors) {
-        if (e.pointer == pointer && e.message.find(words) != std::string::npos) return true;
-    }
-    return false;
-}
-
 TEST(adapters_PollAuthSpec, SeveralHeadersLoadInOrderEachASecretOrALiteral) {
     TempDir dir;
     const auto load =
@@ -65,21 +58,22 @@ TEST(adapters_PollAuthSpec, IncompleteOrMixedBlocksAreRefusedWithTheirPointer) {
     TempDir dir;
     auto load = load_mapping(dir, polled_with({{"scheme", "basic"}, {"secret", "acme/password"}}));
     EXPECT_FALSE(load.vendor);
-    EXPECT_TRUE(has_error(load, "/poll/auth", "exactly one of 'username'"))
+    EXPECT_TRUE(has_load_error(load, "/poll/auth", "exactly one of 'username'"))
         << all_errors(load.errors);
 
     load = load_mapping(
         dir, polled_with({{"scheme", "headers"},
                           {"headers", {{"X-Id", {{"secret", "acme/id"}, {"value", "1"}}}}}}));
     EXPECT_FALSE(load.vendor);
-    EXPECT_TRUE(has_error(load, "/poll/auth/headers/X-Id", "exactly one of 'secret' or 'value'"))
+    EXPECT_TRUE(
+        has_load_error(load, "/poll/auth/headers/X-Id", "exactly one of 'secret' or 'value'"))
         << all_errors(load.errors);
 
     load = load_mapping(dir, polled_with({{"scheme", "bearer"},
                                           {"secret", "acme/key"},
                                           {"headers", {{"X-Id", {{"value", "1"}}}}}}));
     EXPECT_FALSE(load.vendor);
-    EXPECT_TRUE(has_error(load, "/poll/auth", "scheme headers goes with"))
+    EXPECT_TRUE(has_load_error(load, "/poll/auth", "scheme headers goes with"))
         << all_errors(load.errors);
 
     load = load_mapping(dir, polled_with({{"scheme", "headers"}, {"secret", "acme/key"}}));

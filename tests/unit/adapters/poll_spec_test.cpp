@@ -19,13 +19,6 @@ nlohmann::json good_poll() {
             {"page_size", {{"param", "limit"}, {"value", 200}}}};
 }
 
-bool has_error(const VendorLoad& load, const std::string& pointer, const std::string& words) {
-    for (const auto& e : load.errors) {
-        if (e.pointer == pointer && e.message.find(words) != std::string::npos) return true;
-    }
-    return false;
-}
-
 TEST(adapters_PollSpec, AWindowedPollBlockLoads) {
     TempDir dir;
     const auto load = load_mapping(dir, polled(good_poll()));
@@ -56,8 +49,9 @@ TEST(adapters_PollSpec, WindowAndCursorTogetherAreRefused) {
     p["cursor"] = {{"param", "after"}, {"next_pointer", "/cursor"}};
     const auto load = load_mapping(dir, polled(p));
     EXPECT_FALSE(load.vendor);
-    EXPECT_TRUE(has_error(load, "/poll", "exactly one of 'window'")) << all_errors(load.errors);
-    EXPECT_TRUE(has_error(load, "/poll/pagination", "a cursor is its own pagination"))
+    EXPECT_TRUE(has_load_error(load, "/poll", "exactly one of 'window'"))
+        << all_errors(load.errors);
+    EXPECT_TRUE(has_load_error(load, "/poll/pagination", "a cursor is its own pagination"))
         << all_errors(load.errors);
 }
 
@@ -68,8 +62,9 @@ TEST(adapters_PollSpec, APageTokenNeedsItsParameterAndAKeyNeedsItsHeader) {
     p["auth"] = {{"scheme", "api_key_header"}, {"secret", "pv/api-key"}};
     const auto load = load_mapping(dir, polled(p));
     EXPECT_FALSE(load.vendor);
-    EXPECT_TRUE(has_error(load, "/poll/pagination", "page_token_param")) << all_errors(load.errors);
-    EXPECT_TRUE(has_error(load, "/poll/auth", "needs 'header'")) << all_errors(load.errors);
+    EXPECT_TRUE(has_load_error(load, "/poll/pagination", "page_token_param"))
+        << all_errors(load.errors);
+    EXPECT_TRUE(has_load_error(load, "/poll/auth", "needs 'header'")) << all_errors(load.errors);
 }
 
 TEST(adapters_PollSpec, UnknownKeysAndBadUrlsAreRefusedByTheMetaSchema) {
@@ -78,14 +73,15 @@ TEST(adapters_PollSpec, UnknownKeysAndBadUrlsAreRefusedByTheMetaSchema) {
     p["intervall_s"] = 5;
     auto load = load_mapping(dir, polled(p));
     EXPECT_FALSE(load.vendor);
-    EXPECT_TRUE(has_error(load, "/poll/intervall_s", "")) << all_errors(load.errors);
+    EXPECT_TRUE(has_load_error(load, "/poll/intervall_s", "")) << all_errors(load.errors);
     for (const char* bad :
          {"ftp://vendor.example/api", "https://user:pw@vendor.example/api", "vendor.example/api"}) {
         p = good_poll();
         p["url"] = bad;
         load = load_mapping(dir, polled(p));
         EXPECT_FALSE(load.vendor) << bad;
-        EXPECT_TRUE(has_error(load, "/poll/url", "")) << bad << ": " << all_errors(load.errors);
+        EXPECT_TRUE(has_load_error(load, "/poll/url", ""))
+            << bad << ": " << all_errors(load.errors);
     }
 }
 
@@ -113,7 +109,7 @@ TEST(adapters_PollSpec, AnHttpsUrlAndOAuth2ClientCredentialsAreTaken) {
     p["auth"] = {{"scheme", "oauth2"}, {"secret", "riverbend-recycling/api-key"}};
     load = load_mapping(dir, polled(p));
     EXPECT_FALSE(load.vendor);
-    EXPECT_TRUE(has_error(load, "/poll/auth", "oauth2")) << all_errors(load.errors);
+    EXPECT_TRUE(has_load_error(load, "/poll/auth", "oauth2")) << all_errors(load.errors);
 }
 
 TEST(adapters_PollSpec, APolledVendorReadsJsonPages) {
@@ -122,7 +118,7 @@ TEST(adapters_PollSpec, APolledVendorReadsJsonPages) {
     m["poll"] = good_poll();
     const auto load = load_mapping(dir, m);
     EXPECT_FALSE(load.vendor);
-    EXPECT_TRUE(has_error(load, "/format", "read as json")) << all_errors(load.errors);
+    EXPECT_TRUE(has_load_error(load, "/format", "read as json")) << all_errors(load.errors);
 }
 
 }  // namespace

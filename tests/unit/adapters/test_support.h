@@ -150,4 +150,20 @@ inline std::string all_errors(const std::vector<LoadError>& errors) {
     return s;
 }
 
+// The shipped vendor's adapter (vendor_schemas/<vendor>) on one body.
+inline NormalizeOutput normalize_as(const std::string& vendor, const std::string& body) {
+    const auto load = loader().load_folder(vendor_schemas_dir() / vendor);
+    EXPECT_TRUE(load.vendor);
+    return load.vendor->adapter->normalize(body);
+}
+
+// Whether loading refused the field at `pointer` with a message that says `words`.
+inline bool has_load_error(const VendorLoad& load, const std::string& pointer,
+                           const std::string& words) {
+    for (const auto& e : load.errors) {
+        if (e.pointer == pointer && e.message.find(words) != std::string::npos) return true;
+    }
+    return false;
+}
+
 }  // namespace fieldgate::testing

@@ -12,7 +12,7 @@ using Clock = std::chrono::system_clock;
 using nlohmann::json;
 
 // A secret with every character RFC 6749 §2.3.1 makes a client escape before base64.
-const std::string kSecret = "s3:cr&t+%=";
+const std::string kClientSecret = "s3:cr&t+%=";
 
 std::string header(const Reply& r, const std::string& name) {
     for (const auto& [n, v] : r.headers) {
@@ -24,7 +24,7 @@ std::string header(const Reply& r, const std::string& name) {
 class TokenIssuerTest : public ::testing::Test {
   protected:
     static OAuthConfig config(const std::string& scope = "") {
-        return OAuthConfig{"gateway", kSecret, std::chrono::seconds(60), scope};
+        return OAuthConfig{"gateway", kClientSecret, std::chrono::seconds(60), scope};
     }
     Reply basic(const std::string& secret_escaped, const std::string& body,
                 Clock::time_point now = Clock::now()) {
@@ -77,7 +77,7 @@ TEST_F(TokenIssuerTest, WrongSecretIsInvalidClient401WithWwwAuthenticate) {
         EXPECT_EQ(r.status, 401);
         EXPECT_EQ(json::parse(r.body)["error"], "invalid_client");
         EXPECT_EQ(header(r, "WWW-Authenticate"), "Basic realm=\"fieldgate-crm-sim\"");
-        EXPECT_EQ(r.body.find(kSecret), std::string::npos);
+        EXPECT_EQ(r.body.find(kClientSecret), std::string::npos);
     }
     EXPECT_EQ(issuer_.counters().token_requests_refused, 3u);
     EXPECT_EQ(issuer_.counters().tokens_issued, 0u);
@@ -154,7 +154,7 @@ TEST_F(TokenIssuerTest, ExpireAllEndsEveryTokenAndRefusingRefusesRequests) {
     EXPECT_EQ(report["tokens_issued"], 2);
     EXPECT_EQ(report["token_requests_refused"], 1);
     EXPECT_EQ(report["tokens_live"], 1);
-    EXPECT_EQ(report.dump().find(kSecret), std::string::npos);
+    EXPECT_EQ(report.dump().find(kClientSecret), std::string::npos);
 }
 
 TEST(FormDecoding, PlusIsASpaceAndBrokenEscapesAreRefused) {

@@ -13,7 +13,7 @@ using std::chrono::seconds;
 using Clock = std::chrono::system_clock;
 
 // From the Standard Webhooks specification (and its reference libraries' tests).
-constexpr const char* kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+constexpr const char* kWebhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 constexpr const char* kId = "msg_p5jXN8AQM9LWM0D4loKWxJek";
 constexpr const char* kTimestamp = "1614265330";
 constexpr const char* kBody = R"({"test": 2432232314})";
@@ -30,14 +30,14 @@ SignedRequest vector_request() {
 }
 
 TEST(WebhookVerifier, AcceptsThePublishedTestVector) {
-    const WebhookVerifier v({kSecret}, seconds(300));
+    const WebhookVerifier v({kWebhookSecret}, seconds(300));
     EXPECT_EQ(v.verify(vector_request(), at_vector_time()), Verdict::kValid);
     EXPECT_EQ(v.verify(vector_request(), at_vector_time(seconds(299))), Verdict::kValid);
     EXPECT_EQ(v.verify(vector_request(), at_vector_time(seconds(-299))), Verdict::kValid);
 }
 
 TEST(WebhookVerifier, RefusesATamperedBody) {
-    const WebhookVerifier v({kSecret}, seconds(300));
+    const WebhookVerifier v({kWebhookSecret}, seconds(300));
     auto r = vector_request();
     r.body = R"({"test": 2432232315})";
     EXPECT_EQ(v.verify(r, at_vector_time()), Verdict::kNoMatchingSignature);
@@ -46,7 +46,7 @@ TEST(WebhookVerifier, RefusesATamperedBody) {
 }
 
 TEST(WebhookVerifier, RefusesATamperedIdOrTimestamp) {
-    const WebhookVerifier v({kSecret}, seconds(300));
+    const WebhookVerifier v({kWebhookSecret}, seconds(300));
     auto r = vector_request();
     r.id = "msg_p5jXN8AQM9LWM0D4loKWxJel";
     EXPECT_EQ(v.verify(r, at_vector_time()), Verdict::kNoMatchingSignature);
@@ -61,12 +61,12 @@ TEST(WebhookVerifier, RefusesTheWrongSecret) {
 }
 
 TEST(WebhookVerifier, AnyConfiguredSecretMayMatch) {
-    const WebhookVerifier v({kOtherSecret, kSecret}, seconds(300));
+    const WebhookVerifier v({kOtherSecret, kWebhookSecret}, seconds(300));
     EXPECT_EQ(v.verify(vector_request(), at_vector_time()), Verdict::kValid);
 }
 
 TEST(WebhookVerifier, OneGoodSignatureAmongSeveralIsEnough) {
-    const WebhookVerifier v({kSecret}, seconds(300));
+    const WebhookVerifier v({kWebhookSecret}, seconds(300));
     auto r = vector_request();
     const std::string several =
         std::string("v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= v1a,whatever ") + kSignature +
@@ -76,7 +76,7 @@ TEST(WebhookVerifier, OneGoodSignatureAmongSeveralIsEnough) {
 }
 
 TEST(WebhookVerifier, OnlyBadSignaturesFail) {
-    const WebhookVerifier v({kSecret}, seconds(300));
+    const WebhookVerifier v({kWebhookSecret}, seconds(300));
     auto r = vector_request();
     r.signature = "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= v1,g0hM9SsE";
     EXPECT_EQ(v.verify(r, at_vector_time()), Verdict::kNoMatchingSignature);
@@ -86,18 +86,18 @@ TEST(WebhookVerifier, OnlyBadSignaturesFail) {
 }
 
 TEST(WebhookVerifier, RefusesTimestampsOutsideTheTolerance) {
-    const WebhookVerifier v({kSecret}, seconds(300));
+    const WebhookVerifier v({kWebhookSecret}, seconds(300));
     EXPECT_EQ(v.verify(vector_request(), at_vector_time(seconds(301))), Verdict::kOutsideTolerance);
     EXPECT_EQ(v.verify(vector_request(), at_vector_time(seconds(-301))),
               Verdict::kOutsideTolerance);
-    const WebhookVerifier strict({kSecret}, seconds(5));
+    const WebhookVerifier strict({kWebhookSecret}, seconds(5));
     EXPECT_EQ(strict.verify(vector_request(), at_vector_time(seconds(6))),
               Verdict::kOutsideTolerance);
     EXPECT_EQ(strict.verify(vector_request(), at_vector_time(seconds(5))), Verdict::kValid);
 }
 
 TEST(WebhookVerifier, RefusesMissingHeadersAndBadTimestamps) {
-    const WebhookVerifier v({kSecret}, seconds(300));
+    const WebhookVerifier v({kWebhookSecret}, seconds(300));
     auto r = vector_request();
     r.signature = "";
     EXPECT_EQ(v.verify(r, at_vector_time()), Verdict::kMissingHeader);

@@ -1,0 +1,14 @@
+// Text rules HTTP header values share, for the client, the server and the simulators alike.
+#pragma once
+
+#include <string_view>
+
+namespace fieldgate {
+
+// Without the optional whitespace (RFC 9110 OWS: space, tab) and a line's CR LF at either end.
+std::string_view trim_ows(std::string_view s);
+
+// ASCII case-insensitive equality: header names, auth schemes.
+bool iequals_ascii(std::string_view a, std::string_view b);
+
+}  // namespace fieldgate
