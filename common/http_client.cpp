@@ -13,13 +13,9 @@
 namespace fieldgate::http {
 namespace {
 
-char ascii_lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 std::string lower(std::string_view s) {
     std::string out(s);
-    for (char& c : out) c = ascii_lower(c);
+    for (char& c : out) c = lower_ascii(c);
     return out;
 }
 

@@ -5,14 +5,6 @@ namespace {
 constexpr std::string_view kProblemBase = "https://fieldgate.example/problems/";
 }  // namespace
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-    }
-    return true;
-}
-
 void json_escape_into(std::string& out, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     for (const char c : s) {

@@ -5,18 +5,15 @@
 #include <string>
 #include <string_view>
 
+#include "http_text.h"
 #include "types.h"
 
 namespace fieldgate::http {
 
-inline char ascii_lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 inline char ascii_upper(char c) {
     return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
 }
 
-bool iequals(std::string_view a, std::string_view b);
 void json_escape_into(std::string& out, std::string_view s);
 bool header_value_is_safe(std::string_view s);
 

@@ -164,7 +164,7 @@ void Session::read_head_fields() {
     for (const auto& field : msg) {
         Header h;
         h.name.assign(to_sv(field.name_string()));
-        for (char& c : h.name) c = ascii_lower(c);
+        for (char& c : h.name) c = lower_ascii(c);
         h.value.assign(to_sv(field.value()));
         head_.headers.push_back(std::move(h));
     }
@@ -233,7 +233,7 @@ void Session::on_header() {
     body_parser_->body_limit(static_cast<std::uint64_t>(limit));
 
     const auto expect = head_.header("expect");
-    if (expect && version_ >= 11 && iequals(*expect, "100-continue") && buffer_.size() == 0) {
+    if (expect && version_ >= 11 && iequals_ascii(*expect, "100-continue") && buffer_.size() == 0) {
         net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
                          [self = shared_from_this()](error_code ec, std::size_t) {
                              if (ec) {

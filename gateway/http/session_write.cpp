@@ -166,11 +166,11 @@ void Session::build_response(Response& r, bool keep) {
             continue;
         }
         // Framing is the server's business.
-        if (iequals(h.name, "content-length") || iequals(h.name, "transfer-encoding") ||
-            iequals(h.name, "connection")) {
+        if (iequals_ascii(h.name, "content-length") || iequals_ascii(h.name, "transfer-encoding") ||
+            iequals_ascii(h.name, "connection")) {
             continue;
         }
-        if (iequals(h.name, "content-type")) {
+        if (iequals_ascii(h.name, "content-type")) {
             response_.set(bhttp::field::content_type, h.value);
         } else {
             response_.insert(h.name, h.value);

@@ -4,20 +4,10 @@
 
 #include <cctype>
 
+#include "http_text.h"
+
 namespace fieldgate::http {
 namespace {
-
-char ascii_lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-    }
-    return true;
-}
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -30,7 +20,7 @@ int hex_value(char c) {
 
 std::optional<std::string_view> Request::header(std::string_view name) const {
     for (const auto& h : headers) {
-        if (iequals(h.name, name)) return std::string_view(h.value);
+        if (iequals_ascii(h.name, name)) return std::string_view(h.value);
     }
     return std::nullopt;
 }
