@@ -227,20 +227,17 @@ class MixedLoad {
              "Bay Hauling orders not all created");
         must(create_bay_orders(rig_.port(), stop_prefix_, stop_orders_, tokens.crm) == stop_orders_,
              "stop event orders not all created");
-        const auto riverbend = bench::run_load(
-            vendor_load_options(rig_.port(), std::chrono::seconds(120)),
-            [&](std::size_t i) -> std::optional<bench::PreparedRequest> {
-                if (i >= poll_orders_) return std::nullopt;
-                bench::PreparedRequest r;
-                r.method = "POST";
-                r.target = "/v1/work-orders";
-                r.headers = {{"Authorization", "Bearer " + tokens.crm},
-                             {"Content-Type", "application/json"}};
-                r.body = work_order_body(bench::case_id(poll_prefix_, i), kRiverbend).dump();
-                r.tag = bench::case_id(poll_prefix_, i);
-                return r;
-            });
-        must(riverbend.summary.ok == poll_orders_, "Riverbend orders not all created");
+        const auto riverbend = post_until_taken(rig_.port(), poll_orders_, [&](std::size_t i) {
+            bench::PreparedRequest r;
+            r.method = "POST";
+            r.target = "/v1/work-orders";
+            r.headers = {{"Authorization", "Bearer " + tokens.crm},
+                         {"Content-Type", "application/json"}};
+            r.body = work_order_body(bench::case_id(poll_prefix_, i), kRiverbend).dump();
+            r.tag = bench::case_id(poll_prefix_, i);
+            return r;
+        });
+        must(riverbend.empty(), "Riverbend orders not all created (" + riverbend + ")");
         crews_.prepare(rig_, crew_prefix_, crew_orders_);
     }
 
