@@ -16,6 +16,7 @@
 #include "support/gateway_process.h"
 #include "support/store_probe.h"
 #include "support/vendor_calls.h"
+#include "support/vendor_folders.h"
 
 namespace fieldgate::test {
 namespace {
@@ -24,7 +25,6 @@ using nlohmann::json;
 using namespace std::string_literals;
 using Clock = std::chrono::steady_clock;
 
-constexpr const char* kBay = "bay-hauling";
 constexpr const char* kValley = "valley-disposal";
 constexpr const char* kCurbside = "curbside-coop";
 

@@ -15,15 +15,13 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kRiverbend = "riverbend-recycling";
-
-std::vector<std::string> cases(int from, int to) {
+std::vector<std::string> manners_cases(int from, int to) {
     std::vector<std::string> out;
     for (int i = from; i < to; ++i) out.push_back("SR-RBM-" + std::to_string(i));
     return out;
 }
 
-bool all_collected(const GatewayProcess& gw, const std::vector<std::string>& ids) {
+bool all_completed(const GatewayProcess& gw, const std::vector<std::string>& ids) {
     auto c = gw.client();
     for (const auto& id : ids) {
         const auto r = c.get("/v1/work-orders?crm_case_id=" + id, gw.crm_headers());
@@ -85,9 +83,9 @@ TEST(PolledVendorManners, NoTwoRequestsComeSoonerThanTheIntervalPagesIncluded) {
     PollVendorSimProcess vendor(options);
     PolledRig rig(vendor, kKeyAuth, 1, {{"riverbend-recycling/api-key", options.key}},
                   {{"window", {{"overlap_s", 0}}}, {"page_size", {{"value", 4}}}});
-    rig.create_orders(cases(0, 10));
-    vendor.add_results(cases(0, 10), "done");  // three pages: 4, 4, 2
-    ASSERT_TRUE(wait_until([&] { return all_collected(*rig.gw, cases(0, 10)); }))
+    rig.create_orders(manners_cases(0, 10));
+    vendor.add_results(manners_cases(0, 10), "done");  // three pages: 4, 4, 2
+    ASSERT_TRUE(wait_until([&] { return all_completed(*rig.gw, manners_cases(0, 10)); }))
         << rig.gw->log_text() << vendor.stats().dump();
     // Empty windows follow at the same pace.
     const auto collected_after = vendor.stats().at("requests").size();
@@ -137,9 +135,9 @@ TEST(PolledVendorManners, ClientIdAndSecretHeadersReachTheVendorsData) {
     PolledRig rig(
         vendor, auth, 1,
         {{"acme/client-id", "city-client-7"}, {"acme/client-secret", "s3cr3t-two-headers"}});
-    rig.create_orders(cases(20, 23));
-    vendor.add_results(cases(20, 23), "done");
-    ASSERT_TRUE(wait_until([&] { return all_collected(*rig.gw, cases(20, 23)); }))
+    rig.create_orders(manners_cases(20, 23));
+    vendor.add_results(manners_cases(20, 23), "done");
+    ASSERT_TRUE(wait_until([&] { return all_completed(*rig.gw, manners_cases(20, 23)); }))
         << rig.gw->log_text() << vendor.stats().dump();
     EXPECT_EQ(rig.gw->log_text().find("s3cr3t-two-headers"), std::string::npos);
 }
@@ -152,9 +150,9 @@ TEST(PolledVendorManners, HttpBasicCredentialsReachTheVendorsData) {
     const json auth = {
         {"scheme", "basic"}, {"username", "city-of-example"}, {"secret", "acme/api-password"}};
     PolledRig rig(vendor, auth, 1, {{"acme/api-password", "basic-pa55word"}});
-    rig.create_orders(cases(30, 33));
-    vendor.add_results(cases(30, 33), "done");
-    ASSERT_TRUE(wait_until([&] { return all_collected(*rig.gw, cases(30, 33)); }))
+    rig.create_orders(manners_cases(30, 33));
+    vendor.add_results(manners_cases(30, 33), "done");
+    ASSERT_TRUE(wait_until([&] { return all_completed(*rig.gw, manners_cases(30, 33)); }))
         << rig.gw->log_text() << vendor.stats().dump();
     EXPECT_EQ(rig.gw->log_text().find("basic-pa55word"), std::string::npos);
 }

@@ -17,8 +17,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kRiverbend = "riverbend-recycling";
-constexpr const char* kKey = "rb-key-test-123";
+constexpr const char* kPollKey = "rb-key-test-123";
 
 std::vector<std::string> cases(int from, int to) {
     std::vector<std::string> out;
@@ -44,7 +43,7 @@ bool all_collected(const GatewayProcess& gw, const std::vector<std::string>& ids
 
 TEST(PolledVendor, EveryResultIsCollectedOnceAcrossRestartsWithNoGap) {
     const auto test_start = now_millis();
-    PollVendorSimProcess vendor(kKey);
+    PollVendorSimProcess vendor(kPollKey);
     VendorFolders folders;
     auto mapping = folders.mapping(kRiverbend);
     mapping["poll"]["url"] = vendor.url();
@@ -57,7 +56,7 @@ TEST(PolledVendor, EveryResultIsCollectedOnceAcrossRestartsWithNoGap) {
     const Secrets tokens;
     secrets.write("crm/api-token", tokens.crm);
     secrets.write("admin/api-token", tokens.admin);
-    secrets.write("riverbend-recycling/api-key", kKey);
+    secrets.write("riverbend-recycling/api-key", kPollKey);
     GatewayProcess gw({{"vendor_schemas", folders.root().string()},
                        {"secrets", {{"dir", secrets.path().string()}}},
                        {"log", {{"level", "info"}}}},
@@ -132,7 +131,7 @@ TEST(PolledVendor, EveryResultIsCollectedOnceAcrossRestartsWithNoGap) {
 TEST(PolledVendor, ACursorFeedIsFollowedAcrossAKillWithNoGapAndNoDouble) {
     // The same vendor folder switched to the vendor's change feed: a cursor instead of a window,
     // changed in mapping.json only.
-    PollVendorSimProcess vendor(kKey);
+    PollVendorSimProcess vendor(kPollKey);
     VendorFolders folders;
     auto mapping = folders.mapping(kRiverbend);
     auto& poll = mapping["poll"];
@@ -148,7 +147,7 @@ TEST(PolledVendor, ACursorFeedIsFollowedAcrossAKillWithNoGapAndNoDouble) {
     const Secrets tokens;
     secrets.write("crm/api-token", tokens.crm);
     secrets.write("admin/api-token", tokens.admin);
-    secrets.write("riverbend-recycling/api-key", kKey);
+    secrets.write("riverbend-recycling/api-key", kPollKey);
     GatewayProcess gw({{"vendor_schemas", folders.root().string()},
                        {"secrets", {{"dir", secrets.path().string()}}}},
                       tokens);

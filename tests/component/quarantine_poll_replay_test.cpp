@@ -16,12 +16,11 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kRiverbend = "riverbend-recycling";
-constexpr const char* kKey = "rb-key-replay-1";
+constexpr const char* kReplayKey = "rb-key-replay-1";
 
 class PolledQuarantine : public ::testing::Test {
   protected:
-    PolledQuarantine() : vendor_(kKey) {
+    PolledQuarantine() : vendor_(kReplayKey) {
         auto mapping = folders_.mapping(kRiverbend);
         mapping["poll"]["url"] = vendor_.url();
         mapping["poll"]["interval_s"] = 1;
@@ -31,7 +30,7 @@ class PolledQuarantine : public ::testing::Test {
         folders_.write_mapping(kRiverbend, mapping);
         Secrets secrets;
         secrets.crm_webhook = whsec(crm_.key());
-        secrets.more.emplace_back("riverbend-recycling/api-key", kKey);
+        secrets.more.emplace_back("riverbend-recycling/api-key", kReplayKey);
         gw_ = std::make_unique<GatewayProcess>(
             json{{"vendor_schemas", folders_.root().string()},
                  {"crm",

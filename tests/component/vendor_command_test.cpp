@@ -39,40 +39,34 @@ fs::path copy_riverbend(const TempDir& dir, const std::function<void(nlohmann::j
     return to;
 }
 
-CommandResult check(const fs::path& folder, const std::string& extra = "") {
-    return run_command(fieldgate_binary() + " vendor check " + shell_quote(folder.string()) +
-                       extra);
-}
-
 CommandResult try_payload(const std::string& vendor, const fs::path& payload,
                           const std::string& extra = "") {
     return run_command(fieldgate_binary() + " vendor try " + shell_quote(vendor) + " " +
                        shell_quote(payload.string()) + extra);
 }
 
-bool has(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 TEST(VendorCheck, AGoodFolderIsReadyWithEverySampleAndItsUnmappedCodesListed) {
     TempDir dir;
     const auto folder = copy_bay(dir);
-    const auto r = check(folder);
+    const auto r = vendor_check(folder);
     EXPECT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_TRUE(has(r.output, "ok    README.md, mapping.json and samples are there")) << r.output;
-    EXPECT_TRUE(has(r.output, "ok    bay-hauling \"Bay Hauling\" mapping 1.1.0+")) << r.output;
-    EXPECT_TRUE(has(r.output, "ok    doc-single (expected.json)")) << r.output;
-    EXPECT_TRUE(has(r.output, "ok    unmapped-exception-code (expected.err)")) << r.output;
-    EXPECT_TRUE(has(r.output, "10 of 10 samples as expected")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "ok    README.md, mapping.json and samples are there"))
+        << r.output;
+    EXPECT_TRUE(output_has(r.output, "ok    bay-hauling \"Bay Hauling\" mapping 1.1.0+"))
+        << r.output;
+    EXPECT_TRUE(output_has(r.output, "ok    doc-single (expected.json)")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "ok    unmapped-exception-code (expected.err)")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "10 of 10 samples as expected")) << r.output;
     // The sample that sends an unknown exception code shows up in the unmapped list.
-    EXPECT_TRUE(has(r.output, "exception.code 'DOG' in unmapped-exception-code")) << r.output;
-    EXPECT_TRUE(has(r.output, "ready: the folder can go live")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "exception.code 'DOG' in unmapped-exception-code"))
+        << r.output;
+    EXPECT_TRUE(output_has(r.output, "ready: the folder can go live")) << r.output;
 }
 
 TEST(VendorCheck, EveryShippedVendorFolderIsReady) {
     for (const auto& e : fs::directory_iterator(source_path("vendor_schemas"))) {
         if (!e.is_directory() || e.path().filename().string().front() == '_') continue;
-        const auto r = check(e.path());
+        const auto r = vendor_check(e.path());
         EXPECT_EQ(r.exit_code, 0) << e.path() << "\n" << r.output;
     }
 }
@@ -82,16 +76,16 @@ TEST(VendorCheck, AMissingReadmeAndAMissingExpectedFileAreNamedWithWhatToDo) {
     const auto folder = copy_bay(dir);
     fs::remove(folder / "README.md");
     fs::remove(folder / "samples" / "batch" / "expected.json");
-    const auto r = check(folder);
+    const auto r = vendor_check(folder);
     EXPECT_EQ(r.exit_code, 1) << r.output;
-    EXPECT_TRUE(has(r.output, "FAIL  bay-hauling: README.md is missing")) << r.output;
-    EXPECT_TRUE(has(r.output, "what to do: write README.md")) << r.output;
-    EXPECT_TRUE(has(r.output, "bay-hauling/samples/batch: no expected.json or expected.err"))
+    EXPECT_TRUE(output_has(r.output, "FAIL  bay-hauling: README.md is missing")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "what to do: write README.md")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "bay-hauling/samples/batch: no expected.json or expected.err"))
         << r.output;
     // The case without an expected file still shows what it normalizes to, for review.
-    EXPECT_TRUE(has(r.output, "FAIL  batch: no expected.json or expected.err")) << r.output;
-    EXPECT_TRUE(has(r.output, "\"outcome\": \"COMPLETED\"")) << r.output;
-    EXPECT_TRUE(has(r.output, "problem(s); the folder is not ready")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "FAIL  batch: no expected.json or expected.err")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "\"outcome\": \"COMPLETED\"")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "problem(s); the folder is not ready")) << r.output;
 }
 
 TEST(VendorCheck, AMappingErrorNamesTheFileLineAndPointer) {
@@ -106,25 +100,25 @@ TEST(VendorCheck, AMappingErrorNamesTheFileLineAndPointer) {
     const int line =
         1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
 
-    const auto r = check(folder);
+    const auto r = vendor_check(folder);
     EXPECT_EQ(r.exit_code, 1) << r.output;
-    EXPECT_TRUE(has(r.output, (folder / "mapping.json").string() + " line " + std::to_string(line) +
-                                  " (/fields/status/map)"))
+    EXPECT_TRUE(output_has(r.output, (folder / "mapping.json").string() + " line " +
+                                         std::to_string(line) + " (/fields/status/map)"))
         << r.output;
-    EXPECT_TRUE(has(r.output, "no_such_map")) << r.output;
-    EXPECT_TRUE(has(r.output, "what to do:")) << r.output;
-    EXPECT_TRUE(has(r.output, "not run: the mapping does not load")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "no_such_map")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "what to do:")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "not run: the mapping does not load")) << r.output;
 }
 
 TEST(VendorCheck, InvalidJsonNamesTheLineAndColumn) {
     TempDir dir;
     const auto folder = copy_bay(dir);
     std::ofstream(folder / "mapping.json") << "{\n  \"vendor_id\": \"bay-hauling\",\n  oops\n}\n";
-    const auto r = check(folder);
+    const auto r = vendor_check(folder);
     EXPECT_EQ(r.exit_code, 1) << r.output;
-    EXPECT_TRUE(has(r.output, "not valid JSON")) << r.output;
-    EXPECT_TRUE(has(r.output, "line 3")) << r.output;
-    EXPECT_TRUE(has(r.output, "fix the JSON syntax")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "not valid JSON")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "line 3")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "fix the JSON syntax")) << r.output;
 }
 
 TEST(VendorCheck, ASampleThatNoLongerMatchesShowsExpectedBesideNormalized) {
@@ -134,10 +128,11 @@ TEST(VendorCheck, ASampleThatNoLongerMatchesShowsExpectedBesideNormalized) {
     auto mapping = nlohmann::json::parse(read(folder / "mapping.json"));
     mapping["value_maps"]["exception_code"]["entries"]["NSO"] = "ACCESS_BLOCKED";
     std::ofstream(folder / "mapping.json") << mapping.dump(2);
-    const auto r = check(folder);
+    const auto r = vendor_check(folder);
     EXPECT_EQ(r.exit_code, 1) << r.output;
-    EXPECT_TRUE(has(r.output, "FAIL  doc-single: the normalized result differs from")) << r.output;
-    EXPECT_TRUE(has(r.output, "- expected.json   + normalized now")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "FAIL  doc-single: the normalized result differs from"))
+        << r.output;
+    EXPECT_TRUE(output_has(r.output, "- expected.json   + normalized now")) << r.output;
     EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(\n\s+- \s*"reason": "NOT_SET_OUT")")))
         << r.output;
     EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(\n\s+\+ \s*"reason": "ACCESS_BLOCKED")")))
@@ -148,22 +143,22 @@ TEST(VendorCheck, APlaintextPollUrlToAnotherMachineIsAnErrorUnlessAllowed) {
     TempDir dir;
     const auto folder = copy_riverbend(
         dir, [](nlohmann::json& m) { m["poll"]["url"] = "http://pickups.riverbend.example/v2"; });
-    const auto r = check(folder);
+    const auto r = vendor_check(folder);
     EXPECT_EQ(r.exit_code, 1) << r.output;
-    EXPECT_TRUE(has(r.output, "ERROR " + (folder / "mapping.json").string())) << r.output;
-    EXPECT_TRUE(has(r.output, "(/poll/url)")) << r.output;
-    EXPECT_TRUE(has(r.output, "allow_insecure_http")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "ERROR " + (folder / "mapping.json").string())) << r.output;
+    EXPECT_TRUE(output_has(r.output, "(/poll/url)")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "allow_insecure_http")) << r.output;
 
     TempDir allowed_dir;
     const auto allowed = copy_riverbend(allowed_dir, [](nlohmann::json& m) {
         m["poll"]["url"] = "http://pickups.riverbend.example/v2";
         m["poll"]["allow_insecure_http"] = true;
     });
-    const auto ok = check(allowed);
+    const auto ok = vendor_check(allowed);
     EXPECT_EQ(ok.exit_code, 0) << ok.output;
-    EXPECT_TRUE(has(ok.output,
-                    "ok    poll http://pickups.riverbend.example/v2 every 60 s, "
-                    "time window, auth api_key_header"))
+    EXPECT_TRUE(output_has(ok.output,
+                           "ok    poll http://pickups.riverbend.example/v2 every 60 s, "
+                           "time window, auth api_key_header"))
         << ok.output;
 }
 
@@ -178,9 +173,9 @@ TEST(VendorCheck, ABadPollBlockIsNamedByItsPointer) {
     };
     for (const auto& [edit, pointer] : cases) {
         TempDir dir;
-        const auto r = check(copy_riverbend(dir, edit));
+        const auto r = vendor_check(copy_riverbend(dir, edit));
         EXPECT_EQ(r.exit_code, 1) << r.output;
-        EXPECT_TRUE(has(r.output, pointer)) << pointer << "\n" << r.output;
+        EXPECT_TRUE(output_has(r.output, pointer)) << pointer << "\n" << r.output;
     }
 }
 
@@ -191,31 +186,31 @@ TEST(VendorCheck, APolledVendorIsAskedOnlyForThePollSecrets) {
     const auto config =
         dir.write("gateway.json",
                   nlohmann::json{{"secrets", {{"dir", (dir.path() / "secrets").string()}}}}.dump());
-    const auto r = check(folder, " --config " + shell_quote(config));
+    const auto r = vendor_check(folder, " --config " + shell_quote(config));
     EXPECT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_TRUE(has(r.output, "secret 'riverbend-recycling/api-key' is not configured yet"))
+    EXPECT_TRUE(output_has(r.output, "secret 'riverbend-recycling/api-key' is not configured yet"))
         << r.output;
-    EXPECT_FALSE(has(r.output, "riverbend-recycling/push-key")) << r.output;
+    EXPECT_FALSE(output_has(r.output, "riverbend-recycling/push-key")) << r.output;
 }
 
 TEST(VendorCheck, ANonFolderCannotRun) {
-    const auto r = check("/nonexistent/vendor");
+    const auto r = vendor_check("/nonexistent/vendor");
     EXPECT_EQ(r.exit_code, 2) << r.output;
-    EXPECT_TRUE(has(r.output, "is not a folder")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "is not a folder")) << r.output;
 }
 
 TEST(VendorTry, AGoodPayloadShowsTheNormalizedResult) {
     const auto r = try_payload(
         "bay-hauling", source_path("vendor_schemas/bay-hauling/samples/doc-single/input.json"));
     EXPECT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_TRUE(has(r.output, "1 record(s): 1 normalized, 0 refused")) << r.output;
-    EXPECT_TRUE(has(r.output, "\"outcome\": \"NOT_COLLECTED\"")) << r.output;
-    EXPECT_TRUE(has(r.output, "\"reason\": \"NOT_SET_OUT\"")) << r.output;
-    EXPECT_TRUE(has(r.output, "\"crm_case_id\": \"SR-2026-118734\"")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "1 record(s): 1 normalized, 0 refused")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "\"outcome\": \"NOT_COLLECTED\"")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "\"reason\": \"NOT_SET_OUT\"")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "\"crm_case_id\": \"SR-2026-118734\"")) << r.output;
     // Staff read the words the resident will get before the folder goes live.
-    EXPECT_TRUE(has(r.output,
-                    "record 0 (BH-2026-0203-00417) NOT_COLLECTED/NOT_SET_OUT@1: Our crew "
-                    "came by but found no items at the curb"))
+    EXPECT_TRUE(output_has(r.output,
+                           "record 0 (BH-2026-0203-00417) NOT_COLLECTED/NOT_SET_OUT@1: Our crew "
+                           "came by but found no items at the curb"))
         << r.output;
 }
 
@@ -238,9 +233,9 @@ TEST(VendorTry, ABadPayloadShowsEachErrorAndTheUnmappedCode) {
             "exception": {"code": "DOG"}, "closed_at": "2026-02-03T10:42:17-08:00"})");
     const auto r = try_payload("bay-hauling", payload);
     EXPECT_EQ(r.exit_code, 1) << r.output;
-    EXPECT_TRUE(has(r.output, "1 record(s): 0 normalized, 1 refused")) << r.output;
-    EXPECT_TRUE(has(r.output, "unmapped_code /exception/code [exception.code]")) << r.output;
-    EXPECT_TRUE(has(r.output, "exception.code 'DOG' at /exception/code")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "1 record(s): 0 normalized, 1 refused")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "unmapped_code /exception/code [exception.code]")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "exception.code 'DOG' at /exception/code")) << r.output;
 }
 
 TEST(VendorTry, WriteExpectedExitsOneAndSaysSoWhenARecordIsRefused) {
@@ -254,7 +249,7 @@ TEST(VendorTry, WriteExpectedExitsOneAndSaysSoWhenARecordIsRefused) {
     const auto r = try_payload(folder.string(), payload, " --write-expected");
     EXPECT_EQ(r.exit_code, 1) << r.output;
     EXPECT_TRUE(fs::exists(folder / "samples" / "dog" / "expected.err")) << r.output;
-    EXPECT_TRUE(has(r.output, "the mapping refused 1 record(s)")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "the mapping refused 1 record(s)")) << r.output;
 
     // A payload that normalizes still exits 0.
     fs::create_directories(folder / "samples" / "good");
@@ -273,8 +268,8 @@ TEST(VendorTry, AFolderPathWorksAndABrokenMappingIsExplained) {
     const auto r = try_payload(
         folder.string(), source_path("vendor_schemas/bay-hauling/samples/doc-single/input.json"));
     EXPECT_EQ(r.exit_code, 2) << r.output;
-    EXPECT_TRUE(has(r.output, "does not load")) << r.output;
-    EXPECT_TRUE(has(r.output, (folder / "mapping.json").string())) << r.output;
+    EXPECT_TRUE(output_has(r.output, "does not load")) << r.output;
+    EXPECT_TRUE(output_has(r.output, (folder / "mapping.json").string())) << r.output;
 }
 
 TEST(VendorTry, AnUnknownVendorCannotRun) {
@@ -282,7 +277,7 @@ TEST(VendorTry, AnUnknownVendorCannotRun) {
     const auto payload = dir.write("p.json", "{}");
     const auto r = try_payload("no-such-vendor", payload);
     EXPECT_EQ(r.exit_code, 2) << r.output;
-    EXPECT_TRUE(has(r.output, "no vendor folder")) << r.output;
+    EXPECT_TRUE(output_has(r.output, "no vendor folder")) << r.output;
 }
 
 }  // namespace

@@ -20,7 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kBay = "bay-hauling";
 constexpr const char* kValley = "valley-disposal";
 constexpr const char* kCurbside = "curbside-coop";
 

@@ -20,8 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kBay = "bay-hauling";
-
 json gateway_config(const VendorFolders& folders, json extra = json::object()) {
     json c = {{"vendor_schemas", folders.root().string()}, {"poll", {{"enabled", false}}}};
     c.merge_patch(extra);

@@ -25,7 +25,7 @@
 namespace fieldgate::test {
 namespace {
 
-constexpr std::size_t kResults = 2000;
+constexpr std::size_t kBadMappingResults = 2000;
 
 std::map<std::string, std::string> store_files(const std::filesystem::path& dir) {
     std::map<std::string, std::string> out;
@@ -52,7 +52,8 @@ TEST(FaultBadMappingAtStart, TheGatewayRefusesToStartNamingFileAndPointerAndKeep
     options.config = {{"vendor_schemas", folders.root().string()}};
     FaultRig rig(options);  // on a fixed port: the vendor's connections find it again
     const std::string prefix = "BM" + std::to_string(::getpid());
-    ASSERT_EQ(create_bay_orders(rig.port(), prefix, kResults, rig.gw().secrets.crm), kResults);
+    ASSERT_EQ(create_bay_orders(rig.port(), prefix, kBadMappingResults, rig.gw().secrets.crm),
+              kBadMappingResults);
 
     const auto valley = folders.mapping_path("valley-disposal").string();
     const std::string good_mapping = [&] {
@@ -85,7 +86,7 @@ TEST(FaultBadMappingAtStart, TheGatewayRefusesToStartNamingFileAndPointerAndKeep
         o.connections = 8;
         o.rate = 200;
         steady = bench::run_load(o, [&](std::size_t i) -> std::optional<bench::PreparedRequest> {
-            if (i >= kResults) return std::nullopt;
+            if (i >= kBadMappingResults) return std::nullopt;
             return bench::bay_result_request(prefix, i, rig.gw().secrets.bay);
         });
     });
@@ -121,8 +122,9 @@ TEST(FaultBadMappingAtStart, TheGatewayRefusesToStartNamingFileAndPointerAndKeep
     for (const auto& r : steady.records)
         if (r.status == 200 && r.completed < stopped_at) ++acknowledged_before_stop;
     // What got no answer while the gateway was down is sent again.
-    acks.add(post_unacknowledged(rig.port(), prefix, kResults, rig.gw().secrets.bay, acks));
-    EXPECT_EQ(acks.tickets.size(), kResults);
+    acks.add(
+        post_unacknowledged(rig.port(), prefix, kBadMappingResults, rig.gw().secrets.bay, acks));
+    EXPECT_EQ(acks.tickets.size(), kBadMappingResults);
 
     // Valley Disposal is served again: its folder is what it was.
     auto c = rig.gw().client();
@@ -139,7 +141,7 @@ TEST(FaultBadMappingAtStart, TheGatewayRefusesToStartNamingFileAndPointerAndKeep
     std::printf("bad-mapping-at-start: %zu results acknowledged before the stop\n",
                 acknowledged_before_stop);
     EXPECT_GT(acknowledged_before_stop, 0u);
-    EXPECT_EQ(account.acknowledged, kResults);
+    EXPECT_EQ(account.acknowledged, kBadMappingResults);
     expect_nothing_lost_or_duplicated(account);
 }
 

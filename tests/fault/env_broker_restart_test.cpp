@@ -18,7 +18,7 @@
 namespace fieldgate::test {
 namespace {
 
-constexpr std::size_t kOrders = 3000;  // more than the trucks reach before the restarts end
+constexpr std::size_t kBrokerOrders = 3000;  // more than the trucks reach before the restarts end
 constexpr int kRestarts = 6;
 
 TEST(FaultBrokerRestart, EveryPubackedStopEventIsStoredOnceAndDelivered) {
@@ -26,7 +26,8 @@ TEST(FaultBrokerRestart, EveryPubackedStopEventIsStoredOnceAndDelivered) {
     options.broker = true;
     FaultRig rig(options);
     const std::string prefix = "BR" + std::to_string(::getpid());
-    ASSERT_EQ(create_bay_orders(rig.port(), prefix, kOrders, rig.gw().secrets.crm), kOrders);
+    ASSERT_EQ(create_bay_orders(rig.port(), prefix, kBrokerOrders, rig.gw().secrets.crm),
+              kBrokerOrders);
 
     std::mutex mutex;
     std::set<std::string> acknowledged;
@@ -38,7 +39,8 @@ TEST(FaultBrokerRestart, EveryPubackedStopEventIsStoredOnceAndDelivered) {
     auto truck = [&](int t) {
         const std::string topic = "fleet/bay-hauling/BH-T" + std::to_string(200 + t) + "/stop";
         std::unique_ptr<MqttTestClient> link;
-        for (std::size_t i = static_cast<std::size_t>(t); i < kOrders && !restarts_done; i += 2) {
+        for (std::size_t i = static_cast<std::size_t>(t); i < kBrokerOrders && !restarts_done;
+             i += 2) {
             const auto ref = bench::ticket(prefix, i);
             const auto payload = bay_result(ref, bench::case_id(prefix, i), "Confirmed Positive");
             while (std::chrono::steady_clock::now() < give_up_at) {

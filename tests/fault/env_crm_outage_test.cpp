@@ -19,7 +19,7 @@
 namespace fieldgate::test {
 namespace {
 
-constexpr std::size_t kOrders = 4400;
+constexpr std::size_t kOutageOrders = 4400;
 constexpr int kDeliveryTimeoutMs = 2000;
 
 struct Phase {
@@ -55,7 +55,8 @@ TEST(FaultCrmOutage, EveryAcknowledgedResultIsDeliveredOnceAfterDownSlow500And42
 
     // The orders exist before the outage (their dispatched events wait in the outbox too).
     control(phases.front().command);
-    ASSERT_EQ(create_bay_orders(rig.port(), prefix, kOrders, rig.gw().secrets.crm), kOrders);
+    ASSERT_EQ(create_bay_orders(rig.port(), prefix, kOutageOrders, rig.gw().secrets.crm),
+              kOutageOrders);
 
     std::thread faults([&] {
         for (std::size_t i = 0; i < phases.size(); ++i) {
@@ -67,24 +68,24 @@ TEST(FaultCrmOutage, EveryAcknowledgedResultIsDeliveredOnceAfterDownSlow500And42
     // The results arrive at a steady rate over the whole outage.
     auto load_options = vendor_load_options(rig.port(), outage + 20s);
     load_options.connections = 8;
-    load_options.rate = static_cast<double>(kOrders) / static_cast<double>(outage.count());
+    load_options.rate = static_cast<double>(kOutageOrders) / static_cast<double>(outage.count());
     const auto load =
         bench::run_load(load_options, [&](std::size_t i) -> std::optional<bench::PreparedRequest> {
-            if (i >= kOrders) return std::nullopt;
+            if (i >= kOutageOrders) return std::nullopt;
             return bench::bay_result_request(prefix, i, rig.gw().secrets.bay);
         });
     faults.join();
     VendorAcks acks;
     acks.add(load);
-    EXPECT_EQ(acks.tickets.size(), kOrders) << format_summary(load.summary);
+    EXPECT_EQ(acks.tickets.size(), kOutageOrders) << format_summary(load.summary);
     EXPECT_TRUE(acks.unexpected.empty()) << acks.unexpected.front();
 
     ASSERT_TRUE(rig.wait_for_delivery(180s)) << rig.crm_report() << "\n"
                                              << rig.pending_crm_events();
     const auto report = rig.crm_report();
     // Every order's dispatched event and outcome event, each stored once, in order.
-    EXPECT_EQ(report["stored"], kOrders + acks.tickets.size());
-    EXPECT_EQ(report["subjects"], kOrders);
+    EXPECT_EQ(report["stored"], kOutageOrders + acks.tickets.size());
+    EXPECT_EQ(report["subjects"], kOutageOrders);
     EXPECT_EQ(report["out_of_order"], 0);
     EXPECT_EQ(report["bad_signatures"], 0);
     EXPECT_EQ(report["duplicate_mismatches"], 0);
@@ -105,7 +106,7 @@ TEST(FaultCrmOutage, EveryAcknowledgedResultIsDeliveredOnceAfterDownSlow500And42
     std::printf(
         "crm-outage: %zu orders, %lld events stored by the CRM, %lld redeliveries of a "
         "webhook-id it already had, answered %s\n",
-        kOrders, static_cast<long long>(report["stored"].get<std::int64_t>()),
+        kOutageOrders, static_cast<long long>(report["stored"].get<std::int64_t>()),
         static_cast<long long>(report["duplicates"].get<std::int64_t>()),
         report["answered"].dump().c_str());
     EXPECT_GT(account.acknowledged, 0u);

@@ -21,8 +21,8 @@
 namespace fieldgate::test {
 namespace {
 
-constexpr std::size_t kResults = 3000;  // one work order each
-constexpr std::size_t kRefused = 300;   // results for work orders that do not exist
+constexpr std::size_t kDiskFullResults = 3000;  // one work order each
+constexpr std::size_t kRefused = 300;           // results for work orders that do not exist
 constexpr int kFills = 2;
 
 // Writes zeros to `path` until the file system has no byte left.
@@ -47,13 +47,15 @@ class DiskFullScenario {
     DiskFullScenario(FaultRig& rig, std::string prefix)
         : rig_(rig), prefix_(std::move(prefix)), ghost_("GH" + prefix_) {}
 
-    bool good(std::size_t job) const { return job < kResults; }
+    bool good(std::size_t job) const { return job < kDiskFullResults; }
     std::string tag(std::size_t job) const {
-        return good(job) ? bench::ticket(prefix_, job) : bench::ticket(ghost_, job - kResults);
+        return good(job) ? bench::ticket(prefix_, job)
+                         : bench::ticket(ghost_, job - kDiskFullResults);
     }
     bench::PreparedRequest request(std::size_t job) const {
         return good(job) ? bench::bay_result_request(prefix_, job, rig_.gw().secrets.bay)
-                         : bench::bay_result_request(ghost_, job - kResults, rig_.gw().secrets.bay);
+                         : bench::bay_result_request(ghost_, job - kDiskFullResults,
+                                                     rig_.gw().secrets.bay);
     }
 
     // Posts `jobs` (at `rate` per second, 0 = as fast as possible); every answer is recorded.
@@ -83,14 +85,14 @@ class DiskFullScenario {
     // Every job not yet answered as it will be once the store can take it.
     std::vector<std::size_t> open_jobs() const {
         std::vector<std::size_t> out;
-        for (std::size_t job = 0; job < kResults + kRefused; ++job) {
+        for (std::size_t job = 0; job < kDiskFullResults + kRefused; ++job) {
             if (good(job) ? !acknowledged_.count(tag(job)) : !refused_.count(job))
                 out.push_back(job);
         }
         return out;
     }
     std::vector<std::size_t> all_jobs() const {
-        std::vector<std::size_t> out(kResults + kRefused);
+        std::vector<std::size_t> out(kDiskFullResults + kRefused);
         for (std::size_t job = 0; job < out.size(); ++job) out[job] = job;
         return out;
     }
@@ -171,7 +173,8 @@ TEST(FaultDiskFull, TheGatewayAnswers503WhileItCannotCommitAndLosesNothingAcknow
         {"store", {{"path", disk.file("fieldgate.db")}, {"checkpoint_interval_ms", 500}}}};
     FaultRig rig(options);
     const std::string prefix = "DF" + std::to_string(::getpid());
-    ASSERT_EQ(create_bay_orders(rig.port(), prefix, kResults, rig.gw().secrets.crm), kResults);
+    ASSERT_EQ(create_bay_orders(rig.port(), prefix, kDiskFullResults, rig.gw().secrets.crm),
+              kDiskFullResults);
     auto c = rig.gw().client();
     const auto listed =
         c.get("/v1/work-orders?crm_case_id=" + bench::case_id(prefix, 0), rig.gw().crm_headers());
@@ -231,7 +234,7 @@ TEST(FaultDiskFull, TheGatewayAnswers503WhileItCannotCommitAndLosesNothingAcknow
     // While the store cannot record a delivery, the worker pauses instead of sending the same
     // events again and again (it did: 68,569 redeliveries in one run before it paused).
     EXPECT_LT(redeliveries, 500);
-    EXPECT_EQ(account.acknowledged, kResults);
+    EXPECT_EQ(account.acknowledged, kDiskFullResults);
     expect_nothing_lost_or_duplicated(account);
 }
 

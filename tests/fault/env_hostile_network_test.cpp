@@ -21,7 +21,7 @@
 namespace fieldgate::test {
 namespace {
 
-constexpr std::size_t kOrders = 400;
+constexpr std::size_t kHostileOrders = 400;
 constexpr auto kAttack = 12s;
 constexpr std::size_t kPerClientConnections = 128;
 constexpr std::size_t kTricklers = 20;
@@ -127,7 +127,7 @@ TEST(FaultHostileNetwork, TheVendorIsServedWhileStrangersAttackAndTheyCostBounde
     const auto port = rig.port();
     const auto& secrets = rig.gw().secrets;
     const std::string prefix = "HN" + std::to_string(::getpid());
-    ASSERT_EQ(create_bay_orders(port, prefix, kOrders, secrets.crm), kOrders);
+    ASSERT_EQ(create_bay_orders(port, prefix, kHostileOrders, secrets.crm), kHostileOrders);
     ASSERT_TRUE(rig.wait_for_delivery());
     const auto store_before = store_bytes(rig);
     const auto log_before = log_lines(rig.gw().log_text());
@@ -138,10 +138,11 @@ TEST(FaultHostileNetwork, TheVendorIsServedWhileStrangersAttackAndTheyCostBounde
     std::uint64_t legit_bytes = 0;
     auto load = vendor_load_options(port, kAttack + 30s);
     load.connections = 4;
-    load.rate = static_cast<double>(kOrders) / std::chrono::duration<double>(kAttack).count();
+    load.rate =
+        static_cast<double>(kHostileOrders) / std::chrono::duration<double>(kAttack).count();
     const auto bay =
         bench::run_load(load, [&](std::size_t i) -> std::optional<bench::PreparedRequest> {
-            if (i >= kOrders) return std::nullopt;
+            if (i >= kHostileOrders) return std::nullopt;
             auto r = bench::bay_result_request(prefix, i, secrets.bay);
             legit_bytes += r.body.size();
             return r;
@@ -174,7 +175,7 @@ TEST(FaultHostileNetwork, TheVendorIsServedWhileStrangersAttackAndTheyCostBounde
         legit_bytes / 1e6, attackers.peak_rss_kib.load() / 1024, lines);
 
     expect_nothing_lost_or_duplicated(account);
-    EXPECT_EQ(acknowledged.size(), kOrders);
+    EXPECT_EQ(acknowledged.size(), kHostileOrders);
     EXPECT_EQ(attackers.held.load(), kPerClientConnections);
     EXPECT_GT(attackers.held_refused.load(), 0u);
     EXPECT_GT(attackers.stranger_posts.load(), 10u);
@@ -182,7 +183,7 @@ TEST(FaultHostileNetwork, TheVendorIsServedWhileStrangersAttackAndTheyCostBounde
     // Nothing of the attackers is in the store; it grew by Bay's results and bookkeeping only.
     EXPECT_EQ(rig.count("SELECT COUNT(*) FROM quarantine"), 0);
     EXPECT_EQ(rig.count("SELECT COUNT(*) FROM raw_payloads WHERE vendor = 'bay-hauling'"),
-              static_cast<std::int64_t>(kOrders));
+              static_cast<std::int64_t>(kHostileOrders));
     EXPECT_LE(grown, kStoreOverheadPerResult * legit_bytes + kStoreSlackBytes);
     EXPECT_LT(attackers.peak_rss_kib.load(), kMaxGatewayRssKiB);
     EXPECT_LT(lines, kMaxLogLines);

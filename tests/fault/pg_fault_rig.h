@@ -101,7 +101,6 @@ struct PgFaultRigOptions {
     bool db_proxies = false;  // each gateway reaches the database through its own FaultProxy
 };
 
-constexpr const char* kRiverbend = "riverbend-recycling";
 constexpr const char* kRiverbendKey = "rb-fault-key";
 
 class PgFaultRig : public PgStoreReads {

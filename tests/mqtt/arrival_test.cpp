@@ -8,11 +8,6 @@
 namespace fieldgate::test {
 namespace {
 
-// The order's location in work_order_body(): 37.33452, -121.88861.
-constexpr double kLat = 37.33452;
-constexpr double kLon = -121.88861;
-constexpr double kMetresPerDegreeLat = 111320.0;
-
 TEST(MqttArrival, ANearingTruckMovesTheOrderEnRouteThenOnSiteAndTheCrmHears) {
     MqttRig rig(nlohmann::json{{"mqtt", {{"en_route_radius_m", 1000}, {"on_site_radius_m", 50}}}});
     const auto id = rig.create_order("SR-A-1", "R-0412", 1);

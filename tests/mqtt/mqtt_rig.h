@@ -23,6 +23,13 @@ namespace fieldgate::test {
 
 using namespace std::chrono_literals;
 
+// Where the scenarios' truck reports its stops.
+inline constexpr const char* kStop = "fleet/bay-hauling/BH-T117/stop";
+// The location of the order work_order_body() makes, and metres per degree of latitude there.
+inline constexpr double kLat = 37.33452;
+inline constexpr double kLon = -121.88861;
+inline constexpr double kMetresPerDegreeLat = 111320.0;
+
 class MqttRig {
   public:
     explicit MqttRig(nlohmann::json extra = nlohmann::json::object(),

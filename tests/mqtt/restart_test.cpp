@@ -15,8 +15,6 @@
 namespace fieldgate::test {
 namespace {
 
-constexpr const char* kStop = "fleet/bay-hauling/BH-T117/stop";
-
 std::int64_t accepted(MqttRig& rig) {
     return rig.count("SELECT COUNT(*) FROM outcomes WHERE source = 'truck:BH-T117'");
 }

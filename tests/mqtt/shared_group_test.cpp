@@ -16,10 +16,6 @@ namespace fieldgate::test {
 namespace {
 
 constexpr const char* kGroup = "fieldgate";
-// The order's location in work_order_body(): 37.33452, -121.88861.
-constexpr double kLat = 37.33452;
-constexpr double kLon = -121.88861;
-constexpr double kMetresPerDegreeLat = 111320.0;
 
 class SharedGroup : public ::testing::Test {
   protected:

@@ -7,8 +7,6 @@
 namespace fieldgate::test {
 namespace {
 
-constexpr const char* kStop = "fleet/bay-hauling/BH-T117/stop";
-
 TEST(MqttStopEvents, EndAsOutcomesAndCrmEvents) {
     MqttRig rig;
     const auto a = rig.create_order("SR-M-1");

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 
@@ -41,6 +42,17 @@ inline std::string shell_quote(const std::string& s) {
 // What `fieldgate <args>` printed (stdout and stderr); `args` as a shell would read them.
 inline std::string run_cli(const std::string& args) {
     return run_command(shell_quote(fieldgate_binary()) + " " + args).output;
+}
+
+// `fieldgate vendor check <folder>`, with any further arguments.
+inline CommandResult vendor_check(const std::filesystem::path& folder,
+                                  const std::string& extra = "") {
+    return run_command(fieldgate_binary() + " vendor check " + shell_quote(folder.string()) +
+                       extra);
+}
+
+inline bool output_has(const std::string& output, const std::string& part) {
+    return output.find(part) != std::string::npos;
 }
 
 }  // namespace fieldgate::test

@@ -15,6 +15,10 @@
 
 namespace fieldgate::test {
 
+// The vendors of vendor_schemas/ the tests use most, by their folder names.
+inline constexpr const char* kBay = "bay-hauling";
+inline constexpr const char* kRiverbend = "riverbend-recycling";
+
 class VendorFolders {
   public:
     VendorFolders() {
