@@ -40,4 +40,4 @@ if [ -f "$cache" ] && [ "$was_clang" != "$clang" ]; then
 fi
 cmake -S "$root" -B "$build" "${compiler[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$flags" -DCMAKE_C_FLAGS_RELWITHDEBINFO="$flags" \
-  "${options[@]}" -DFIELDGATE_JEMALLOC=OFF -DFIELDGATE_WERROR=ON >/dev/null
+  "${options[@]}" -DFIELDGATE_JEMALLOC=OFF -DFIELDGATE_BENCH=OFF -DFIELDGATE_WERROR=ON >/dev/null
