@@ -36,6 +36,24 @@ void keep_answer(store::Transaction& db, const IngestRequest& req, const Idempot
     if (answer.kept->status < 500) db.store_response(req.vendor, key.key, *answer.kept, now_utc());
 }
 
+// What the job will read: the work order and the outcomes by content of each result that names
+// its order (a route-level one finds its orders by route), fetched with its batch.
+store::ReadAhead reads_of(const IngestRequest& req) {
+    store::ReadAhead reads;
+    reads.repeatable = true;  // job(): the answer is set afresh, `also` only writes to the store
+    if (req.refused || req.normalized.payload_error) return reads;
+    const auto& records = req.normalized.records;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const auto& rec = records[i];
+        if (!rec.ok() || !rec.result || rec.result->route_level) continue;
+        reads.crm_case_ids.push_back(rec.result->crm_case_id);
+        if (i < req.content_hashes.size()) reads.content_hashes.push_back(req.content_hashes[i]);
+        ++reads.new_outcomes;
+    }
+    if (reads.new_outcomes > 0 && req.stored_raw_payload_id == 0) reads.new_raw_payloads = 1;
+    return reads;
+}
+
 }  // namespace
 
 ApiError overloaded_refusal() {
@@ -74,18 +92,22 @@ store::Writer::Job IngestService::job(std::shared_ptr<IngestRequest> req, Ingest
 
 void IngestService::submit(std::shared_ptr<IngestRequest> req, IngestOptions options, Done done) {
     auto answer = std::make_shared<IngestAnswer>();
+    auto reads = reads_of(*req);
     auto work = job(std::move(req), std::move(options), answer);
-    const bool queued = writer_.submit(std::move(work), [answer, done](std::exception_ptr error) {
-        if (error) {
-            IngestAnswer failed;
-            failed.status = IngestAnswer::Status::store_unavailable;
-            failed.refusal = store_unavailable(error);
-            failed.error = error;
-            done(std::move(failed));
-            return;
-        }
-        done(std::move(*answer));
-    });
+    const bool queued = writer_.submit(
+        std::move(work),
+        [answer, done](std::exception_ptr error) {
+            if (error) {
+                IngestAnswer failed;
+                failed.status = IngestAnswer::Status::store_unavailable;
+                failed.refusal = store_unavailable(error);
+                failed.error = error;
+                done(std::move(failed));
+                return;
+            }
+            done(std::move(*answer));
+        },
+        std::move(reads));
     if (!queued) {
         IngestAnswer refused;
         refused.status = IngestAnswer::Status::overloaded;

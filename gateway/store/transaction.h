@@ -4,12 +4,14 @@
 #pragma once
 
 #include <exception>
+#include <vector>
 
 #include "console_repository.h"
 #include "crew_repository.h"
 #include "outbox_repository.h"
 #include "poll_state_repository.h"
 #include "quarantine_repository.h"
+#include "read_ahead.h"
 #include "report_repository.h"
 #include "truck_repository.h"
 #include "work_order_repository.h"
@@ -26,6 +28,10 @@ class Transaction : public virtual WorkOrderRepository,
                     public virtual ConsoleRepository {
   public:
     ~Transaction() override = default;
+    // The writer, at the start of every batch (after BEGIN): what the batch's jobs will read.
+    // Whatever an earlier batch fetched is forgotten. A store whose reads are local (SQLite)
+    // has nothing to fetch.
+    virtual void read_ahead(const std::vector<const ReadAhead*>& jobs) { (void)jobs; }
 };
 
 // A failure the store may not repeat if the same unit of work is tried again later (disk full,

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <future>
 #include <stdexcept>
+#include <vector>
 
 namespace fieldgate::store {
 
@@ -21,11 +22,11 @@ Writer::~Writer() {
     if (thread_.joinable()) thread_.join();
 }
 
-bool Writer::submit(Job job, Done done) {
+bool Writer::submit(Job job, Done done, ReadAhead reads) {
     {
         std::lock_guard lock(mutex_);
         if (stopping_ || queue_.size() >= limits_.max_queue) return false;
-        queue_.push_back(Item{std::move(job), std::move(done), nullptr});
+        queue_.push_back(Item{std::move(job), std::move(done), std::move(reads), nullptr});
     }
     wake_.notify_one();
     return true;
@@ -85,13 +86,48 @@ void Writer::loop() {
     }
 }
 
+std::vector<const ReadAhead*> Writer::reads_of(const std::deque<Item>& batch) {
+    std::vector<const ReadAhead*> reads;
+    for (const auto& item : batch)
+        if (!item.reads.empty()) reads.push_back(&item.reads);
+    return reads;
+}
+
 void Writer::commit_batch(std::deque<Item>& batch) {
     bool committed = false;
     std::exception_ptr batch_error;
     const auto started = std::chrono::steady_clock::now();
+    const bool repeatable = std::all_of(batch.begin(), batch.end(),
+                                        [](const Item& item) { return item.reads.repeatable; });
+    if (backend_->runs_batches_whole() && repeatable) committed = commit_whole(batch);
+    if (!committed) commit_job_by_job(batch, committed, batch_error);
+    settle(batch, committed, batch_error,
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+}
+
+// The whole batch in one go: anything failing (a job, a statement the store refused, the
+// COMMIT) rolls all of it back, and the batch runs again job by job, where a failure is its own
+// job's alone. Repeatable jobs only, so running one twice changes nothing but the store.
+bool Writer::commit_whole(std::deque<Item>& batch) {
     try {
         backend_->begin();
         auto& tx = backend_->transaction();
+        tx.read_ahead(reads_of(batch));
+        for (auto& item : batch) item.job(tx);
+        backend_->commit();
+        return true;
+    } catch (...) {
+        backend_->rollback();
+        return false;
+    }
+}
+
+void Writer::commit_job_by_job(std::deque<Item>& batch, bool& committed,
+                               std::exception_ptr& batch_error) {
+    try {
+        backend_->begin();
+        auto& tx = backend_->transaction();
+        tx.read_ahead(reads_of(batch));
         for (auto& item : batch) {
             backend_->savepoint();
             try {
@@ -108,8 +144,6 @@ void Writer::commit_batch(std::deque<Item>& batch) {
         batch_error = std::current_exception();
         backend_->rollback();
     }
-    settle(batch, committed, batch_error,
-           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 }
 
 // Counts the batch, tells the listeners, and answers every job: its own error, or the batch's

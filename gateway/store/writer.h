@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "transaction.h"
 
@@ -31,6 +32,9 @@ class WriterBackend {
     virtual void commit() = 0;
     virtual void rollback() noexcept = 0;
     virtual Transaction& transaction() = 0;
+    // Whether a batch of repeatable jobs is first run whole (no savepoint per job, nothing
+    // waited for until COMMIT): worth it where each wait is a round trip to a server.
+    virtual bool runs_batches_whole() const { return false; }
 };
 
 struct WriterLimits {
@@ -61,8 +65,9 @@ class Writer {
     Writer(const Writer&) = delete;
     Writer& operator=(const Writer&) = delete;
 
-    // False when the queue is full; `done` is then not called.
-    bool submit(Job job, Done done);
+    // False when the queue is full; `done` is then not called. `reads`: what the job will read
+    // (read_ahead.h), fetched for its whole batch before the batch's jobs run.
+    bool submit(Job job, Done done, ReadAhead reads = {});
     // Runs `job` durably and waits for it; rethrows its exception. Not for the writer thread.
     void run_sync(Job job);
 
@@ -78,10 +83,14 @@ class Writer {
     struct Item {
         Job job;
         Done done;
+        ReadAhead reads;
         std::exception_ptr error;
     };
+    static std::vector<const ReadAhead*> reads_of(const std::deque<Item>& batch);
     void loop();
     void commit_batch(std::deque<Item>& batch);
+    bool commit_whole(std::deque<Item>& batch);
+    void commit_job_by_job(std::deque<Item>& batch, bool& committed, std::exception_ptr& error);
     void settle(std::deque<Item>& batch, bool committed, std::exception_ptr batch_error,
                 double seconds);
 

@@ -55,6 +55,13 @@ class StoreTest : public testing::TestWithParam<StoreKind> {
     }
 
     store::Transaction& tx() { return *tx_; }
+    // The writer's unit of work on the same connection: on PostgreSQL it locks the work orders
+    // it reads and reads a batch ahead (read_ahead.h); on SQLite it is tx().
+    store::Transaction& writer_tx() {
+        if (!pg_) return *tx_;
+        if (!writer_tx_) writer_tx_ = std::make_unique<store::PgTransaction>(*pg_, true);
+        return *writer_tx_;
+    }
     store::PollStateRepository& poll_state() { return *tx_; }
     store::WorkOrderRepository& work_orders() { return *tx_; }
     store::OutboxRepository& outbox() { return *tx_; }
@@ -93,6 +100,7 @@ class StoreTest : public testing::TestWithParam<StoreKind> {
     std::unique_ptr<sqlite::Connection> sqlite_;
     std::unique_ptr<pg::Connection> pg_;
     std::unique_ptr<store::Transaction> tx_;
+    std::unique_ptr<store::Transaction> writer_tx_;
 };
 
 }  // namespace fieldgate::test

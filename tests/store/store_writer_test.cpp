@@ -43,7 +43,8 @@ class StoreWriterTest : public testing::TestWithParam<StoreKind> {
     }
     // Runs save("a"), `middle` and save("c") as one batch (a first job holds the writer while
     // they queue) and returns the three answers.
-    std::array<std::exception_ptr, 3> batch_around(store::Writer::Job middle) {
+    std::array<std::exception_ptr, 3> batch_around(store::Writer::Job middle,
+                                                   store::ReadAhead reads = {}) {
         std::promise<void> hold;
         auto held = hold.get_future().share();
         EXPECT_TRUE(writer_->submit([held](store::Transaction&) { held.wait(); }, nullptr));
@@ -51,7 +52,8 @@ class StoreWriterTest : public testing::TestWithParam<StoreKind> {
         const std::array<store::Writer::Job, 3> jobs{save("a"), std::move(middle), save("c")};
         for (std::size_t i = 0; i < jobs.size(); ++i)
             EXPECT_TRUE(writer_->submit(
-                jobs[i], [&answered, i](std::exception_ptr e) { answered[i].set_value(e); }));
+                jobs[i], [&answered, i](std::exception_ptr e) { answered[i].set_value(e); },
+                reads));
         hold.set_value();
         std::array<std::exception_ptr, 3> answers;
         for (std::size_t i = 0; i < answers.size(); ++i)
@@ -94,6 +96,28 @@ TEST_P(StoreWriterTest, AJobWhoseLastWriteIsRefusedIsRolledBackAloneAndTheRestCo
                           store::HistoryEntry{"2026-12-01T08:00:00Z", std::nullopt, "completed",
                                               "test", std::nullopt, std::nullopt});
     });
+    EXPECT_EQ(answers[0], nullptr);
+    EXPECT_NE(answers[1], nullptr) << "the refused write went unnoticed";
+    EXPECT_EQ(answers[2], nullptr);
+    EXPECT_TRUE(stored("a"));
+    EXPECT_FALSE(stored("b"));
+    EXPECT_TRUE(stored("c"));
+}
+
+// Repeatable jobs run as one whole batch first on PostgreSQL, nothing waited for until COMMIT;
+// a write refused in it sends the batch round again job by job, where the refusal is its own
+// job's alone and the other jobs are stored.
+TEST_P(StoreWriterTest, ARefusedWriteInARepeatableBatchFailsOnlyItsOwnJob) {
+    store::ReadAhead repeatable;
+    repeatable.repeatable = true;
+    const auto answers = batch_around(
+        [](store::Transaction& tx) {
+            save("b")(tx);
+            tx.append_history("wo-missing",
+                              store::HistoryEntry{"2026-12-01T08:00:00Z", std::nullopt, "completed",
+                                                  "test", std::nullopt, std::nullopt});
+        },
+        repeatable);
     EXPECT_EQ(answers[0], nullptr);
     EXPECT_NE(answers[1], nullptr) << "the refused write went unnoticed";
     EXPECT_EQ(answers[2], nullptr);

@@ -233,6 +233,59 @@ TEST_P(WorkOrderOutcomeTest, SecondResponseForTheSameKeyIsIgnoredAndTheFirstKept
     EXPECT_EQ(other->body, "ok");
 }
 
+// The writer reads a batch's work orders and outcomes ahead (on PostgreSQL in one round trip, as
+// a text array): what its jobs then read is what a plain read returns, also after a job of the
+// batch wrote.
+TEST_P(WorkOrderOutcomeTest, ReadAheadAgreesWithPlainReadsAndSeesTheBatchsOwnWrites) {
+    const auto earlier = work_orders().insert_outcome(sample_outcome("job-1", "h1"));
+    const std::string odd_case = R"(SR-"3",{x}\ NULL)";
+    store::ReadAhead reads;
+    reads.crm_case_ids = {"SR-1", "SR-2", odd_case};
+    reads.content_hashes = {"h1", "h2"};
+    reads.new_outcomes = 1;
+    reads.new_raw_payloads = 1;
+    auto& db = writer_tx();
+    db.read_ahead({&reads});
+
+    ASSERT_TRUE(db.find_work_order_state_by_case("SR-1"));
+    EXPECT_EQ(db.find_work_order_state_by_case("SR-1")->id, "wo-1");
+    EXPECT_EQ(db.find_work_order_state_by_case("SR-1")->status,
+              work_orders().find_work_order_state_by_case("SR-1")->status);
+    EXPECT_FALSE(db.find_work_order_state_by_case(odd_case));
+    ASSERT_TRUE(db.find_outcome_by_content("riverbend-recycling", "job-1", "wo-1", "h1"));
+    EXPECT_EQ(db.find_outcome_by_content("riverbend-recycling", "job-1", "wo-1", "h1")->id,
+              earlier);
+    EXPECT_FALSE(db.find_outcome_by_content("metro-haul", "job-1", "wo-1", "h1"));
+    EXPECT_FALSE(db.find_outcome_by_content("riverbend-recycling", "job-1", "wo-1", "h2"));
+
+    db.update_work_order_status("wo-1", "completed", earlier, "2026-12-01T09:00:00Z");
+    EXPECT_EQ(db.find_work_order_state_by_case("SR-1")->status, "completed");
+    db.insert_work_order(sample_order("wo-3", odd_case));
+    ASSERT_TRUE(db.find_work_order_state_by_case(odd_case));
+    EXPECT_EQ(db.find_work_order_state_by_case(odd_case)->id, "wo-3");
+    auto added_row = sample_outcome("job-1", "h2");
+    added_row.raw_payload_id = db.store_raw_payload(sample_raw("{}"));
+    const auto added = db.insert_outcome(added_row);
+    ASSERT_TRUE(db.find_outcome_by_content("riverbend-recycling", "job-1", "wo-1", "h2"));
+    EXPECT_EQ(db.find_outcome_by_content("riverbend-recycling", "job-1", "wo-1", "h2")->id, added);
+
+    // Past the ids reserved ahead the store picks them: all distinct, all found.
+    auto beyond_row = sample_outcome("job-2", "h2");
+    beyond_row.raw_payload_id = db.store_raw_payload(sample_raw("{}"));
+    EXPECT_NE(beyond_row.raw_payload_id, added_row.raw_payload_id);
+    const auto beyond = db.insert_outcome(beyond_row);
+    EXPECT_NE(beyond, added);
+    EXPECT_NE(added, earlier);
+    EXPECT_EQ(work_orders().find_outcome(added)->raw_payload_id, added_row.raw_payload_id);
+    EXPECT_EQ(work_orders().find_outcome(beyond)->raw_payload_id, beyond_row.raw_payload_id);
+
+    // The next batch reads afresh, the odd case id included.
+    db.read_ahead({&reads});
+    ASSERT_TRUE(db.find_work_order_state_by_case(odd_case));
+    EXPECT_EQ(db.find_work_order_state_by_case(odd_case)->id, "wo-3");
+    EXPECT_EQ(db.find_work_order_state_by_case("SR-1")->status, "completed");
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, WorkOrderOutcomeTest,
                          testing::Values(StoreKind::sqlite, StoreKind::postgres), store_name);
 

@@ -77,6 +77,22 @@ Params& Params::bytes(std::string_view value) {
     return *this;
 }
 
+// An array literal: every element quoted, so commas, braces, spaces and the word NULL stay text.
+Params& Params::text_array(const std::vector<std::string>& values) {
+    std::string literal = "{";
+    for (const auto& v : values) {
+        if (literal.size() > 1) literal += ',';
+        literal += '"';
+        for (char c : v) {
+            if (c == '"' || c == '\\') literal += '\\';
+            literal += c;
+        }
+        literal += '"';
+    }
+    literal += '}';
+    return text(literal);
+}
+
 Params& Params::null() {
     values_.emplace_back(std::nullopt);
     formats_.push_back(0);

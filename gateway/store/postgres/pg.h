@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 struct pg_conn;
@@ -40,7 +41,8 @@ class Params {
     Params& integer(std::int64_t value);
     Params& real(double value);
     Params& boolean(bool value);
-    Params& bytes(std::string_view value);  // sent in binary: any byte is fine
+    Params& bytes(std::string_view value);                       // sent in binary: any byte is fine
+    Params& text_array(const std::vector<std::string>& values);  // a text[] ($1::text[])
     Params& null();
     Params& optional_text(const std::optional<std::string>& value) {
         return value ? text(*value) : null();
@@ -64,6 +66,7 @@ class Result {
     Result(Result&&) noexcept;
     Result& operator=(Result&&) noexcept;
     ~Result();
+    pg_result* release() { return std::exchange(r_, nullptr); }
 
     int rows() const;
     int columns() const;
@@ -115,6 +118,9 @@ class Connection {
     void set_send_ahead(bool on) { send_ahead_ = on; }
     bool sending_ahead() const { return send_ahead_; }
     void write(const std::string& sql, Params params = {});
+    // Statements that each need an answer, sent with what write() queued in one round trip; their
+    // answers in order. The first failure among all of them is thrown.
+    std::vector<Result> query_together(const std::vector<std::pair<std::string, Params>>& asks);
     // Sends what write() queued and waits for it.
     void sync();
     // Forgets what write() queued without sending it.
@@ -134,6 +140,7 @@ class Connection {
         std::string sql;
         std::string prepared;  // empty: sent unprepared (statements without parameters)
         Params params;
+        bool answered = false;  // its answer is handed back
     };
     // Sends one statement (prepared, or unprepared when `prepared` is empty) without waiting.
     bool send(const std::string& sql, const std::string& prepared, const Params& params);
@@ -146,6 +153,8 @@ class Connection {
     // Sends the queued statements and `last` (when given) as one pipeline and returns the last
     // one's answer; the first failure among them is thrown.
     pg_result* send_queued(const Asking* last);
+    // Sends the queued statements as one pipeline: the answers of those marked answered, in order.
+    std::vector<Result> send_pipeline(std::vector<Queued> queue);
     Deadline deadline() const;
     // Writes what libpq holds to the socket; false when the connection broke.
     bool flush(const Deadline& deadline, const std::string& context);

@@ -58,23 +58,36 @@ bool Connection::send(const std::string& sql, const std::string& prepared, const
 }
 
 pg_result* Connection::send_queued(const Asking* last) {
-    const std::vector<Queued> queue = std::exchange(queued_, {});
+    auto queue = std::exchange(queued_, {});
+    if (last) queue.push_back(Queued{last->sql, last->prepared, last->params, true});
+    auto answers = send_pipeline(std::move(queue));
+    return answers.empty() ? nullptr : answers.back().release();
+}
+
+std::vector<Result> Connection::query_together(
+    const std::vector<std::pair<std::string, Params>>& asks) {
+    auto queue = std::exchange(queued_, {});
+    for (const auto& [sql, params] : asks)
+        queue.push_back(Queued{sql, prepared_name(sql), params, true});
+    return send_pipeline(std::move(queue));
+}
+
+std::vector<Result> Connection::send_pipeline(std::vector<Queued> queue) {
     if (!conn_) throw_error(nullptr, "PostgreSQL");
     if (PQenterPipelineMode(conn_) != 1) throw_error(nullptr, "PostgreSQL pipeline");
     bool sent = true;
     for (const auto& s : queue) sent = sent && send(s.sql, s.prepared, s.params);
-    if (last) sent = sent && send(last->sql, last->prepared, last->params);
     sent = sent && PQpipelineSync(conn_) == 1;
     const auto until = deadline();
     if (!sent || !flush(until, "PostgreSQL")) throw_error(nullptr, "PostgreSQL");
 
     // Each statement's results end with a null; the Sync's own result closes the pipeline. After
     // a failure the server skips the rest, which libpq answers as PIPELINE_ABORTED.
-    const std::size_t count = queue.size() + (last ? 1 : 0);
-    OwnedResult failure, answer;
+    OwnedResult failure;
+    std::vector<Result> answers;
     std::size_t failed_at = 0;
     bool synced = false;
-    for (std::size_t statement = 0; !synced && statement <= count;) {
+    for (std::size_t statement = 0; !synced && statement <= queue.size();) {
         OwnedResult r(next_result(until, "PostgreSQL"));
         if (!r) {
             if (PQstatus(conn_) != CONNECTION_OK) break;
@@ -87,15 +100,16 @@ pg_result* Connection::send_queued(const Asking* last) {
         } else if (status == PGRES_FATAL_ERROR && !failure) {
             failure = std::move(r);
             failed_at = statement;
-        } else if (last && statement + 1 == count && status != PGRES_PIPELINE_ABORTED) {
-            answer = std::move(r);
+        } else if (statement < queue.size() && queue[statement].answered &&
+                   status != PGRES_PIPELINE_ABORTED) {
+            answers.emplace_back(r.release());
         }
     }
     if (synced) PQexitPipelineMode(conn_);
     if (failure) {
-        // A queued statement's failure names it: its caller has returned long ago.
+        // A statement sent ahead names itself: its caller has returned long ago.
         std::string context = "PostgreSQL";
-        if (failed_at < queue.size()) {
+        if (failed_at < queue.size() && !queue[failed_at].answered) {
             const std::string& sql = queue[failed_at].sql;
             context += " (sent ahead: " + sql.substr(0, kSqlShown) +
                        (sql.size() > kSqlShown ? "…" : "") + ")";
@@ -103,7 +117,7 @@ pg_result* Connection::send_queued(const Asking* last) {
         throw_error(failure.release(), context);
     }
     if (!synced) throw_error(nullptr, "PostgreSQL");
-    return last ? answer.release() : nullptr;
+    return answers;
 }
 
 }  // namespace fieldgate::pg

@@ -74,6 +74,8 @@ class PgWriterBackend final : public WriterBackend {
         }
     }
     Transaction& transaction() override { return session_->tx; }
+    // A whole batch of results is then a handful of round trips: its read-ahead and its COMMIT.
+    bool runs_batches_whole() const override { return true; }
 
   private:
     pg::Connection& db() { return session_->db; }

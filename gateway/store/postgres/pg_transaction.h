@@ -39,6 +39,9 @@ class PgTransaction final : public Transaction,
           PgConsoleRepository(db),
           db_(&db) {}
     pg::Connection& connection() { return *db_; }
+    void read_ahead(const std::vector<const ReadAhead*>& jobs) override {
+        PgWorkOrderRepository::read_ahead(jobs);
+    }
 
   private:
     pg::Connection* db_;

@@ -1,46 +1,14 @@
 #include "work_order_pg.h"
 
+#include "pg_rows.h"
+
 namespace fieldgate::store {
 
+using pg_rows::kWorkOrderColumns;
+using pg_rows::kWorkOrderStateColumns;
+using pg_rows::read_work_order;
+
 namespace {
-
-constexpr const char* kWorkOrderColumns =
-    "id, crm_case_id, service_type, address, lat, lon, scheduled_date, window_start, window_end, "
-    "items, instructions, customer, vendor, route_id, route_date, stop_seq, status, outcome_id, "
-    "content_hash, created_at, updated_at, postal_code";
-
-// The same columns without the resident's details and the item list: what result checks read.
-constexpr const char* kWorkOrderStateColumns =
-    "id, crm_case_id, service_type, address, lat, lon, scheduled_date, window_start, window_end, "
-    "'[]', '', '{}', vendor, route_id, route_date, stop_seq, status, outcome_id, "
-    "content_hash, created_at, updated_at, postal_code";
-
-WorkOrder read_work_order(const pg::Result& q, int row) {
-    WorkOrder wo;
-    wo.id = q.text(row, 0);
-    wo.crm_case_id = q.text(row, 1);
-    wo.service_type = q.text(row, 2);
-    wo.address = q.text(row, 3);
-    wo.lat = q.optional_real(row, 4);
-    wo.lon = q.optional_real(row, 5);
-    wo.scheduled_date = q.text(row, 6);
-    wo.window_start = q.optional_text(row, 7);
-    wo.window_end = q.optional_text(row, 8);
-    wo.items_json = q.text(row, 9);
-    wo.instructions = q.text(row, 10);
-    wo.customer_json = q.text(row, 11);
-    wo.vendor = q.optional_text(row, 12);
-    wo.route_id = q.optional_text(row, 13);
-    wo.route_date = q.optional_text(row, 14);
-    wo.stop_seq = q.optional_text(row, 15);
-    wo.status = q.text(row, 16);
-    wo.outcome_id = q.optional_integer(row, 17);
-    wo.content_hash = q.text(row, 18);
-    wo.created_at = q.text(row, 19);
-    wo.updated_at = q.text(row, 20);
-    wo.postal_code = q.optional_text(row, 21);
-    return wo;
-}
 
 // SQLite reads a negative LIMIT as no limit; PostgreSQL refuses one but reads NULL so.
 pg::Params& limit_param(pg::Params& params, int limit) {
@@ -70,10 +38,12 @@ std::optional<WorkOrder> PgWorkOrderRepository::find_work_order_by_case(
 
 std::optional<WorkOrder> PgWorkOrderRepository::find_work_order_state_by_case(
     const std::string& crm_case_id) {
+    if (auto ahead = cache_.work_order_by_case(crm_case_id)) return *ahead;
     return find_where("crm_case_id", crm_case_id, kWorkOrderStateColumns);
 }
 
 void PgWorkOrderRepository::insert_work_order(const WorkOrder& wo) {
+    cache_.drop_case(wo.crm_case_id);
     db_->query(std::string("INSERT INTO work_orders (") + kWorkOrderColumns +
                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
                    "$16, $17, $18, $19, $20, $21, $22)",
@@ -106,6 +76,7 @@ void PgWorkOrderRepository::update_work_order_status(const std::string& id,
                                                      const std::string& status,
                                                      std::optional<std::int64_t> outcome_id,
                                                      const std::string& at) {
+    cache_.drop_work_order(id);
     db_->write(
         "UPDATE work_orders SET status = $1, outcome_id = COALESCE($2, outcome_id), "
         "updated_at = $3 WHERE id = $4",
@@ -177,6 +148,7 @@ std::vector<WorkOrder> PgWorkOrderRepository::unflagged_field_orders(const std::
 }
 
 bool PgWorkOrderRepository::flag_overdue(const std::string& id, const std::string& at) {
+    cache_.drop_work_order(id);
     return db_->query("UPDATE work_orders SET overdue_at = $1 WHERE id = $2 AND overdue_at IS NULL",
                       pg::Params().text(at).text(id))
                .affected() > 0;
@@ -212,6 +184,7 @@ std::vector<FeedRow> PgWorkOrderRepository::feed_after(const std::string& vendor
 
 void PgWorkOrderRepository::reschedule_work_order(const std::string& id, const ScheduleUpdate& u,
                                                   const std::string& at) {
+    cache_.drop_work_order(id);
     db_->query(
         "UPDATE work_orders SET scheduled_date = $1, window_start = $2, window_end = $3, "
         "status = $4, overdue_at = NULL, updated_at = $5, "

@@ -4,6 +4,8 @@
 #pragma once
 
 #include "pg.h"
+#include "read_ahead.h"
+#include "read_ahead_pg.h"
 #include "work_order_repository.h"
 
 namespace fieldgate::store {
@@ -15,6 +17,11 @@ class PgWorkOrderRepository : public virtual WorkOrderRepository {
     // what the first stored (a duplicate, a late report) instead of both closing it.
     explicit PgWorkOrderRepository(pg::Connection& db, bool lock_rows = false)
         : db_(&db), lock_suffix_(lock_rows ? " FOR UPDATE" : "") {}
+
+    // The writer's batch: its jobs' work orders locked and read, their outcomes by content, and
+    // ids for what they insert, in three round trips (read_ahead_pg.h). Nothing outside the
+    // writer reads ahead.
+    void read_ahead(const std::vector<const ReadAhead*>& jobs);
 
     std::optional<WorkOrder> find_work_order(const std::string& id) override;
     std::optional<WorkOrder> find_work_order_by_case(const std::string& crm_case_id) override;
@@ -53,8 +60,11 @@ class PgWorkOrderRepository : public virtual WorkOrderRepository {
     std::optional<WorkOrder> find_where(const char* column, const std::string& value,
                                         const char* columns);
 
+    bool locks_rows() const { return *lock_suffix_ != '\0'; }
+
     pg::Connection* db_;
     const char* lock_suffix_;
+    PgReadAheadCache cache_;
 };
 
 }  // namespace fieldgate::store
