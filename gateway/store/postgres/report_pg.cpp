@@ -134,7 +134,7 @@ VendorHealthFigures PgReportRepository::vendor_health_figures(const std::string&
     add_rejections(*db_, vendor, since, f);
     f.quarantine_open = count_of(
         *db_, "SELECT COUNT(*) FROM quarantine WHERE vendor = $1 AND state = 'open'", vendor);
-    // Matches the partial index work_orders_overdue term for term.
+    // The partial index work_orders_overdue holds the overdue rows; status is checked on them.
     f.overdue_orders = count_of(*db_,
                                 "SELECT COUNT(*) FROM work_orders WHERE vendor = $1 AND overdue_at "
                                 "IS NOT NULL AND status NOT IN "
