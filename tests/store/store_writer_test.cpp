@@ -61,6 +61,24 @@ class StoreWriterTest : public testing::TestWithParam<StoreKind> {
         return answers;
     }
 
+    // save("b"), then a row the database refuses: no such work order for its foreign key.
+    static store::Writer::Job saves_b_then_a_refused_write() {
+        return [](store::Transaction& tx) {
+            save("b")(tx);
+            tx.append_history("wo-missing",
+                              store::HistoryEntry{"2026-12-01T08:00:00Z", std::nullopt, "completed",
+                                                  "test", std::nullopt, std::nullopt});
+        };
+    }
+    void expect_only_b_refused(const std::array<std::exception_ptr, 3>& answers) {
+        EXPECT_EQ(answers[0], nullptr);
+        EXPECT_NE(answers[1], nullptr) << "the refused write went unnoticed";
+        EXPECT_EQ(answers[2], nullptr);
+        EXPECT_TRUE(stored("a"));
+        EXPECT_FALSE(stored("b"));
+        EXPECT_TRUE(stored("c"));
+    }
+
     TempDir dir_;
     std::unique_ptr<store::Writer> writer_;
     std::unique_ptr<store::ReadPool> reads_;
@@ -89,19 +107,7 @@ TEST_P(StoreWriterTest, FailingJobIsRolledBackAloneAndTheRestCommits) {
 // On PostgreSQL a job's history and outbox rows are sent ahead without waiting (pg.h): one that
 // the database refuses must still fail its own job, not the next one, and undo only that job.
 TEST_P(StoreWriterTest, AJobWhoseLastWriteIsRefusedIsRolledBackAloneAndTheRestCommits) {
-    const auto answers = batch_around([](store::Transaction& tx) {
-        save("b")(tx);
-        // No such work order: the foreign key refuses the row.
-        tx.append_history("wo-missing",
-                          store::HistoryEntry{"2026-12-01T08:00:00Z", std::nullopt, "completed",
-                                              "test", std::nullopt, std::nullopt});
-    });
-    EXPECT_EQ(answers[0], nullptr);
-    EXPECT_NE(answers[1], nullptr) << "the refused write went unnoticed";
-    EXPECT_EQ(answers[2], nullptr);
-    EXPECT_TRUE(stored("a"));
-    EXPECT_FALSE(stored("b"));
-    EXPECT_TRUE(stored("c"));
+    expect_only_b_refused(batch_around(saves_b_then_a_refused_write()));
 }
 
 // Repeatable jobs run as one whole batch first on PostgreSQL, nothing waited for until COMMIT;
@@ -110,20 +116,7 @@ TEST_P(StoreWriterTest, AJobWhoseLastWriteIsRefusedIsRolledBackAloneAndTheRestCo
 TEST_P(StoreWriterTest, ARefusedWriteInARepeatableBatchFailsOnlyItsOwnJob) {
     store::ReadAhead repeatable;
     repeatable.repeatable = true;
-    const auto answers = batch_around(
-        [](store::Transaction& tx) {
-            save("b")(tx);
-            tx.append_history("wo-missing",
-                              store::HistoryEntry{"2026-12-01T08:00:00Z", std::nullopt, "completed",
-                                                  "test", std::nullopt, std::nullopt});
-        },
-        repeatable);
-    EXPECT_EQ(answers[0], nullptr);
-    EXPECT_NE(answers[1], nullptr) << "the refused write went unnoticed";
-    EXPECT_EQ(answers[2], nullptr);
-    EXPECT_TRUE(stored("a"));
-    EXPECT_FALSE(stored("b"));
-    EXPECT_TRUE(stored("c"));
+    expect_only_b_refused(batch_around(saves_b_then_a_refused_write(), repeatable));
 }
 
 TEST_P(StoreWriterTest, SnapshotReadsAgree) {
