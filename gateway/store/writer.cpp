@@ -100,7 +100,10 @@ void Writer::commit_batch(std::deque<Item>& batch) {
     const bool repeatable = std::all_of(batch.begin(), batch.end(),
                                         [](const Item& item) { return item.reads.repeatable; });
     if (backend_->runs_batches_whole() && repeatable) committed = commit_whole(batch);
-    if (!committed) commit_job_by_job(batch, committed, batch_error);
+    if (!committed) {
+        batch_error = commit_job_by_job(batch);
+        committed = !batch_error;
+    }
     settle(batch, committed, batch_error,
            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 }
@@ -122,8 +125,7 @@ bool Writer::commit_whole(std::deque<Item>& batch) {
     }
 }
 
-void Writer::commit_job_by_job(std::deque<Item>& batch, bool& committed,
-                               std::exception_ptr& batch_error) {
+std::exception_ptr Writer::commit_job_by_job(std::deque<Item>& batch) {
     try {
         backend_->begin();
         auto& tx = backend_->transaction();
@@ -139,10 +141,10 @@ void Writer::commit_job_by_job(std::deque<Item>& batch, bool& committed,
             }
         }
         backend_->commit();
-        committed = true;
+        return nullptr;
     } catch (...) {
-        batch_error = std::current_exception();
         backend_->rollback();
+        return std::current_exception();
     }
 }
 

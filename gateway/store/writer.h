@@ -90,7 +90,8 @@ class Writer {
     void loop();
     void commit_batch(std::deque<Item>& batch);
     bool commit_whole(std::deque<Item>& batch);
-    void commit_job_by_job(std::deque<Item>& batch, bool& committed, std::exception_ptr& error);
+    // Null when the batch committed, else why it did not.
+    std::exception_ptr commit_job_by_job(std::deque<Item>& batch);
     void settle(std::deque<Item>& batch, bool committed, std::exception_ptr batch_error,
                 double seconds);
 

@@ -49,38 +49,40 @@ void PgReadAheadCache::drop_work_order(const std::string& id) {
                   [&id](const auto& entry) { return entry.second && entry.second->id == id; });
 }
 
-std::optional<std::int64_t> PgReadAheadCache::take_outcome_id(const std::string& work_order_id) {
-    if (outcome_ids_.empty() || !locked_.contains(work_order_id)) return std::nullopt;
-    const auto id = outcome_ids_.front();
-    outcome_ids_.pop_front();
+namespace {
+
+std::optional<std::int64_t> take_first(std::deque<std::int64_t>& ids) {
+    if (ids.empty()) return std::nullopt;
+    const auto id = ids.front();
+    ids.pop_front();
     return id;
 }
 
+}  // namespace
+
+std::optional<std::int64_t> PgReadAheadCache::take_outcome_id(const std::string& work_order_id) {
+    if (!locked_.contains(work_order_id)) return std::nullopt;
+    return take_first(outcome_ids_);
+}
+
 std::optional<std::int64_t> PgReadAheadCache::take_raw_payload_id() {
-    if (raw_payload_ids_.empty()) return std::nullopt;
-    const auto id = raw_payload_ids_.front();
-    raw_payload_ids_.pop_front();
-    return id;
+    return take_first(raw_payload_ids_);
 }
 
 namespace {
 
-struct Wanted {
-    std::vector<std::string> cases;
-    std::vector<std::string> hashes;
-    std::size_t outcomes = 0;
-    std::size_t raw_payloads = 0;
-};
-
-Wanted wanted_by(const std::vector<const ReadAhead*>& jobs) {
-    Wanted w;
+// The batch's reads as one: each case id and hash once, the row counts summed.
+ReadAhead merged(const std::vector<const ReadAhead*>& jobs) {
+    ReadAhead w;
     for (const auto* job : jobs) {
-        w.cases.insert(w.cases.end(), job->crm_case_ids.begin(), job->crm_case_ids.end());
-        w.hashes.insert(w.hashes.end(), job->content_hashes.begin(), job->content_hashes.end());
-        w.outcomes += job->new_outcomes;
-        w.raw_payloads += job->new_raw_payloads;
+        w.crm_case_ids.insert(w.crm_case_ids.end(), job->crm_case_ids.begin(),
+                              job->crm_case_ids.end());
+        w.content_hashes.insert(w.content_hashes.end(), job->content_hashes.begin(),
+                                job->content_hashes.end());
+        w.new_outcomes += job->new_outcomes;
+        w.new_raw_payloads += job->new_raw_payloads;
     }
-    for (auto* list : {&w.cases, &w.hashes}) {
+    for (auto* list : {&w.crm_case_ids, &w.content_hashes}) {
         std::sort(list->begin(), list->end());
         list->erase(std::unique(list->begin(), list->end()), list->end());
     }
@@ -95,19 +97,19 @@ Wanted wanted_by(const std::vector<const ReadAhead*>& jobs) {
 void PgWorkOrderRepository::read_ahead(const std::vector<const ReadAhead*>& jobs) {
     cache_.forget();
     if (!locks_rows() || jobs.empty()) return;
-    const auto wanted = wanted_by(jobs);
-    const auto n = std::max(wanted.outcomes, wanted.raw_payloads);
+    const auto wanted = merged(jobs);
+    const auto n = std::max(wanted.new_outcomes, wanted.new_raw_payloads);
     std::vector<std::pair<std::string, pg::Params>> asks;
-    if (!wanted.cases.empty()) {
+    if (!wanted.crm_case_ids.empty()) {
         asks.emplace_back(std::string("SELECT ") + pg_rows::kWorkOrderStateColumns +
                               " FROM work_orders WHERE crm_case_id = ANY($1::text[]) "
                               "ORDER BY id FOR UPDATE",
-                          pg::Params().text_array(wanted.cases));
+                          pg::Params().text_array(wanted.crm_case_ids));
         asks.emplace_back(
             std::string("SELECT ") + pg_rows::kOutcomeColumns +
                 " FROM outcomes WHERE work_order_id IN (SELECT id FROM work_orders "
                 "WHERE crm_case_id = ANY($1::text[])) AND content_hash = ANY($2::text[])",
-            pg::Params().text_array(wanted.cases).text_array(wanted.hashes));
+            pg::Params().text_array(wanted.crm_case_ids).text_array(wanted.content_hashes));
     }
     if (n > 0)
         asks.emplace_back(
@@ -115,17 +117,17 @@ void PgWorkOrderRepository::read_ahead(const std::vector<const ReadAhead*>& jobs
             "CASE WHEN g <= $2 THEN nextval('raw_payloads_id_seq') END "
             "FROM generate_series(1, $3) AS g",
             pg::Params()
-                .integer(static_cast<std::int64_t>(wanted.outcomes))
-                .integer(static_cast<std::int64_t>(wanted.raw_payloads))
+                .integer(static_cast<std::int64_t>(wanted.new_outcomes))
+                .integer(static_cast<std::int64_t>(wanted.new_raw_payloads))
                 .integer(static_cast<std::int64_t>(n)));
     if (asks.empty()) return;
     const auto answers = db_->query_together(asks);
-    if (!wanted.cases.empty()) {
+    if (!wanted.crm_case_ids.empty()) {
         const auto& orders = answers[0];
-        for (const auto& c : wanted.cases) cache_.add_missing_case(c);
+        for (const auto& c : wanted.crm_case_ids) cache_.add_missing_case(c);
         for (int i = 0; i < orders.rows(); ++i) {
             auto wo = pg_rows::read_work_order(orders, i);
-            for (const auto& h : wanted.hashes) cache_.cover_outcomes(wo.id, h);
+            for (const auto& h : wanted.content_hashes) cache_.cover_outcomes(wo.id, h);
             cache_.add_work_order(std::move(wo));
         }
         const auto& outcomes = answers[1];

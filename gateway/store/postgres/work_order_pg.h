@@ -19,7 +19,7 @@ class PgWorkOrderRepository : public virtual WorkOrderRepository {
         : db_(&db), lock_suffix_(lock_rows ? " FOR UPDATE" : "") {}
 
     // The writer's batch: its jobs' work orders locked and read, their outcomes by content, and
-    // ids for what they insert, in three round trips (read_ahead_pg.h). Nothing outside the
+    // ids for what they insert, in one round trip (read_ahead_pg.h). Nothing outside the
     // writer reads ahead.
     void read_ahead(const std::vector<const ReadAhead*>& jobs);
 
