@@ -4,15 +4,21 @@
 
 #include <mutex>
 
+#include "page_cache.h"
+
 namespace fieldgate::sqlite {
 
 namespace {
 
 // Before the first connection: SQLite's memory statistics take a process-wide mutex on every
-// allocation, which the writer and the readers then contend on. Nothing here reads them.
+// allocation, which the writer and the readers then contend on. Nothing here reads them. The
+// page cache is SQLite's own with one page number renamed (page_cache.cpp).
 void configure_library_once() {
     static std::once_flag once;
-    std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+    std::call_once(once, [] {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        install_page_cache();
+    });
 }
 
 }  // namespace
