@@ -18,7 +18,7 @@ namespace fieldgate::sqlite {
 // SQLite sees the same cache; only its largest key stays within the database.
 namespace {
 
-sqlite3_pcache_methods2 base{};
+sqlite3_pcache_methods2 pcache1{};
 bool installed = false;
 
 constexpr unsigned kLockByteOffset = 0x40000000;  // SQLite's PENDING_BYTE
@@ -35,20 +35,20 @@ Cache* of(sqlite3_pcache* cache) {
     return reinterpret_cast<Cache*>(cache);
 }
 
-int init(void*) {
-    return base.xInit(base.pArg);
+int cache_init(void*) {
+    return pcache1.xInit(pcache1.pArg);
 }
 
-void shutdown(void*) {
-    base.xShutdown(base.pArg);
+void cache_shutdown(void*) {
+    pcache1.xShutdown(pcache1.pArg);
 }
 
-sqlite3_pcache* create(int page_size, int extra_size, int purgeable) {
-    sqlite3_pcache* inner = base.xCreate(page_size, extra_size, purgeable);
+sqlite3_pcache* cache_create(int page_size, int extra_size, int purgeable) {
+    sqlite3_pcache* inner = pcache1.xCreate(page_size, extra_size, purgeable);
     if (!inner) return nullptr;
     auto* cache = static_cast<Cache*>(sqlite3_malloc(sizeof(Cache)));
     if (!cache) {
-        base.xDestroy(inner);
+        pcache1.xDestroy(inner);
         return nullptr;
     }
     cache->inner = inner;
@@ -57,37 +57,38 @@ sqlite3_pcache* create(int page_size, int extra_size, int purgeable) {
 }
 
 void cache_size(sqlite3_pcache* cache, int pages) {
-    base.xCachesize(of(cache)->inner, pages);
+    pcache1.xCachesize(of(cache)->inner, pages);
 }
 
-int page_count(sqlite3_pcache* cache) {
-    return base.xPagecount(of(cache)->inner);
+int cache_page_count(sqlite3_pcache* cache) {
+    return pcache1.xPagecount(of(cache)->inner);
 }
 
-sqlite3_pcache_page* fetch(sqlite3_pcache* cache, unsigned key, int create_flag) {
-    return base.xFetch(of(cache)->inner, of(cache)->rename(key), create_flag);
+sqlite3_pcache_page* cache_fetch(sqlite3_pcache* cache, unsigned key, int create_flag) {
+    return pcache1.xFetch(of(cache)->inner, of(cache)->rename(key), create_flag);
 }
 
-void unpin(sqlite3_pcache* cache, sqlite3_pcache_page* page, int discard) {
-    base.xUnpin(of(cache)->inner, page, discard);
+void cache_unpin(sqlite3_pcache* cache, sqlite3_pcache_page* page, int discard) {
+    pcache1.xUnpin(of(cache)->inner, page, discard);
 }
 
-void rekey(sqlite3_pcache* cache, sqlite3_pcache_page* page, unsigned old_key, unsigned new_key) {
+void cache_rekey(sqlite3_pcache* cache, sqlite3_pcache_page* page, unsigned old_key,
+                 unsigned new_key) {
     const Cache& c = *of(cache);
-    base.xRekey(c.inner, page, c.rename(old_key), c.rename(new_key));
+    pcache1.xRekey(c.inner, page, c.rename(old_key), c.rename(new_key));
 }
 
-void truncate(sqlite3_pcache* cache, unsigned limit) {
-    base.xTruncate(of(cache)->inner, limit);
+void cache_truncate(sqlite3_pcache* cache, unsigned limit) {
+    pcache1.xTruncate(of(cache)->inner, limit);
 }
 
-void destroy(sqlite3_pcache* cache) {
-    base.xDestroy(of(cache)->inner);
+void cache_destroy(sqlite3_pcache* cache) {
+    pcache1.xDestroy(of(cache)->inner);
     sqlite3_free(of(cache));
 }
 
-void shrink(sqlite3_pcache* cache) {
-    base.xShrink(of(cache)->inner);
+void cache_shrink(sqlite3_pcache* cache) {
+    pcache1.xShrink(of(cache)->inner);
 }
 
 }  // namespace
@@ -97,10 +98,20 @@ bool install_page_cache() {
     sqlite3_pcache_methods2 defaults{};
     if (sqlite3_config(SQLITE_CONFIG_GETPCACHE2, &defaults) != SQLITE_OK) return false;
     if (!defaults.xRekey || defaults.iVersion < 1) return false;
-    base = defaults;
-    sqlite3_pcache_methods2 renaming{1,          nullptr,    init,  shutdown, create,
-                                     cache_size, page_count, fetch, unpin,    rekey,
-                                     truncate,   destroy,    shrink};
+    pcache1 = defaults;
+    sqlite3_pcache_methods2 renaming{1,
+                                     nullptr,
+                                     cache_init,
+                                     cache_shutdown,
+                                     cache_create,
+                                     cache_size,
+                                     cache_page_count,
+                                     cache_fetch,
+                                     cache_unpin,
+                                     cache_rekey,
+                                     cache_truncate,
+                                     cache_destroy,
+                                     cache_shrink};
     installed = sqlite3_config(SQLITE_CONFIG_PCACHE2, &renaming) == SQLITE_OK;
     return installed;
 }

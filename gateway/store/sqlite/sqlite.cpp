@@ -5,10 +5,13 @@
 #include <mutex>
 
 #include "page_cache.h"
+#include "wal_write_batching.h"
 
 namespace fieldgate::sqlite {
 
 namespace {
+
+bool wal_write_batching = false;
 
 // Before the first connection: SQLite's memory statistics take a process-wide mutex on every
 // allocation, which the writer and the readers then contend on. Nothing here reads them. The
@@ -18,7 +21,16 @@ void configure_library_once() {
     std::call_once(once, [] {
         sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
         install_page_cache();
+        wal_write_batching = register_wal_write_batching();
     });
+}
+
+// A connection that writes and syncs its WAL at every commit hands the WAL its frames in one
+// write per commit (wal_write_batching.cpp); the others use SQLite's default VFS.
+const char* vfs_for(const OpenOptions& options) {
+    const bool synced_at_commit = options.synchronous == "FULL" || options.synchronous == "EXTRA";
+    const bool batched = wal_write_batching && !options.read_only && synced_at_commit;
+    return batched ? kWalWriteBatchingVfs : nullptr;
 }
 
 }  // namespace
@@ -151,7 +163,8 @@ Connection::Connection(const std::string& path, const OpenOptions& options) {
     configure_library_once();
     const int flags =
         options.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    const int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    const int rc =
+        sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, vfs_for(options));
     if (rc != SQLITE_OK) {
         std::string message =
             "open " + path + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
