@@ -1,25 +1,33 @@
 #!/usr/bin/env bash
-# Alternating A/B of two gateway binaries on the ingest benchmark: A, B, A, B … one 20 s run
-# each, so both see the same machine. Run-to-run variance on the 2-core VMs is large; a
-# comparison of runs made at different times says little.
-# Usage: bench/ingest/ab_ingest.sh BINARY_A BINARY_B [rounds] [orders]
-# (build the load generator first: run_ingest.sh does, into build-release)
+# Alternating A/B of two gateway binaries on the ingest benchmark: A, B, A, B … so both see the
+# same machine. Run-to-run variance on the 2-core VMs is large; a comparison of runs made at
+# different times says little. Each run creates its work orders first (not timed), then posts
+# one Bay Hauling result per order over 64 connections, and prints results/s, p99 and the
+# gateway's own CPU time per result (all its threads, from /proc): the CPU figure moves less
+# with the machine's load than the throughput does.
+# Usage: bench/ingest/ab_ingest.sh BINARY_A BINARY_B [rounds] [results]
+# (the load generator is built into build-release, or BUILD_DIR, first)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-a=$1; b=$2; rounds=${3:-3}; orders=${4:-400000}
-load=${BUILD_DIR:-$root/build-release}/bench/ingest/fieldgate-bench-ingest
+a=$(realpath "$1"); b=$(realpath "$2"); rounds=${3:-3}; results=${4:-100000}
+source "$root/bench/ingest/lib.sh"
+fg_build_release fieldgate-bench-ingest
+load=$build/bench/ingest/fieldgate-bench-ingest
 
 one_run() {
-  local bin=$1 work gw
+  local bin=$1 work gw port before after line
   work=$(mktemp -d)
-  mkdir -p "$work/secrets/crm" "$work/secrets/bay-hauling"
-  head -c 24 /dev/urandom | base64 > "$work/secrets/crm/api-token"
-  head -c 24 /dev/urandom | base64 > "$work/secrets/bay-hauling/api-key"
-  echo '{"listen": {"port": 0, "port_file": "port"}, "store": {"path": "bench.db", "synchronous": "FULL"}, "secrets": {"dir": "secrets"}, "log": {"level": "error"}}' > "$work/gateway.json"
-  "$bin" serve --config "$work/gateway.json" & gw=$!
-  for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-  "$load" --port "$(cat "$work/port")" --secrets-dir "$work/secrets" --orders "$orders" \
-    --connections 64 --duration 20 | grep "accepted results/s" | awk -v n="$bin" '{print n": "$3" results/s, p99 "$8" ms"}'
+  fg_gateway_workdir "$work"
+  (cd "$work" && exec "$bin" serve --config "$work/gateway.json" 2>/dev/null) & gw=$!
+  port=$(fg_wait_port "$work/port")
+  "$load" --port "$port" --secrets-dir "$work/secrets" --orders "$results" --create-only \
+    --prefix AB --settle 3 >/dev/null
+  before=$(fg_ticks "$gw")
+  line=$("$load" --port "$port" --secrets-dir "$work/secrets" --orders "$results" --skip-create \
+    --prefix AB --connections 64 --duration 600 | grep "accepted results/s")
+  after=$(fg_ticks "$gw")
+  echo "$line" | awk -v n="$bin" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v r="$results" \
+    '{printf "%s: %s results/s, p99 %s ms, gateway CPU %.0f us per result\n", n, $3, $8, t / hz * 1e6 / r}'
   kill "$gw"; wait "$gw" 2>/dev/null || true
   rm -rf "$work"
 }
