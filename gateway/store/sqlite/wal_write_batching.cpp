@@ -81,67 +81,71 @@ int wal_close(sqlite3_file* file) {
     return flushed != SQLITE_OK ? flushed : closed;
 }
 
+// The default VFS's method `method` on the real file.
+template <class Method, class... Args>
+auto pass(sqlite3_file* file, Method sqlite3_io_methods::*method, Args... args) {
+    sqlite3_file* real = wal_real(file);
+    return (real->pMethods->*method)(real, args...);
+}
+
+// The same, after the buffered writes: for anything that reads, sizes or syncs the file.
+template <class Method, class... Args>
+int flush_then_pass(sqlite3_file* file, Method sqlite3_io_methods::*method, Args... args) {
+    if (const int rc = wal_flush(file); rc != SQLITE_OK) return rc;
+    return pass(file, method, args...);
+}
+
 int wal_read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
-    if (const int rc = wal_flush(file); rc != SQLITE_OK) return rc;
-    return wal_real(file)->pMethods->xRead(wal_real(file), out, amount, offset);
+    return flush_then_pass(file, &sqlite3_io_methods::xRead, out, amount, offset);
 }
-
 int wal_truncate(sqlite3_file* file, sqlite3_int64 size) {
-    if (const int rc = wal_flush(file); rc != SQLITE_OK) return rc;
-    return wal_real(file)->pMethods->xTruncate(wal_real(file), size);
+    return flush_then_pass(file, &sqlite3_io_methods::xTruncate, size);
 }
-
 int wal_sync(sqlite3_file* file, int flags) {
-    if (const int rc = wal_flush(file); rc != SQLITE_OK) return rc;
-    return wal_real(file)->pMethods->xSync(wal_real(file), flags);
+    return flush_then_pass(file, &sqlite3_io_methods::xSync, flags);
 }
-
 int wal_file_size(sqlite3_file* file, sqlite3_int64* size) {
-    if (const int rc = wal_flush(file); rc != SQLITE_OK) return rc;
-    return wal_real(file)->pMethods->xFileSize(wal_real(file), size);
+    return flush_then_pass(file, &sqlite3_io_methods::xFileSize, size);
 }
-
 int wal_file_control(sqlite3_file* file, int op, void* arg) {
-    if (const int rc = wal_flush(file); rc != SQLITE_OK) return rc;
-    return wal_real(file)->pMethods->xFileControl(wal_real(file), op, arg);
+    return flush_then_pass(file, &sqlite3_io_methods::xFileControl, op, arg);
+}
+int wal_fetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
+    return flush_then_pass(file, &sqlite3_io_methods::xFetch, offset, amount, out);
 }
 
 int wal_lock(sqlite3_file* file, int level) {
-    return wal_real(file)->pMethods->xLock(wal_real(file), level);
+    return pass(file, &sqlite3_io_methods::xLock, level);
 }
 int wal_unlock(sqlite3_file* file, int level) {
-    return wal_real(file)->pMethods->xUnlock(wal_real(file), level);
+    return pass(file, &sqlite3_io_methods::xUnlock, level);
 }
 int wal_check_reserved_lock(sqlite3_file* file, int* out) {
-    return wal_real(file)->pMethods->xCheckReservedLock(wal_real(file), out);
+    return pass(file, &sqlite3_io_methods::xCheckReservedLock, out);
 }
 int wal_sector_size(sqlite3_file* file) {
-    return wal_real(file)->pMethods->xSectorSize(wal_real(file));
+    return pass(file, &sqlite3_io_methods::xSectorSize);
 }
 int wal_device_characteristics(sqlite3_file* file) {
-    return wal_real(file)->pMethods->xDeviceCharacteristics(wal_real(file));
+    return pass(file, &sqlite3_io_methods::xDeviceCharacteristics);
 }
 
 // A WAL file has no shared memory of its own and is never memory-mapped; these keep the
 // methods complete (version 3) by passing through.
 int wal_shm_map(sqlite3_file* file, int region, int size, int extend, void volatile** out) {
-    return wal_real(file)->pMethods->xShmMap(wal_real(file), region, size, extend, out);
+    return pass(file, &sqlite3_io_methods::xShmMap, region, size, extend, out);
 }
 int wal_shm_lock(sqlite3_file* file, int offset, int n, int flags) {
-    return wal_real(file)->pMethods->xShmLock(wal_real(file), offset, n, flags);
+    return pass(file, &sqlite3_io_methods::xShmLock, offset, n, flags);
 }
 void wal_shm_barrier(sqlite3_file* file) {
-    wal_real(file)->pMethods->xShmBarrier(wal_real(file));
+    pass(file, &sqlite3_io_methods::xShmBarrier);
 }
 int wal_shm_unmap(sqlite3_file* file, int delete_flag) {
-    return wal_real(file)->pMethods->xShmUnmap(wal_real(file), delete_flag);
-}
-int wal_fetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
-    if (const int rc = wal_flush(file); rc != SQLITE_OK) return rc;
-    return wal_real(file)->pMethods->xFetch(wal_real(file), offset, amount, out);
+    return pass(file, &sqlite3_io_methods::xShmUnmap, delete_flag);
 }
 int wal_unfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
-    return wal_real(file)->pMethods->xUnfetch(wal_real(file), offset, page);
+    return pass(file, &sqlite3_io_methods::xUnfetch, offset, page);
 }
 
 const sqlite3_io_methods wal_methods = {
