@@ -81,9 +81,12 @@ std::vector<SchemaViolation> JsonSchema::validate(const nlohmann::json& doc) con
     // One validator per thread: it caches compiled "pattern" regexes by their text, and
     // compiling a std::regex per request costs more than the validation itself.
     thread_local valijson::Validator validator;
-    valijson::ValidationResults results;
     valijson::adapters::NlohmannJsonAdapter target(doc);
-    if (validator.validate(impl_->schema, target, &results)) return {};
+    // Without a results object valijson stops at the first failure and records no context;
+    // most payloads are valid, so the explaining pass runs only for the ones that are not.
+    if (validator.validate(impl_->schema, target, nullptr)) return {};
+    valijson::ValidationResults results;
+    validator.validate(impl_->schema, target, &results);
 
     std::vector<std::pair<std::size_t, SchemaViolation>> found;
     valijson::ValidationResults::Error error;

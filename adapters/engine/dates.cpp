@@ -94,10 +94,10 @@ std::optional<Fields> match(std::string_view text, TimeFormat f) {
     return std::nullopt;
 }
 
+// Written by hand, not snprintf: these run for every date of every result.
 std::string two(int v) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%02d", v);
-    return buf;
+    if (v < 0 || v > 99) return std::to_string(v);
+    return {static_cast<char>('0' + v / 10), static_cast<char>('0' + v % 10)};
 }
 
 std::string offset_text(int minutes) {
@@ -108,6 +108,10 @@ std::string offset_text(int minutes) {
 }
 
 std::string date_text(const date::year_month_day& ymd) {
+    const int y = static_cast<int>(ymd.year());
+    if (y >= 0 && y <= 9999)
+        return two(y / 100) + two(y % 100) + "-" + two(static_cast<int>(unsigned(ymd.month()))) +
+               "-" + two(static_cast<int>(unsigned(ymd.day())));
     char buf[48];
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
                   static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));

@@ -24,7 +24,7 @@ struct Value {
     struct Where {
         const std::string* path = nullptr;
         Scope scope{};
-        std::string constant_field;
+        const std::string* constant_field = nullptr;
     } at;
 };
 
@@ -38,9 +38,11 @@ class Evaluator {
 
     std::vector<RecordError> errors;
 
-    Location where(const Value& v) const {
-        return v.at.path ? r_.locate(*v.at.path, v.at.scope) : Location{"", v.at.constant_field};
+    Location where(const Value::Where& at) const {
+        if (at.path) return r_.locate(*at.path, at.scope);
+        return Location{"", at.constant_field ? *at.constant_field : std::string()};
     }
+    Location where(const Value& v) const { return where(v.at); }
 
     void error(const Location& where, const std::string& code, const std::string& detail) {
         errors.push_back(RecordError{where.pointer, where.field, code, detail});
@@ -52,7 +54,7 @@ class Evaluator {
         std::optional<std::vector<RecordView::Item>> list;
         if (f.constant) {
             scalar = f.constant;
-            v.at = Value::Where{nullptr, f.scope, f.target};
+            v.at = Value::Where{nullptr, f.scope, &f.target};
         } else if (!f.join.empty()) {
             v.at = Value::Where{&f.join.front(), f.scope, {}};
             std::vector<std::string> parts;
@@ -65,7 +67,7 @@ class Evaluator {
                               q(where.field) + " is missing or empty; it is part of the " +
                                   f.target + " (" + join(f.join, f.separator) + ").");
                     }
-                    return Value{false, "", 0, 0, false, {}, v.at};
+                    return Value{false, {}, 0, 0, false, {}, v.at};
                 }
                 parts.push_back(trim(part->text));
             }
@@ -102,7 +104,7 @@ class Evaluator {
         if (scalar && scalar->kind != Scalar::Kind::kStructure && takes_part(f)) {
             auto part = extract_part(f, scalar->text);
             // Control characters anywhere in the value count; the length is the part's.
-            if (!admissible(where(v), scalar->text, part.text.value_or(""), f.max_length)) return v;
+            if (!admissible(v, scalar->text, part.text.value_or(""), f.max_length)) return v;
             if (!part.text && f.required) {
                 error(where(v), "invalid_value",
                       q(where(v).field) + " is " + q(excerpt(scalar->text)) + "; " + part.why +
@@ -162,7 +164,7 @@ class Evaluator {
     Value convert(const FieldSpec& f, Value v, const Scalar& s) {
         using K = Scalar::Kind;
         const auto t = trim(s.text);
-        if (s.kind != K::kStructure && !admissible(where(v), s.text, t, f.max_length)) return v;
+        if (s.kind != K::kStructure && !admissible(v, s.text, t, f.max_length)) return v;
         auto type_error = [&](const std::string& expected) {
             error(where(v), "invalid_type",
                   q(where(v).field) + " must be " + expected + "; got " +
@@ -197,12 +199,13 @@ class Evaluator {
 
     // A value over its field's limit, or holding a control character, is refused naming the
     // field: never cut, never kept. `raw` as sent (a control character anywhere counts), `kept`
-    // trimmed (what the length applies to).
-    bool admissible(const Location& at, std::string_view raw, std::string_view kept,
+    // trimmed (what the length applies to). The location is built only for an error.
+    bool admissible(const Value& v, std::string_view raw, std::string_view kept,
                     std::size_t max_length) {
         auto problem = text_problem(raw, max_length);
         if (problem && problem->code == "too_long") problem = text_problem(kept, max_length);
         if (!problem) return true;
+        const auto at = where(v);
         error(at, problem->code, q(at.field) + " " + problem->detail + ".");
         return false;
     }
@@ -226,40 +229,41 @@ class Evaluator {
 };
 
 // A present value into its standard field (status and reason are decided afterwards).
-void keep(NormalizedResult& n, const std::string& t, const Value& v) {
-    if (t == "vendor_ref")
-        n.vendor_ref = v.text;
-    else if (t == "crm_case_id")
-        n.crm_case_id = v.text;
-    else if (t == "detail")
-        n.detail = v.text;
-    else if (t == "occurred_at")
-        n.occurred_at = v.text;
-    else if (t == "service_date")
-        n.service_date = v.text;
-    else if (t == "lat")
+void keep(NormalizedResult& n, Standard field, Value& v) {
+    using S = Standard;
+    if (field == S::kVendorRef)
+        n.vendor_ref = std::move(v.text);
+    else if (field == S::kCrmCaseId)
+        n.crm_case_id = std::move(v.text);
+    else if (field == S::kDetail)
+        n.detail = std::move(v.text);
+    else if (field == S::kOccurredAt)
+        n.occurred_at = std::move(v.text);
+    else if (field == S::kServiceDate)
+        n.service_date = std::move(v.text);
+    else if (field == S::kLat)
         n.lat = v.number;
-    else if (t == "lon")
+    else if (field == S::kLon)
         n.lon = v.number;
-    else if (t == "gps_accuracy_m")
+    else if (field == S::kGpsAccuracy)
         n.gps_accuracy_m = v.number;
-    else if (t == "truck")
-        n.truck = v.text;
-    else if (t == "crew")
-        n.crew = v.text;
-    else if (t == "driver")
-        n.driver = v.text;
-    else if (t == "photos")
-        n.photos = v.list;
-    else if (t == "items_collected")
+    else if (field == S::kTruck)
+        n.truck = std::move(v.text);
+    else if (field == S::kCrew)
+        n.crew = std::move(v.text);
+    else if (field == S::kDriver)
+        n.driver = std::move(v.text);
+    else if (field == S::kPhotos)
+        n.photos = std::move(v.list);
+    else if (field == S::kItemsCollected)
         n.items_collected = v.integer;
-    else if (t == "route_id")
-        n.route.id = v.text;
-    else if (t == "route_date")
-        n.route.date = v.text;
-    else if (t == "route_stop_seq")
-        n.route.stop_seq = v.text;
-    else if (t == "route_level")
+    else if (field == S::kRouteId)
+        n.route.id = std::move(v.text);
+    else if (field == S::kRouteDate)
+        n.route.date = std::move(v.text);
+    else if (field == S::kRouteStopSeq)
+        n.route.stop_seq = std::move(v.text);
+    else if (field == S::kRouteLevel)
         n.route_level = v.boolean;
 }
 
@@ -267,8 +271,8 @@ void keep(NormalizedResult& n, const std::string& t, const Value& v) {
 struct DecidingFields {
     std::optional<Value> status;
     std::optional<Value> reason;
-    std::optional<Value> crm;
-    std::optional<Location> detail_where;
+    std::optional<Value::Where> crm;  // where they are, made a Location only for an error
+    std::optional<Value::Where> detail;
     bool detail_refused = false;  // there, but refused (too long ...): said once, not twice
 };
 
@@ -277,31 +281,30 @@ DecidingFields take_fields(const CompiledMapping& m, Evaluator& ev, NormalizedRe
     for (const auto& f : m.fields) {
         const auto errors_before = ev.errors.size();
         Value v = ev.eval(f);
-        const auto& t = f.target;
-        if (t == "status" || t == "reason") {
-            (t == "status" ? d.status : d.reason) = std::move(v);
+        if (f.standard == Standard::kStatus || f.standard == Standard::kReason) {
+            (f.standard == Standard::kStatus ? d.status : d.reason) = std::move(v);
             continue;
         }
-        if (t == "detail") {
-            d.detail_where = ev.where(v);
+        if (f.standard == Standard::kDetail) {
+            d.detail = v.at;
             d.detail_refused = ev.errors.size() > errors_before;
         }
-        if (t == "crm_case_id") d.crm = v;
-        if (v.present) keep(n, t, v);
+        if (f.standard == Standard::kCrmCaseId) d.crm = v.at;
+        if (v.present) keep(n, f.standard, v);
     }
     return d;
 }
 
-const FieldSpec* spec_of(const CompiledMapping& m, std::string_view target) {
+const FieldSpec* spec_of(const CompiledMapping& m, Standard field) {
     for (const auto& f : m.fields)
-        if (f.target == target) return &f;
+        if (f.standard == field) return &f;
     return nullptr;
 }
 
 // Status -> outcome or progress; false when the status is missing or unmapped.
 bool map_status(const CompiledMapping& m, Evaluator& ev, const DecidingFields& d,
                 NormalizedResult& n) {
-    const FieldSpec* status_spec = spec_of(m, "status");
+    const FieldSpec* status_spec = spec_of(m, Standard::kStatus);
     if (!d.status || !d.status->present || !status_spec) return false;
     n.vendor_status = d.status->text;
     const auto target = ev.map_code(*status_spec, *d.status);
@@ -318,10 +321,10 @@ void require_detail(const CompiledMapping& m, Evaluator& ev, const RecordView& r
                     const DecidingFields& d, const NormalizedResult& n) {
     const auto* info = m.catalog->reason(n.reason);
     if (!info || !info->detail_required || !trim(n.detail).empty() || d.detail_refused) return;
-    const auto where = d.detail_where.value_or(ev.where(*d.reason));
+    const auto where = ev.where(d.detail.value_or(d.reason->at));
     std::string names = q(where.field);
     for (const auto& f : m.fields) {
-        if (f.target != "detail" || f.from.size() < 2) continue;
+        if (f.standard != Standard::kDetail || f.from.size() < 2) continue;
         names.clear();
         for (const auto& p : f.from)
             names += (names.empty() ? "" : " or ") + q(r.locate(p, f.scope).field);
@@ -334,7 +337,7 @@ void require_detail(const CompiledMapping& m, Evaluator& ev, const RecordView& r
 // Reason: required unless COMPLETED or progress; dropped (vendor_reason kept) otherwise.
 void map_reason(const CompiledMapping& m, Evaluator& ev, const RecordView& r,
                 const DecidingFields& d, NormalizedResult& n) {
-    const FieldSpec* reason_spec = spec_of(m, "reason");
+    const FieldSpec* reason_spec = spec_of(m, Standard::kReason);
     if (!m.catalog->outcome(n.outcome)->reason_required) return;
     if (!d.reason || !d.reason->present) {
         if (reason_spec)

@@ -6,27 +6,33 @@ namespace fieldgate::engine {
 
 namespace {
 
-const std::vector<std::pair<std::string, FieldType>>& table() {
-    static const std::vector<std::pair<std::string, FieldType>> t = {
-        {"vendor_ref", FieldType::kString},
-        {"crm_case_id", FieldType::kString},
-        {"status", FieldType::kString},
-        {"reason", FieldType::kString},
-        {"detail", FieldType::kString},
-        {"occurred_at", FieldType::kDateTime},
-        {"service_date", FieldType::kDate},
-        {"lat", FieldType::kNumber},
-        {"lon", FieldType::kNumber},
-        {"gps_accuracy_m", FieldType::kNumber},
-        {"truck", FieldType::kString},
-        {"crew", FieldType::kString},
-        {"driver", FieldType::kString},
-        {"photos", FieldType::kStringList},
-        {"items_collected", FieldType::kInteger},
-        {"route_id", FieldType::kString},
-        {"route_date", FieldType::kDate},
-        {"route_stop_seq", FieldType::kString},
-        {"route_level", FieldType::kBoolean},
+struct CanonicalField {
+    std::string name;
+    FieldType type;
+    Standard standard;
+};
+
+const std::vector<CanonicalField>& table() {
+    static const std::vector<CanonicalField> t = {
+        {"vendor_ref", FieldType::kString, Standard::kVendorRef},
+        {"crm_case_id", FieldType::kString, Standard::kCrmCaseId},
+        {"status", FieldType::kString, Standard::kStatus},
+        {"reason", FieldType::kString, Standard::kReason},
+        {"detail", FieldType::kString, Standard::kDetail},
+        {"occurred_at", FieldType::kDateTime, Standard::kOccurredAt},
+        {"service_date", FieldType::kDate, Standard::kServiceDate},
+        {"lat", FieldType::kNumber, Standard::kLat},
+        {"lon", FieldType::kNumber, Standard::kLon},
+        {"gps_accuracy_m", FieldType::kNumber, Standard::kGpsAccuracy},
+        {"truck", FieldType::kString, Standard::kTruck},
+        {"crew", FieldType::kString, Standard::kCrew},
+        {"driver", FieldType::kString, Standard::kDriver},
+        {"photos", FieldType::kStringList, Standard::kPhotos},
+        {"items_collected", FieldType::kInteger, Standard::kItemsCollected},
+        {"route_id", FieldType::kString, Standard::kRouteId},
+        {"route_date", FieldType::kDate, Standard::kRouteDate},
+        {"route_stop_seq", FieldType::kString, Standard::kRouteStopSeq},
+        {"route_level", FieldType::kBoolean, Standard::kRouteLevel},
     };
     return t;
 }
@@ -66,16 +72,23 @@ std::string field_type_name(FieldType t) {
 }
 
 std::optional<FieldType> canonical_field_type(const std::string& target) {
-    for (const auto& [name, type] : table()) {
-        if (name == target) return type;
+    for (const auto& f : table()) {
+        if (f.name == target) return f.type;
     }
     return std::nullopt;
+}
+
+Standard standard_field(const std::string& target) {
+    for (const auto& f : table()) {
+        if (f.name == target) return f.standard;
+    }
+    return Standard::kNone;
 }
 
 const std::vector<std::string>& canonical_fields() {
     static const std::vector<std::string> names = [] {
         std::vector<std::string> out;
-        for (const auto& [name, type] : table()) out.push_back(name);
+        for (const auto& f : table()) out.push_back(f.name);
         return out;
     }();
     return names;

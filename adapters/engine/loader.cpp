@@ -164,6 +164,7 @@ class Compiler {
                                    const CompiledMapping& m) {
         FieldSpec s;
         s.target = target;
+        if (fixed_type) s.standard = standard_field(target);  // checks have none
         s.mapping_pointer = where;
         const int sources =
             int(f.contains("from")) + int(f.contains("join")) + int(f.contains("const"));

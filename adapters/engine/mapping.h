@@ -29,8 +29,35 @@ std::string field_type_name(FieldType t);
 std::optional<FieldType> canonical_field_type(const std::string& target);
 const std::vector<std::string>& canonical_fields();
 
+// The canonical field a FieldSpec fills, decided once at load so that evaluating a record
+// compares no names; kNone for a check.
+enum class Standard {
+    kNone,
+    kVendorRef,
+    kCrmCaseId,
+    kStatus,
+    kReason,
+    kDetail,
+    kOccurredAt,
+    kServiceDate,
+    kLat,
+    kLon,
+    kGpsAccuracy,
+    kTruck,
+    kCrew,
+    kDriver,
+    kPhotos,
+    kItemsCollected,
+    kRouteId,
+    kRouteDate,
+    kRouteStopSeq,
+    kRouteLevel,
+};
+Standard standard_field(const std::string& target);
+
 struct FieldSpec {
-    std::string target;           // canonical field name, or the check's name
+    std::string target;  // canonical field name, or the check's name
+    Standard standard = Standard::kNone;
     std::string mapping_pointer;  // where it is declared in mapping.json, e.g. /fields/status
     FieldType type = FieldType::kString;
     std::vector<std::string> from;  // alternative paths, first present wins
