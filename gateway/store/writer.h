@@ -1,6 +1,8 @@
 // The one writer: every write in the process goes through it. It commits whatever is queued the
-// moment the previous commit ends (no timer), so durability costs one commit per batch. Each job
-// runs in its own savepoint: a job that throws is rolled back alone and the rest still commits.
+// moment the previous commit ends (no timer), so durability costs one commit per batch. A batch
+// of repeatable jobs first runs whole where the backend asks for it; when anything in it fails,
+// or when a job is not repeatable, each job runs in its own savepoint: a job that throws is
+// rolled back alone and the rest still commits.
 // What a store adds is its WriterBackend: one connection's transaction verbs.
 #pragma once
 
@@ -33,7 +35,8 @@ class WriterBackend {
     virtual void rollback() noexcept = 0;
     virtual Transaction& transaction() = 0;
     // Whether a batch of repeatable jobs is first run whole (no savepoint per job, nothing
-    // waited for until COMMIT): worth it where each wait is a round trip to a server.
+    // waited for until COMMIT): worth it where each wait is a round trip to a server, or where
+    // a savepoint costs copies of the pages it covers (SQLite).
     virtual bool runs_batches_whole() const { return false; }
 };
 

@@ -47,7 +47,8 @@ class StoreWriterTest : public testing::TestWithParam<StoreKind> {
                                                    store::ReadAhead reads = {}) {
         std::promise<void> hold;
         auto held = hold.get_future().share();
-        EXPECT_TRUE(writer_->submit([held](store::Transaction&) { held.wait(); }, nullptr));
+        // With the same reads: in the batch of the three or not, it does not decide how it runs.
+        EXPECT_TRUE(writer_->submit([held](store::Transaction&) { held.wait(); }, nullptr, reads));
         std::array<std::promise<std::exception_ptr>, 3> answered;
         const std::array<store::Writer::Job, 3> jobs{save("a"), std::move(middle), save("c")};
         for (std::size_t i = 0; i < jobs.size(); ++i)
@@ -110,13 +111,40 @@ TEST_P(StoreWriterTest, AJobWhoseLastWriteIsRefusedIsRolledBackAloneAndTheRestCo
     expect_only_b_refused(batch_around(saves_b_then_a_refused_write()));
 }
 
-// Repeatable jobs run as one whole batch first on PostgreSQL, nothing waited for until COMMIT;
-// a write refused in it sends the batch round again job by job, where the refusal is its own
-// job's alone and the other jobs are stored.
+// Repeatable jobs run as one whole batch first on both stores (on PostgreSQL nothing is waited
+// for until COMMIT; on SQLite no savepoint copies pages per job); a write refused in it sends the
+// batch round again job by job, where the refusal is its own job's alone and the other jobs are
+// stored.
 TEST_P(StoreWriterTest, ARefusedWriteInARepeatableBatchFailsOnlyItsOwnJob) {
     store::ReadAhead repeatable;
     repeatable.repeatable = true;
     expect_only_b_refused(batch_around(saves_b_then_a_refused_write(), repeatable));
+}
+
+// The whole batch is tried first: a repeatable job that fails runs twice (in the whole batch,
+// then alone); one that is not repeatable runs once, in its own savepoint.
+TEST_P(StoreWriterTest, ARepeatableBatchIsTriedWholeBeforeJobByJob) {
+    auto failing = [](int& runs) {
+        return [&runs](store::Transaction& tx) {
+            ++runs;
+            save("b")(tx);
+            throw std::runtime_error("the job failed after writing");
+        };
+    };
+    store::ReadAhead repeatable;
+    repeatable.repeatable = true;
+    int whole_first = 0;
+    auto answers = batch_around(failing(whole_first), repeatable);
+    EXPECT_EQ(whole_first, 2);
+    EXPECT_NE(answers[1], nullptr);
+    EXPECT_TRUE(stored("a"));
+    EXPECT_FALSE(stored("b"));
+    EXPECT_TRUE(stored("c"));
+
+    int job_by_job = 0;
+    answers = batch_around(failing(job_by_job));
+    EXPECT_EQ(job_by_job, 1);
+    EXPECT_NE(answers[1], nullptr);
 }
 
 TEST_P(StoreWriterTest, SnapshotReadsAgree) {
