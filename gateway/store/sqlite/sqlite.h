@@ -48,7 +48,7 @@ class Statement {
         return value ? bind(index, *value) : bind_null(index);
     }
 
-    bool step();   // true while a row is available
+    bool step();  // true while a row is available
     int columns() const;
     void run();    // step to completion, expecting no rows
     void reset();  // ready to bind and run again
