@@ -19,8 +19,8 @@ struct Header {
 
 // The certificate a client presented over TLS.
 struct PeerCertificate {
-    std::string sha256;   // fingerprint of the DER certificate, lower-case hex, no colons
-    std::string subject;  // RFC 2253 form, e.g. "CN=bay-hauling,O=Bay Hauling"
+    std::string sha256;     // fingerprint of the DER certificate, lower-case hex, no colons
+    std::string subject;    // RFC 2253 form, e.g. "CN=bay-hauling,O=Bay Hauling"
     bool verified = false;  // its chain verified against ServerTls::client_ca_file
 };
 

@@ -48,8 +48,7 @@ TEST(PgLeadership, LeaderThatLosesTheDatabaseStopsLeadingAndLeadsAgainAfter) {
     EXPECT_TRUE(
         wait_until([&] { return !a.leads(LeaderRole::pruning); }, std::chrono::seconds(10)));
     cluster.start();
-    EXPECT_TRUE(
-        wait_until([&] { return a.leads(LeaderRole::pruning); }, std::chrono::seconds(10)));
+    EXPECT_TRUE(wait_until([&] { return a.leads(LeaderRole::pruning); }, std::chrono::seconds(10)));
 }
 
 }  // namespace

@@ -10,8 +10,8 @@
 #include "client_address.h"
 #include "http_client.h"
 #include "http_test_support.h"
-#include "support/raw_exchange.h"
 #include "log_throttle.h"
+#include "support/raw_exchange.h"
 
 namespace fieldgate::http {
 namespace {
@@ -97,7 +97,7 @@ TEST(http_client_limits, one_clients_connections_are_capped_and_others_still_con
     EXPECT_EQ(a.get("/echo").status, 200);
     EXPECT_EQ(b.get("/echo").status, 200);
     auto third = test::raw_exchange_detailed("127.0.0.1", server.port(),
-                                                   "GET /echo HTTP/1.1\r\nHost: t\r\n\r\n", 20s);
+                                             "GET /echo HTTP/1.1\r\nHost: t\r\n\r\n", 20s);
     EXPECT_EQ(third.data.rfind("HTTP/1.1 429", 0), 0u) << third.data;
     EXPECT_NE(third.data.find("too-many-connections-from-client"), std::string::npos);
     a.close();
