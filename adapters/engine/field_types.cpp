@@ -37,6 +37,13 @@ const std::vector<CanonicalField>& table() {
     return t;
 }
 
+const CanonicalField* canonical_field(const std::string& target) {
+    for (const auto& f : table()) {
+        if (f.name == target) return &f;
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 std::optional<FieldType> field_type_from_name(const std::string& name) {
@@ -72,17 +79,13 @@ std::string field_type_name(FieldType t) {
 }
 
 std::optional<FieldType> canonical_field_type(const std::string& target) {
-    for (const auto& f : table()) {
-        if (f.name == target) return f.type;
-    }
-    return std::nullopt;
+    const auto* f = canonical_field(target);
+    return f ? std::optional(f->type) : std::nullopt;
 }
 
 Standard standard_field(const std::string& target) {
-    for (const auto& f : table()) {
-        if (f.name == target) return f.standard;
-    }
-    return Standard::kNone;
+    const auto* f = canonical_field(target);
+    return f ? f->standard : Standard::kNone;
 }
 
 const std::vector<std::string>& canonical_fields() {

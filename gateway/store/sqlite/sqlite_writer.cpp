@@ -46,7 +46,7 @@ class SqliteWriterBackend final : public WriterBackend {
     }
     Transaction& transaction() override { return *tx_; }
     // A savepoint makes SQLite copy every page a job first changes into its statement journal;
-    // over a batch of 40 results that was a fifth of the writer's CPU (bench/store).
+    // over commits of 40 results that was a sixth of the writer's CPU (bench/store).
     bool runs_batches_whole() const override { return true; }
 
   private:
