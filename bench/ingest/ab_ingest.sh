@@ -26,8 +26,8 @@ one_run() {
   line=$("$load" --port "$port" --secrets-dir "$work/secrets" --orders "$results" --skip-create \
     --prefix AB --connections 64 --duration 600 | grep "accepted results/s")
   after=$(fg_ticks "$gw")
-  echo "$line" | awk -v n="$bin" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v r="$results" \
-    '{printf "%s: %s results/s, p99 %s ms, gateway CPU %.0f us per result\n", n, $3, $8, t / hz * 1e6 / r}'
+  echo "$line" | awk -v n="$bin" -v us="$(fg_us_per_result "$results" $((after - before)))" \
+    '{printf "%s: %s results/s, p99 %s ms, gateway CPU %s us per result\n", n, $3, $8, us}'
   kill "$gw"; wait "$gw" 2>/dev/null || true
   rm -rf "$work"
 }

@@ -59,6 +59,18 @@ fg_ticks() {
     awk '{sub(/.*\) /, ""); s += $12 + $13} END {print s + 0}'
 }
 
+# µs of CPU per result of each TICKS count (clock ticks spent on RESULTS results), one line,
+# space-separated, rounded: fg_us_per_result RESULTS TICKS...
+fg_us_per_result() {
+  local results=$1
+  shift
+  awk -v r="$results" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    us = 1e6 / hz / (r > 0 ? r : 1)
+    for (i = 1; i < ARGC; i++) printf "%s%.0f", (i > 1 ? " " : ""), ARGV[i] * us
+    print ""
+  }' "$@"
+}
+
 # CPU ticks of a server process and its children: its own, its children's it has reaped, and
 # those of the children alive now (a PostgreSQL postmaster and its backends).
 fg_tree_ticks() {

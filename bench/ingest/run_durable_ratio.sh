@@ -26,8 +26,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-hz=$(getconf CLK_TCK)
-
 # Runs the load against the server started in $work (pid $server), orders prefixed PREFIX already
 # there. Sets rps, p99 and cpu: µs of CPU per result of the server and of the load generator, and
 # the machine's busy share, all over the posting phase only.
@@ -44,10 +42,8 @@ measure() {
   if [ "$n" != "$results" ] || [ "$ok" != "$results" ]; then
     echo "warning: $ok of $results results answered 2xx ($n sent)" >&2
   fi
-  cpu=$(awk -v ok="$ok" -v hz="$hz" -v s=$((s1 - s0)) -v l=$((l1 - l0)) \
-    -v mb=$((mb1 - mb0)) -v mt=$((mt1 - mt0)) 'BEGIN {
-      us = 1e6 / hz / (ok > 0 ? ok : 1)
-      printf "%.0f %.0f %.0f", s * us, l * us, 100 * mb / mt }')
+  cpu="$(fg_us_per_result "$ok" $((s1 - s0)) $((l1 - l0))) $(awk -v mb=$((mb1 - mb0)) \
+    -v mt=$((mt1 - mt0)) 'BEGIN {printf "%.0f", 100 * mb / mt}')"
 }
 
 # The gateway's orders are created first, untimed, then given the ingest bench's usual 5 s for

@@ -25,7 +25,6 @@ source "$root/bench/ingest/lib.sh"
 command -v haproxy >/dev/null || { echo "run_pg_ratio.sh: no haproxy (scripts/install-deps.sh)" >&2; exit 1; }
 fg_build_release fieldgate fieldgate-bench-ingest fieldgate-bench-durable-limit
 load=$build/bench/ingest/fieldgate-bench-ingest
-hz=$(getconf CLK_TCK)
 
 tmp=""       # everything of this run: the cluster, the servers' folders
 pids=()      # servers started by this script, stopped after each measurement
@@ -108,11 +107,9 @@ measure() {
   if [ "$n" != "$results" ] || [ "$ok" != "$results" ]; then
     echo "warning: $ok of $results results answered 2xx ($n sent)" >&2
   fi
-  cpu=$(awk -v ok="$ok" -v hz="$hz" -v s=$((s1 - s0)) -v h=$((h1 - h0)) -v d=$((d1 - d0)) \
-    -v l=$((l1 - l0)) -v mb=$((mb1 - mb0)) -v mt=$((mt1 - mt0)) 'BEGIN {
-      us = 1e6 / hz / (ok > 0 ? ok : 1)
-      printf "%.0f %.0f %.0f %.0f %.0f %.0f", s * us, h * us, d * us, l * us,
-        100 * mb / mt, 100 * (mb - s - h - d - l) / mt }')
+  cpu="$(fg_us_per_result "$ok" $((s1 - s0)) $((h1 - h0)) $((d1 - d0)) $((l1 - l0))) $(awk \
+    -v run=$((s1 - s0 + h1 - h0 + d1 - d0 + l1 - l0)) -v mb=$((mb1 - mb0)) -v mt=$((mt1 - mt0)) \
+    'BEGIN {printf "%.0f %.0f", 100 * mb / mt, 100 * (mb - run) / mt}')"
 }
 
 # Prints the port a server wrote to PORT_FILE; exits with its LOG when it wrote none in 10 s.
