@@ -95,3 +95,14 @@ fg_free_port() {
 fg_machine_ticks() {
   awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat
 }
+
+# Each BUSY tick count as a rounded percentage of TOTAL machine ticks, one line, space-separated:
+# fg_percent_of TOTAL BUSY...
+fg_percent_of() {
+  local total=$1
+  shift
+  awk -v t="$total" 'BEGIN {
+    for (i = 1; i < ARGC; i++) printf "%s%.0f", (i > 1 ? " " : ""), 100 * ARGV[i] / (t > 0 ? t : 1)
+    print ""
+  }' "$@"
+}

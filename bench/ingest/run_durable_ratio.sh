@@ -42,8 +42,8 @@ measure() {
   if [ "$n" != "$results" ] || [ "$ok" != "$results" ]; then
     echo "warning: $ok of $results results answered 2xx ($n sent)" >&2
   fi
-  cpu="$(fg_us_per_result "$ok" $((s1 - s0)) $((l1 - l0))) $(awk -v mb=$((mb1 - mb0)) \
-    -v mt=$((mt1 - mt0)) 'BEGIN {printf "%.0f", 100 * mb / mt}')"
+  cpu="$(fg_us_per_result "$ok" $((s1 - s0)) $((l1 - l0))) \
+$(fg_percent_of $((mt1 - mt0)) $((mb1 - mb0)))"
 }
 
 # The gateway's orders are created first, untimed, then given the ingest bench's usual 5 s for
@@ -75,13 +75,11 @@ echo "fieldgate $(git -C "$root" describe --always --dirty): $results results pe
 ratios=()
 for round in $(seq "$rounds"); do
   run_gateway
-  read -r g_rps g_p99 g_cpu <<<"$rps $p99 $cpu"
+  read -r g_rps g_p99 g_server g_load g_busy <<<"$rps $p99 $cpu"
   run_limit
-  read -r l_rps l_p99 l_cpu <<<"$rps $p99 $cpu"
+  read -r l_rps l_p99 l_server l_load l_busy <<<"$rps $p99 $cpu"
   ratio=$(awk -v g="$g_rps" -v l="$l_rps" 'BEGIN {printf "%.2f", g / l}')
   ratios+=("$ratio")
-  read -r g_server g_load g_busy <<<"$g_cpu"
-  read -r l_server l_load l_busy <<<"$l_cpu"
   echo "round $round: results/s gateway $g_rps · limit $l_rps, ratio $ratio;" \
     "p99 gateway $g_p99 ms · limit $l_p99 ms;" \
     "CPU µs per result (server + load generator) gateway $g_server + $g_load · limit $l_server + $l_load;" \

@@ -107,9 +107,8 @@ measure() {
   if [ "$n" != "$results" ] || [ "$ok" != "$results" ]; then
     echo "warning: $ok of $results results answered 2xx ($n sent)" >&2
   fi
-  cpu="$(fg_us_per_result "$ok" $((s1 - s0)) $((h1 - h0)) $((d1 - d0)) $((l1 - l0))) $(awk \
-    -v run=$((s1 - s0 + h1 - h0 + d1 - d0 + l1 - l0)) -v mb=$((mb1 - mb0)) -v mt=$((mt1 - mt0)) \
-    'BEGIN {printf "%.0f %.0f", 100 * mb / mt, 100 * (mb - run) / mt}')"
+  cpu="$(fg_us_per_result "$ok" $((s1 - s0)) $((h1 - h0)) $((d1 - d0)) $((l1 - l0))) \
+$(fg_percent_of $((mt1 - mt0)) $((mb1 - mb0)) $((mb1 - mb0 - (s1 - s0 + h1 - h0 + d1 - d0 + l1 - l0))))"
 }
 
 # Prints the port a server wrote to PORT_FILE; exits with its LOG when it wrote none in 10 s.
